@@ -1,0 +1,83 @@
+import type { SystemsConfig } from '../../connectors/config';
+import type { SystemOutcome } from '../core/domain/request';
+import { jsonArrayFromLines, openObject } from '../core/domain/json-stream';
+import type { DocumentStore, RequestRecord, RequestRepository } from '../core/ports';
+import { findSystem } from '../core/systems';
+import { logger } from '../core/logger';
+
+export const exportKey = (requestId: string) => `exports/${requestId}.json`;
+
+/**
+ * Assemble the export: one JSON document (format `dsar-export` v1) streamed from the per-system parts into S3.
+ * `complete` is false when any system failed — the delivery then says "partly complete", never "complete".
+ * Re-entrant: re-running rewrites the same document from the same parts.
+ */
+export class AssembleExport {
+  public constructor(
+    private readonly requests: RequestRepository,
+    private readonly documents: DocumentStore,
+    private readonly systems: SystemsConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  public async execute(requestId: string, outcomes: SystemOutcome[]): Promise<{ documentKey: string; complete: boolean }> {
+    const record = await this.requests.get(requestId);
+    if (!record) throw new Error(`request ${requestId} not found`);
+    if (record.status === 'assembling') await this.requests.update(requestId, { outcomes });
+    else await this.requests.transition(requestId, 'assembling', { outcomes });
+    const key = exportKey(requestId);
+    await this.documents.write(key, this.document(record, outcomes), 'application/json');
+    // The parts were copies made for this document: once it is written, they go (the lifecycle rule is the backstop).
+    await Promise.all(outcomes.flatMap((o) => (o.partKey ? [this.documents.remove(o.partKey)] : [])));
+    const complete = outcomes.every((o) => o.status !== 'failed');
+    logger.info('export assembled', { systems: outcomes.length, complete });
+    return { documentKey: key, complete };
+  }
+
+  private async *document(record: RequestRecord, outcomes: SystemOutcome[]): AsyncGenerator<string> {
+    yield openObject(
+      {
+        format: 'dsar-export',
+        version: 1,
+        request: {
+          id: record.requestId,
+          type: record.type,
+          regulation: record.regulation,
+          receivedAt: record.receivedAt,
+          verifiedAt: record.verifiedAt,
+          dueDate: record.dueDate,
+          generatedAt: this.now().toISOString(),
+        },
+        subject: { email: record.verified?.email ?? record.subject.email, name: record.subject.name },
+      },
+      'systems',
+    );
+    yield '[';
+    for (const [i, outcome] of outcomes.entries()) {
+      const { holds } = findSystem(this.systems, outcome.systemId);
+      const section = {
+        id: outcome.systemId,
+        status: outcome.status,
+        recordCount: outcome.recordCount,
+        categories: holds.categories,
+        purpose: holds.purpose,
+        source: holds.source,
+        recipients: holds.recipients,
+        retention: holds.retention,
+        error: outcome.error,
+      };
+      yield `${i > 0 ? ',' : ''}${openObject(section, 'records')}`;
+      if (outcome.partKey && outcome.status === 'found') yield* jsonArrayFromLines(await this.documents.read(outcome.partKey));
+      else yield '[]';
+      yield '}';
+    }
+    const summary = {
+      systems: outcomes.length,
+      withRecords: outcomes.filter((o) => o.status === 'found').length,
+      failed: outcomes.filter((o) => o.status === 'failed').length,
+      records: outcomes.reduce((n, o) => n + o.recordCount, 0),
+      complete: outcomes.every((o) => o.status !== 'failed'),
+    };
+    yield `],"summary":${JSON.stringify(summary)}}`;
+  }
+}

@@ -1,0 +1,88 @@
+import { Readable } from 'node:stream';
+import type { SystemsConfig } from '../../connectors/config';
+import { DeletionReceipt } from '../core/domain/receipt-format';
+import { identityHash } from '../core/domain/keyed-hash';
+import type { EraseResult, SystemOutcome } from '../core/domain/request';
+import type { DocumentStore, RequestRepository } from '../core/ports';
+import { logger, redact } from '../core/logger';
+import { receiptLine } from './receipt';
+
+export const receiptKey = (requestId: string) => `receipts/${requestId}.json`;
+
+export interface ReceiptInput {
+  located: SystemOutcome[];
+  erased: EraseResult[];
+  confirmed: SystemOutcome[];
+}
+
+/**
+ * Write the deletion receipt (format `dsar-deletion-receipt` v1): per system what was found, erased, anonymised or
+ * kept with its reason, and the confirming second search; the backup statement; a summary. `complete` only if
+ * every system confirmed. Re-entrant: the same inputs give the same receipt.
+ */
+export class AssembleReceipt {
+  public constructor(
+    private readonly requests: RequestRepository,
+    private readonly documents: DocumentStore,
+    private readonly systems: SystemsConfig,
+    private readonly hashKey: () => Promise<string>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  public async execute(requestId: string, input: ReceiptInput): Promise<{ documentKey: string; complete: boolean }> {
+    const record = await this.requests.get(requestId);
+    const email = record?.verified?.email;
+    if (!record || !email) throw new Error(`request ${requestId} not found or not verified`);
+
+    const byId = <T extends { systemId: string }>(list: T[], id: string) => list.find((x) => x.systemId === id);
+    const lines = this.systems.systems.map((system) =>
+      receiptLine(system, byId(input.located, system.id), byId(input.erased, system.id), byId(input.confirmed, system.id)),
+    );
+    const count = (outcome: string) => lines.filter((l) => l.outcome === outcome).length;
+    const sum = (pick: (l: (typeof lines)[number]) => number) => lines.reduce((n, l) => n + pick(l), 0);
+    const retentionDays = this.systems.backups?.retentionDays;
+    const receipt = DeletionReceipt.parse({
+      format: 'dsar-deletion-receipt',
+      version: 1,
+      request: {
+        id: record.requestId,
+        regulation: record.regulation,
+        receivedAt: record.receivedAt,
+        verifiedAt: record.verifiedAt,
+        dueDate: record.dueDate,
+        generatedAt: this.now().toISOString(),
+      },
+      subject: { maskedEmail: redact(email), keyedHash: identityHash(await this.hashKey(), 'email', email) },
+      systems: lines,
+      backups: {
+        retentionDays,
+        statement:
+          retentionDays === undefined
+            ? 'Backups of these systems may still hold copies until they expire. If a backup is restored, these deletions are re-applied from the suppression list.'
+            : `Backups age out within ${retentionDays} days. Until then they may hold copies; if a backup is restored, these deletions are re-applied from the suppression list.`,
+      },
+      summary: {
+        systems: lines.length,
+        erased: count('erased'),
+        anonymized: count('anonymized'),
+        retained: count('retained'),
+        nothingFound: count('nothing_found'),
+        failed: count('failed'),
+        records: {
+          found: sum((l) => l.found.records),
+          deleted: sum((l) => l.erased.deleted),
+          anonymized: sum((l) => l.erased.anonymized),
+          retained: sum((l) => l.erased.retained),
+          remaining: sum((l) => l.confirmed.remaining),
+        },
+        complete: count('failed') === 0,
+      },
+    });
+
+    if (record.status !== 'assembling') await this.requests.transition(requestId, 'assembling', { outcomes: input.located });
+    const key = receiptKey(requestId);
+    await this.documents.write(key, Readable.from([JSON.stringify(receipt, null, 2)]), 'application/json');
+    logger.info('receipt assembled', { failed: receipt.summary.failed, complete: receipt.summary.complete });
+    return { documentKey: key, complete: receipt.summary.complete };
+  }
+}

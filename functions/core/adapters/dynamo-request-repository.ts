@@ -1,0 +1,141 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RequestRecord } from '../domain/request-record';
+import { STATUSES, TERMINAL_STATUSES, allowedPredecessors, type RequestStatus } from '../domain/status';
+import { StatusConflictError } from '../domain/errors';
+import type { CreateResult, IdempotencyClaim, RecordPatch, RequestRepository } from '../ports';
+
+const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
+const claimKey = (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}` });
+const IDEMPOTENCY_TTL_SECONDS = 90 * 86_400;
+
+/**
+ * Requests in one DynamoDB table (items `REQUEST#id`, `IDEMPOTENCY#hash`, `TOKEN#hash`). No transactions are
+ * used (the local emulator has none): every invariant is one conditional write.
+ */
+export class DynamoRequestRepository implements RequestRepository {
+  public constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  public async create(record: RequestRecord, idempotency?: IdempotencyClaim): Promise<CreateResult> {
+    if (idempotency) {
+      const claimed = await this.claim(record, idempotency);
+      if (claimed.outcome !== 'created') return claimed;
+    }
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...requestKey(record.requestId), kind: 'request', ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return { outcome: 'created', requestId: record.requestId };
+  }
+
+  /**
+   * Claim the idempotency key for this request. A repeat with the same body gets the first request's id;
+   * if the first attempt died between claim and record, the record is written now under the claimed id.
+   */
+  private async claim(record: RequestRecord, idempotency: IdempotencyClaim): Promise<CreateResult> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...claimKey(idempotency.keyHash),
+            kind: 'idempotency',
+            requestId: record.requestId,
+            fingerprint: idempotency.fingerprint,
+            ttl: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { outcome: 'created', requestId: record.requestId };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: claimKey(idempotency.keyHash), ConsistentRead: true }));
+    if (!Item || Item.fingerprint !== idempotency.fingerprint || typeof Item.requestId !== 'string') return { outcome: 'conflict' };
+    const existing = await this.get(Item.requestId);
+    if (!existing) {
+      await this.create({ ...record, requestId: Item.requestId });
+    }
+    return { outcome: 'duplicate', requestId: Item.requestId };
+  }
+
+  public async get(requestId: string): Promise<RequestRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: requestKey(requestId), ConsistentRead: true }));
+    return Item ? RequestRecord.parse(Item) : undefined;
+  }
+
+  public async transition(requestId: string, to: RequestStatus, patch: RecordPatch = {}): Promise<RequestRecord> {
+    const from = allowedPredecessors(to);
+    const values: Record<string, unknown> = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: requestKey(requestId),
+          ...this.setExpression({ ...patch, status: to, updatedAt: new Date().toISOString() }, values),
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return RequestRecord.parse(result.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new StatusConflictError(requestId, to, { cause: error });
+      throw error;
+    }
+  }
+
+  public async update(requestId: string, patch: RecordPatch): Promise<void> {
+    const open = STATUSES.filter((status) => !TERMINAL_STATUSES.has(status));
+    const values: Record<string, unknown> = Object.fromEntries(open.map((status, i) => [`:open${i}`, status]));
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: requestKey(requestId),
+          ...this.setExpression({ ...patch, updatedAt: new Date().toISOString() }, values),
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${open.map((_, i) => `:open${i}`).join(', ')})`,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new StatusConflictError(requestId, 'update', { cause: error });
+      throw error;
+    }
+  }
+
+  /** Open requests, for resuming after a restart. A Scan: the local twin's table is small; the cloud never calls this. */
+  public async listOpen(): Promise<RequestRecord[]> {
+    const open: RequestRecord[] = [];
+    const pages = paginateScan(
+      { client: this.client },
+      { TableName: this.table, FilterExpression: 'kind = :kind', ExpressionAttributeValues: { ':kind': 'request' }, ConsistentRead: true },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const record = RequestRecord.parse(item);
+        if (!TERMINAL_STATUSES.has(record.status)) open.push(record);
+      }
+    }
+    return open.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  }
+
+  private setExpression(fields: Record<string, unknown>, values: Record<string, unknown>) {
+    const names: Record<string, string> = { '#status': 'status' };
+    const sets: string[] = [];
+    Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .forEach(([field, value], i) => {
+        const name = field === 'status' ? '#status' : `#f${i}`;
+        if (name !== '#status') names[name] = field;
+        sets.push(`${name} = :v${i}`);
+        values[`:v${i}`] = value;
+      });
+    return { UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { Regulation, RequestType } from './request';
+
+/**
+ * The portable export (GDPR Art. 15 and 20, CCPA §1798.110/.130): one JSON document per request.
+ * Versioned; its JSON Schema (generated from this) is `schemas/dsar-export.v1.schema.json`.
+ * A new field is a minor change; renaming or removing one is a new `version`.
+ */
+export const SystemSection = z.object({
+  id: z.string().describe('stable id of the system, from the systems configuration'),
+  status: z.enum(['found', 'not_found', 'failed']).describe('failed: the system could not be searched; its records may be missing'),
+  recordCount: z.number().int().nonnegative(),
+  categories: z.array(z.string()).describe('categories of personal data the system holds'),
+  purpose: z.string().describe('why the system holds it'),
+  source: z.string().optional().describe('where the data came from'),
+  recipients: z.array(z.string()).describe('categories of recipients it is disclosed to'),
+  retention: z.string().optional().describe('how long it is kept (ISO-8601 duration)'),
+  error: z.string().optional().describe('for failed systems: the kind of failure'),
+  records: z.array(z.record(z.string(), z.unknown())).describe('the records, as the system holds them'),
+});
+
+export const ExportDocument = z.object({
+  format: z.literal('dsar-export'),
+  version: z.literal(1),
+  request: z.object({
+    id: z.string(),
+    type: RequestType,
+    regulation: Regulation,
+    receivedAt: z.string(),
+    verifiedAt: z.string().optional(),
+    dueDate: z.string(),
+    generatedAt: z.string(),
+  }),
+  subject: z.object({ email: z.string(), name: z.string().optional() }).describe('the verified identity the search used'),
+  systems: z.array(SystemSection),
+  summary: z.object({
+    systems: z.number().int().nonnegative(),
+    withRecords: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    records: z.number().int().nonnegative(),
+    complete: z.boolean().describe('false when any system failed: the export is then partial'),
+  }),
+});
+export type ExportDocument = z.infer<typeof ExportDocument>;

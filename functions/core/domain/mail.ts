@@ -1,0 +1,56 @@
+import type { MailMessage } from '../ports';
+import type { RequestRecord } from './request-record';
+
+/**
+ * The mails the pipeline sends. Plain text, the request's id and dates, and a link carrying a token.
+ * They go only to the address on the request, which is the identity being verified.
+ */
+const RIGHT: Record<RequestRecord['type'], string> = {
+  access: 'a copy of your personal data',
+  deletion: 'the deletion of your personal data',
+};
+
+export function verificationMail(record: RequestRecord, link: string, expiresAt: Date): MailMessage {
+  return {
+    to: record.subject.email,
+    subject: 'Please confirm your privacy request',
+    text: [
+      `We received a request for ${RIGHT[record.type]} (reference ${record.requestId}).`,
+      '',
+      'To make sure it was you, please confirm by opening this link:',
+      link,
+      '',
+      `The link works once and expires on ${expiresAt.toISOString().replace('T', ' ').slice(0, 16)} UTC.`,
+      'If you did not make this request, ignore this mail: nothing will happen.',
+    ].join('\n'),
+  };
+}
+
+export function expiredMail(record: RequestRecord): MailMessage {
+  return {
+    to: record.subject.email,
+    subject: 'Your privacy request has expired',
+    text: [
+      `Your request (reference ${record.requestId}) was not confirmed in time, so we did not act on it.`,
+      'If you still want it, please submit a new request.',
+    ].join('\n'),
+  };
+}
+
+export function deliveryMail(record: RequestRecord, link: string, complete: boolean, expiresAt: Date): MailMessage {
+  const what = record.type === 'deletion' ? 'your deletion receipt' : 'your data export';
+  return {
+    to: record.subject.email,
+    subject: complete ? 'Your privacy request is complete' : 'Your privacy request is partly complete',
+    text: [
+      `Your request (reference ${record.requestId}) has been answered.`,
+      complete
+        ? ''
+        : 'Some systems could not be reached. The document says which; we will follow up on them, and nothing is presented as complete that is not.',
+      `Download ${what} here (the link works once, until ${expiresAt.toISOString().slice(0, 10)}):`,
+      link,
+    ]
+      .filter((line, i) => line !== '' || i !== 1)
+      .join('\n'),
+  };
+}

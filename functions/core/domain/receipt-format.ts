@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { Regulation } from './request';
+
+/**
+ * The deletion receipt: proof of what was found, erased, anonymised or kept (and why) in every system, and that a
+ * second search found nothing left. Versioned; JSON Schema `schemas/dsar-deletion-receipt.v1.schema.json`.
+ * It names the subject only by a masked address and a keyed hash: a receipt kept for accountability
+ * does not itself keep the identity that was erased.
+ */
+export const ReceiptSystem = z.object({
+  id: z.string(),
+  strategy: z.enum(['delete', 'anonymize', 'retain']),
+  outcome: z
+    .enum(['erased', 'anonymized', 'retained', 'nothing_found', 'failed'])
+    .describe('failed: the system could not be searched or erased, or still held records afterwards'),
+  found: z.object({ status: z.enum(['found', 'not_found', 'failed']), records: z.number().int().nonnegative() }).describe('before erasure'),
+  erased: z
+    .object({ status: z.enum(['erased', 'failed']), deleted: z.number().int(), anonymized: z.number().int(), retained: z.number().int(), error: z.string().optional() })
+    .describe('what the erasure did'),
+  confirmed: z
+    .object({ status: z.enum(['found', 'not_found', 'failed']), remaining: z.number().int().nonnegative(), expected: z.number().int().nonnegative() })
+    .describe('a second search after erasure: `remaining` must equal `expected` (0 unless records are retained)'),
+  retention: z.object({ reason: z.string(), law: z.string().optional() }).optional().describe('why records were kept or anonymised rather than deleted'),
+  categories: z.array(z.string()),
+  recipients: z.array(z.string()).describe('recipients of this data, who are to be told of the erasure'),
+});
+export type ReceiptSystem = z.infer<typeof ReceiptSystem>;
+
+export const DeletionReceipt = z.object({
+  format: z.literal('dsar-deletion-receipt'),
+  version: z.literal(1),
+  request: z.object({
+    id: z.string(),
+    regulation: Regulation,
+    receivedAt: z.string(),
+    verifiedAt: z.string().optional(),
+    dueDate: z.string(),
+    generatedAt: z.string(),
+  }),
+  subject: z.object({
+    maskedEmail: z.string(),
+    keyedHash: z.string().describe('HMAC-SHA-256 of the verified address under the deployment key; the suppression list holds the same value'),
+  }),
+  systems: z.array(ReceiptSystem),
+  backups: z.object({
+    retentionDays: z.number().int().nonnegative().optional(),
+    statement: z.string(),
+  }),
+  summary: z.object({
+    systems: z.number().int().nonnegative(),
+    erased: z.number().int().nonnegative(),
+    anonymized: z.number().int().nonnegative(),
+    retained: z.number().int().nonnegative(),
+    nothingFound: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    records: z.object({ found: z.number().int(), deleted: z.number().int(), anonymized: z.number().int(), retained: z.number().int(), remaining: z.number().int() }),
+    complete: z.boolean().describe('true only if every system confirmed the expected count'),
+  }),
+});
+export type DeletionReceipt = z.infer<typeof DeletionReceipt>;

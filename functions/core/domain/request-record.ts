@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { Regulation, RequestType, SubjectIdentity, SystemOutcome } from './request';
+import { STATUSES } from './status';
+
+/**
+ * The request as stored. The subject's identity lives here and only here (and in the delivered document):
+ * workflow steps receive the request id and read the rest from this record.
+ * Parsed on every read, so a corrupt or foreign item fails at the edge rather than deep in a use case.
+ */
+export const RequestRecord = z.object({
+  requestId: z.string(),
+  type: RequestType,
+  regulation: Regulation,
+  subject: SubjectIdentity,
+  /** identities proven by the verification step; connectors search by these alone */
+  verified: z.object({ email: z.string().optional() }).optional(),
+  status: z.enum(STATUSES),
+  receivedAt: z.string(),
+  dueDate: z.string(),
+  updatedAt: z.string(),
+  verificationSentAt: z.string().optional(),
+  verificationExpiresAt: z.string().optional(),
+  verifiedAt: z.string().optional(),
+  /** the Step Functions task token the verification step waits on (not personal data) */
+  verifyTaskToken: z.string().optional(),
+  outcomes: z.array(SystemOutcome).optional(),
+  documentKey: z.string().optional(),
+  deliveredAt: z.string().optional(),
+  completedAt: z.string().optional(),
+});
+export type RequestRecord = z.infer<typeof RequestRecord>;

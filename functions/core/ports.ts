@@ -1,0 +1,85 @@
+import type { Readable } from 'node:stream';
+import type { RequestRecord } from './domain/request-record';
+import type { RequestStatus } from './domain/status';
+
+export type { RequestRecord };
+
+/**
+ * Ports: what the use cases need from the outside world. Adapters in ./adapters implement them with the
+ * AWS SDK; use cases never import an SDK, so they run the same in the cloud, in the local twin and in tests.
+ */
+
+export type RecordPatch = Partial<Omit<RequestRecord, 'requestId' | 'status' | 'type' | 'regulation' | 'subject' | 'receivedAt' | 'dueDate'>>;
+
+export interface IdempotencyClaim {
+  /** hash of the client's key (the key itself is not stored) */
+  keyHash: string;
+  /** hash of the request body, so a reused key with another body is refused */
+  fingerprint: string;
+}
+
+export type CreateResult =
+  | { outcome: 'created'; requestId: string }
+  | { outcome: 'duplicate'; requestId: string }
+  | { outcome: 'conflict' };
+
+export interface RequestRepository {
+  /** Persist a new request; with an idempotency claim, a repeat returns the first request instead. */
+  create(record: RequestRecord, idempotency?: IdempotencyClaim): Promise<CreateResult>;
+  get(requestId: string): Promise<RequestRecord | undefined>;
+  /** Move to `to` (conditionally: only from a status that may move there) and apply `patch`. Throws StatusConflictError. */
+  transition(requestId: string, to: RequestStatus, patch?: RecordPatch): Promise<RequestRecord>;
+  /** Set fields without moving the status; refused (StatusConflictError) once the request is terminal. */
+  update(requestId: string, patch: RecordPatch): Promise<void>;
+  /** Requests not yet in a terminal status (used to resume work after a restart). */
+  listOpen(): Promise<RequestRecord[]>;
+}
+
+export type TokenPurpose = 'verify' | 'download' | 'status';
+
+export interface TokenStore {
+  /** Issue a fresh random token; only its hash is stored. */
+  issue(purpose: TokenPurpose, requestId: string, ttlSeconds: number): Promise<string>;
+  /** Single use: returns the request id and marks the token used, or undefined if unknown/expired/used/other purpose. */
+  consume(purpose: TokenPurpose, token: string): Promise<string | undefined>;
+  /** Reusable read capability (status tokens): the request id, or undefined. */
+  check(purpose: TokenPurpose, token: string): Promise<string | undefined>;
+}
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+export interface Workflow {
+  /** Start the request's workflow, named by its id; starting it again with the same id is a no-op. */
+  start(requestId: string): Promise<void>;
+  /** Complete a task that waits for a callback. */
+  complete(taskToken: string, output: Record<string, unknown>): Promise<void>;
+}
+
+export interface DocumentStore {
+  /** Stream `body` into `key` (multipart, never whole in memory). */
+  write(key: string, body: Readable | AsyncIterable<string>, contentType: string): Promise<void>;
+  /** Stream the object at `key`. */
+  read(key: string): Promise<Readable>;
+  /** Delete `key` (no error if it is already gone). */
+  remove(key: string): Promise<void>;
+  /** A GET URL for `key` valid for `expiresInSeconds`. */
+  presignGet(key: string, expiresInSeconds: number, fileName: string): Promise<string>;
+}
+
+/**
+ * Keyed hashes of erased identities. After a restore from backup, the re-apply command walks each system,
+ * hashes the identities it finds and erases those on this list. No plain identity is ever stored here.
+ */
+export interface SuppressionList {
+  add(identityHash: string, requestId: string): Promise<void>;
+  has(identityHash: string): Promise<boolean>;
+  all(): AsyncIterable<string>;
+}

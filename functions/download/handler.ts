@@ -1,0 +1,27 @@
+import { dynamoDocumentClient, s3Client } from '../core/adapters/aws-clients';
+import { DynamoRequestRepository } from '../core/adapters/dynamo-request-repository';
+import { DynamoTokenStore } from '../core/adapters/dynamo-token-store';
+import { S3DocumentStore } from '../core/adapters/s3-document-store';
+import { settings } from '../core/config';
+import { InvalidTokenError } from '../core/domain/errors';
+import { httpRoute } from '../core/http/middlewares';
+import { page } from '../core/http/pages';
+import { redirect } from '../core/http/responses';
+import { Download } from './download';
+
+const env = settings('table', 'bucket');
+const download = new Download(
+  new DynamoRequestRepository(dynamoDocumentClient(), env.table),
+  new DynamoTokenStore(dynamoDocumentClient(), env.table),
+  new S3DocumentStore(s3Client(), env.bucket),
+);
+
+/** GET /download?token=… — the link in the delivery mail; redirects to a presigned URL valid for 5 minutes. */
+export const handler = httpRoute(async (event) => {
+  try {
+    return redirect(await download.execute(event.queryStringParameters?.token));
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return page(410, 'This link cannot be used', error.message + '.');
+    throw error;
+  }
+});

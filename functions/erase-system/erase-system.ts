@@ -1,0 +1,34 @@
+import type { ConnectorFor } from '../core/connectors';
+import { NotVerifiedError } from '../core/domain/errors';
+import { identityHash } from '../core/domain/keyed-hash';
+import type { EraseResult } from '../core/domain/request';
+import type { RequestRepository, SuppressionList } from '../core/ports';
+import { logger } from '../core/logger';
+
+/**
+ * Erase the subject from one system with its configured strategy (delete, anonymise, or keep under an exemption).
+ * The identity goes on the suppression list first, so even an erasure cut short is re-applied after a restore.
+ * Idempotent: the connectors' erase is, and re-adding a hash to the list changes nothing.
+ */
+export class EraseSystem {
+  public constructor(
+    private readonly requests: RequestRepository,
+    private readonly suppression: SuppressionList,
+    private readonly connectorFor: ConnectorFor,
+    private readonly hashKey: () => Promise<string>,
+  ) {}
+
+  public async execute(requestId: string, systemId: string): Promise<EraseResult> {
+    const record = await this.requests.get(requestId);
+    const email = record?.verified?.email;
+    if (!record || !email) throw new NotVerifiedError(requestId);
+    if (record.type !== 'deletion') throw new Error(`request ${requestId} is not a deletion request`);
+    if (record.status === 'locating') await this.requests.transition(requestId, 'erasing');
+
+    const key = await this.hashKey();
+    await this.suppression.add(identityHash(key, 'email', email), requestId);
+    const outcome = await this.connectorFor(systemId, key).erase({ email });
+    logger.info('system erased', { systemId, ...outcome });
+    return { systemId, status: 'erased', ...outcome };
+  }
+}

@@ -1,0 +1,50 @@
+import { NotVerifiedError } from '../core/domain/errors';
+import type { Connector, VerifiedIdentities } from '../../connectors/contract';
+import type { SystemOutcome } from '../core/domain/request';
+import { toJsonLine } from '../core/domain/json-lines';
+import type { DocumentStore, RequestRepository } from '../core/ports';
+import { logger } from '../core/logger';
+
+export type LocatePhase = 'locate' | 'confirm';
+
+export const partKey = (requestId: string, systemId: string) => `parts/${requestId}/${systemId}.jsonl`;
+
+/**
+ * Find the subject's records in one system, by verified identities only.
+ * - `locate` for an access request: stream the records into a part object (JSON Lines) for the export.
+ * - `locate` for a deletion request: count only — the receipt needs what existed, not a copy of what is being erased.
+ * - `confirm`: after erasure, count what is still found; nothing is stored.
+ * The workflow state gets the outcome only: ids, counts and the S3 key. Re-running overwrites the same part.
+ */
+export class LocateSystem {
+  public constructor(
+    private readonly requests: RequestRepository,
+    private readonly documents: DocumentStore,
+    private readonly connectorFor: (systemId: string) => Connector,
+  ) {}
+
+  public async execute(requestId: string, systemId: string, phase: LocatePhase): Promise<SystemOutcome> {
+    const record = await this.requests.get(requestId);
+    if (!record?.verified?.email) throw new NotVerifiedError(requestId);
+    const identities: VerifiedIdentities = { email: record.verified.email };
+    if (phase === 'confirm' && record.status === 'erasing') await this.requests.transition(requestId, 'confirming');
+    const connector = this.connectorFor(systemId);
+    let recordCount = 0;
+    const lines = async function* () {
+      // a generator, so the part streams into S3 as the connector yields
+      for await (const found of connector.locate(identities)) {
+        recordCount += 1;
+        yield `${toJsonLine(found)}\n`;
+      }
+    };
+    let key: string | undefined;
+    if (phase === 'locate' && record.type === 'access') {
+      key = partKey(requestId, systemId);
+      await this.documents.write(key, lines(), 'application/x-ndjson');
+    } else {
+      for await (const _ of connector.locate(identities)) recordCount += 1;
+    }
+    logger.info('system searched', { systemId, phase, recordCount });
+    return { systemId, status: recordCount > 0 ? 'found' : 'not_found', recordCount, ...(key ? { partKey: key } : {}) };
+  }
+}

@@ -1,0 +1,134 @@
+import { Readable } from 'node:stream';
+import { canTransition, isTerminal, type RequestStatus } from '../../functions/core/domain/status';
+import { StatusConflictError } from '../../functions/core/domain/errors';
+import type {
+  CreateResult,
+  DocumentStore,
+  IdempotencyClaim,
+  MailMessage,
+  Mailer,
+  RecordPatch,
+  RequestRecord,
+  RequestRepository,
+  TokenPurpose,
+  TokenStore,
+  Workflow,
+} from '../../functions/core/ports';
+
+/** In-memory ports with the same rules as the DynamoDB adapters, for use-case tests. */
+export class MemoryRequests implements RequestRepository {
+  public readonly records = new Map<string, RequestRecord>();
+  private readonly claims = new Map<string, { requestId: string; fingerprint: string }>();
+
+  public async create(record: RequestRecord, idempotency?: IdempotencyClaim): Promise<CreateResult> {
+    if (idempotency) {
+      const claim = this.claims.get(idempotency.keyHash);
+      if (claim) return claim.fingerprint === idempotency.fingerprint ? { outcome: 'duplicate', requestId: claim.requestId } : { outcome: 'conflict' };
+      this.claims.set(idempotency.keyHash, { requestId: record.requestId, fingerprint: idempotency.fingerprint });
+    }
+    this.records.set(record.requestId, structuredClone(record));
+    return { outcome: 'created', requestId: record.requestId };
+  }
+
+  public async get(requestId: string): Promise<RequestRecord | undefined> {
+    const record = this.records.get(requestId);
+    return record && structuredClone(record);
+  }
+
+  public async transition(requestId: string, to: RequestStatus, patch: RecordPatch = {}): Promise<RequestRecord> {
+    const record = this.records.get(requestId);
+    if (!record || !canTransition(record.status, to)) throw new StatusConflictError(requestId, to);
+    Object.assign(record, patch, { status: to, updatedAt: new Date().toISOString() });
+    return structuredClone(record);
+  }
+
+  public async update(requestId: string, patch: RecordPatch): Promise<void> {
+    const record = this.records.get(requestId);
+    if (!record || isTerminal(record.status)) throw new StatusConflictError(requestId, 'update');
+    Object.assign(record, patch);
+  }
+
+  public async listOpen(): Promise<RequestRecord[]> {
+    return [...this.records.values()].filter((r) => !isTerminal(r.status));
+  }
+}
+
+export class MemoryTokens implements TokenStore {
+  public readonly issued: { purpose: TokenPurpose; requestId: string; token: string; ttlSeconds: number; used: boolean }[] = [];
+
+  public async issue(purpose: TokenPurpose, requestId: string, ttlSeconds: number): Promise<string> {
+    const token = `${purpose}-${this.issued.length}-${'x'.repeat(30)}`;
+    this.issued.push({ purpose, requestId, token, ttlSeconds, used: false });
+    return token;
+  }
+
+  public async consume(purpose: TokenPurpose, token: string): Promise<string | undefined> {
+    const found = this.issued.find((t) => t.token === token && t.purpose === purpose && !t.used);
+    if (!found) return undefined;
+    found.used = true;
+    return found.requestId;
+  }
+
+  public async check(purpose: TokenPurpose, token: string): Promise<string | undefined> {
+    return this.issued.find((t) => t.token === token && t.purpose === purpose)?.requestId;
+  }
+}
+
+export class MemoryMailer implements Mailer {
+  public readonly sent: MailMessage[] = [];
+
+  public async send(message: MailMessage): Promise<void> {
+    this.sent.push(message);
+  }
+}
+
+export class MemoryWorkflow implements Workflow {
+  public readonly started: string[] = [];
+  public readonly completed: { taskToken: string; output: Record<string, unknown> }[] = [];
+
+  public async start(requestId: string): Promise<void> {
+    this.started.push(requestId);
+  }
+
+  public async complete(taskToken: string, output: Record<string, unknown>): Promise<void> {
+    this.completed.push({ taskToken, output });
+  }
+}
+
+export function aRequest(overrides: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    requestId: '0b9a3c52-6a8e-4f43-9d2c-3c1e2f4a5b6c',
+    type: 'access',
+    regulation: 'gdpr',
+    subject: { email: 'ada@example.com' },
+    status: 'received',
+    receivedAt: '2026-11-01T10:00:00.000Z',
+    dueDate: '2026-12-01',
+    updatedAt: '2026-11-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export class MemoryDocuments implements DocumentStore {
+  public readonly objects = new Map<string, { body: string; contentType: string }>();
+
+  public async write(key: string, body: Readable | AsyncIterable<string>, contentType: string): Promise<void> {
+    let text = '';
+    for await (const chunk of body) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    this.objects.set(key, { body: text, contentType });
+  }
+
+  public async read(key: string): Promise<Readable> {
+    const object = this.objects.get(key);
+    if (!object) throw new Error(`no object ${key}`);
+    return Readable.from([object.body]);
+  }
+
+  public async remove(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+
+  public async presignGet(key: string, expiresInSeconds: number, fileName: string): Promise<string> {
+    return `https://s3.example/${key}?expires=${expiresInSeconds}&name=${fileName}`;
+  }
+}

@@ -1,0 +1,130 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTokenStore } from '../../../functions/core/adapters/dynamo-token-store';
+import { DynamoRequestRepository } from '../../../functions/core/adapters/dynamo-request-repository';
+import { StatusConflictError } from '../../../functions/core/domain/errors';
+import { hashToken } from '../../../functions/core/tokens';
+
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const ddb = mockClient(client);
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+describe('Class: DynamoTokenStore', () => {
+  beforeEach(() => ddb.reset());
+
+  describe('Method: issue', () => {
+    it('stores only the hash of a 256-bit token, with its purpose and expiry', async () => {
+      // Prepare
+      ddb.on(PutCommand).resolves({});
+      const store = new DynamoTokenStore(client, 'T', () => new Date('2026-01-01T00:00:00Z'));
+
+      // Act
+      const token = await store.issue('verify', 'r1', 60);
+
+      // Assess
+      expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+      const item = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+      expect(item).toMatchObject({ pk: `TOKEN#${hashToken(token)}`, purpose: 'verify', requestId: 'r1', expiresAt: Date.parse('2026-01-01T00:01:00Z') });
+      expect(JSON.stringify(item)).not.toContain(token);
+    });
+  });
+
+  describe('Method: consume', () => {
+    it('marks the token used in one conditional write (unused, unexpired, same purpose)', async () => {
+      // Prepare
+      ddb.on(UpdateCommand).resolves({ Attributes: { requestId: 'r1' } });
+      const store = new DynamoTokenStore(client, 'T');
+      const token = 'a'.repeat(43);
+
+      // Act
+      const requestId = await store.consume('download', token);
+
+      // Assess
+      expect(requestId).toBe('r1');
+      const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(input?.ConditionExpression).toContain('attribute_not_exists(usedAt)');
+      expect(input?.ConditionExpression).toContain('purpose = :purpose');
+      expect(input?.ConditionExpression).toContain('expiresAt > :nowMs');
+      expect(input?.ExpressionAttributeValues?.[':purpose']).toBe('download');
+    });
+
+    it('answers undefined for a used, expired or foreign token', async () => {
+      // Prepare
+      ddb.on(UpdateCommand).rejects(conditionFailed());
+
+      // Act
+      const requestId = await new DynamoTokenStore(client, 'T').consume('verify', 'b'.repeat(43));
+
+      // Assess
+      expect(requestId).toBeUndefined();
+    });
+
+    it('never queries the table for a malformed token', async () => {
+      // Act
+      const requestId = await new DynamoTokenStore(client, 'T').consume('verify', '<script>');
+
+      // Assess
+      expect(requestId).toBeUndefined();
+      expect(ddb.calls()).toHaveLength(0);
+    });
+  });
+});
+
+describe('Class: DynamoRequestRepository', () => {
+  beforeEach(() => ddb.reset());
+
+  describe('Method: transition', () => {
+    it('writes conditionally on the statuses allowed to move there', async () => {
+      // Prepare
+      ddb.on(UpdateCommand).resolves({
+        Attributes: { requestId: 'r1', type: 'access', regulation: 'gdpr', subject: { email: 'a@b.co' }, status: 'verified', receivedAt: 'x', dueDate: 'y', updatedAt: 'z' },
+      });
+
+      // Act
+      await new DynamoRequestRepository(client, 'T').transition('r1', 'verified', { verifiedAt: 'now' });
+
+      // Assess
+      const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+      const allowed = Object.entries(input?.ExpressionAttributeValues ?? {})
+        .filter(([k]) => k.startsWith(':from'))
+        .map(([, v]) => v as string);
+      expect(allowed.sort()).toEqual(['pending_verification', 'received', 'verified']);
+      expect(input?.ConditionExpression).toMatch(/^attribute_exists\(pk\) AND #status IN \(/);
+    });
+
+    it('turns a lost condition into StatusConflictError', async () => {
+      // Prepare
+      ddb.on(UpdateCommand).rejects(conditionFailed());
+
+      // Act
+      const result = new DynamoRequestRepository(client, 'T').transition('r1', 'locating');
+
+      // Assess
+      await expect(result).rejects.toBeInstanceOf(StatusConflictError);
+    });
+  });
+
+  describe('Method: create', () => {
+    it('returns the first request for a repeated idempotency key with the same body', async () => {
+      // Prepare
+      ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+        if (input.Item.pk.startsWith('IDEMPOTENCY#')) throw conditionFailed();
+        return {};
+      });
+      ddb.on(GetCommand, { Key: { pk: 'IDEMPOTENCY#k' } }).resolves({ Item: { pk: 'IDEMPOTENCY#k', requestId: 'first', fingerprint: 'f' } });
+      ddb.on(GetCommand, { Key: { pk: 'REQUEST#first' } }).resolves({
+        Item: { requestId: 'first', type: 'access', regulation: 'gdpr', subject: { email: 'a@b.co' }, status: 'locating', receivedAt: 'x', dueDate: 'y', updatedAt: 'z' },
+      });
+      const record = { requestId: 'second', type: 'access' as const, regulation: 'gdpr' as const, subject: { email: 'a@b.co' }, status: 'received' as const, receivedAt: 'x', dueDate: 'y', updatedAt: 'z' };
+
+      // Act
+      const result = await new DynamoRequestRepository(client, 'T').create(record, { keyHash: 'k', fingerprint: 'f' });
+
+      // Assess
+      expect(result).toEqual({ outcome: 'duplicate', requestId: 'first' });
+      expect(ddb.commandCalls(PutCommand).some((c) => c.args[0].input.Item?.pk === 'REQUEST#second')).toBe(false);
+    });
+  });
+});

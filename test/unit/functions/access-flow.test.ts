@@ -1,0 +1,276 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { Connector, SourceRecord, VerifiedIdentities } from '../../../connectors/contract';
+import type { SystemsConfig } from '../../../connectors/config';
+import { LocateSystem } from '../../../functions/locate-system/locate-system';
+import { AssembleExport } from '../../../functions/assemble-export/assemble-export';
+import { Deliver } from '../../../functions/deliver/deliver';
+import { Download, PRESIGNED_URL_SECONDS } from '../../../functions/download/download';
+import { GetRequest } from '../../../functions/get-request/get-request';
+import { PlanRequest } from '../../../functions/plan-request/plan-request';
+import { ExportDocument } from '../../../functions/core/domain/export-format';
+import { InvalidTokenError, NotFoundError, NotVerifiedError } from '../../../functions/core/domain/errors';
+import { MemoryDocuments, MemoryMailer, MemoryRequests, MemoryTokens, aRequest } from '../../support/fakes';
+
+const SYSTEMS: SystemsConfig = {
+  version: 1,
+  systems: [
+    {
+      id: 'customers',
+      type: 'dynamodb',
+      table: 'Customers',
+      key: { partition: 'id' },
+      identity: { email: { attribute: 'email', index: 'byEmail' } },
+      holds: { categories: ['identifiers'], purpose: 'accounts', recipients: ['hosting'] },
+      erasure: { strategy: 'delete' },
+    },
+    {
+      id: 'events',
+      type: 's3-objects',
+      bucket: 'events',
+      prefix: '',
+      format: 'jsonl',
+      identity: { email: { field: 'email' } },
+      holds: { categories: ['internet_activity'], purpose: 'analytics', recipients: [] },
+      erasure: { strategy: 'delete' },
+    },
+  ],
+};
+
+/** A connector over a fixed list, recording which identities it was asked for. */
+class ListConnector implements Connector {
+  public readonly asked: VerifiedIdentities[] = [];
+
+  public constructor(
+    public readonly systemId: string,
+    private readonly records: SourceRecord[],
+  ) {}
+
+  public async *locate(identities: VerifiedIdentities): AsyncIterable<SourceRecord> {
+    this.asked.push(identities);
+    yield* this.records.filter((r) => r.email === identities.email);
+  }
+
+  public async erase(): Promise<{ deleted: number; anonymized: number; retained: number }> {
+    return { deleted: 0, anonymized: 0, retained: 0 };
+  }
+}
+
+const verifiedRequest = () =>
+  aRequest({ status: 'verified', subject: { email: 'ada@example.com', name: 'Ada' }, verified: { email: 'ada@example.com' }, verifiedAt: '2026-11-01T11:00:00.000Z' });
+
+describe('Class: PlanRequest', () => {
+  it('moves a verified request to locating and plans every configured system', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create(verifiedRequest());
+
+    // Act
+    const plan = await new PlanRequest(requests, SYSTEMS).execute(aRequest().requestId);
+
+    // Assess
+    expect(plan).toEqual({ type: 'access', systems: [{ systemId: 'customers' }, { systemId: 'events' }] });
+    expect((await requests.get(aRequest().requestId))?.status).toBe('locating');
+  });
+
+  it('refuses to plan a search for a request nobody verified', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create(aRequest({ status: 'verified' }));
+
+    // Act
+    const result = new PlanRequest(requests, SYSTEMS).execute(aRequest().requestId);
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(NotVerifiedError);
+  });
+});
+
+describe('Class: LocateSystem', () => {
+  it('searches by the verified identity only, and streams the records into a part', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create({ ...verifiedRequest(), subject: { email: 'typed-by-requester@example.com' }, verified: { email: 'ada@example.com' } });
+    const documents = new MemoryDocuments();
+    const connector = new ListConnector('customers', [
+      { email: 'ada@example.com', tags: new Set(['b', 'a']) },
+      { email: 'bob@example.com' },
+      { email: 'ada@example.com', n: 2 },
+    ]);
+
+    // Act
+    const outcome = await new LocateSystem(requests, documents, () => connector).execute(aRequest().requestId, 'customers', 'locate');
+
+    // Assess
+    expect(connector.asked).toEqual([{ email: 'ada@example.com' }]);
+    expect(outcome).toEqual({ systemId: 'customers', status: 'found', recordCount: 2, partKey: `parts/${aRequest().requestId}/customers.jsonl` });
+    expect(documents.objects.get(outcome.partKey ?? '')?.body).toBe('{"email":"ada@example.com","tags":["a","b"]}\n{"email":"ada@example.com","n":2}\n');
+  });
+
+  it('in the confirm phase counts what is left and stores nothing', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create(verifiedRequest());
+    const documents = new MemoryDocuments();
+
+    // Act
+    const outcome = await new LocateSystem(requests, documents, () => new ListConnector('events', [])).execute(aRequest().requestId, 'events', 'confirm');
+
+    // Assess
+    expect(outcome).toEqual({ systemId: 'events', status: 'not_found', recordCount: 0 });
+    expect(documents.objects.size).toBe(0);
+  });
+
+  it('refuses to search when the request has no verified identity', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create(aRequest({ status: 'locating' }));
+    const connector = new ListConnector('customers', []);
+
+    // Act
+    const result = new LocateSystem(requests, new MemoryDocuments(), () => connector).execute(aRequest().requestId, 'customers', 'locate');
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(NotVerifiedError);
+    expect(connector.asked).toHaveLength(0);
+  });
+});
+
+describe('Class: AssembleExport', () => {
+  it('streams a valid dsar-export v1 document and marks it partial when a system failed', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create({ ...verifiedRequest(), status: 'locating' });
+    const documents = new MemoryDocuments();
+    await documents.write('parts/x/customers.jsonl', Readable.from(['{"email":"ada@example.com","id":1}\n', '\n', '{"email":"ada@example.com","id":2}\n']), 'application/x-ndjson');
+    const outcomes = [
+      { systemId: 'customers', status: 'found' as const, recordCount: 2, partKey: 'parts/x/customers.jsonl' },
+      { systemId: 'events', status: 'failed' as const, recordCount: 0, error: 'ConnectorUnavailableError' },
+    ];
+
+    // Act
+    const result = await new AssembleExport(requests, documents, SYSTEMS, () => new Date('2026-11-02T00:00:00Z')).execute(aRequest().requestId, outcomes);
+
+    // Assess
+    expect(result).toEqual({ documentKey: `exports/${aRequest().requestId}.json`, complete: false });
+    const document = ExportDocument.parse(JSON.parse(documents.objects.get(result.documentKey)?.body ?? ''));
+    expect(document.subject).toEqual({ email: 'ada@example.com', name: 'Ada' });
+    expect(document.systems[0]).toMatchObject({ id: 'customers', status: 'found', recordCount: 2, categories: ['identifiers'], purpose: 'accounts', records: [{ id: 1 }, { id: 2 }] });
+    expect(document.systems[1]).toMatchObject({ id: 'events', status: 'failed', error: 'ConnectorUnavailableError', records: [] });
+    expect(document.summary).toEqual({ systems: 2, withRecords: 1, failed: 1, records: 2, complete: false });
+    expect((await requests.get(aRequest().requestId))?.status).toBe('assembling');
+    expect(documents.objects.has('parts/x/customers.jsonl')).toBe(false);
+  });
+});
+
+describe('Class: Deliver', () => {
+  it('mails a download link to the verified address and completes; a second run mails nothing', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const tokens = new MemoryTokens();
+    const mailer = new MemoryMailer();
+    await requests.create({ ...verifiedRequest(), status: 'assembling' });
+    const deliver = new Deliver({ requests, tokens, mailer, apiUrl: 'https://api.example', downloadTtlSeconds: 86_400 });
+
+    // Act
+    const first = await deliver.execute(aRequest().requestId, 'exports/x.json', true);
+    const second = await deliver.execute(aRequest().requestId, 'exports/x.json', true);
+
+    // Assess
+    expect(first).toEqual({ status: 'completed' });
+    expect(second).toEqual({ status: 'completed' });
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0]?.text).toContain(`https://api.example/download?token=${tokens.issued[0]?.token}`);
+    expect(await requests.get(aRequest().requestId)).toMatchObject({ status: 'completed', documentKey: 'exports/x.json' });
+  });
+
+  it('never calls a partial result complete', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const mailer = new MemoryMailer();
+    await requests.create({ ...verifiedRequest(), status: 'assembling' });
+
+    // Act
+    const result = await new Deliver({ requests, tokens: new MemoryTokens(), mailer, apiUrl: 'https://api.example', downloadTtlSeconds: 60 }).execute(aRequest().requestId, 'exports/x.json', false);
+
+    // Assess
+    expect(result).toEqual({ status: 'partially_completed' });
+    expect(mailer.sent[0]?.subject).toMatch(/partly/);
+  });
+});
+
+describe('Class: Download', () => {
+  it('exchanges a download token once for a presigned URL of at most five minutes', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const tokens = new MemoryTokens();
+    await requests.create({ ...verifiedRequest(), status: 'completed', documentKey: 'exports/x.json' });
+    const token = await tokens.issue('download', aRequest().requestId, 60);
+    const download = new Download(requests, tokens, new MemoryDocuments());
+
+    // Act
+    const url = await download.execute(token);
+    const again = download.execute(token);
+
+    // Assess
+    expect(PRESIGNED_URL_SECONDS).toBeLessThanOrEqual(300);
+    expect(url).toContain(`exports/x.json?expires=${PRESIGNED_URL_SECONDS}`);
+    await expect(again).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('refuses a status token on the download route', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const tokens = new MemoryTokens();
+    await requests.create({ ...verifiedRequest(), status: 'completed', documentKey: 'exports/x.json' });
+    const statusToken = await tokens.issue('status', aRequest().requestId, 60);
+
+    // Act
+    const result = new Download(requests, tokens, new MemoryDocuments()).execute(statusToken);
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+});
+
+describe('Class: GetRequest', () => {
+  it('shows status and dates but no identity', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const tokens = new MemoryTokens();
+    await requests.create(verifiedRequest());
+    const token = await tokens.issue('status', aRequest().requestId, 60);
+
+    // Act
+    const view = await new GetRequest(requests, tokens).execute(aRequest().requestId, token);
+
+    // Assess
+    expect(view).toMatchObject({ requestId: aRequest().requestId, status: 'verified', dueDate: '2026-12-01' });
+    expect(JSON.stringify(view)).not.toContain('ada');
+  });
+
+  it('answers an unknown id and a wrong token the same way', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const tokens = new MemoryTokens();
+    await requests.create(verifiedRequest());
+    const otherToken = await tokens.issue('status', 'another-request', 60);
+    const get = new GetRequest(requests, tokens);
+
+    // Act
+    const results = await Promise.allSettled([
+      get.execute('7d9f1a40-1111-4222-8333-944455556666', otherToken),
+      get.execute(aRequest().requestId, otherToken),
+      get.execute(aRequest().requestId, undefined),
+      get.execute('not-a-uuid', otherToken),
+    ]);
+
+    // Assess
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      const reason = (result as PromiseRejectedResult).reason as NotFoundError;
+      expect(reason).toBeInstanceOf(NotFoundError);
+      expect(reason.message).toBe(new NotFoundError().message);
+    }
+  });
+});

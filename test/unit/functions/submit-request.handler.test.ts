@@ -1,0 +1,135 @@
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { lambdaContext } from '../../../infra/local/lambda-context';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+let handler: Handler;
+
+function post(body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'POST /requests',
+    rawPath: '/requests',
+    rawQueryString: '',
+    headers,
+    body,
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'POST', path: '/requests' } },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+const valid = { type: 'access', regulation: 'gdpr', subject: { email: 'Ada@Example.com', name: 'Ada' } };
+
+describe('Handler: submit-request', () => {
+  beforeAll(async () => {
+    process.env.DSAR_TABLE = 'Requests';
+    process.env.DSAR_STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Dsar';
+    ({ handler } = (await import('../../../functions/submit-request/handler')) as unknown as { handler: Handler });
+  });
+
+  beforeEach(() => {
+    ddb.reset();
+    sfn.reset();
+    ddb.on(PutCommand).resolves({});
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+  });
+
+  it('persists the request, then starts the execution named by its id, and answers 202', async () => {
+    // Act
+    const response = await handler(post(JSON.stringify(valid)), lambdaContext('submit'));
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    const body = JSON.parse(response.body ?? '{}') as { requestId: string; status: string; statusToken: string };
+    expect(body.status).toBe('received');
+    expect(body.statusToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    const request = puts.find((item) => item?.pk === `REQUEST#${body.requestId}`);
+    expect(request).toMatchObject({ status: 'received', subject: { email: 'ada@example.com' }, type: 'access', regulation: 'gdpr' });
+    expect(puts.some((item) => String(item?.pk).startsWith('TOKEN#') && item?.purpose === 'status')).toBe(true);
+    expect(JSON.stringify(puts)).not.toContain(body.statusToken);
+    const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(start).toMatchObject({ name: body.requestId, input: JSON.stringify({ requestId: body.requestId }) });
+    expect(start?.input).not.toContain('ada');
+  });
+
+  it.each([
+    ['malformed JSON', '{"type":', 'invalid_json'],
+    ['an unknown right', JSON.stringify({ ...valid, type: 'everything' }), 'invalid_request'],
+    ['a missing email', JSON.stringify({ ...valid, subject: {} }), 'invalid_request'],
+    ['an unexpected field', JSON.stringify({ ...valid, admin: true }), 'invalid_request'],
+    ['an oversized body', JSON.stringify({ ...valid, subject: { ...valid.subject, name: 'x'.repeat(20_000) } }), 'invalid_request'],
+    ['no body', undefined, 'invalid_request'],
+  ])('refuses %s with 400 and a machine-readable error, storing nothing', async (_, body, code) => {
+    // Act
+    const response = await handler(post(body), lambdaContext('submit'));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    const error = (JSON.parse(response.body ?? '{}') as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe(code);
+    expect(error.message).toEqual(expect.any(String));
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('lists the invalid fields in details', async () => {
+    // Act
+    const response = await handler(post(JSON.stringify({ ...valid, regulation: 'lgpd', subject: { email: 'nope' } })), lambdaContext('submit'));
+
+    // Assess
+    const details = (JSON.parse(response.body ?? '{}') as { error: { details: { path: string }[] } }).error.details;
+    expect(details.map((d) => d.path).sort()).toEqual(['regulation', 'subject.email']);
+  });
+
+  it('refuses a body that is not JSON by content type with 415', async () => {
+    // Act
+    const response = await handler(post(JSON.stringify(valid), { 'content-type': 'text/plain' }), lambdaContext('submit'));
+
+    // Assess
+    expect(response.statusCode).toBe(415);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('answers a repeat with the same idempotency key with the first request and starts no second run', async () => {
+    // Prepare
+    const firstId = '4f7d1f0e-8a7b-4b8e-9a51-0c1d2e3f4a5b';
+    ddb.on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' }).callsFake((input: { Item: { pk: string } }) => {
+      if (input.Item.pk.startsWith('IDEMPOTENCY#')) throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+      return {};
+    });
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
+      if (input.Key.pk.startsWith('IDEMPOTENCY#')) return { Item: { pk: input.Key.pk, requestId: firstId, fingerprint: '' } };
+      return { Item: undefined };
+    });
+
+    // Act
+    const response = await handler(post(JSON.stringify(valid), { 'content-type': 'application/json', 'idempotency-key': 'key-123456789' }), lambdaContext('submit'));
+
+    // Assess: the fingerprint differs from the stored one, so this is a reused key for another body
+    expect(response.statusCode).toBe(422);
+    expect((JSON.parse(response.body ?? '{}') as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('hides the cause of an internal failure behind a generic 500', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(new Error('table Requests in account 123 is gone'));
+
+    // Act
+    const response = await handler(post(JSON.stringify(valid)), lambdaContext('submit'));
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('123');
+    expect((JSON.parse(response.body ?? '{}') as { error: { code: string } }).error.code).toBe('internal_error');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
