@@ -1,0 +1,61 @@
+import { createHmac } from 'node:crypto';
+import type { FieldAnonymization } from './config';
+import type { SourceRecord } from './contract';
+
+/**
+ * Applying an `anonymize` erasure's field map to one record, the same way for every connector:
+ * `remove` drops the field, `replace` sets the configured value, `hash` sets HMAC-SHA-256(key, value) as hex.
+ * Only fields the record actually has are touched: anonymising must never add data that was not there.
+ */
+
+export type AnonymizationFields = Readonly<Record<string, FieldAnonymization>>;
+
+/** What to change in a record: the values to set and the fields to remove (DynamoDB's SET / REMOVE). */
+export interface AnonymizationChanges {
+  set: Record<string, unknown>;
+  remove: string[];
+}
+
+/** The changes the field map asks for on this record. */
+export function anonymizationChanges(record: SourceRecord, fields: AnonymizationFields, key: string): AnonymizationChanges {
+  const changes: AnonymizationChanges = { set: {}, remove: [] };
+  for (const [name, rule] of Object.entries(fields)) {
+    if (!Object.hasOwn(record, name)) continue;
+    if (rule.action === 'remove') changes.remove.push(name);
+    else if (rule.action === 'replace') changes.set[name] = rule.value;
+    else changes.set[name] = keyedHash(record[name], key);
+  }
+  return changes;
+}
+
+/** A copy of the record with the field map applied; the input is not modified. */
+export function anonymizeRecord(record: SourceRecord, fields: AnonymizationFields, key: string): SourceRecord {
+  const { set, remove } = anonymizationChanges(record, fields, key);
+  const result: SourceRecord = { ...record, ...set };
+  for (const name of remove) delete result[name];
+  return result;
+}
+
+/**
+ * HMAC-SHA-256 hex of a value: stable for equal values (records stay joinable), not reversible without the key.
+ * Strings are hashed as they are; other values by a canonical JSON form (sets as sorted arrays, bytes as base64).
+ */
+export function keyedHash(value: unknown, key: string): string {
+  if (key.length === 0) throw new Error('anonymisation key is empty');
+  return createHmac('sha256', key).update(canonical(value)).digest('hex');
+}
+
+function canonical(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value, (_name, v: unknown) => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v instanceof Set) return [...(v as Set<unknown>)].map((item) => canonical(item)).sort();
+    if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+    return v;
+  }) ?? 'undefined';
+}
+
+/** Whether the field map uses keyed hashing (then a non-empty key is required). */
+export function usesHashing(fields: AnonymizationFields): boolean {
+  return Object.values(fields).some((rule) => rule.action === 'hash');
+}

@@ -1,0 +1,35 @@
+/**
+ * The connector contract. A connector knows one kind of system (a DynamoDB table, JSON Lines objects in S3, …)
+ * and is configured for one system by a `SystemConfig`. It is split like the rights it serves:
+ * `locate` for access (and to prove what existed before an erasure, and that nothing is left after one),
+ * `erase` for deletion.
+ *
+ * Rules every connector keeps:
+ * - it searches only by the identities it is given, and it is given only identities that were verified;
+ * - `locate` streams: it never holds a whole table or object in memory;
+ * - `erase` is idempotent: run twice, the second run changes nothing and reports the same outcome;
+ * - `erase` touches nothing that is not the subject's;
+ * - SDK errors are translated at this edge into the errors of ./errors.
+ */
+
+/** Identity kinds a system can be searched by. Only verified values ever reach a connector. */
+export type IdentityKind = 'email';
+export type VerifiedIdentities = Readonly<Partial<Record<IdentityKind, string>>>;
+
+/** One record as the system holds it (a DynamoDB item, a JSON line, a CSV row as column → value). */
+export type SourceRecord = Record<string, unknown>;
+
+export interface EraseOutcome {
+  /** records removed */
+  deleted: number;
+  /** records kept with the configured fields anonymised */
+  anonymized: number;
+  /** records kept untouched under an exemption */
+  retained: number;
+}
+
+export interface Connector {
+  readonly systemId: string;
+  locate(identities: VerifiedIdentities): AsyncIterable<SourceRecord>;
+  erase(identities: VerifiedIdentities): Promise<EraseOutcome>;
+}

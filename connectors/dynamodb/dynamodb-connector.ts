@@ -1,0 +1,253 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  paginateQuery,
+  paginateScan,
+  type QueryCommandInput,
+  type ScanCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { anonymizationChanges, type AnonymizationFields, usesHashing } from '../anonymize';
+import type { DynamoDbSystemConfig, Erasure } from '../config';
+import type { Connector, EraseOutcome, SourceRecord, VerifiedIdentities } from '../contract';
+import { ConnectorConfigError, ConnectorUnavailableError } from '../errors';
+import { translateDynamoDbError } from './errors';
+
+/** How hard to retry BatchWriteItem's UnprocessedItems before giving the failure to the workflow. */
+export interface BatchRetryOptions {
+  /** attempts per batch, the first included */
+  maxAttempts: number;
+  /** delay before the first retry; doubled (with jitter) each time */
+  baseDelayMs: number;
+}
+
+export interface DynamoDbConnectorOptions {
+  /** key for `hash` anonymisation (HMAC-SHA-256) */
+  anonymizationKey: string;
+  batchRetry?: Partial<BatchRetryOptions>;
+}
+
+type Key = Record<string, unknown>;
+type AnonymizeErasure = Extract<Erasure, { strategy: 'anonymize' }>;
+
+const BATCH_SIZE = 25;
+const DEFAULT_RETRY: BatchRetryOptions = { maxAttempts: 6, baseDelayMs: 50 };
+
+/**
+ * A DynamoDB table holding personal data, found by an email attribute.
+ *
+ * Finding the subject, fastest first:
+ * 1. a GSI on the email attribute (`identity.email.index`) → Query the index;
+ * 2. the email attribute is the table's partition key → Query the table;
+ * 3. otherwise → Scan the whole table (the slow path: it reads every item; give big tables an index).
+ *
+ * Keys are matched exactly by DynamoDB, so the Query paths only find emails stored lower-cased (the caller
+ * lower-cases the verified email). The Scan path compares case-insensitively, after trimming.
+ * An index must project ALL attributes, or access requests get partial records.
+ */
+export class DynamoDbConnector implements Connector {
+  public readonly systemId: string;
+  private readonly system: DynamoDbSystemConfig;
+  private readonly client: DynamoDBDocumentClient;
+  private readonly anonymizationKey: string;
+  private readonly retry: BatchRetryOptions;
+
+  public constructor(system: DynamoDbSystemConfig, client: DynamoDBDocumentClient, options: DynamoDbConnectorOptions) {
+    this.systemId = system.id;
+    this.system = system;
+    this.client = client;
+    this.anonymizationKey = options.anonymizationKey;
+    this.retry = { ...DEFAULT_RETRY, ...options.batchRetry };
+    this.checkErasure(system.erasure);
+  }
+
+  public async *locate(identities: VerifiedIdentities): AsyncGenerator<SourceRecord> {
+    const email = normalizedEmail(identities);
+    if (email === undefined) return;
+    const attribute = this.system.identity.email.attribute;
+    for await (const item of this.pages(email)) {
+      if (matches(item[attribute], email)) yield item;
+    }
+  }
+
+  public async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
+    const erasure = this.system.erasure;
+    if (erasure.strategy === 'delete') return { deleted: await this.deleteAll(identities), anonymized: 0, retained: 0 };
+    if (erasure.strategy === 'anonymize') return { deleted: 0, anonymized: await this.anonymizeAll(identities, erasure), retained: 0 };
+    let retained = 0;
+    for await (const _item of this.locate(identities)) retained += 1;
+    return { deleted: 0, anonymized: 0, retained };
+  }
+
+  /** Anonymised items must stop matching (or Confirm finds them again) and keys cannot be updated in place. */
+  private checkErasure(erasure: Erasure): void {
+    if (erasure.strategy !== 'anonymize') return;
+    const { attribute } = this.system.identity.email;
+    if (!Object.hasOwn(erasure.fields, attribute)) {
+      throw new ConnectorConfigError(this.systemId, `anonymize must cover the identity attribute '${attribute}'`);
+    }
+    const keyAttributes = this.keyAttributes();
+    const keyField = Object.keys(erasure.fields).find((name) => keyAttributes.includes(name));
+    if (keyField !== undefined) {
+      throw new ConnectorConfigError(this.systemId, `anonymize cannot change key attribute '${keyField}'; use delete`);
+    }
+    const identityRule = erasure.fields[attribute];
+    const index = this.system.identity.email.index;
+    if (index !== undefined && identityRule?.action === 'replace' && (typeof identityRule.value !== 'string' || identityRule.value === '')) {
+      // an index key must stay a non-empty string: DynamoDB rejects any other value for it
+      throw new ConnectorConfigError(this.systemId, `'${attribute}' is the key of index '${index}': replace it with a non-empty string, hash or remove it`);
+    }
+    if (usesHashing(erasure.fields) && this.anonymizationKey.length === 0) {
+      throw new ConnectorConfigError(this.systemId, 'anonymize uses hash but no anonymisation key is configured');
+    }
+  }
+
+  /** Items of every page of the chosen read path, one at a time (pages are never accumulated). */
+  private async *pages(email: string): AsyncGenerator<SourceRecord> {
+    const paginator = this.readPath(email);
+    try {
+      for await (const page of paginator) {
+        for (const item of page.Items ?? []) yield item;
+      }
+    } catch (error) {
+      throw translateDynamoDbError(this.systemId, 'read', error);
+    }
+  }
+
+  private readPath(email: string): AsyncIterable<{ Items?: SourceRecord[] }> {
+    const { attribute, index } = this.system.identity.email;
+    const names = { '#email': attribute };
+    const values = { ':email': email };
+    if (index !== undefined || attribute === this.system.key.partition) {
+      const input: QueryCommandInput = {
+        TableName: this.system.table,
+        IndexName: index,
+        KeyConditionExpression: '#email = :email',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      };
+      return paginateQuery({ client: this.client }, input);
+    }
+    // Slow path. DynamoDB cannot lower-case in a filter, so the filter only drops items without the attribute;
+    // the case-insensitive comparison happens here, in `locate`.
+    const input: ScanCommandInput = {
+      TableName: this.system.table,
+      FilterExpression: 'attribute_exists(#email)',
+      ExpressionAttributeNames: names,
+    };
+    return paginateScan({ client: this.client }, input);
+  }
+
+  private keyAttributes(): string[] {
+    const { partition, sort } = this.system.key;
+    return sort === undefined ? [partition] : [partition, sort];
+  }
+
+  private keyOf(item: SourceRecord): Key {
+    return Object.fromEntries(this.keyAttributes().map((name) => [name, item[name]]));
+  }
+
+  /** Deletes the subject's items in batches of 25 as they are found; returns how many were deleted. */
+  private async deleteAll(identities: VerifiedIdentities): Promise<number> {
+    let deleted = 0;
+    let batch: Key[] = [];
+    for await (const item of this.locate(identities)) {
+      batch.push(this.keyOf(item));
+      if (batch.length === BATCH_SIZE) {
+        deleted += await this.deleteBatch(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) deleted += await this.deleteBatch(batch);
+    return deleted;
+  }
+
+  /** One BatchWriteItem, retrying UnprocessedItems with exponential backoff and jitter, bounded. */
+  private async deleteBatch(keys: Key[]): Promise<number> {
+    const table = this.system.table;
+    let requests = keys.map((key) => ({ DeleteRequest: { Key: key } }));
+    for (let attempt = 1; ; attempt += 1) {
+      const output = await this.call('BatchWriteItem', () => this.client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } })));
+      requests = (output.UnprocessedItems?.[table] ?? []).flatMap((request) =>
+        request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [],
+      );
+      if (requests.length === 0) return keys.length;
+      if (attempt >= this.retry.maxAttempts) {
+        throw new ConnectorUnavailableError(this.systemId, `BatchWriteItem left ${requests.length} deletions unprocessed after ${attempt} attempts`);
+      }
+      await sleep(this.backoff(attempt));
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = this.retry.baseDelayMs * 2 ** (attempt - 1);
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  /** Anonymises the subject's items one UpdateItem each; returns how many were changed. */
+  private async anonymizeAll(identities: VerifiedIdentities, erasure: AnonymizeErasure): Promise<number> {
+    let anonymized = 0;
+    for await (const item of this.locate(identities)) {
+      if (await this.anonymizeItem(item, erasure.fields)) anonymized += 1;
+    }
+    return anonymized;
+  }
+
+  /**
+   * SET the replaced and hashed values, REMOVE the removed fields, on condition that the item still exists and is still
+   * the subject's: a concurrent delete must not be resurrected as a husk, and a changed item is not ours to rewrite.
+   * Returns false when the condition fails (the item went away meanwhile: nothing left to anonymise).
+   */
+  private async anonymizeItem(item: SourceRecord, fields: AnonymizationFields): Promise<boolean> {
+    const { set, remove } = anonymizationChanges(item, fields, this.anonymizationKey);
+    const names: Record<string, string> = { '#pk': this.system.key.partition, '#id': this.system.identity.email.attribute };
+    const values: Record<string, unknown> = { ':id': item[this.system.identity.email.attribute] };
+    const setClauses = Object.entries(set).map(([name, value], i) => {
+      names[`#s${i}`] = name;
+      values[`:s${i}`] = value;
+      return `#s${i} = :s${i}`;
+    });
+    const removeClauses = remove.map((name, i) => {
+      names[`#r${i}`] = name;
+      return `#r${i}`;
+    });
+    const update = [setClauses.length > 0 ? `SET ${setClauses.join(', ')}` : '', removeClauses.length > 0 ? `REMOVE ${removeClauses.join(', ')}` : '']
+      .filter(Boolean)
+      .join(' ');
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.system.table,
+          Key: this.keyOf(item),
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(#pk) AND #id = :id',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw translateDynamoDbError(this.systemId, 'UpdateItem', error);
+    }
+  }
+
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw translateDynamoDbError(this.systemId, operation, error);
+    }
+  }
+}
+
+function normalizedEmail(identities: VerifiedIdentities): string | undefined {
+  const email = identities.email?.trim().toLowerCase();
+  return email ? email : undefined;
+}
+
+/** Case-insensitive, trimmed comparison of a stored value with the (lower-cased) verified email. */
+function matches(stored: unknown, email: string): boolean {
+  return typeof stored === 'string' && stored.trim().toLowerCase() === email;
+}

@@ -1,0 +1,42 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SystemConfig } from './config';
+import type { Connector } from './contract';
+import { DynamoDbConnector } from './dynamodb/dynamodb-connector';
+import { ConnectorConfigError } from './errors';
+import { S3ObjectsConnector } from './s3-objects/s3-objects-connector';
+
+/** What connectors are built with: SDK clients are injected (never created or patched here) and the anonymisation key. */
+export interface ConnectorDeps {
+  dynamodb: DynamoDBDocumentClient;
+  s3: S3Client;
+  /** HMAC key for `hash` anonymisation; the same deployment-wide key keeps hashes joinable across systems */
+  anonymizationKey: string;
+}
+
+type SystemType = SystemConfig['type'];
+type SystemOfType<T extends SystemType> = Extract<SystemConfig, { type: T }>;
+type Factories = { [T in SystemType]: (system: SystemOfType<T>, deps: ConnectorDeps) => Connector };
+
+/** type → implementation: supporting a new kind of system is one line here (and its case in the config schema). */
+const factories: Factories = {
+  dynamodb: (system, deps) => new DynamoDbConnector(system, deps.dynamodb, { anonymizationKey: deps.anonymizationKey }),
+  's3-objects': (system, deps) => new S3ObjectsConnector(system, deps.s3, { anonymizationKey: deps.anonymizationKey }),
+};
+
+function isKnownType(type: string): type is SystemType {
+  return Object.hasOwn(factories, type);
+}
+
+/** The connector for one configured system. A type with no implementation is a configuration error. */
+export function createConnector(system: SystemConfig, deps: ConnectorDeps): Connector {
+  const type: string = system.type;
+  if (!isKnownType(type)) throw new ConnectorConfigError(system.id, `no connector for system type '${type}'`);
+  return build(type, system, deps);
+}
+
+/** Pairs a type with its factory (TypeScript cannot correlate the two through a union on its own). */
+function build<T extends SystemType>(type: T, system: SystemOfType<T>, deps: ConnectorDeps): Connector {
+  const factory: Factories[T] = factories[type];
+  return factory(system, deps);
+}

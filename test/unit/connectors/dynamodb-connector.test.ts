@@ -1,0 +1,299 @@
+import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { keyedHash } from '../../../connectors/anonymize';
+import { type DynamoDbSystemConfig, SystemConfig } from '../../../connectors/config';
+import { DynamoDbConnector } from '../../../connectors/dynamodb/dynamodb-connector';
+import { ConnectorConfigError, ConnectorUnavailableError } from '../../../connectors/errors';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const EMAIL = 'ann@example.com';
+
+function system(overrides: Record<string, unknown> = {}): DynamoDbSystemConfig {
+  const parsed = SystemConfig.parse({
+    id: 'customers',
+    type: 'dynamodb',
+    table: 'Customers',
+    key: { partition: 'id' },
+    identity: { email: { attribute: 'email', index: 'byEmail' } },
+    holds: { categories: ['identifiers'], purpose: 'testing' },
+    erasure: { strategy: 'delete' },
+    ...overrides,
+  });
+  if (parsed.type !== 'dynamodb') throw new Error('unexpected type');
+  return parsed;
+}
+
+function connector(config: DynamoDbSystemConfig = system()): DynamoDbConnector {
+  return new DynamoDbConnector(config, client, { anonymizationKey: 'k', batchRetry: { maxAttempts: 3, baseDelayMs: 1 } });
+}
+
+async function collect(records: AsyncIterable<Record<string, unknown>>): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for await (const record of records) found.push(record);
+  return found;
+}
+
+function items(count: number, from = 0): Record<string, unknown>[] {
+  return Array.from({ length: count }, (_, i) => ({ id: `item-${from + i}`, email: EMAIL, name: 'Ann' }));
+}
+
+describe('Class: DynamoDbConnector', () => {
+  beforeEach(() => {
+    ddb.reset();
+  });
+
+  describe('Method: constructor', () => {
+    it('rejects an anonymize rule that leaves the identity attribute (Confirm would find the record again)', () => {
+      // Prepare
+      const config = system({ erasure: { strategy: 'anonymize', reason: 'r', fields: { name: { action: 'remove' } } } });
+
+      // Act & Assess
+      expect(() => connector(config)).toThrow(ConnectorConfigError);
+    });
+
+    it('rejects an anonymize rule that would change a key attribute', () => {
+      // Prepare
+      const config = system({
+        key: { partition: 'email', sort: 'seq' },
+        identity: { email: { attribute: 'email' } },
+        erasure: { strategy: 'anonymize', reason: 'r', fields: { email: { action: 'hash' } } },
+      });
+
+      // Act & Assess
+      expect(() => connector(config)).toThrow(/key attribute 'email'/);
+    });
+
+    it('rejects replacing an index key with a value DynamoDB would refuse', () => {
+      // Prepare
+      const config = system({ erasure: { strategy: 'anonymize', reason: 'r', fields: { email: { action: 'replace', value: null } } } });
+
+      // Act & Assess
+      expect(() => connector(config)).toThrow(/key of index 'byEmail'/);
+    });
+
+    it('rejects hashing without a key', () => {
+      // Prepare
+      const config = system({ erasure: { strategy: 'anonymize', reason: 'r', fields: { email: { action: 'hash' } } } });
+
+      // Act & Assess
+      expect(() => new DynamoDbConnector(config, client, { anonymizationKey: '' })).toThrow(ConnectorConfigError);
+    });
+  });
+
+  describe('Method: locate', () => {
+    it('queries the index when the identity has one, page by page', async () => {
+      // Prepare
+      ddb.on(QueryCommand).resolvesOnce({ Items: items(2), LastEvaluatedKey: { id: 'item-1' } }).resolvesOnce({ Items: items(1, 2) });
+
+      // Act
+      const found = await collect(connector().locate({ email: EMAIL }));
+
+      // Assess
+      expect(found).toHaveLength(3);
+      const calls = ddb.commandCalls(QueryCommand);
+      expect(calls).toHaveLength(2);
+      expect(calls[0]?.args[0].input).toMatchObject({
+        TableName: 'Customers',
+        IndexName: 'byEmail',
+        KeyConditionExpression: '#email = :email',
+        ExpressionAttributeNames: { '#email': 'email' },
+        ExpressionAttributeValues: { ':email': EMAIL },
+      });
+      expect(calls[1]?.args[0].input.ExclusiveStartKey).toEqual({ id: 'item-1' });
+      expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
+    });
+
+    it('queries the table when the identity attribute is its partition key', async () => {
+      // Prepare
+      ddb.on(QueryCommand).resolves({ Items: [{ email: EMAIL, seq: 1 }] });
+      const config = system({ key: { partition: 'email', sort: 'seq' }, identity: { email: { attribute: 'email' } } });
+
+      // Act
+      const found = await collect(connector(config).locate({ email: EMAIL }));
+
+      // Assess
+      expect(found).toEqual([{ email: EMAIL, seq: 1 }]);
+      expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.IndexName).toBeUndefined();
+      expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
+    });
+
+    it('scans otherwise, comparing case-insensitively and ignoring look-alikes', async () => {
+      // Prepare
+      ddb.on(ScanCommand).resolves({
+        Items: [
+          { id: '1', contact: ' Ann@Example.COM ' },
+          { id: '2', contact: 'xann@example.com' },
+          { id: '3', contact: 'ann@example.com.au' },
+          { id: '4', contact: 42 },
+        ],
+      });
+      const config = system({ identity: { email: { attribute: 'contact' } } });
+
+      // Act
+      const found = await collect(connector(config).locate({ email: EMAIL }));
+
+      // Assess
+      expect(found.map((item) => item.id)).toEqual(['1']);
+      expect(ddb.commandCalls(ScanCommand)[0]?.args[0].input.FilterExpression).toBe('attribute_exists(#email)');
+      expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    });
+
+    it('searches nothing without a verified email', async () => {
+      // Act
+      const found = await collect(connector().locate({}));
+
+      // Assess
+      expect(found).toEqual([]);
+      expect(ddb.calls()).toHaveLength(0);
+    });
+
+    it('translates throttling into ConnectorUnavailableError, keeping the cause and not the email', async () => {
+      // Prepare
+      const throttled = new ProvisionedThroughputExceededException({ message: `throttled for ${EMAIL}`, $metadata: { httpStatusCode: 400 } });
+      ddb.on(QueryCommand).rejects(throttled);
+
+      // Act
+      const located = collect(connector().locate({ email: EMAIL }));
+
+      // Assess
+      await expect(located).rejects.toBeInstanceOf(ConnectorUnavailableError);
+      await expect(located).rejects.toMatchObject({ name: 'ConnectorUnavailableError', systemId: 'customers', cause: throttled });
+      await expect(located).rejects.not.toThrow(/ann@/);
+    });
+
+    it.each([
+      ['ThrottlingException', { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }],
+      ['a 5xx', { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }],
+      ['a retryable error', { name: 'Whatever', $retryable: {}, $metadata: { httpStatusCode: 400 } }],
+      ['a refused connection', { name: 'Error', code: 'ECONNREFUSED' }],
+      ['a timeout', { name: 'TimeoutError' }],
+    ])('translates %s into ConnectorUnavailableError', async (_label, shape) => {
+      // Prepare
+      ddb.on(ScanCommand).rejects(Object.assign(new Error('boom'), shape));
+      const config = system({ identity: { email: { attribute: 'contact' } } });
+
+      // Act
+      const located = collect(connector(config).locate({ email: EMAIL }));
+
+      // Assess
+      await expect(located).rejects.toBeInstanceOf(ConnectorUnavailableError);
+    });
+
+    it.each([
+      ['ResourceNotFoundException', new ResourceNotFoundException({ message: 'no table', $metadata: { httpStatusCode: 400 } })],
+      ['AccessDeniedException', Object.assign(new Error('denied'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } })],
+      ['ValidationException', Object.assign(new Error('bad'), { name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 } })],
+    ])('translates %s into ConnectorConfigError', async (_label, error) => {
+      // Prepare
+      ddb.on(QueryCommand).rejects(error);
+
+      // Act
+      const located = collect(connector().locate({ email: EMAIL }));
+
+      // Assess
+      await expect(located).rejects.toBeInstanceOf(ConnectorConfigError);
+      await expect(located).rejects.toMatchObject({ cause: error });
+    });
+
+    it('lets programming errors through untranslated', async () => {
+      // Prepare
+      ddb.on(QueryCommand).rejects(new TypeError('bug'));
+
+      // Act
+      const located = collect(connector().locate({ email: EMAIL }));
+
+      // Assess
+      await expect(located).rejects.toBeInstanceOf(TypeError);
+    });
+  });
+
+  describe('Method: erase', () => {
+    it('deletes by primary key only, in batches of 25', async () => {
+      // Prepare
+      ddb.on(QueryCommand).resolves({ Items: items(30) });
+      ddb.on(BatchWriteCommand).resolves({});
+
+      // Act
+      const outcome = await connector().erase({ email: EMAIL });
+
+      // Assess
+      expect(outcome).toEqual({ deleted: 30, anonymized: 0, retained: 0 });
+      const batches = ddb.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems?.Customers ?? []);
+      expect(batches.map((batch) => batch.length)).toEqual([25, 5]);
+      expect(batches[0]?.[0]).toEqual({ DeleteRequest: { Key: { id: 'item-0' } } });
+    });
+
+    it('retries UnprocessedItems with backoff until they are processed', async () => {
+      // Prepare
+      ddb.on(QueryCommand).resolves({ Items: items(3) });
+      const leftover = [{ DeleteRequest: { Key: { id: 'item-2' } } }];
+      ddb.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: { Customers: leftover } }).resolvesOnce({ UnprocessedItems: {} });
+
+      // Act
+      const outcome = await connector().erase({ email: EMAIL });
+
+      // Assess
+      expect(outcome.deleted).toBe(3);
+      const calls = ddb.commandCalls(BatchWriteCommand);
+      expect(calls).toHaveLength(2);
+      expect(calls[1]?.args[0].input.RequestItems).toEqual({ Customers: leftover });
+    });
+
+    it('gives up after the bounded attempts with ConnectorUnavailableError', async () => {
+      // Prepare
+      ddb.on(QueryCommand).resolves({ Items: items(1) });
+      ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: { Customers: [{ DeleteRequest: { Key: { id: 'item-0' } } }] } });
+
+      // Act
+      const erased = connector().erase({ email: EMAIL });
+
+      // Assess
+      await expect(erased).rejects.toBeInstanceOf(ConnectorUnavailableError);
+      expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(3);
+    });
+
+    it('anonymizes with one conditional UpdateItem per item; an item gone meanwhile is not counted', async () => {
+      // Prepare
+      const config = system({
+        erasure: { strategy: 'anonymize', reason: 'r', fields: { email: { action: 'hash' }, name: { action: 'remove' }, tier: { action: 'replace', value: 'none' } } },
+      });
+      ddb.on(QueryCommand).resolves({ Items: [{ id: 'a', email: EMAIL, name: 'Ann', tier: 'gold' }, { id: 'b', email: EMAIL }] });
+      ddb
+        .on(UpdateCommand)
+        .resolvesOnce({})
+        .rejectsOnce(new ConditionalCheckFailedException({ message: 'gone', $metadata: { httpStatusCode: 400 } }));
+
+      // Act
+      const outcome = await connector(config).erase({ email: EMAIL });
+
+      // Assess
+      expect(outcome).toEqual({ deleted: 0, anonymized: 1, retained: 0 });
+      const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(input).toEqual({
+        TableName: 'Customers',
+        Key: { id: 'a' },
+        UpdateExpression: 'SET #s0 = :s0, #s1 = :s1 REMOVE #r0',
+        ConditionExpression: 'attribute_exists(#pk) AND #id = :id',
+        ExpressionAttributeNames: { '#pk': 'id', '#id': 'email', '#s0': 'email', '#s1': 'tier', '#r0': 'name' },
+        ExpressionAttributeValues: { ':id': EMAIL, ':s0': keyedHash(EMAIL, 'k'), ':s1': 'none' },
+      });
+    });
+
+    it('retain counts the matches and writes nothing', async () => {
+      // Prepare
+      ddb.on(QueryCommand).resolves({ Items: items(4) });
+      const config = system({ erasure: { strategy: 'retain', reason: 'legal hold' } });
+
+      // Act
+      const outcome = await connector(config).erase({ email: EMAIL });
+
+      // Assess
+      expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 4 });
+      expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    });
+  });
+});
