@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { FUNCTION_ENV } from '../../infra/constructs/function-env';
 
 /**
- * The functions' runtime settings, from environment variables set by the CDK stack (or by the local twin).
+ * The functions' runtime settings, from environment variables set by the CDK stack (or by the local twin);
+ * the names are the stack's own (FUNCTION_ENV), so the two cannot drift.
  * Each handler reads only what it needs, validated once at cold start, so a missing setting fails loudly.
  */
 const Env = {
@@ -13,19 +15,17 @@ const Env = {
   systemsFile: z.string().min(1),
   verificationTtlSeconds: z.coerce.number().int().positive(),
   downloadTtlSeconds: z.coerce.number().int().positive(),
-  backupRetentionDays: z.coerce.number().int().nonnegative(),
 } as const;
 
 const NAMES: Record<keyof typeof Env, string> = {
-  table: 'DSAR_TABLE',
-  bucket: 'DSAR_BUCKET',
-  stateMachineArn: 'DSAR_STATE_MACHINE_ARN',
-  apiUrl: 'DSAR_API_URL',
-  sender: 'DSAR_SENDER',
-  systemsFile: 'DSAR_SYSTEMS_FILE',
-  verificationTtlSeconds: 'DSAR_VERIFICATION_TTL_SECONDS',
-  downloadTtlSeconds: 'DSAR_DOWNLOAD_TTL_SECONDS',
-  backupRetentionDays: 'DSAR_BACKUP_RETENTION_DAYS',
+  table: FUNCTION_ENV.TABLE,
+  bucket: FUNCTION_ENV.BUCKET,
+  stateMachineArn: FUNCTION_ENV.STATE_MACHINE_ARN,
+  apiUrl: FUNCTION_ENV.API_URL,
+  sender: FUNCTION_ENV.SENDER,
+  systemsFile: FUNCTION_ENV.SYSTEMS_FILE,
+  verificationTtlSeconds: FUNCTION_ENV.VERIFICATION_TTL_SECONDS,
+  downloadTtlSeconds: FUNCTION_ENV.DOWNLOAD_TTL_SECONDS,
 };
 
 type EnvKey = keyof typeof Env;

@@ -1,4 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { FUNCTION_ENV } from '../../infra/constructs/function-env';
 
 /**
  * The deployment's secret key for keyed hashes of identities (anonymised fields, the suppression list).
@@ -6,9 +7,9 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
  * (`DSAR_HASH_KEY_SECRET_ARN`) through Powertools, which caches it across invocations.
  */
 export async function loadHashKey(): Promise<string> {
-  const direct = process.env.DSAR_HASH_KEY;
+  const direct = process.env[FUNCTION_ENV.HASH_KEY];
   if (direct) return direct;
-  const arn = process.env.DSAR_HASH_KEY_SECRET_ARN;
+  const arn = process.env[FUNCTION_ENV.HASH_KEY_SECRET_ARN];
   if (!arn) throw new Error('neither DSAR_HASH_KEY nor DSAR_HASH_KEY_SECRET_ARN is set');
   const secret = await getSecret(arn, { maxAge: 300 });
   if (typeof secret !== 'string' || secret.length < 32) throw new Error('the hash key secret is missing or too short');

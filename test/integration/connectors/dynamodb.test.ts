@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import {
   type AttributeDefinition,
-  CreateTableCommand,
   DynamoDBClient,
   type KeySchemaElement,
   ProvisionedThroughputExceededException,
@@ -12,7 +11,7 @@ import type { DynamoDbSystemConfig } from '../../../connectors/config';
 import { SystemConfig } from '../../../connectors/config';
 import { DynamoDbConnector } from '../../../connectors/dynamodb/dynamodb-connector';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../../../connectors/errors';
-import { startDynamoDb, type RunningEmulator } from '../../../infra/local/emulators';
+import { createTableAndWait, startDynamoDb, type RunningEmulator } from '../../../infra/local/emulators';
 import { note, pick, population, random, SUBJECT, SUBJECT_SPELLINGS } from './people';
 
 const KEY = 'test-anonymisation-key';
@@ -107,8 +106,7 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
       schema.push({ AttributeName: sort, KeyType: 'RANGE' });
     }
     if (layout === 'index') definitions.push({ AttributeName: 'email', AttributeType: 'S' });
-    await base.send(
-      new CreateTableCommand({
+    await createTableAndWait(base, {
         TableName: table,
         AttributeDefinitions: definitions,
         KeySchema: schema,
@@ -117,8 +115,7 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
           layout === 'index'
             ? [{ IndexName: 'byEmail', KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }]
             : undefined,
-      }),
-    );
+      });
     return table;
   }
 

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { SystemsConfig } from '../connectors/config';
+
+/**
+ * Deployment parameters, read from CDK context (cdk.json `context`, or `--context key=value` on the CLI)
+ * and validated here once, so a bad value fails `cdk synth` with a readable message instead of a broken stack.
+ *
+ * Context keys (the README lists them):
+ * - `senderEmail`              From address of every mail (an SES identity is created for it). Required for a real
+ *                              deploy; defaults to `dsar@example.com` so synth and tests work (a warning says so).
+ * - `systemsConfig`            Path of the systems configuration (connectors/config.ts `SystemsConfig`), relative to
+ *                              the repository root. Default `infra/config/systems.json`.
+ * - `verificationWindowHours`  How long the requester has to click the verification link before the request expires.
+ *                              Default 168 (7 days). At most 576: the local twin times a task with a Node timer,
+ *                              which overflows past ~596 hours.
+ * - `downloadLinkHours`        How long the emailed download link works. Default 168. Must not outlive the export.
+ * - `exportRetentionDays`      How long exports and receipts stay in the bucket before S3 lifecycle deletes them.
+ *                              Default 30.
+ */
+
+/** The repository root; relative paths in the configuration are resolved against it, not against the cwd. */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export const DEFAULT_SENDER = 'dsar@example.com';
+
+/** Defaults for every context key; cdk.json repeats them (a test keeps the two in step). */
+export const CONTEXT_DEFAULTS = {
+  systemsConfig: 'infra/config/systems.json',
+  verificationWindowHours: 168,
+  downloadLinkHours: 168,
+  exportRetentionDays: 30,
+} as const;
+
+/** Longest verification window the local runner can time (2^31-1 ms ≈ 596 h), rounded down to whole days. */
+export const MAX_VERIFICATION_WINDOW_HOURS = 576;
+
+/** A configuration problem found at synth time. */
+export class DsarConfigError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DsarConfigError';
+  }
+}
+
+/** CLI context values arrive as strings, cdk.json values as JSON: accept both for numbers. */
+const hours = (max?: number) => {
+  const base = z.coerce.number().int().min(1);
+  return max === undefined ? base : base.max(max);
+};
+
+const DeploymentContext = z
+  .object({
+    senderEmail: z.email().default(DEFAULT_SENDER),
+    systemsConfig: z.string().min(1).default(CONTEXT_DEFAULTS.systemsConfig),
+    verificationWindowHours: hours(MAX_VERIFICATION_WINDOW_HOURS).default(CONTEXT_DEFAULTS.verificationWindowHours),
+    downloadLinkHours: hours().default(CONTEXT_DEFAULTS.downloadLinkHours),
+    exportRetentionDays: z.coerce.number().int().min(1).default(CONTEXT_DEFAULTS.exportRetentionDays),
+  })
+  .refine((c) => c.downloadLinkHours <= c.exportRetentionDays * 24, {
+    path: ['downloadLinkHours'],
+    message: 'a download link must not outlive the export it points to (downloadLinkHours ≤ exportRetentionDays × 24)',
+  });
+
+export interface DeploymentConfig {
+  senderEmail: string;
+  /** true when `senderEmail` was not given: fine for synth, wrong for a deploy */
+  senderIsDefault: boolean;
+  /** absolute path of the systems configuration file */
+  systemsConfigPath: string;
+  systems: SystemsConfig;
+  verificationWindowHours: number;
+  downloadLinkHours: number;
+  exportRetentionDays: number;
+}
+
+/** Anything that can answer a context lookup (a construct's `node`). */
+export interface ContextSource {
+  tryGetContext(key: string): unknown;
+}
+
+/** Read and validate the deployment parameters and the systems configuration they point to. */
+export function readDeploymentConfig(context: ContextSource): DeploymentConfig {
+  const raw = Object.fromEntries(
+    (['senderEmail', 'systemsConfig', 'verificationWindowHours', 'downloadLinkHours', 'exportRetentionDays'] as const).map(
+      (key) => [key, context.tryGetContext(key)],
+    ),
+  );
+  const parsed = DeploymentContext.safeParse(raw);
+  if (!parsed.success) {
+    throw new DsarConfigError(`Invalid CDK context for the DSAR pipeline:\n${z.prettifyError(parsed.error)}`);
+  }
+  const systemsConfigPath = resolveFromRepo(parsed.data.systemsConfig);
+  return {
+    ...parsed.data,
+    senderIsDefault: raw.senderEmail === undefined,
+    systemsConfigPath,
+    systems: loadSystemsConfig(systemsConfigPath),
+  };
+}
+
+/** Load and validate a systems configuration file; the message names the file and every problem in it. */
+export function loadSystemsConfig(path: string): SystemsConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new DsarConfigError(`Cannot read systems config ${path}: ${(cause as Error).message}`, { cause });
+  }
+  const parsed = SystemsConfig.safeParse(json);
+  if (!parsed.success) {
+    throw new DsarConfigError(`Invalid systems config ${path}:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+export function resolveFromRepo(path: string): string {
+  return isAbsolute(path) ? path : resolve(REPO_ROOT, path);
+}

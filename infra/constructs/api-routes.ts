@@ -1,0 +1,22 @@
+import type { FunctionEntry } from './function-specs';
+
+/**
+ * The HTTP API's route table, shared by the cloud (API Gateway HTTP API routes) and the local twin's HTTP server,
+ * so both serve exactly the same surface. `path` uses API Gateway syntax (`{id}` is a path parameter);
+ * `handler` is the handler module (repository-relative), the same string as the function's `dsar:handler` tag.
+ * Plain data: no aws-cdk-lib import.
+ */
+export type HttpMethod = 'GET' | 'POST';
+
+export interface ApiRoute {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly handler: FunctionEntry;
+}
+
+export const API_ROUTES = [
+  { method: 'POST', path: '/requests', handler: 'functions/submit-request/handler.ts' },
+  { method: 'GET', path: '/requests/{id}', handler: 'functions/get-request/handler.ts' },
+  { method: 'GET', path: '/verify', handler: 'functions/verify-identity/handler.ts' },
+  { method: 'GET', path: '/download', handler: 'functions/download/handler.ts' },
+] as const satisfies readonly ApiRoute[];

@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as ses from 'aws-cdk-lib/aws-ses';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { SystemsConfig } from '../../connectors/config';
+import { REPO_ROOT } from '../config';
+import { COMMON_RUNTIME_ENV, FUNCTION_ENV, SYSTEMS_FILE_IN_BUNDLE } from './function-env';
+import { FUNCTION_SPECS, HANDLER_TAG, type FunctionId, type FunctionSpec } from './function-specs';
+import { grantActions, grantBucket, grantSources, grantTable } from './grants';
+
+export interface DsarFunctionsProps {
+  readonly table: dynamodb.ITable;
+  readonly bucket: s3.IBucket;
+  readonly key: kms.IKey;
+  readonly hashKey: secretsmanager.ISecret;
+  readonly sender: ses.IEmailIdentity;
+  readonly senderEmail: string;
+  readonly systems: SystemsConfig;
+  /** absolute path of the (validated) systems config, copied into the bundles that read it */
+  readonly systemsConfigPath: string;
+  readonly verificationTtl: Duration;
+  readonly downloadTtl: Duration;
+}
+
+/**
+ * All Lambda functions, created in one loop from FUNCTION_SPECS. Grants and environment follow from each spec's
+ * flags; the two that depend on resources created later (the state machine, the API URL) are wired by
+ * `connectStateMachine` and `connectApi`.
+ */
+export class DsarFunctions extends Construct {
+  public readonly byId: Readonly<Record<FunctionId, nodejs.NodejsFunction>>;
+
+  public constructor(scope: Construct, id: string, props: DsarFunctionsProps) {
+    super(scope, id);
+    const entries = FUNCTION_SPECS.map((spec) => [spec.id, this.createFunction(spec, props)] as const);
+    this.byId = Object.fromEntries(entries) as Record<FunctionId, nodejs.NodejsFunction>;
+  }
+
+  /** StartExecution for the functions that start workflows; SendTaskSuccess/Failure for the one that resumes them. */
+  public connectStateMachine(stateMachine: sfn.IStateMachine): void {
+    for (const spec of FUNCTION_SPECS as readonly FunctionSpec[]) {
+      const fn = this.byId[spec.id as FunctionId];
+      if (spec.startsWorkflow) {
+        grantActions(fn, ['states:StartExecution'], [stateMachine.stateMachineArn]);
+        fn.addEnvironment(FUNCTION_ENV.STATE_MACHINE_ARN, stateMachine.stateMachineArn);
+      }
+      if (spec.answersTaskTokens) {
+        grantActions(fn, ['states:SendTaskSuccess', 'states:SendTaskFailure'], [stateMachine.stateMachineArn]);
+      }
+    }
+  }
+
+  /** The API's base URL, for the functions that put links in mail. */
+  public connectApi(apiUrl: string): void {
+    for (const spec of FUNCTION_SPECS as readonly FunctionSpec[]) {
+      if (spec.linksToApi) this.byId[spec.id as FunctionId].addEnvironment(FUNCTION_ENV.API_URL, apiUrl);
+    }
+  }
+
+  private createFunction(spec: FunctionSpec, props: DsarFunctionsProps): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const fn = new nodejs.NodejsFunction(this, spec.id, {
+      description: `DSAR: ${spec.purpose}`.slice(0, 256),
+      entry: entryFor(Stack.of(this), spec.entry),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      environment: environmentFor(spec, props),
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        // Bundle the AWS SDK too: the versions tested are the versions deployed.
+        externalModules: [],
+        commandHooks: spec.readsSystemsConfig ? copySystemsConfig(props.systemsConfigPath) : undefined,
+      },
+    });
+    // Only on the function itself (not its role or log group): the twin finds handler modules through this tag.
+    Tags.of(fn).add(HANDLER_TAG, spec.entry, { includeResourceTypes: ['AWS::Lambda::Function'] });
+
+    grantTable(fn, props.table, spec.table);
+    if (spec.bucket) grantBucket(fn, props.bucket, props.key, spec.bucket);
+    if (spec.sources) grantSources(fn, props.systems, spec.sources);
+    if (spec.hashesIdentities) grantActions(fn, ['secretsmanager:GetSecretValue'], [props.hashKey.secretArn]);
+    if (spec.sendsMail) grantActions(fn, ['ses:SendEmail'], [props.sender.emailIdentityArn]);
+    return fn;
+  }
+}
+
+function environmentFor(spec: FunctionSpec, props: DsarFunctionsProps): Record<string, string> {
+  const env: Record<string, string> = {
+    ...COMMON_RUNTIME_ENV,
+    [FUNCTION_ENV.TABLE]: props.table.tableName,
+    [FUNCTION_ENV.BUCKET]: props.bucket.bucketName,
+    [FUNCTION_ENV.VERIFICATION_TTL_SECONDS]: String(props.verificationTtl.toSeconds()),
+    [FUNCTION_ENV.DOWNLOAD_TTL_SECONDS]: String(props.downloadTtl.toSeconds()),
+  };
+  if (spec.sendsMail) env[FUNCTION_ENV.SENDER] = props.senderEmail;
+  if (spec.readsSystemsConfig) env[FUNCTION_ENV.SYSTEMS_FILE] = SYSTEMS_FILE_IN_BUNDLE;
+  if (spec.hashesIdentities) env[FUNCTION_ENV.HASH_KEY_SECRET_ARN] = props.hashKey.secretArn;
+  return env;
+}
+
+/**
+ * NodejsFunction insists that its entry file exists even when bundling is skipped. When it is skipped (tests, the
+ * twin's in-process synth) a handler may not be written yet, so point at this module instead; nothing is bundled,
+ * and the tag still names the real handler. A synth that bundles uses the real path and fails loudly if it is missing.
+ */
+function entryFor(stack: Stack, entry: string): string {
+  const path = resolve(REPO_ROOT, entry);
+  return existsSync(path) || stack.bundlingRequired ? path : fileURLToPath(import.meta.url);
+}
+
+/**
+ * Copy the systems config into the bundle as systems.json (the functions read DSAR_SYSTEMS_FILE at cold start).
+ * A file inside the project is addressed through `inputDir`, so the hook works in Docker bundling too.
+ */
+function copySystemsConfig(configPath: string): nodejs.ICommandHooks {
+  const inProject = relative(REPO_ROOT, configPath);
+  const isInside = !inProject.startsWith('..') && !isAbsolute(inProject);
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      `cp "${isInside ? posix.join(inputDir, inProject.split(sep).join(posix.sep)) : configPath}" "${outputDir}/systems.json"`,
+    ],
+  };
+}

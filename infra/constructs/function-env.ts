@@ -1,0 +1,38 @@
+/**
+ * The environment contract between the infrastructure and the Lambda handlers: the variable names, defined once.
+ * Handlers and the local twin import these names instead of spelling strings, so a rename cannot drift.
+ * This module imports nothing from aws-cdk-lib on purpose: runtime code may import it cheaply.
+ */
+export const FUNCTION_ENV = {
+  /** name of the `Requests` DynamoDB table (every function) */
+  TABLE: 'DSAR_TABLE',
+  /** name of the exports/receipts/parts bucket (every function) */
+  BUCKET: 'DSAR_BUCKET',
+  /** ARN of the workflow (submit-request only: it starts executions) */
+  STATE_MACHINE_ARN: 'DSAR_STATE_MACHINE_ARN',
+  /** base URL of the HTTP API, no trailing slash, for links in mail (send-verification, expire-request, deliver) */
+  API_URL: 'DSAR_API_URL',
+  /** From address of outgoing mail (the mailers: send-verification, expire-request, deliver) */
+  SENDER: 'DSAR_SENDER',
+  /** path of the validated systems configuration (functions that plan, locate, erase or assemble) */
+  SYSTEMS_FILE: 'DSAR_SYSTEMS_FILE',
+  /** lifetime of a verification link, seconds (every function) */
+  VERIFICATION_TTL_SECONDS: 'DSAR_VERIFICATION_TTL_SECONDS',
+  /** lifetime of a download link, seconds (every function) */
+  DOWNLOAD_TTL_SECONDS: 'DSAR_DOWNLOAD_TTL_SECONDS',
+  /** ARN of the Secrets Manager secret holding the key for keyed hashes of identities (erase-system, assemble-receipt) */
+  HASH_KEY_SECRET_ARN: 'DSAR_HASH_KEY_SECRET_ARN',
+  /** the hash key material itself: set by the local twin only, in place of HASH_KEY_SECRET_ARN (never in the cloud) */
+  HASH_KEY: 'DSAR_HASH_KEY',
+} as const;
+
+export type FunctionEnvName = (typeof FUNCTION_ENV)[keyof typeof FUNCTION_ENV];
+
+/** Where the systems configuration sits inside a deployed bundle (copied there at bundling time). */
+export const SYSTEMS_FILE_IN_BUNDLE = '/var/task/systems.json';
+
+/** Set on every function: the Powertools service name and stack traces that point at the TypeScript source. */
+export const COMMON_RUNTIME_ENV = {
+  POWERTOOLS_SERVICE_NAME: 'dsar',
+  NODE_OPTIONS: '--enable-source-maps',
+} as const;

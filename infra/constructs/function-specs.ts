@@ -1,0 +1,172 @@
+/**
+ * Every Lambda function of the pipeline, in one table: what it is for, how long it may run and what it may touch.
+ * The pipeline stack creates the functions from this table in a loop and derives each one's grants and
+ * environment from the flags below, so least privilege is reviewed here, in one place, not across a stack file.
+ * Plain data (no aws-cdk-lib import): the local twin may read it too.
+ */
+
+/** `read`: GetItem/Query/BatchGetItem/ConditionCheckItem; `readWrite`: plus PutItem/UpdateItem/DeleteItem. */
+export type TableAccess = 'read' | 'readWrite';
+
+/** The prefixes of the pipeline bucket, each with its own lifecycle rule. */
+export type BucketPrefix = 'parts/' | 'exports/' | 'receipts/';
+
+/** Access to the operator's source systems (from the systems config): find records, or find and erase them. */
+export type SourceAccess = 'locate' | 'erase';
+
+export interface FunctionSpec {
+  /** construct id (PascalCase); the CloudFormation logical id starts with it */
+  readonly id: string;
+  /** handler module, relative to the repository root; it exports `handler` */
+  readonly entry: string;
+  /** Lambda timeout; the workflow's task timeout is derived from it */
+  readonly timeoutSeconds: number;
+  readonly purpose: string;
+  readonly table: TableAccess;
+  readonly bucket?: {
+    readonly read?: readonly BucketPrefix[];
+    readonly write?: readonly BucketPrefix[];
+    /** DeleteObject, e.g. to drop located parts (personal data) as soon as they are assembled */
+    readonly delete?: readonly BucketPrefix[];
+  };
+  readonly sources?: SourceAccess;
+  /** states:StartExecution on the workflow + DSAR_STATE_MACHINE_ARN */
+  readonly startsWorkflow?: boolean;
+  /** states:SendTaskSuccess/SendTaskFailure on the workflow */
+  readonly answersTaskTokens?: boolean;
+  /** ses:SendEmail on the sender identity + DSAR_SENDER */
+  readonly sendsMail?: boolean;
+  /** DSAR_API_URL, to put links to the API in mail */
+  readonly linksToApi?: boolean;
+  /** the systems config copied into the bundle + DSAR_SYSTEMS_FILE */
+  readonly readsSystemsConfig?: boolean;
+  /** read access to the hash-key secret + DSAR_HASH_KEY_SECRET_ARN */
+  readonly hashesIdentities?: boolean;
+}
+
+/** API handlers answer within API Gateway's 30 s integration limit. Connector work gets Lambda's 15 minutes. */
+const API_SECONDS = 15;
+const STEP_SECONDS = 60;
+const CONNECTOR_SECONDS = 900;
+
+export const FUNCTION_SPECS = [
+  // --- HTTP API ---
+  {
+    id: 'SubmitRequest',
+    entry: 'functions/submit-request/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose: 'POST /requests: record the request, then start its workflow execution (name = request id)',
+    table: 'readWrite',
+    startsWorkflow: true,
+  },
+  {
+    id: 'GetRequest',
+    entry: 'functions/get-request/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose: 'GET /requests/{id}: report a request status',
+    table: 'read',
+  },
+  {
+    id: 'VerifyIdentity',
+    entry: 'functions/verify-identity/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose: 'GET /verify: consume a verification token and resume the waiting workflow',
+    table: 'readWrite',
+    answersTaskTokens: true,
+  },
+  {
+    id: 'Download',
+    entry: 'functions/download/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose: 'GET /download: check a download token, redirect to a short-lived presigned URL',
+    table: 'readWrite',
+    bucket: { read: ['exports/', 'receipts/'] },
+  },
+  // --- workflow steps ---
+  {
+    id: 'SendVerification',
+    entry: 'functions/send-verification/handler.ts',
+    timeoutSeconds: STEP_SECONDS,
+    purpose: 'mail a single-use verification link and keep the task token for verify-identity',
+    table: 'readWrite',
+    sendsMail: true,
+    linksToApi: true,
+  },
+  {
+    id: 'ExpireRequest',
+    entry: 'functions/expire-request/handler.ts',
+    timeoutSeconds: STEP_SECONDS,
+    purpose: 'mark a request never verified in time as expired and tell the requester',
+    table: 'readWrite',
+    sendsMail: true,
+    linksToApi: true,
+  },
+  {
+    id: 'PlanRequest',
+    entry: 'functions/plan-request/handler.ts',
+    timeoutSeconds: STEP_SECONDS,
+    purpose: 'decide the request type and the systems to visit (or reject it)',
+    table: 'readWrite',
+    readsSystemsConfig: true,
+  },
+  {
+    id: 'LocateSystem',
+    entry: 'functions/locate-system/handler.ts',
+    timeoutSeconds: CONNECTOR_SECONDS,
+    purpose: "find the subject's records in one system, stream them to parts/ and return counts (locate and confirm)",
+    table: 'readWrite',
+    bucket: { write: ['parts/'] },
+    sources: 'locate',
+    readsSystemsConfig: true,
+  },
+  {
+    id: 'EraseSystem',
+    entry: 'functions/erase-system/handler.ts',
+    timeoutSeconds: CONNECTOR_SECONDS,
+    purpose: "erase (or anonymise, or retain under an exemption) the subject's records in one system",
+    table: 'readWrite',
+    sources: 'erase',
+    readsSystemsConfig: true,
+    hashesIdentities: true,
+  },
+  {
+    id: 'AssembleExport',
+    entry: 'functions/assemble-export/handler.ts',
+    timeoutSeconds: CONNECTOR_SECONDS,
+    purpose: 'stream the located parts into one export document, then delete the parts',
+    table: 'readWrite',
+    bucket: { read: ['parts/'], write: ['exports/'], delete: ['parts/'] },
+    readsSystemsConfig: true,
+  },
+  {
+    id: 'AssembleReceipt',
+    entry: 'functions/assemble-receipt/handler.ts',
+    timeoutSeconds: CONNECTOR_SECONDS,
+    purpose: 'write the deletion receipt from the locate, erase and confirm outcomes',
+    table: 'readWrite',
+    bucket: { read: ['parts/'], write: ['receipts/'] },
+    readsSystemsConfig: true,
+    hashesIdentities: true,
+  },
+  {
+    id: 'Deliver',
+    entry: 'functions/deliver/handler.ts',
+    timeoutSeconds: STEP_SECONDS,
+    purpose: 'mail the download link and close the request (completed or partially completed)',
+    table: 'readWrite',
+    sendsMail: true,
+    linksToApi: true,
+  },
+] as const satisfies readonly FunctionSpec[];
+
+export type FunctionId = (typeof FUNCTION_SPECS)[number]['id'];
+export type FunctionEntry = (typeof FUNCTION_SPECS)[number]['entry'];
+
+/** Tag carried by every function: its handler module. The local twin maps function ARNs to modules through it. */
+export const HANDLER_TAG = 'dsar:handler';
+
+export function specById(id: FunctionId): FunctionSpec {
+  const spec = FUNCTION_SPECS.find((s) => s.id === id);
+  if (!spec) throw new Error(`no function spec ${id}`);
+  return spec;
+}

@@ -1,0 +1,99 @@
+/**
+ * A small client of the pipeline's HTTP API and the local mail store, used by the demo and the end-to-end tests:
+ * it does what a data subject does (submit, open the mail, follow the links) and nothing more.
+ */
+export interface SubmitResponse {
+  requestId: string;
+  status: string;
+  statusToken: string;
+}
+
+export interface Mail {
+  messageId: string;
+  to: string[];
+  subject: string;
+  text: string;
+  at: number;
+}
+
+interface StoredMail {
+  messageId: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string };
+  at: number;
+}
+
+export class PipelineClient {
+  public constructor(
+    private readonly api: string,
+    private readonly mailStore: string,
+  ) {}
+
+  public async submit(body: unknown, idempotencyKey?: string): Promise<{ status: number; json: unknown }> {
+    const response = await fetch(`${this.api}/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, json: await response.json() };
+  }
+
+  public async status(requestId: string, statusToken: string): Promise<{ status: number; json: Record<string, unknown> }> {
+    const response = await fetch(`${this.api}/requests/${requestId}`, { headers: { authorization: `Bearer ${statusToken}` } });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  }
+
+  /** Poll until the request reaches one of `statuses` (or fail after `timeoutMs`). */
+  public async waitForStatus(requestId: string, statusToken: string, statuses: string[], timeoutMs = 60_000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    let last: Record<string, unknown> = {};
+    while (Date.now() < deadline) {
+      last = (await this.status(requestId, statusToken)).json;
+      if (statuses.includes(String(last.status))) return last;
+      await sleep(100);
+    }
+    throw new Error(`request ${requestId} did not reach ${statuses.join('|')} in time (last: ${String(last.status)})`);
+  }
+
+  public async mails(): Promise<Mail[]> {
+    const response = await fetch(`${this.mailStore}/store`);
+    const { emails } = (await response.json()) as { emails: StoredMail[] };
+    return emails.map((m) => ({ messageId: m.messageId, to: m.destination.to, subject: m.subject, text: m.body.text ?? '', at: m.at }));
+  }
+
+  /** Wait for a mail to `to` whose text mentions `reference` (the request id) and whose subject matches. */
+  public async waitForMail(to: string, reference: string, subject: RegExp, timeoutMs = 60_000): Promise<Mail> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = (await this.mails()).find((m) => m.to.includes(to) && m.text.includes(reference) && subject.test(m.subject));
+      if (found) return found;
+      await sleep(100);
+    }
+    throw new Error(`no mail matching ${subject} for request ${reference} arrived in time`);
+  }
+
+  /** GET a link without following redirects. */
+  public async open(link: string): Promise<Response> {
+    return fetch(link, { redirect: 'manual' });
+  }
+
+  /** Follow a download link: the API answers 302 to a short-lived presigned URL, which serves the document. */
+  public async download(link: string): Promise<{ redirectedTo: string; body: string }> {
+    const first = await this.open(link);
+    const location = first.headers.get('location');
+    if (first.status !== 302 || !location) throw new Error(`download link answered ${first.status}, not a redirect`);
+    const document = await fetch(location);
+    if (!document.ok) throw new Error(`presigned URL answered ${document.status}`);
+    return { redirectedTo: location, body: await document.text() };
+  }
+}
+
+/** The first link to this API's `route` in a mail's text. */
+export function linkIn(mail: Mail, route: '/verify' | '/download'): string {
+  const match = new RegExp(`https?://\\S+${route}\\?token=[A-Za-z0-9_-]+`).exec(mail.text);
+  if (!match) throw new Error(`mail "${mail.subject}" has no ${route} link`);
+  return match[0];
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

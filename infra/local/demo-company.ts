@@ -1,0 +1,125 @@
+import { DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createTableAndWait } from './emulators';
+
+/**
+ * A synthetic demo company, deterministic from a seed: a DynamoDB `DemoCustomers` table (GSI `byEmail`) and an
+ * S3 bucket of JSON Lines clickstream events, several people per object. Names and addresses are invented.
+ */
+export const DEMO_PEOPLE = 300;
+export const DEMO_TABLE = 'DemoCustomers';
+export const DEMO_BUCKET = 'demo-clickstream';
+/** The person the demo asks for: a customer with events in several objects. */
+export const DEMO_PERSON = { email: 'ada.lovelace@example.com', name: 'Ada Lovelace' } as const;
+
+const FIRST = ['ada', 'alan', 'grace', 'linus', 'margaret', 'dennis', 'barbara', 'ken', 'frances', 'edsger', 'radia', 'tim', 'hedy', 'john', 'katherine'];
+const LAST = ['lovelace', 'turing', 'hopper', 'torvalds', 'hamilton', 'ritchie', 'liskov', 'thompson', 'allen', 'dijkstra', 'perlman', 'berners-lee', 'lamarr', 'backus', 'johnson'];
+const PAGES = ['/', '/pricing', '/docs', '/blog', '/account', '/checkout', '/support'];
+const ACTIONS = ['view', 'click', 'scroll', 'search', 'purchase'];
+
+/** mulberry32: a tiny seeded PRNG, so every run seeds the same people and events. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface DemoPerson {
+  customerId: string;
+  email: string;
+  name: string;
+}
+
+export function demoPeople(count = DEMO_PEOPLE): DemoPerson[] {
+  return Array.from({ length: count }, (_, i) => {
+    const first = FIRST[i % FIRST.length] ?? 'alex';
+    const last = LAST[Math.floor(i / FIRST.length) % LAST.length] ?? 'smith';
+    const n = Math.floor(i / (FIRST.length * LAST.length));
+    const local = n === 0 ? `${first}.${last}` : `${first}.${last}${n + 1}`;
+    const title = (s: string) => s.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase());
+    return { customerId: `cus_${String(i + 1).padStart(4, '0')}`, email: `${local}@example.com`, name: `${title(first)} ${title(last)}` };
+  });
+}
+
+export function demoCustomers(people: DemoPerson[]): Record<string, unknown>[] {
+  const random = prng(7);
+  return people.map((p) => ({
+    ...p,
+    plan: random() < 0.3 ? 'pro' : 'free',
+    country: ['GB', 'DE', 'FR', 'US', 'NL'][Math.floor(random() * 5)],
+    createdAt: new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 600) * 86_400_000).toISOString(),
+    marketingOptIn: random() < 0.5,
+  }));
+}
+
+/** Events spread over days; each day's object mixes many people. Returns object key → JSON Lines body. */
+export function demoClickstream(people: DemoPerson[], days = 6): Map<string, string> {
+  const random = prng(11);
+  const objects = new Map<string, string>();
+  for (let d = 0; d < days; d += 1) {
+    const date = new Date(Date.UTC(2026, 9, 1 + d));
+    const lines: string[] = [];
+    for (const [i, person] of people.entries()) {
+      const events = i === 0 ? 3 : Math.floor(random() * 3);
+      for (let e = 0; e < events; e += 1) {
+        const ts = new Date(date.getTime() + Math.floor(random() * 86_400_000)).toISOString();
+        lines.push(
+          JSON.stringify({
+            eventId: `evt_${d}_${i}_${e}`,
+            ts,
+            email: person.email,
+            page: PAGES[Math.floor(random() * PAGES.length)],
+            action: ACTIONS[Math.floor(random() * ACTIONS.length)],
+          }),
+        );
+      }
+    }
+    objects.set(`events/${date.toISOString().slice(0, 10)}/part-0000.jsonl`, `${lines.join('\n')}\n`);
+  }
+  return objects;
+}
+
+/** Create and fill the demo systems, once: a twin restarted on the same data keeps what it has. */
+export async function seedDemoCompany(dynamodb: DynamoDBClient, s3: S3Client): Promise<{ seeded: boolean }> {
+  try {
+    await dynamodb.send(new DescribeTableCommand({ TableName: DEMO_TABLE }));
+    return { seeded: false };
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  const people = demoPeople();
+  await createBucket(s3, DEMO_BUCKET);
+  for (const [key, body] of demoClickstream(people)) {
+    await s3.send(new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: key, Body: body, ContentType: 'application/x-ndjson' }));
+  }
+  await createTableAndWait(dynamodb, {
+      TableName: DEMO_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'customerId', AttributeType: 'S' },
+        { AttributeName: 'email', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [{ IndexName: 'byEmail', KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+    });
+  const doc = DynamoDBDocumentClient.from(dynamodb);
+  const items = demoCustomers(people);
+  for (let i = 0; i < items.length; i += 25) {
+    await doc.send(new BatchWriteCommand({ RequestItems: { [DEMO_TABLE]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  }
+  return { seeded: true };
+}
+
+export async function createBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+}

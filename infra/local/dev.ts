@@ -1,0 +1,42 @@
+import { localJsonPath, startTwin, DEFAULT_DATA_DIR } from './twin';
+import { runningTwin } from './running';
+
+/**
+ * `npm run dev`: start the local twin and keep it running until Ctrl-C.
+ * Settings: DSAR_DATA_DIR (default .dsar), DSAR_API_PORT (default 8787), DSAR_SYSTEMS_FILE.
+ */
+const dataDir = process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR;
+const already = await runningTwin(localJsonPath(dataDir));
+if (already) {
+  process.stderr.write(`A local twin is already running on this data (API ${already.api}).\n`);
+  process.exit(1);
+}
+
+const twin = await startTwin({
+  dataDir,
+  apiPort: process.env.DSAR_API_PORT ? Number(process.env.DSAR_API_PORT) : undefined,
+  systemsFile: process.env.DSAR_SYSTEMS_FILE,
+});
+const lines = Object.entries(twin.endpoints).map(([name, url]) => `  ${name.padEnd(14)} ${url}`);
+process.stdout.write(
+  [
+    'DSAR local twin is running (loopback only). Endpoints:',
+    ...lines,
+    `Endpoints are also in ${localJsonPath(dataDir)}. Mail sent: ${twin.endpoints.mail}/store (or open ${twin.endpoints.mail} in a browser).`,
+    twin.resumed.length ? `Resumed ${twin.resumed.length} unfinished request(s).` : 'No unfinished requests to resume.',
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${signal}: stopping the twin…\n`);
+  await twin.stop();
+  process.stdout.write('Stopped. Data is kept; unfinished requests resume at the next start.\n');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

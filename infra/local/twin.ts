@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createTableAndWait, startDynamoDb, startS3, startSes, type RunningEmulator } from './emulators';
+import { HandlerLoader } from './handlers';
+import { LocalStepFunctions } from './sfn-runner';
+import { startSfnServer } from './sfn-server';
+import { startApiServer } from './api-server';
+import { createBucket, seedDemoCompany } from './demo-company';
+import { extractWorkflow, synthTemplate } from './asl';
+import { API_ROUTES } from '../constructs/api-routes';
+import { FUNCTION_ENV } from '../constructs/function-env';
+import type { LocalServer } from './http';
+import { DynamoRequestRepository } from '../../functions/core/adapters/dynamo-request-repository';
+import { dynamoDocumentClient } from '../../functions/core/adapters/aws-clients';
+
+/**
+ * The local twin: the whole pipeline on one machine. Real emulators for DynamoDB, S3 and SES; the state machine
+ * taken from the synthesized CloudFormation template and run by aws-local-stepfunctions; the same handler modules
+ * behind a local HTTP API. Data lives on disk under `dataDir`, so requests survive a restart: on start, every
+ * request not yet finished is resumed from its record (every step is safe to run twice).
+ */
+export interface TwinOptions {
+  /** where data lives (default `.dsar` in the repo) */
+  dataDir?: string;
+  /** API port; stable by default because mailed links point at it */
+  apiPort?: number;
+  /** systems configuration file (default `infra/config/systems.json`) */
+  systemsFile?: string;
+  /** seed the demo company's systems (default true) */
+  seedDemo?: boolean;
+  /** CDK context for the synth (e.g. verificationWindowHours) */
+  context?: Record<string, unknown>;
+  /** shorten workflow retry waits (tests) */
+  retryIntervalMs?: number;
+  /** keep DynamoDB in memory instead of on disk (tests) */
+  inMemory?: boolean;
+}
+
+export interface TwinEndpoints {
+  api: string;
+  mail: string;
+  dynamodb: string;
+  s3: string;
+  ses: string;
+  stepfunctions: string;
+}
+
+export interface Twin {
+  endpoints: TwinEndpoints;
+  /** request ids resumed at start */
+  resumed: string[];
+  runner: LocalStepFunctions;
+  stop(): Promise<void>;
+}
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.dsar');
+export const DEFAULT_API_PORT = 8787;
+const REQUESTS_TABLE = 'DsarRequests';
+const DOCUMENTS_BUCKET = 'dsar-documents';
+const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:DsarRequestWorkflow';
+
+export function localJsonPath(dataDir = DEFAULT_DATA_DIR): string {
+  return join(dataDir, 'local.json');
+}
+
+/**
+ * Ports chosen at the first start are kept with the data and reused: mailed links point at the API's port, and
+ * the functions' SDK clients (created once per process) keep pointing at the right emulators across a restart.
+ */
+class PortBook {
+  private readonly file: string;
+  private readonly known: Record<string, number>;
+
+  public constructor(dataDir: string) {
+    this.file = join(dataDir, 'ports.json');
+    this.known = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, number>) : {};
+  }
+
+  public get(name: string, fallback = 0): number {
+    return this.known[name] ?? fallback;
+  }
+
+  public save(urls: Record<string, string>): void {
+    for (const [name, url] of Object.entries(urls)) this.known[name] = Number(new URL(url).port);
+    writeFileSync(this.file, `${JSON.stringify(this.known, null, 2)}\n`);
+  }
+}
+
+/** The deployment's hash key, made once and kept with the data (never committed). */
+function hashKey(dataDir: string): string {
+  const file = join(dataDir, 'hash-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function ensureRequestsTable(client: DynamoDBClient): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: REQUESTS_TABLE }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await createTableAndWait(client, {
+        TableName: REQUESTS_TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      });
+  }
+}
+
+/** Point this process's AWS SDK and handler settings at the twin: no call can reach a real AWS account. */
+function configureEnvironment(settings: Record<string, string>): void {
+  Object.assign(process.env, settings);
+}
+
+export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const systemsFile = resolve(options.systemsFile ?? join(REPO_ROOT, 'infra/config/systems.json'));
+  const context = { systemsConfig: systemsFile, ...options.context };
+
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const part of started.reverse()) await part.stop().catch(() => undefined);
+  };
+  try {
+    const ports = new PortBook(dataDir);
+    const dynamodb: RunningEmulator = await startDynamoDb({ path: options.inMemory ? undefined : join(dataDir, 'dynamodb'), port: ports.get('dynamodb') });
+    started.push(dynamodb);
+    const s3 = await startS3({ directory: join(dataDir, 's3'), port: ports.get('s3') });
+    started.push(s3);
+    const ses = await startSes({ port: ports.get('ses') });
+    started.push(ses);
+
+    configureEnvironment({
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      DSAR_S3_FORCE_PATH_STYLE: 'true',
+    });
+    const dynamoClient = new DynamoDBClient({});
+    const s3Client = new S3Client({ forcePathStyle: true });
+    await ensureRequestsTable(dynamoClient);
+    await createBucket(s3Client, DOCUMENTS_BUCKET);
+    if (options.seedDemo !== false) await seedDemoCompany(dynamoClient, s3Client);
+
+    const template = synthTemplate(context);
+    const workflow = extractWorkflow(template);
+    const loader = new HandlerLoader(REPO_ROOT);
+    const runner = new LocalStepFunctions(workflow, loader, STATE_MACHINE_ARN, {
+      retryIntervalMs: options.retryIntervalMs,
+      // Names and messages only: error messages never carry personal data (a rule of the functions and connectors).
+      onFailure: (e) => process.stderr.write(`workflow ${e.name} failed: ${e.error ?? ''} ${e.cause ?? ''}\n`),
+    });
+    const sfn = await startSfnServer(runner, ports.get('stepfunctions'));
+    started.push({ stop: () => sfn.stop() }, { stop: () => runner.stop() });
+
+    const api: LocalServer = await startApiServer(API_ROUTES, loader, ports.get('api', options.apiPort ?? DEFAULT_API_PORT));
+    started.push({ stop: () => api.stop() });
+    const settings = workflowSettings(template);
+    configureEnvironment({
+      AWS_ENDPOINT_URL_SFN: sfn.url,
+      [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
+      [FUNCTION_ENV.BUCKET]: DOCUMENTS_BUCKET,
+      [FUNCTION_ENV.STATE_MACHINE_ARN]: STATE_MACHINE_ARN,
+      [FUNCTION_ENV.API_URL]: api.url,
+      [FUNCTION_ENV.SYSTEMS_FILE]: systemsFile,
+      [FUNCTION_ENV.HASH_KEY]: hashKey(dataDir),
+      ...settings,
+    });
+
+    ports.save({ dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, stepfunctions: sfn.url, api: api.url });
+    const endpoints: TwinEndpoints = { api: api.url, mail: ses.endpoint, dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, stepfunctions: sfn.url };
+    writeFileSync(localJsonPath(dataDir), `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints }, null, 2)}\n`);
+
+    const resumed = (await new DynamoRequestRepository(dynamoDocumentClient(), REQUESTS_TABLE).listOpen()).map((r) => r.requestId);
+    for (const requestId of resumed) runner.start(requestId, JSON.stringify({ requestId }));
+
+    return {
+      endpoints,
+      resumed,
+      runner,
+      stop: async () => {
+        await stopAll();
+        writeFileSync(localJsonPath(dataDir), '{}\n');
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The settings the stack gives its functions, read from the synthesized template so local and cloud agree. */
+function workflowSettings(template: object): Record<string, string> {
+  const resources = (template as { Resources?: Record<string, { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }> }).Resources ?? {};
+  const wanted: string[] = [FUNCTION_ENV.SENDER, FUNCTION_ENV.VERIFICATION_TTL_SECONDS, FUNCTION_ENV.DOWNLOAD_TTL_SECONDS];
+  const out: Record<string, string> = {};
+  for (const resource of Object.values(resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    for (const [name, value] of Object.entries(resource.Properties?.Environment?.Variables ?? {})) {
+      if (wanted.includes(name) && typeof value === 'string') out[name] = value;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,145 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { FunctionId } from '../constructs/function-specs';
+import { withRetries } from './retries';
+import { STATE } from './state-names';
+import { lambdaStep, perSystemMap } from './steps';
+
+/**
+ * The DSAR workflow, defined once. The cloud runs it as a Standard state machine; the local twin runs the same
+ * definition, extracted from the synthesized template (infra/local/asl.ts).
+ *
+ * Shapes (the contract with the step functions; every field is an id, a count, a status or an S3 key):
+ *   input                 { requestId }
+ *   $.verification        whatever verify-identity passes to SendTaskSuccess
+ *   $.plan                { type: 'access' | 'deletion' | 'rejected', systems: [{ systemId }] }
+ *   $.located[i]          locate-system's outcome, or { systemId, status: 'failed', recordCount: 0, error }
+ *   $.erased[i]           erase-system's outcome, or { systemId, status: 'failed', error }
+ *   $.confirmed[i]        locate-system's outcome (phase confirm), or { systemId, status: 'failed', error }
+ *   $.document            { documentKey, complete }
+ */
+
+/** The functions the workflow invokes (the rest serve the HTTP API). */
+export const WORKFLOW_FUNCTIONS = [
+  'SendVerification',
+  'ExpireRequest',
+  'PlanRequest',
+  'LocateSystem',
+  'EraseSystem',
+  'AssembleExport',
+  'AssembleReceipt',
+  'Deliver',
+] as const satisfies readonly FunctionId[];
+
+export type WorkflowFunctionId = (typeof WORKFLOW_FUNCTIONS)[number];
+
+export interface WorkflowProps {
+  readonly functions: Readonly<Record<WorkflowFunctionId, lambda.IFunction>>;
+  /** how long the requester has to verify; the SendVerification task times out after it */
+  readonly verificationWindow: Duration;
+}
+
+const requestId = () => sfn.JsonPath.stringAt('$.requestId');
+
+/** Build the workflow's chain of states under `scope`. */
+export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChainable {
+  const fns = props.functions;
+  const step = (name: string, fnId: WorkflowFunctionId, payload: Record<string, unknown>, resultPath: string) =>
+    withRetries(lambdaStep(scope, name, { fn: fns[fnId], fnId, payload, resultPath }));
+
+  // Verify: mail a link, then wait for verify-identity to hand the task token back. No answer in time → expired.
+  const expired = step(STATE.ExpireRequest, 'ExpireRequest', { requestId: requestId() }, sfn.JsonPath.DISCARD).next(
+    sfn.Succeed.jsonPath(scope, STATE.RequestExpired),
+  );
+  const sendVerification = withRetries(
+    tasks.LambdaInvoke.jsonPath(scope, STATE.SendVerification, {
+      lambdaFunction: fns.SendVerification,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      retryOnServiceExceptions: false,
+      payload: sfn.TaskInput.fromObject({ requestId: requestId(), taskToken: sfn.JsonPath.taskToken }),
+      taskTimeout: sfn.Timeout.duration(props.verificationWindow),
+      resultPath: '$.verification',
+    }),
+    { onError: { next: expired, errors: [sfn.Errors.TIMEOUT] } },
+  );
+
+  // Plan. IsRejected is where the policy step (regulation clock, frequency limits, exemptions) plugs in.
+  const plan = step(STATE.PlanRequest, 'PlanRequest', { requestId: requestId() }, '$.plan');
+
+  const locate = perSystemMap(scope, {
+    mapName: STATE.LocateSystems,
+    itemsPath: '$.plan.systems',
+    itemFields: { phase: 'locate' },
+    taskName: STATE.LocateSystem,
+    fn: fns.LocateSystem,
+    fnId: 'LocateSystem',
+    failedName: STATE.LocateFailed,
+    failedFields: { recordCount: 0 },
+    resultPath: '$.located',
+  });
+
+  // Both branches end in the same Deliver state.
+  const deliver = step(
+    STATE.Deliver,
+    'Deliver',
+    {
+      requestId: requestId(),
+      documentKey: sfn.JsonPath.stringAt('$.document.documentKey'),
+      complete: sfn.JsonPath.stringAt('$.document.complete'),
+    },
+    sfn.JsonPath.DISCARD,
+  );
+
+  const assembleExport = step(
+    STATE.AssembleExport,
+    'AssembleExport',
+    { requestId: requestId(), outcomes: sfn.JsonPath.listAt('$.located') },
+    '$.document',
+  );
+
+  // Deletion: erase what was located, locate again to confirm nothing is left, then write the receipt.
+  const erase = perSystemMap(scope, {
+    mapName: STATE.EraseSystems,
+    itemsPath: '$.located',
+    itemFields: { located: sfn.JsonPath.stringAt('$$.Map.Item.Value.status') },
+    taskName: STATE.EraseSystem,
+    fn: fns.EraseSystem,
+    fnId: 'EraseSystem',
+    failedName: STATE.EraseFailed,
+    resultPath: '$.erased',
+  });
+  const confirm = perSystemMap(scope, {
+    mapName: STATE.ConfirmSystems,
+    itemsPath: '$.plan.systems',
+    itemFields: { phase: 'confirm' },
+    taskName: STATE.ConfirmSystem,
+    fn: fns.LocateSystem,
+    fnId: 'LocateSystem',
+    failedName: STATE.ConfirmFailed,
+    resultPath: '$.confirmed',
+  });
+  const assembleReceipt = step(
+    STATE.AssembleReceipt,
+    'AssembleReceipt',
+    {
+      requestId: requestId(),
+      located: sfn.JsonPath.listAt('$.located'),
+      erased: sfn.JsonPath.listAt('$.erased'),
+      confirmed: sfn.JsonPath.listAt('$.confirmed'),
+    },
+    '$.document',
+  );
+
+  const byType = sfn.Choice.jsonPath(scope, STATE.IsDeletion)
+    .when(sfn.Condition.stringEquals('$.plan.type', 'deletion'), erase.next(confirm).next(assembleReceipt).next(deliver))
+    .otherwise(assembleExport.next(deliver));
+
+  const isRejected = sfn.Choice.jsonPath(scope, STATE.IsRejected)
+    .when(sfn.Condition.stringEquals('$.plan.type', 'rejected'), sfn.Succeed.jsonPath(scope, STATE.RequestRejected))
+    .otherwise(locate.next(byType));
+
+  return sfn.Chain.start(sendVerification).next(plan).next(isRejected);
+}

@@ -1,0 +1,38 @@
+/**
+ * The workflow's state names. The local twin overrides tasks by state name and the tests assert on them,
+ * so they are a contract: change one here and everywhere follows. Plain data: no aws-cdk-lib import.
+ */
+export const STATE = {
+  SendVerification: 'SendVerification',
+  ExpireRequest: 'ExpireRequest',
+  RequestExpired: 'RequestExpired',
+  PlanRequest: 'PlanRequest',
+  IsRejected: 'IsRejected',
+  RequestRejected: 'RequestRejected',
+  LocateSystems: 'LocateSystems',
+  LocateSystem: 'LocateSystem',
+  LocateFailed: 'LocateFailed',
+  IsDeletion: 'IsDeletion',
+  AssembleExport: 'AssembleExport',
+  EraseSystems: 'EraseSystems',
+  EraseSystem: 'EraseSystem',
+  EraseFailed: 'EraseFailed',
+  ConfirmSystems: 'ConfirmSystems',
+  ConfirmSystem: 'ConfirmSystem',
+  ConfirmFailed: 'ConfirmFailed',
+  AssembleReceipt: 'AssembleReceipt',
+  Deliver: 'Deliver',
+} as const;
+
+export type StateName = (typeof STATE)[keyof typeof STATE];
+
+/** Error names the connector tasks retry on (connectors/errors.ts sets them as `name`). */
+export const CONNECTOR_RETRYABLE_ERRORS = ['ConnectorUnavailableError'] as const;
+
+/** Transient errors of the Lambda service itself, retried on every task. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;

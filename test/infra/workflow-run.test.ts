@@ -1,0 +1,147 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { extractWorkflow, synthTemplate, type ExtractedWorkflow } from '../../infra/local/asl';
+import { STATE } from '../../infra/workflow/state-names';
+
+/**
+ * The synthesized definition, run as-is in aws-local-stepfunctions (the twin's runner) with stub tasks:
+ * proves the definition is one the local runner executes, and pins the state shapes between steps.
+ */
+
+// aws-local-stepfunctions needs Promise.withResolvers (Node ≥ 22).
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
+  Object.defineProperty(Promise, 'withResolvers', {
+    configurable: true,
+    value: <T>() => {
+      let resolve!: (v: T) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
+
+type Json = Record<string, unknown>;
+type Stub = (input: Json) => unknown;
+
+function named(name: string): Error {
+  const error = new Error(`${name} (stub)`);
+  error.name = name;
+  return error;
+}
+
+async function run(definition: Json, stubs: Record<string, Stub>): Promise<{ output: Json; calls: [string, Json][] }> {
+  const { StateMachine } = await import('aws-local-stepfunctions');
+  const calls: [string, Json][] = [];
+  const handlers = Object.fromEntries(
+    Object.entries(stubs).map(([state, stub]) => [state, async (input: Json) => (calls.push([state, input]), stub(input))]),
+  );
+  const machine = new StateMachine(definition as never);
+  const execution = machine.run(
+    { requestId: 'r-1' },
+    {
+      context: { Task: { Token: 'token-1' } },
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        retryIntervalOverrides: { LocateSystem: 0, EraseSystem: 0, ConfirmSystem: 0 },
+      },
+    },
+  );
+  return { output: (await execution.result) as Json, calls };
+}
+
+const plan = (type: string): Stub => () => ({ type, systems: [{ systemId: 'customers' }, { systemId: 'clickstream' }] });
+const common: Record<string, Stub> = {
+  SendVerification: () => ({ verified: true }),
+  LocateSystem: (i) => ({ systemId: i.systemId, status: 'found', recordCount: 2 }),
+  AssembleExport: () => ({ documentKey: 'exports/r-1.json', complete: true }),
+  AssembleReceipt: () => ({ documentKey: 'receipts/r-1.json', complete: true }),
+  Deliver: () => ({}),
+};
+
+describe('Class: Workflow (local run)', () => {
+  let workflow: ExtractedWorkflow;
+
+  beforeAll(() => {
+    workflow = extractWorkflow(synthTemplate());
+  }, 60_000);
+
+  describe('Method: run', () => {
+    it('answers an access request, reporting a connector that stays unavailable as failed by name', async () => {
+      // Prepare
+      const stubs = {
+        ...common,
+        PlanRequest: plan('access'),
+        LocateSystem: (i: Json) => {
+          if (i.systemId === 'clickstream') throw named('ConnectorUnavailableError');
+          return { systemId: i.systemId, status: 'found', recordCount: 2, partKey: 'parts/r-1/customers.jsonl' };
+        },
+      };
+
+      // Act
+      const { output, calls } = await run(workflow.definition, stubs);
+
+      // Assess
+      expect(calls.filter(([s, i]) => s === 'LocateSystem' && i.systemId === 'clickstream')).toHaveLength(4);
+      expect(calls.find(([s]) => s === 'LocateSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers', phase: 'locate' });
+      expect(calls.find(([s]) => s === 'AssembleExport')?.[1]).toEqual({
+        requestId: 'r-1',
+        outcomes: [
+          { systemId: 'customers', status: 'found', recordCount: 2, partKey: 'parts/r-1/customers.jsonl' },
+          { systemId: 'clickstream', status: 'failed', recordCount: 0, error: 'ConnectorUnavailableError' },
+        ],
+      });
+      expect(calls.at(-1)).toEqual(['Deliver', { requestId: 'r-1', documentKey: 'exports/r-1.json', complete: true }]);
+      expect(output.document).toEqual({ documentKey: 'exports/r-1.json', complete: true });
+    });
+
+    it('erases, confirms and writes a receipt for a deletion request', async () => {
+      // Prepare
+      const stubs = {
+        ...common,
+        PlanRequest: plan('deletion'),
+        EraseSystem: (i: Json) => ({ systemId: i.systemId, status: 'erased', deleted: 2 }),
+        ConfirmSystem: (i: Json) => ({ systemId: i.systemId, status: 'not_found', recordCount: 0 }),
+      };
+
+      // Act
+      const { calls } = await run(workflow.definition, stubs);
+
+      // Assess
+      expect(calls.map(([s]) => s)).toEqual([
+        'SendVerification', 'PlanRequest', 'LocateSystem', 'LocateSystem', 'EraseSystem', 'EraseSystem',
+        'ConfirmSystem', 'ConfirmSystem', 'AssembleReceipt', 'Deliver',
+      ]);
+      expect(calls.find(([s]) => s === 'EraseSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers', located: 'found' });
+      expect(calls.find(([s]) => s === 'ConfirmSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers', phase: 'confirm' });
+      expect(Object.keys(calls.find(([s]) => s === 'AssembleReceipt')?.[1] ?? {})).toEqual(['requestId', 'located', 'erased', 'confirmed']);
+    });
+
+    it('stops a rejected request after planning', async () => {
+      // Prepare
+      const stubs = { ...common, PlanRequest: plan('rejected') };
+
+      // Act
+      const { calls } = await run(workflow.definition, stubs);
+
+      // Assess
+      expect(calls.map(([s]) => s)).toEqual(['SendVerification', 'PlanRequest']);
+    });
+
+    it('expires a request nobody verifies in time', async () => {
+      // Prepare: a one-second window instead of a week
+      const definition = structuredClone(workflow.definition) as { States: Record<string, Json> };
+      (definition.States[STATE.SendVerification] as Json).TimeoutSeconds = 1;
+      const stubs = { ...common, SendVerification: () => new Promise(() => undefined), ExpireRequest: () => ({}) };
+
+      // Act
+      const { calls } = await run(definition, stubs);
+
+      // Assess
+      expect(calls.map(([s]) => s)).toEqual(['SendVerification', 'ExpireRequest']);
+      expect(calls[1]?.[1]).toEqual({ requestId: 'r-1' });
+    });
+  });
+});

@@ -1,0 +1,200 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../infra/config';
+import { FUNCTION_SPECS } from '../../infra/constructs/function-specs';
+import { extractWorkflow, synthTemplate, type ExtractedWorkflow } from '../../infra/local/asl';
+import { STATE } from '../../infra/workflow/state-names';
+
+type Json = Record<string, unknown>;
+
+/** Every state of the definition, nested Map processors and Parallel branches included. */
+function allStates(machine: Json): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const [name, state] of Object.entries((machine.States ?? {}) as Record<string, Json>)) {
+    out[name] = state;
+    const processor = (state.ItemProcessor ?? state.Iterator) as Json | undefined;
+    if (processor) Object.assign(out, allStates(processor));
+    for (const branch of (state.Branches ?? []) as Json[]) Object.assign(out, allStates(branch));
+  }
+  return out;
+}
+
+/** Every key and string value of a payload template, recursively. */
+function templateWords(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(templateWords);
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...templateWords(v)]);
+  return [];
+}
+
+describe('Class: Workflow', () => {
+  let template: object;
+  let workflow: ExtractedWorkflow;
+  let states: Record<string, Json>;
+
+  beforeAll(() => {
+    template = synthTemplate();
+    workflow = extractWorkflow(template);
+    states = allStates(workflow.definition);
+  }, 60_000);
+
+  describe('Method: definition', () => {
+    it('has exactly the contract state names, starting at SendVerification', () => {
+      // Prepare & Act
+      const names = Object.keys(states).sort();
+
+      // Assess
+      expect(workflow.definition.StartAt).toBe(STATE.SendVerification);
+      expect(names).toEqual(Object.values(STATE).sort());
+    });
+
+    it('uses only what the local runner executes', () => {
+      // Prepare
+      const text = JSON.stringify(workflow.definition);
+
+      // Act & Assess
+      expect(workflow.definition.QueryLanguage).toBeUndefined();
+      expect(workflow.definition.TimeoutSeconds).toBeUndefined();
+      // ResultPath "$" is valid ASL, but the local runner nests the result under a key named "$".
+      expect(Object.values(states).filter((s) => s.ResultPath === '$')).toEqual([]);
+      for (const forbidden of ['JSONata', '"Assign"', '"ItemReader"', '"ItemBatcher"', '"ResultWriter"', 'DISTRIBUTED', '"Arguments"']) {
+        expect(text).not.toContain(forbidden);
+      }
+    });
+
+    it('gives every task an explicit, finite timeout', () => {
+      // Prepare & Act
+      const taskStates = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+
+      // Assess
+      expect(taskStates).toHaveLength(Object.keys(workflow.tasks).length);
+      for (const [name, state] of taskStates) {
+        expect(state.TimeoutSeconds, name).toBeGreaterThan(0);
+        expect(state.TimeoutSeconds, name).toBeLessThanOrEqual(2_147_483);
+      }
+      expect(states[STATE.SendVerification]?.TimeoutSeconds).toBe(168 * 3600);
+    });
+
+    it('retries connector tasks on ConnectorUnavailableError and catches what is left as a failed outcome', () => {
+      // Prepare
+      const fallbacks = { LocateSystem: STATE.LocateFailed, EraseSystem: STATE.EraseFailed, ConfirmSystem: STATE.ConfirmFailed };
+
+      for (const [task, fallback] of Object.entries(fallbacks)) {
+        // Act
+        const state = states[task] as { Retry: Json[]; Catch: Json[] };
+        const failed = states[fallback] as { Parameters: Json };
+
+        // Assess
+        expect(state.Retry).toEqual([
+          expect.objectContaining({
+            ErrorEquals: expect.arrayContaining(['ConnectorUnavailableError', 'Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
+            IntervalSeconds: 2,
+            BackoffRate: 2,
+            MaxAttempts: 3,
+            JitterStrategy: 'FULL',
+          }),
+        ]);
+        expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: fallback }]);
+        expect(failed.Parameters).toMatchObject({ 'systemId.$': '$.systemId', status: 'failed', 'error.$': '$.error.Error' });
+      }
+      expect((states[STATE.LocateFailed] as { Parameters: Json }).Parameters.recordCount).toBe(0);
+    });
+
+    it('expires a request whose verification times out', () => {
+      // Prepare & Act
+      const verify = states[STATE.SendVerification] as { Catch: Json[]; Parameters: { Payload: Json }; Resource: string };
+
+      // Assess
+      expect(verify.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+      expect(verify.Parameters.Payload).toEqual({ 'requestId.$': '$.requestId', 'taskToken.$': '$$.Task.Token' });
+      expect(verify.Catch).toEqual([{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: STATE.ExpireRequest }]);
+      expect(states[STATE.ExpireRequest]?.Next).toBe(STATE.RequestExpired);
+      expect(states[STATE.RequestExpired]?.Type).toBe('Succeed');
+    });
+
+    it('branches on the plan: rejected ends, deletion erases and confirms, both deliver through one Deliver state', () => {
+      // Prepare & Act
+      const isRejected = states[STATE.IsRejected] as { Choices: Json[]; Default: string };
+      const isDeletion = states[STATE.IsDeletion] as { Choices: Json[]; Default: string };
+
+      // Assess
+      expect(isRejected.Choices).toEqual([{ Variable: '$.plan.type', StringEquals: 'rejected', Next: STATE.RequestRejected }]);
+      expect(isRejected.Default).toBe(STATE.LocateSystems);
+      expect(isDeletion.Choices).toEqual([{ Variable: '$.plan.type', StringEquals: 'deletion', Next: STATE.EraseSystems }]);
+      expect(isDeletion.Default).toBe(STATE.AssembleExport);
+      expect(states[STATE.EraseSystems]?.Next).toBe(STATE.ConfirmSystems);
+      expect(states[STATE.ConfirmSystems]?.Next).toBe(STATE.AssembleReceipt);
+      expect(states[STATE.AssembleReceipt]?.Next).toBe(STATE.Deliver);
+      expect(states[STATE.AssembleExport]?.Next).toBe(STATE.Deliver);
+      expect(states[STATE.Deliver]?.End).toBe(true);
+    });
+
+    it('fans out per system with ids only', () => {
+      // Prepare & Act
+      const locate = states[STATE.LocateSystems] as Json;
+      const erase = states[STATE.EraseSystems] as Json;
+      const confirm = states[STATE.ConfirmSystems] as Json;
+
+      // Assess
+      expect(locate).toMatchObject({
+        ItemsPath: '$.plan.systems',
+        MaxConcurrency: 10,
+        ResultPath: '$.located',
+        ItemSelector: { 'requestId.$': '$.requestId', 'systemId.$': '$$.Map.Item.Value.systemId', phase: 'locate' },
+      });
+      expect(erase).toMatchObject({
+        ItemsPath: '$.located',
+        ResultPath: '$.erased',
+        ItemSelector: { 'requestId.$': '$.requestId', 'systemId.$': '$$.Map.Item.Value.systemId', 'located.$': '$$.Map.Item.Value.status' },
+      });
+      expect(confirm).toMatchObject({ ItemsPath: '$.plan.systems', ResultPath: '$.confirmed', ItemSelector: { phase: 'confirm' } });
+    });
+
+    it('never puts subject data in a payload template', () => {
+      // Prepare
+      const templates = Object.values(states).flatMap((s) => [s.Parameters, s.ItemSelector, s.ResultSelector].filter(Boolean));
+
+      // Act (FunctionName is the integration's own field, not payload)
+      const words = templates.flatMap(templateWords).filter((w) => w !== 'FunctionName');
+
+      // Assess
+      expect(words.length).toBeGreaterThan(0);
+      for (const word of words) expect(word).not.toMatch(/email|subject|identit|name|phone|address|\$\.input/i);
+    });
+  });
+
+  describe('Method: extractWorkflow', () => {
+    it('maps every task to the handler module and integration it uses', () => {
+      // Prepare
+      const entries = new Set<string>(FUNCTION_SPECS.map((s) => s.entry));
+
+      // Act
+      const tasks = workflow.tasks;
+
+      // Assess
+      expect(Object.keys(tasks).sort()).toEqual(
+        ['AssembleExport', 'AssembleReceipt', 'ConfirmSystem', 'Deliver', 'EraseSystem', 'ExpireRequest', 'LocateSystem', 'PlanRequest', 'SendVerification'],
+      );
+      for (const [name, task] of Object.entries(tasks)) {
+        expect(entries.has(task.handler), name).toBe(true);
+        expect(task.handler).toMatch(/^functions\/[a-z-]+\/handler\.ts$/);
+        expect(task.integration, name).toBe(name === STATE.SendVerification ? 'waitForTaskToken' : 'direct');
+      }
+      expect(tasks.ConfirmSystem?.handler).toBe('functions/locate-system/handler.ts');
+      expect(existsSync(resolve(REPO_ROOT, 'infra/local/asl.ts'))).toBe(true);
+    });
+
+    it('gives the same result for two synths', () => {
+      // Prepare
+      const again = synthTemplate();
+
+      // Act
+      const second = extractWorkflow(again);
+
+      // Assess
+      expect(second).toEqual(workflow);
+      expect(JSON.stringify(second.definition)).not.toMatch(/Fn::|"Ref"/);
+    });
+  });
+});
