@@ -55,7 +55,8 @@ const DeploymentContext = z
   .object({
     senderEmail: z.email().default(DEFAULT_SENDER),
     systemsConfig: z.string().min(1).default(CONTEXT_DEFAULTS.systemsConfig),
-    verificationWindowHours: hours(MAX_VERIFICATION_WINDOW_HOURS).default(CONTEXT_DEFAULTS.verificationWindowHours),
+    // Fractions are allowed (down to one second) so tests and demos can watch a request expire.
+    verificationWindowHours: z.coerce.number().min(1 / 3600).max(MAX_VERIFICATION_WINDOW_HOURS).default(CONTEXT_DEFAULTS.verificationWindowHours),
     downloadLinkHours: hours().default(CONTEXT_DEFAULTS.downloadLinkHours),
     exportRetentionDays: z.coerce.number().int().min(1).default(CONTEXT_DEFAULTS.exportRetentionDays),
   })

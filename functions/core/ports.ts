@@ -59,8 +59,8 @@ export interface Mailer {
 export interface Workflow {
   /** Start the request's workflow, named by its id; starting it again with the same id is a no-op. */
   start(requestId: string): Promise<void>;
-  /** Complete a task that waits for a callback. */
-  complete(taskToken: string, output: Record<string, unknown>): Promise<void>;
+  /** Complete a task that waits for a callback; false if that task no longer exists. */
+  complete(taskToken: string, output: Record<string, unknown>): Promise<boolean>;
 }
 
 export interface DocumentStore {

@@ -43,6 +43,9 @@ export class SendVerification {
     const stillValid = record.verificationSentAt && record.verificationExpiresAt && new Date(record.verificationExpiresAt) > now;
     if (stillValid) {
       await requests.update(requestId, { verifyTaskToken: taskToken });
+      // The link may have been followed between our read and the write above, completing the old token: look again.
+      const fresh = await requests.get(requestId);
+      if (fresh && fresh.status !== 'pending_verification' && !isTerminal(fresh.status)) await workflow.complete(taskToken, { verified: true });
       return;
     }
     const expiresAt = new Date(now.getTime() + this.deps.ttlSeconds * 1000);

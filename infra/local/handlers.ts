@@ -12,12 +12,21 @@ export type LocalHandler = (event: unknown, context: Context) => Promise<unknown
  */
 export class HandlerLoader {
   private readonly cache = new Map<string, Promise<LocalHandler>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   public constructor(private readonly root: string) {}
 
-  public async invoke(entry: string, event: unknown): Promise<unknown> {
-    const handler = await this.load(entry);
-    return handler(event, lambdaContext(entry.split('/').at(-2) ?? entry));
+  public invoke(entry: string, event: unknown): Promise<unknown> {
+    const call = this.load(entry).then((handler) => handler(event, lambdaContext(entry.split('/').at(-2) ?? entry)));
+    this.inFlight.add(call);
+    const forget = () => this.inFlight.delete(call);
+    call.then(forget, forget);
+    return call;
+  }
+
+  /** Wait for every invocation under way to settle, so none outlives the services it talks to. */
+  public async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private load(entry: string): Promise<LocalHandler> {

@@ -124,7 +124,10 @@ export class LocalStepFunctions {
     await Promise.all([...this.executions.values()].map((e) => e.done));
   }
 
-  /** Abort every running execution and release its callback tasks, so no timer outlives the twin. */
+  /**
+   * Abort every running execution, release its callback tasks (so no task timer outlives the twin) and wait for
+   * handler invocations under way. Aborted executions run no further state; their requests resume at the next start.
+   */
   public async stop(): Promise<void> {
     for (const execution of this.executions.values()) {
       if (execution.status === 'RUNNING') {
@@ -134,9 +137,10 @@ export class LocalStepFunctions {
     }
     for (const [token, waiter] of this.waiters) {
       this.waiters.delete(token);
-      waiter.reject(new TaskFailure('States.Aborted', 'the local twin is stopping'));
+      waiter.resolve({ aborted: true });
     }
     await this.idle();
+    await this.loader.drain();
   }
 
   private takeWaiter(taskToken: string): Waiter {

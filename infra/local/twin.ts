@@ -59,7 +59,7 @@ export interface Twin {
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.dsar');
 export const DEFAULT_API_PORT = 8787;
-const REQUESTS_TABLE = 'DsarRequests';
+export const REQUESTS_TABLE = 'DsarRequests';
 const DOCUMENTS_BUCKET = 'dsar-documents';
 const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:DsarRequestWorkflow';
 

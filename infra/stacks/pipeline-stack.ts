@@ -35,6 +35,7 @@ export class PipelineStack extends Stack {
   public constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const verificationWindow = Duration.seconds(Math.max(1, Math.round(config.verificationWindowHours * 3600)));
 
     this.sender = new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(config.senderEmail) });
 
@@ -47,7 +48,7 @@ export class PipelineStack extends Stack {
       senderEmail: config.senderEmail,
       systems: config.systems,
       systemsConfigPath: config.systemsConfigPath,
-      verificationTtl: Duration.hours(config.verificationWindowHours),
+      verificationTtl: verificationWindow,
       downloadTtl: Duration.hours(config.downloadLinkHours),
     });
     const fns = this.functions.byId;
@@ -56,7 +57,7 @@ export class PipelineStack extends Stack {
       stateMachineType: sfn.StateMachineType.STANDARD,
       comment: 'DSAR: verify, plan, locate, [erase, confirm], assemble, deliver',
       definitionBody: sfn.DefinitionBody.fromChainable(
-        buildWorkflow(this, { functions: fns, verificationWindow: Duration.hours(config.verificationWindowHours) }),
+        buildWorkflow(this, { functions: fns, verificationWindow }),
       ),
       // No top-level TimeoutSeconds: each task has its own, and the local runner's timer overflows on days.
       tracingEnabled: true,

@@ -10,6 +10,7 @@ import type {
   RecordPatch,
   RequestRecord,
   RequestRepository,
+  SuppressionList,
   TokenPurpose,
   TokenStore,
   Workflow,
@@ -90,8 +91,9 @@ export class MemoryWorkflow implements Workflow {
     this.started.push(requestId);
   }
 
-  public async complete(taskToken: string, output: Record<string, unknown>): Promise<void> {
+  public async complete(taskToken: string, output: Record<string, unknown>): Promise<boolean> {
     this.completed.push({ taskToken, output });
+    return true;
   }
 }
 
@@ -130,5 +132,24 @@ export class MemoryDocuments implements DocumentStore {
 
   public async presignGet(key: string, expiresInSeconds: number, fileName: string): Promise<string> {
     return `https://s3.example/${key}?expires=${expiresInSeconds}&name=${fileName}`;
+  }
+}
+
+/** The suppression list in memory: hash → the requests that erased it (like the DynamoDB adapter's item). */
+export class MemorySuppression implements SuppressionList {
+  public readonly entries = new Map<string, Set<string>>();
+
+  public async add(identityHash: string, requestId: string): Promise<void> {
+    const requests = this.entries.get(identityHash) ?? new Set<string>();
+    requests.add(requestId);
+    this.entries.set(identityHash, requests);
+  }
+
+  public async has(identityHash: string): Promise<boolean> {
+    return this.entries.has(identityHash);
+  }
+
+  public async *all(): AsyncIterable<string> {
+    yield* [...this.entries.keys()];
   }
 }

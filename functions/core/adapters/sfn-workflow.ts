@@ -1,4 +1,4 @@
-import { ExecutionAlreadyExists, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, InvalidToken, SendTaskSuccessCommand, StartExecutionCommand, TaskDoesNotExist, TaskTimedOut, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../ports';
 
 /**
@@ -23,7 +23,15 @@ export class SfnWorkflow implements Workflow {
     }
   }
 
-  public async complete(taskToken: string, output: Record<string, unknown>): Promise<void> {
-    await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  public async complete(taskToken: string, output: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      return true;
+    } catch (error) {
+      // The task is gone (timed out, or its execution was restarted with a new token): the record already says
+      // what happened, and a re-run of the waiting step reads it from there.
+      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken) return false;
+      throw error;
+    }
   }
 }

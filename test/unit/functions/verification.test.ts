@@ -152,3 +152,27 @@ describe('Class: ExpireRequest', () => {
     expect(mailer.sent).toHaveLength(0);
   });
 });
+
+describe('Class: SendVerification (a restart racing the link)', () => {
+  it('releases the new task itself when the link was followed while it was recording the new token', async () => {
+    // Prepare: a request whose link is valid; the subject confirms just as the step re-runs
+    const requests = new MemoryRequests();
+    const workflow = new MemoryWorkflow();
+    await requests.create(
+      aRequest({ status: 'pending_verification', verificationSentAt: '2026-11-02T08:00:00.000Z', verificationExpiresAt: '2026-11-03T08:00:00.000Z', verifyTaskToken: 'old' }),
+    );
+    const racing = Object.assign(Object.create(requests) as MemoryRequests, {
+      update: async (id: string, patch: object) => {
+        await requests.update(id, patch);
+        await requests.transition(id, 'verified', { verified: { email: 'ada@example.com' } });
+      },
+    });
+    const step = new SendVerification({ requests: racing, tokens: new MemoryTokens(), mailer: new MemoryMailer(), workflow, apiUrl: 'https://api.example', ttlSeconds: 60, now: () => NOW });
+
+    // Act
+    await step.execute(aRequest().requestId, 'new');
+
+    // Assess
+    expect(workflow.completed).toEqual([{ taskToken: 'new', output: { verified: true } }]);
+  });
+});

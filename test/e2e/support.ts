@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTwin, type Twin, type TwinOptions } from '../../infra/local/twin';
+import { PipelineClient, linkIn } from '../../infra/local/client';
+
+export interface TestTwin {
+  twin: Twin;
+  client: PipelineClient;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A local twin on a fresh temp directory and random ports, with short retry waits; removed on stop. */
+export async function startTestTwin(options: TwinOptions = {}): Promise<TestTwin> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'dsar-e2e-'));
+  const twin = await startTwin({ apiPort: 0, retryIntervalMs: 20, ...options, dataDir });
+  return {
+    twin,
+    dataDir,
+    client: new PipelineClient(twin.endpoints.api, twin.endpoints.mail),
+    stop: async () => {
+      await twin.stop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Submit, confirm from the mail, and wait for the request to end; returns what a subject would see. */
+export async function runRequest(client: PipelineClient, body: { type: string; regulation: string; subject: { email: string; name?: string } }) {
+  const submitted = await client.submit(body);
+  const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
+  const verification = await client.waitForMail(body.subject.email, requestId, /confirm/i);
+  const verified = await client.open(linkIn(verification, '/verify'));
+  const final = await client.waitForStatus(requestId, statusToken, ['completed', 'partially_completed', 'expired', 'rejected']);
+  const delivery = await client.waitForMail(body.subject.email, requestId, /request is/i);
+  return { requestId, statusToken, verifyStatus: verified.status, final, delivery };
+}
