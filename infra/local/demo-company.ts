@@ -1,5 +1,5 @@
 import { DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createTableAndWait } from './emulators';
 
@@ -12,6 +12,8 @@ export const DEMO_TABLE = 'DemoCustomers';
 export const DEMO_BUCKET = 'demo-clickstream';
 /** The person the demo asks for: a customer with events in several objects. */
 export const DEMO_PERSON = { email: 'ada.lovelace@example.com', name: 'Ada Lovelace' } as const;
+/** The person the demo erases (restored first, so every run has something to erase). */
+export const DEMO_ERASED_PERSON = { email: 'grace.lovelace@example.com', name: 'Grace Lovelace' } as const;
 
 const FIRST = ['ada', 'alan', 'grace', 'linus', 'margaret', 'dennis', 'barbara', 'ken', 'frances', 'edsger', 'radia', 'tim', 'hedy', 'john', 'katherine'];
 const LAST = ['lovelace', 'turing', 'hopper', 'torvalds', 'hamilton', 'ritchie', 'liskov', 'thompson', 'allen', 'dijkstra', 'perlman', 'berners-lee', 'lamarr', 'backus', 'johnson'];
@@ -121,5 +123,19 @@ export async function createBucket(s3: S3Client, bucket: string): Promise<void> 
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+}
+
+/**
+ * Put one demo person's records back (their customer item, and the clickstream objects that held their events),
+ * so the demo's deletion always has something to erase. Demo data only: the objects are rewritten with their
+ * seeded content.
+ */
+export async function restoreDemoPerson(dynamodb: DynamoDBClient, s3: S3Client, email: string): Promise<void> {
+  const people = demoPeople();
+  const customer = demoCustomers(people).find((c) => c.email === email);
+  if (customer) await DynamoDBDocumentClient.from(dynamodb).send(new PutCommand({ TableName: DEMO_TABLE, Item: customer }));
+  for (const [key, body] of demoClickstream(people)) {
+    if (body.includes(`"email":"${email}"`)) await s3.send(new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: key, Body: body, ContentType: 'application/x-ndjson' }));
   }
 }

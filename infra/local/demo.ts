@@ -4,14 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_DATA_DIR, localJsonPath, startTwin, type TwinEndpoints } from './twin';
 import { runningTwin } from './running';
 import { PipelineClient, linkIn } from './client';
-import { DEMO_PERSON } from './demo-company';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DEMO_ERASED_PERSON, DEMO_PERSON, restoreDemoPerson } from './demo-company';
 import { ExportDocument } from '../../functions/core/domain/export-format';
+import { DeletionReceipt } from '../../functions/core/domain/receipt-format';
 
 /**
- * `npm run demo`: a real access request, end to end, through the local twin — submit over the HTTP API, confirm from
- * the verification mail, wait for the workflow, download the export from the delivery mail, and summarise it.
+ * `npm run demo`: real requests, end to end, through the local twin — submit over the HTTP API, confirm from the
+ * verification mail, wait for the workflow, download the document from the delivery mail, and summarise it.
+ * First an access request (the export), then a deletion request (the receipt).
  * Uses a running twin (`npm run dev`) if there is one, otherwise starts one and stops it afterwards.
- * Exits 0 only when the request really completed.
+ * Exits 0 only when both requests really completed.
  */
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const dataDir = process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR;
@@ -21,22 +25,8 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 async function accessRequest(endpoints: TwinEndpoints): Promise<boolean> {
   const client = new PipelineClient(endpoints.api, endpoints.mail);
   const started = Date.now();
-  out(`→ POST ${endpoints.api}/requests  (access, GDPR, for ${DEMO_PERSON.email})`);
-  const submitted = await client.submit({ type: 'access', regulation: 'gdpr', subject: DEMO_PERSON }, randomUUID());
-  const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
-  out(`  ${submitted.status} — request ${requestId}`);
-
-  const verification = await client.waitForMail(DEMO_PERSON.email, requestId, /confirm/i);
-  const verifyLink = linkIn(verification, '/verify');
-  out(`→ verification mail "${verification.subject}"; following its link`);
-  const verified = await client.open(verifyLink);
-  out(`  ${verified.status} — identity confirmed`);
-
-  const final = await client.waitForStatus(requestId, statusToken, ['completed', 'partially_completed', 'expired', 'rejected'], 120_000);
-  out(`→ request ${String(final.status)}; due ${String(final.dueDate)}`);
-  if (final.status !== 'completed' && final.status !== 'partially_completed') return false;
-
-  const delivery = await client.waitForMail(DEMO_PERSON.email, requestId, /request is/i);
+  const { requestId, final, delivery } = await submitAndConfirm(client, { type: 'access', regulation: 'gdpr', subject: DEMO_PERSON });
+  if (!delivery) return false;
   const { body } = await client.download(linkIn(delivery, '/download'));
   const document = ExportDocument.parse(JSON.parse(body));
   const file = join(dataDir, 'downloads', `export-${requestId}.json`);
@@ -52,6 +42,43 @@ async function accessRequest(endpoints: TwinEndpoints): Promise<boolean> {
   return final.status === 'completed';
 }
 
+/** Verify and wait as the subject would; returns the final status view and the delivery mail, if any. */
+async function submitAndConfirm(client: PipelineClient, body: { type: string; regulation: string; subject: { email: string; name: string } }) {
+  out(`→ POST /requests  (${body.type}, ${body.regulation.toUpperCase()}, for ${body.subject.email})`);
+  const submitted = await client.submit(body, randomUUID());
+  const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
+  out(`  ${submitted.status} — request ${requestId}`);
+  const verification = await client.waitForMail(body.subject.email, requestId, /confirm/i);
+  const verified = await client.open(linkIn(verification, '/verify'));
+  out(`→ verification mail "${verification.subject}"; followed its link: ${verified.status}`);
+  const final = await client.waitForStatus(requestId, statusToken, ['completed', 'partially_completed', 'expired', 'rejected'], 120_000);
+  out(`→ request ${String(final.status)}; due ${String(final.dueDate)}`);
+  const done = final.status === 'completed' || final.status === 'partially_completed';
+  const delivery = done ? await client.waitForMail(body.subject.email, requestId, /request is/i) : undefined;
+  return { requestId, final, delivery };
+}
+
+async function deletionRequest(endpoints: TwinEndpoints): Promise<boolean> {
+  const local = { region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
+  out(`\n(demo data) restoring ${DEMO_ERASED_PERSON.email}'s records so there is something to erase`);
+  await restoreDemoPerson(new DynamoDBClient({ ...local, endpoint: endpoints.dynamodb }), new S3Client({ ...local, endpoint: endpoints.s3, forcePathStyle: true }), DEMO_ERASED_PERSON.email);
+  const client = new PipelineClient(endpoints.api, endpoints.mail);
+  const started = Date.now();
+  const { requestId, final, delivery } = await submitAndConfirm(client, { type: 'deletion', regulation: 'gdpr', subject: DEMO_ERASED_PERSON });
+  if (!delivery) return false;
+  const { body } = await client.download(linkIn(delivery, '/download'));
+  const receipt = DeletionReceipt.parse(JSON.parse(body));
+  const file = join(dataDir, 'downloads', `deletion-receipt-${requestId}.json`);
+  writeFileSync(file, body);
+  out(`→ deletion receipt downloaded: ${file}`);
+  for (const s of receipt.systems) {
+    out(`  - ${s.id.padEnd(12)} ${s.outcome.padEnd(13)} found ${String(s.found.records).padStart(3)}, deleted ${String(s.erased.deleted).padStart(3)}, anonymised ${s.erased.anonymized}, kept ${s.erased.retained}; second search: ${s.confirmed.remaining} left`);
+  }
+  out(`  ${receipt.backups.statement}`);
+  out(`  complete: ${receipt.summary.complete}; time taken: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return final.status === 'completed' && receipt.summary.complete;
+}
+
 async function main(): Promise<number> {
   const running = await runningTwin(localJsonPath(dataDir));
   const twin = running ? undefined : await startTwin({ dataDir });
@@ -59,9 +86,10 @@ async function main(): Promise<number> {
   if (!endpoints) throw new Error('no twin');
   out(running ? `Using the local twin already running at ${endpoints.api}` : `Started the local twin (API ${endpoints.api}, data in ${dataDir})`);
   try {
-    const ok = await accessRequest(endpoints);
-    out(ok ? '\nDemo complete: the access request was answered end to end.' : '\nDemo FAILED: the request did not complete.');
-    return ok ? 0 : 1;
+    const access = await accessRequest(endpoints);
+    const deletion = access && (await deletionRequest(endpoints));
+    out(access && deletion ? '\nDemo complete: an access and a deletion request were answered end to end.' : '\nDemo FAILED: a request did not complete.');
+    return access && deletion ? 0 : 1;
   } finally {
     if (twin) await twin.stop();
   }
