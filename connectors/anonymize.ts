@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { FieldAnonymization } from './config';
+import type { Erasure, FieldAnonymization } from './config';
+import { ConnectorConfigError } from './errors';
 import type { SourceRecord } from './contract';
 
 /**
@@ -58,4 +59,14 @@ function canonical(value: unknown): string {
 /** Whether the field map uses keyed hashing (then a non-empty key is required). */
 export function usesHashing(fields: AnonymizationFields): boolean {
   return Object.values(fields).some((rule) => rule.action === 'hash');
+}
+
+/**
+ * Erasing with a keyed-hash field needs the deployment key. Checked when erasing, not when building the connector:
+ * locating never hashes, so the functions that only locate are never given the key.
+ */
+export function requireAnonymizationKey(systemId: string, erasure: Erasure, key: string): void {
+  if (erasure.strategy === 'anonymize' && usesHashing(erasure.fields) && key.length === 0) {
+    throw new ConnectorConfigError(systemId, 'anonymize uses hash but no anonymisation key is configured');
+  }
 }

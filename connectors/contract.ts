@@ -2,12 +2,15 @@
  * The connector contract. A connector knows one kind of system (a DynamoDB table, JSON Lines objects in S3, …)
  * and is configured for one system by a `SystemConfig`. It is split like the rights it serves:
  * `locate` for access (and to prove what existed before an erasure, and that nothing is left after one),
- * `erase` for deletion.
+ * `erase` for deletion, and `identities` to walk a system without knowing whom to look for (re-applying erasures
+ * after a restore from backup: each value is hashed and compared with the suppression list).
  *
  * Rules every connector keeps:
- * - it searches only by the identities it is given, and it is given only identities that were verified;
- * - `locate` streams: it never holds a whole table or object in memory;
- * - `erase` is idempotent: run twice, the second run changes nothing and reports the same outcome;
+ * - it searches only by the identities it is given, and it is given only identities that were verified
+ *   (`identities` is the one walk without a subject: its values only ever feed a keyed hash, never an answer);
+ * - `locate` and `identities` stream: they never hold a whole table or object in memory;
+ * - `erase` is idempotent: run twice, the second run changes nothing (it finds nothing left: zero deleted or
+ *   anonymised; records kept under an exemption are counted again);
  * - `erase` touches nothing that is not the subject's;
  * - SDK errors are translated at this edge into the errors of ./errors.
  */
@@ -32,4 +35,10 @@ export interface Connector {
   readonly systemId: string;
   locate(identities: VerifiedIdentities): AsyncIterable<SourceRecord>;
   erase(identities: VerifiedIdentities): Promise<EraseOutcome>;
+  /**
+   * Every value of this identity kind the system holds, as stored (not normalised), duplicates included; values that
+   * are not strings are left out. Reads the identity field only, never whole records: the caller hashes each value
+   * and must see nothing else of anybody.
+   */
+  identities(kind: IdentityKind): AsyncIterable<string>;
 }

@@ -8,9 +8,9 @@ import {
   type ScanCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { anonymizationChanges, type AnonymizationFields, usesHashing } from '../anonymize';
+import { anonymizationChanges, type AnonymizationFields, requireAnonymizationKey } from '../anonymize';
 import type { DynamoDbSystemConfig, Erasure } from '../config';
-import type { Connector, EraseOutcome, SourceRecord, VerifiedIdentities } from '../contract';
+import type { Connector, EraseOutcome, IdentityKind, SourceRecord, VerifiedIdentities } from '../contract';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../errors';
 import { translateDynamoDbError } from './errors';
 
@@ -72,12 +72,40 @@ export class DynamoDbConnector implements Connector {
   }
 
   public async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
+    requireAnonymizationKey(this.systemId, this.system.erasure, this.anonymizationKey);
     const erasure = this.system.erasure;
     if (erasure.strategy === 'delete') return { deleted: await this.deleteAll(identities), anonymized: 0, retained: 0 };
     if (erasure.strategy === 'anonymize') return { deleted: 0, anonymized: await this.anonymizeAll(identities, erasure), retained: 0 };
     let retained = 0;
     for await (const _item of this.locate(identities)) retained += 1;
     return { deleted: 0, anonymized: 0, retained };
+  }
+
+  /**
+   * Every stored value of the identity attribute: a Scan projecting that one attribute, so no other field of anybody's
+   * item is read (and a page carries far more items). Pages are streamed, never accumulated.
+   */
+  public async *identities(kind: IdentityKind): AsyncGenerator<string> {
+    const attribute = this.system.identity[kind].attribute;
+    const paginator = paginateScan(
+      { client: this.client },
+      {
+        TableName: this.system.table,
+        ProjectionExpression: '#id',
+        FilterExpression: 'attribute_exists(#id)',
+        ExpressionAttributeNames: { '#id': attribute },
+      },
+    );
+    try {
+      for await (const page of paginator) {
+        for (const item of page.Items ?? []) {
+          const value: unknown = item[attribute];
+          if (typeof value === 'string') yield value;
+        }
+      }
+    } catch (error) {
+      throw translateDynamoDbError(this.systemId, 'Scan (identities)', error);
+    }
   }
 
   /** Anonymised items must stop matching (or Confirm finds them again) and keys cannot be updated in place. */
@@ -97,9 +125,6 @@ export class DynamoDbConnector implements Connector {
     if (index !== undefined && identityRule?.action === 'replace' && (typeof identityRule.value !== 'string' || identityRule.value === '')) {
       // an index key must stay a non-empty string: DynamoDB rejects any other value for it
       throw new ConnectorConfigError(this.systemId, `'${attribute}' is the key of index '${index}': replace it with a non-empty string, hash or remove it`);
-    }
-    if (usesHashing(erasure.fields) && this.anonymizationKey.length === 0) {
-      throw new ConnectorConfigError(this.systemId, 'anonymize uses hash but no anonymisation key is configured');
     }
   }
 

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { anonymizeRecord, type AnonymizationFields, usesHashing } from '../anonymize';
+import { anonymizeRecord, type AnonymizationFields, requireAnonymizationKey } from '../anonymize';
 import type { Erasure, S3ObjectsSystemConfig } from '../config';
-import type { Connector, EraseOutcome, SourceRecord, VerifiedIdentities } from '../contract';
+import type { Connector, EraseOutcome, IdentityKind, SourceRecord, VerifiedIdentities } from '../contract';
 import { ConnectorConfigError } from '../errors';
 import { CsvCodec } from './csv-codec';
 import { isNoSuchKey, translateS3Error } from './errors';
@@ -67,7 +67,7 @@ export class S3ObjectsConnector implements Connector {
     this.checkErasure(system.erasure);
   }
 
-  /** Lines that could not be parsed (malformed JSON, a CSV row of the wrong width, a runaway line) in the last locate or erase. */
+  /** Lines that could not be parsed (malformed JSON, a CSV row of the wrong width, a runaway line) in the last locate, erase or identities walk. */
   public get skippedLines(): number {
     return this.skipped;
   }
@@ -91,6 +91,7 @@ export class S3ObjectsConnector implements Connector {
   }
 
   public async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
+    requireAnonymizationKey(this.systemId, this.system.erasure, this.anonymizationKey);
     this.skipped = 0;
     const outcome: EraseOutcome = { deleted: 0, anonymized: 0, retained: 0 };
     const email = normalizedEmail(identities);
@@ -102,15 +103,35 @@ export class S3ObjectsConnector implements Connector {
     return outcome;
   }
 
+  /**
+   * The identity field's value on every line of every object under the prefix, streamed object by object and line by
+   * line like `locate` (one line in memory at a time). Unparseable lines have no value to give and are counted as skipped.
+   */
+  public async *identities(kind: IdentityKind): AsyncGenerator<string> {
+    this.skipped = 0;
+    const field = this.system.identity[kind].field;
+    for await (const key of this.keys()) {
+      const object = await this.open(key);
+      if (object === undefined) continue;
+      try {
+        for await (const parsed of object.lines) {
+          this.countSkipped(parsed);
+          if (parsed.kind !== 'record') continue;
+          const value: unknown = parsed.record[field];
+          if (typeof value === 'string') yield value;
+        }
+      } finally {
+        object.close();
+      }
+    }
+  }
+
   /** Anonymised lines must stop matching, or Confirm would find them again. */
   private checkErasure(erasure: Erasure): void {
     if (erasure.strategy !== 'anonymize') return;
     const { field } = this.system.identity.email;
     if (!Object.hasOwn(erasure.fields, field)) {
       throw new ConnectorConfigError(this.systemId, `anonymize must cover the identity field '${field}'`);
-    }
-    if (usesHashing(erasure.fields) && this.anonymizationKey.length === 0) {
-      throw new ConnectorConfigError(this.systemId, 'anonymize uses hash but no anonymisation key is configured');
     }
   }
 

@@ -74,12 +74,21 @@ describe('Class: DynamoDbConnector', () => {
       expect(() => connector(config)).toThrow(/key of index 'byEmail'/);
     });
 
-    it('rejects hashing without a key', () => {
+    it('locates without a key, but refuses to erase by hashing without one', async () => {
       // Prepare
       const config = system({ erasure: { strategy: 'anonymize', reason: 'r', fields: { email: { action: 'hash' } } } });
+      ddb.on(QueryCommand).resolves({ Items: items(1) });
+      const keyless = new DynamoDbConnector(config, client, { anonymizationKey: '' });
 
-      // Act & Assess
-      expect(() => new DynamoDbConnector(config, client, { anonymizationKey: '' })).toThrow(ConnectorConfigError);
+      // Act
+      const found: unknown[] = [];
+      for await (const item of keyless.locate({ email: 'ann@example.com' })) found.push(item);
+      const erasing = keyless.erase({ email: 'ann@example.com' });
+
+      // Assess
+      expect(found).toHaveLength(1);
+      await expect(erasing).rejects.toThrow(ConnectorConfigError);
+      expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
     });
   });
 

@@ -54,6 +54,10 @@ class ListConnector implements Connector {
   public async erase(): Promise<{ deleted: number; anonymized: number; retained: number }> {
     return { deleted: 0, anonymized: 0, retained: 0 };
   }
+
+  public async *identities(): AsyncIterable<string> {
+    for (const record of this.records) if (typeof record.email === 'string') yield record.email;
+  }
 }
 
 const verifiedRequest = () =>

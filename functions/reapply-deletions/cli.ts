@@ -1,0 +1,104 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FUNCTION_ENV } from '../../infra/constructs/function-env';
+import { runningTwin } from '../../infra/local/running';
+import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE } from '../../infra/local/twin';
+import { dynamoDocumentClient } from '../core/adapters/aws-clients';
+import { DynamoSuppressionList } from '../core/adapters/dynamo-suppression-list';
+import { settings } from '../core/config';
+import { connectorFactory } from '../core/connectors';
+import { loadHashKey } from '../core/hash-key';
+import { logger } from '../core/logger';
+import { loadSystems } from '../core/systems';
+import { ReapplyDeletions, type ReapplyReport, type SystemReapplyResult } from './reapply-deletions';
+
+/**
+ * `npm run reapply-deletions`: the one command an operator runs after restoring systems from a backup. It erases again
+ * everybody on the suppression list from every configured system, and prints what it did per system (counts only).
+ *
+ * Where it runs:
+ * - a local twin is running on this data (`$DSAR_DATA_DIR/local.json`, default `.dsar/local.json`): against that twin,
+ *   with its table, its hash key and the systems file `DSAR_SYSTEMS_FILE` (default infra/config/systems.json — pass
+ *   the same file the twin was started with);
+ * - otherwise: against whatever the environment names, e.g. the cloud deployment with DSAR_TABLE, DSAR_SYSTEMS_FILE,
+ *   DSAR_HASH_KEY_SECRET_ARN and the caller's AWS credentials.
+ *
+ * Exits 1 when a system failed (re-run it: erasing is idempotent), 2 when nothing could run at all.
+ */
+
+const TWIN_REGION = 'us-east-1';
+/** s3rver's fixed credentials; dynalite accepts any */
+const TWIN_CREDENTIALS = 'S3RVER';
+
+/** Points this process at a running twin, or says why the environment is used as given. */
+async function chooseTarget(): Promise<string> {
+  const dataDir = resolve(process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const twin = await runningTwin(localJsonPath(dataDir));
+  if (twin === undefined) return `the environment (table ${process.env[FUNCTION_ENV.TABLE] ?? '<unset>'}, region ${process.env.AWS_REGION ?? 'from the AWS config'})`;
+  const keyFile = join(dataDir, 'hash-key');
+  if (!existsSync(keyFile)) throw new Error(`the running twin has no hash key at ${keyFile}`);
+  // Everything is overridden, credentials included, so no call can reach a real AWS account while a twin is targeted.
+  Object.assign(process.env, {
+    AWS_REGION: TWIN_REGION,
+    AWS_ACCESS_KEY_ID: TWIN_CREDENTIALS,
+    AWS_SECRET_ACCESS_KEY: TWIN_CREDENTIALS,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_ENDPOINT_URL_DYNAMODB: twin.dynamodb,
+    AWS_ENDPOINT_URL_S3: twin.s3,
+    DSAR_S3_FORCE_PATH_STYLE: 'true',
+    [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
+    [FUNCTION_ENV.SYSTEMS_FILE]: resolve(process.env[FUNCTION_ENV.SYSTEMS_FILE] ?? join(REPO_ROOT, 'infra/config/systems.json')),
+    [FUNCTION_ENV.HASH_KEY]: readFileSync(keyFile, 'utf8').trim(),
+  });
+  return `the local twin at ${twin.api} (data in ${dataDir})`;
+}
+
+function status(result: SystemReapplyResult): string {
+  if (result.error !== undefined) return `FAILED: ${result.error}`;
+  if (result.skipped !== undefined) return `skipped: ${result.skipped}`;
+  return 'ok';
+}
+
+/** The report as an aligned text table: numbers right-aligned, one row per system. */
+function formatReport(report: ReapplyReport): string {
+  const header = ['system', 'scanned', 'matched', 'deleted', 'anonymized', 'retained', 'status'];
+  const rows = report.systems.map((s) => [s.systemId, s.scanned, s.matched, s.deleted, s.anonymized, s.retained, status(s)].map(String));
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const failed = report.systems.filter((s) => s.error !== undefined).length;
+  const summary =
+    failed === 0
+      ? `${report.suppressed} identities on the suppression list; every system done.`
+      : `${report.suppressed} identities on the suppression list; ${failed} system(s) FAILED: fix and re-run (re-applying is idempotent).`;
+  return [line(header), ...rows.map(line), '', summary, ''].join('\n');
+}
+
+async function main(): Promise<number> {
+  // the table is the output; structured logs only for warnings, unless asked for
+  if (process.env.POWERTOOLS_LOG_LEVEL === undefined) logger.setLogLevel('WARN');
+  let report: ReapplyReport;
+  try {
+    const target = await chooseTarget();
+    process.stderr.write(`Re-applying deletions against ${target}.\n`);
+    const env = settings('table', 'systemsFile');
+    const systems = loadSystems(env.systemsFile);
+    report = await new ReapplyDeletions({
+      suppression: new DynamoSuppressionList(dynamoDocumentClient(), env.table),
+      systems,
+      connectorFor: connectorFactory(systems),
+      hashKey: loadHashKey,
+    }).execute();
+  } catch (error) {
+    // configuration and suppression-list errors name settings and tables, never an identity
+    process.stderr.write(`reapply-deletions: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    return 2;
+  }
+  process.stdout.write(formatReport(report));
+  return report.systems.some((s) => s.error !== undefined) ? 1 : 0;
+}
+
+process.exitCode = await main();
