@@ -5,8 +5,11 @@
  * Plain data (no aws-cdk-lib import): the local twin may read it too.
  */
 
-/** `read`: GetItem/Query/BatchGetItem/ConditionCheckItem; `readWrite`: plus PutItem/UpdateItem/DeleteItem. */
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * `read`: GetItem/Query/BatchGetItem/ConditionCheckItem; `readWrite`: plus PutItem/UpdateItem/DeleteItem;
+ * `readScan`: `read` plus Scan (only the operator's re-apply command walks the whole suppression list).
+ */
+export type TableAccess = 'read' | 'readWrite' | 'readScan';
 
 /** The prefixes of the pipeline bucket, each with its own lifecycle rule. */
 export type BucketPrefix = 'parts/' | 'exports/' | 'receipts/';
@@ -144,7 +147,8 @@ export const FUNCTION_SPECS = [
     timeoutSeconds: CONNECTOR_SECONDS,
     purpose: 'write the deletion receipt from the locate, erase and confirm outcomes',
     table: 'readWrite',
-    bucket: { read: ['parts/'], write: ['receipts/'] },
+    // a deletion copies no records into parts/: the receipt is built from counts alone
+    bucket: { write: ['receipts/'] },
     readsSystemsConfig: true,
     hashesIdentities: true,
   },
@@ -156,6 +160,17 @@ export const FUNCTION_SPECS = [
     table: 'readWrite',
     sendsMail: true,
     linksToApi: true,
+  },
+  // --- operator commands (not in the workflow) ---
+  {
+    id: 'ReapplyDeletions',
+    entry: 'functions/reapply-deletions/handler.ts',
+    timeoutSeconds: CONNECTOR_SECONDS,
+    purpose: 'after a restore from backup: erase again every identity on the suppression list (aws lambda invoke)',
+    table: 'readScan',
+    sources: 'erase',
+    readsSystemsConfig: true,
+    hashesIdentities: true,
   },
 ] as const satisfies readonly FunctionSpec[];
 

@@ -17,7 +17,7 @@ const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query
 const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 export function grantTable(role: iam.IGrantable, table: dynamodb.ITable, access: TableAccess): void {
-  const actions = access === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE];
+  const actions = access === 'read' ? TABLE_READ : access === 'readScan' ? [...TABLE_READ, 'dynamodb:Scan'] : [...TABLE_READ, ...TABLE_WRITE];
   role.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [table.tableArn] }));
 }
 

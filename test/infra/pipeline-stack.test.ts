@@ -33,8 +33,9 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'functions/locate-system/handler.ts': [...XRAY, ...TABLE_WRITE, ...BUCKET_WRITE, ...SOURCES_LOCATE],
   'functions/erase-system/handler.ts': [...XRAY, ...TABLE_WRITE, ...SOURCES_ERASE, 'secretsmanager:GetSecretValue'],
   'functions/assemble-export/handler.ts': [...XRAY, ...TABLE_WRITE, ...BUCKET_READ, ...BUCKET_WRITE, 's3:DeleteObject'],
-  'functions/assemble-receipt/handler.ts': [...XRAY, ...TABLE_WRITE, ...BUCKET_READ, ...BUCKET_WRITE, 'secretsmanager:GetSecretValue'],
+  'functions/assemble-receipt/handler.ts': [...XRAY, ...TABLE_WRITE, ...BUCKET_WRITE, 'secretsmanager:GetSecretValue'],
   'functions/deliver/handler.ts': [...XRAY, ...TABLE_WRITE, 'ses:SendEmail'],
+  'functions/reapply-deletions/handler.ts': [...XRAY, ...TABLE_READ, 'dynamodb:Scan', ...SOURCES_ERASE, 'secretsmanager:GetSecretValue'],
 };
 
 /** Resources of the statements of `entry` that grant `action`. */
@@ -84,7 +85,7 @@ describe('Class: PipelineStack', () => {
 
       // Assess
       expect(withArn).toEqual(['functions/submit-request/handler.ts']);
-      expect(withSystems.map((s) => s.id).sort()).toEqual(['AssembleExport', 'AssembleReceipt', 'EraseSystem', 'LocateSystem', 'PlanRequest']);
+      expect(withSystems.map((s) => s.id).sort()).toEqual(['AssembleExport', 'AssembleReceipt', 'EraseSystem', 'LocateSystem', 'PlanRequest', 'ReapplyDeletions']);
       expect(envOf('functions/deliver/handler.ts')).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'dsar', NODE_OPTIONS: '--enable-source-maps' });
       expect(envOf('functions/deliver/handler.ts')[FUNCTION_ENV.API_URL]).toBeDefined();
     });
