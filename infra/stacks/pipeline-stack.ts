@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -81,5 +81,13 @@ export class PipelineStack extends Stack {
 
     this.functions.connectStateMachine(this.stateMachine);
     this.functions.connectApi(this.api.url);
+
+    // What an operator needs after `cdk deploy`: where to POST requests, what to watch, what to invoke after a restore.
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the DSAR HTTP API (POST /requests)' });
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn, description: 'The request workflow' });
+    new CfnOutput(this, 'ReapplyDeletionsFunction', {
+      value: fns.ReapplyDeletions.functionName,
+      description: 'After restoring a backup: aws lambda invoke --function-name <this> out.json',
+    });
   }
 }
