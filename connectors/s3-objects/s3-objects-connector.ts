@@ -73,20 +73,10 @@ export class S3ObjectsConnector implements Connector {
   }
 
   public async *locate(identities: VerifiedIdentities): AsyncGenerator<SourceRecord> {
-    this.skipped = 0;
     const email = normalizedEmail(identities);
     if (email === undefined) return;
-    for await (const key of this.keys()) {
-      const object = await this.open(key);
-      if (object === undefined) continue;
-      try {
-        for await (const parsed of object.lines) {
-          this.countSkipped(parsed);
-          if (parsed.kind === 'record' && this.isSubjects(parsed.record, email)) yield parsed.record;
-        }
-      } finally {
-        object.close();
-      }
+    for await (const record of this.records()) {
+      if (this.isSubjects(record, email)) yield record;
     }
   }
 
@@ -108,17 +98,23 @@ export class S3ObjectsConnector implements Connector {
    * line like `locate` (one line in memory at a time). Unparseable lines have no value to give and are counted as skipped.
    */
   public async *identities(kind: IdentityKind): AsyncGenerator<string> {
-    this.skipped = 0;
     const field = this.system.identity[kind].field;
+    for await (const record of this.records()) {
+      const value: unknown = record[field];
+      if (typeof value === 'string') yield value;
+    }
+  }
+
+  /** Every parsed record of every object under the prefix, one line in memory at a time; resets the skipped count. */
+  private async *records(): AsyncGenerator<SourceRecord> {
+    this.skipped = 0;
     for await (const key of this.keys()) {
       const object = await this.open(key);
       if (object === undefined) continue;
       try {
         for await (const parsed of object.lines) {
           this.countSkipped(parsed);
-          if (parsed.kind !== 'record') continue;
-          const value: unknown = parsed.record[field];
-          if (typeof value === 'string') yield value;
+          if (parsed.kind === 'record') yield parsed.record;
         }
       } finally {
         object.close();

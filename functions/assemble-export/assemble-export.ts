@@ -48,7 +48,8 @@ export class AssembleExport {
           dueDate: record.dueDate,
           generatedAt: this.now().toISOString(),
         },
-        subject: { email: record.verified?.email ?? record.subject.email, name: record.subject.name },
+        // only what was verified and searched by: a name typed on the request proved nothing
+        subject: { email: record.verified?.email ?? record.subject.email },
       },
       'systems',
     );

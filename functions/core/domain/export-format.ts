@@ -31,7 +31,7 @@ export const ExportDocument = z.object({
     dueDate: z.string(),
     generatedAt: z.string(),
   }),
-  subject: z.object({ email: z.string(), name: z.string().optional() }).describe('the verified identity the search used'),
+  subject: z.object({ email: z.string() }).describe('the verified identity the search used'),
   systems: z.array(SystemSection),
   summary: z.object({
     systems: z.number().int().nonnegative(),

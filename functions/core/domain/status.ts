@@ -33,7 +33,7 @@ const ORDER: Record<RequestStatus, number> = Object.fromEntries(STATUSES.map((s,
   number
 >;
 
-/** Early exits: any non-terminal request may be rejected or cancelled. */
+/** Early exits: every non-terminal request may be rejected or cancelled. */
 const EXITS: ReadonlySet<RequestStatus> = new Set(['rejected', 'cancelled']);
 /** Only a request still waiting for its subject to verify can expire. */
 const EXPIRABLE: ReadonlySet<RequestStatus> = new Set(['received', 'pending_verification']);

@@ -158,7 +158,7 @@ describe('Class: AssembleExport', () => {
     // Assess
     expect(result).toEqual({ documentKey: `exports/${aRequest().requestId}.json`, complete: false });
     const document = ExportDocument.parse(JSON.parse(documents.objects.get(result.documentKey)?.body ?? ''));
-    expect(document.subject).toEqual({ email: 'ada@example.com', name: 'Ada' });
+    expect(document.subject).toEqual({ email: 'ada@example.com' });
     expect(document.systems[0]).toMatchObject({ id: 'customers', status: 'found', recordCount: 2, categories: ['identifiers'], purpose: 'accounts', records: [{ id: 1 }, { id: 2 }] });
     expect(document.systems[1]).toMatchObject({ id: 'events', status: 'failed', error: 'ConnectorUnavailableError', records: [] });
     expect(document.summary).toEqual({ systems: 2, withRecords: 1, failed: 1, records: 2, complete: false });
