@@ -40,7 +40,9 @@ function jsonErrors(): middy.MiddlewareObj<HttpEvent, HttpResult> {
           ? json(400, errorBody('invalid_json', 'The body is not valid JSON'))
           : json(error.statusCode, errorBody(error.statusCode === 415 ? 'unsupported_media_type' : 'bad_request', error.message));
       } else {
-        logger.error('request failed', { error: error instanceof Error ? { name: error.name, stack: error.stack } : String(error) });
+        // Name and frames only: a message (ours or an SDK's) could quote a value from the request.
+        const frames = error instanceof Error ? (error.stack ?? '').split('\n').slice(1).join('\n') : '';
+        logger.error('request failed', { error: { name: error instanceof Error ? error.name : typeof error, frames } });
         request.response = json(500, errorBody('internal_error', 'Something went wrong on our side; nothing was changed by this call'));
       }
     },

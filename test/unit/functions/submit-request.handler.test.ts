@@ -133,3 +133,43 @@ describe('Handler: submit-request', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });
+
+describe('Class: SubmitRequest (idempotency)', () => {
+  it('answers a repeat with the same key and body with the first request, restarting the same execution name', async () => {
+    // Prepare
+    const { SubmitRequest } = await import('../../../functions/submit-request/submit-request');
+    const { MemoryRequests, MemoryTokens, MemoryWorkflow } = await import('../../support/fakes');
+    const requests = new MemoryRequests();
+    const workflow = new MemoryWorkflow();
+    const submit = new SubmitRequest({ requests, tokens: new MemoryTokens(), workflow, statusTokenTtlSeconds: 60 });
+    const body = { type: 'deletion' as const, regulation: 'ccpa' as const, subject: { email: 'ada@example.com' } };
+
+    // Act
+    const first = await submit.execute(body, 'key-0000001');
+    const second = await submit.execute(body, 'key-0000001');
+    const other = submit.execute({ ...body, type: 'access' }, 'key-0000001');
+
+    // Assess
+    expect(second.requestId).toBe(first.requestId);
+    expect(requests.records.size).toBe(1);
+    expect(workflow.started).toEqual([first.requestId, first.requestId]);
+    expect(second.statusToken).not.toBe(first.statusToken);
+    await expect(other).rejects.toMatchObject({ code: 'idempotency_key_reused', statusCode: 422 });
+  });
+
+  it('sets the statutory due date from the regulation', async () => {
+    // Prepare
+    const { SubmitRequest } = await import('../../../functions/submit-request/submit-request');
+    const { MemoryRequests, MemoryTokens, MemoryWorkflow } = await import('../../support/fakes');
+    const requests = new MemoryRequests();
+    const submit = new SubmitRequest({ requests, tokens: new MemoryTokens(), workflow: new MemoryWorkflow(), statusTokenTtlSeconds: 60, now: () => new Date('2026-01-31T12:00:00Z') });
+
+    // Act
+    const gdpr = await submit.execute({ type: 'access', regulation: 'gdpr', subject: { email: 'a@example.com' } });
+    const ccpa = await submit.execute({ type: 'access', regulation: 'ccpa', subject: { email: 'a@example.com' } });
+
+    // Assess
+    expect(requests.records.get(gdpr.requestId)?.dueDate).toBe('2026-02-28');
+    expect(requests.records.get(ccpa.requestId)?.dueDate).toBe('2026-03-17');
+  });
+});
