@@ -64,6 +64,7 @@ interface Waiter {
 export class LocalStepFunctions {
   private readonly executions = new Map<string, ExecutionInfo & { abort: () => void; done: Promise<void> }>();
   private readonly waiters = new Map<string, Waiter>();
+  private readonly observers: ((events: AsyncGenerator<{ type: string }>) => void)[] = [];
   private readonly stateMachine: StateMachine;
 
   public constructor(
@@ -91,6 +92,7 @@ export class LocalStepFunctions {
       context: { Execution: { Id: executionArn, Name: name, Input: JSON.parse(input), StartTime: startDate.toISOString() }, Task: { Token: taskToken } },
       noThrowOnAbort: true,
     });
+    for (const observe of this.observers) observe(run.eventLogs);
     const info = { executionArn, name, input, status: 'RUNNING' as ExecutionStatus, startDate, abort: run.abort, done: Promise.resolve() };
     info.done = run.result.then(
       (output) => {
@@ -103,6 +105,12 @@ export class LocalStepFunctions {
     ).finally(() => this.waiters.delete(taskToken));
     this.executions.set(name, info);
     return info;
+  }
+
+  /** Receive the event log (StateEntered, StateRetried, …) of every execution started from now on. */
+  public observeExecutions(observer: (events: AsyncGenerator<{ type: string }>) => void): () => void {
+    this.observers.push(observer);
+    return () => this.observers.splice(this.observers.indexOf(observer), 1);
   }
 
   public describe(executionArn: string): ExecutionInfo {
