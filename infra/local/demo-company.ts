@@ -1,4 +1,4 @@
-import { DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ResourceNotFoundException, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createTableAndWait } from './emulators';
@@ -87,6 +87,20 @@ export function demoClickstream(people: DemoPerson[], days = 6): Map<string, str
   return objects;
 }
 
+/** A customers table keyed by `customerId` with a `byEmail` GSI projecting every attribute (as connectors need). */
+export function customersTable(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'customerId', AttributeType: 'S' },
+      { AttributeName: 'email', AttributeType: 'S' },
+    ],
+    KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [{ IndexName: 'byEmail', KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+  };
+}
+
 /** Create and fill the demo systems, once: a twin restarted on the same data keeps what it has. */
 export async function seedDemoCompany(dynamodb: DynamoDBClient, s3: S3Client): Promise<{ seeded: boolean }> {
   try {
@@ -100,16 +114,7 @@ export async function seedDemoCompany(dynamodb: DynamoDBClient, s3: S3Client): P
   for (const [key, body] of demoClickstream(people)) {
     await s3.send(new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: key, Body: body, ContentType: 'application/x-ndjson' }));
   }
-  await createTableAndWait(dynamodb, {
-      TableName: DEMO_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'customerId', AttributeType: 'S' },
-        { AttributeName: 'email', AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [{ IndexName: 'byEmail', KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
-    });
+  await createTableAndWait(dynamodb, customersTable(DEMO_TABLE));
   const doc = DynamoDBDocumentClient.from(dynamodb);
   const items = demoCustomers(people);
   for (let i = 0; i < items.length; i += 25) {

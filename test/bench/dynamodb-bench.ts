@@ -2,6 +2,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDbSystemConfig } from '../../connectors/config';
 import { createConnector } from '../../connectors/registry';
 import { createTableAndWait } from '../../infra/local/emulators';
+import { customersTable } from '../../infra/local/demo-company';
 import type { EmulatorProcess } from './emulator-process';
 import { shippedSystem } from './systems';
 import { fmtInt, fmtMs, fmtSeconds, mean, percentile, print, table, timed, type Row } from './measure';
@@ -24,16 +25,7 @@ const COUNTRIES = ['GB', 'DE', 'FR', 'US', 'NL', 'ES'];
 const emailOf = (i: number) => `customer${String(i).padStart(6, '0')}@example.com`;
 
 async function seed(emulators: EmulatorProcess, customers: number): Promise<void> {
-  await createTableAndWait(emulators.dynamodb, {
-    TableName: TABLE,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'customerId', AttributeType: 'S' },
-      { AttributeName: 'email', AttributeType: 'S' },
-    ],
-    KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: [{ IndexName: 'byEmail', KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
-  });
+  await createTableAndWait(emulators.dynamodb, customersTable(TABLE));
   const item = (i: number) => ({
     customerId: `cus_${String(i).padStart(6, '0')}`,
     email: emailOf(i),

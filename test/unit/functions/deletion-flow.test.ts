@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { SystemConfig, SystemsConfig } from '../../../connectors/config';
+import type { Connector, EraseOutcome, SourceRecord, VerifiedIdentities } from '../../../connectors/contract';
+import { receiptLine } from '../../../functions/assemble-receipt/receipt';
+import { AssembleReceipt } from '../../../functions/assemble-receipt/assemble-receipt';
+import { EraseSystem } from '../../../functions/erase-system/erase-system';
+import { DeletionReceipt } from '../../../functions/core/domain/receipt-format';
+import { identityHash } from '../../../functions/core/domain/keyed-hash';
+import { NotVerifiedError } from '../../../functions/core/domain/errors';
+import { MemoryDocuments, MemoryRequests, MemorySuppression, aRequest } from '../../support/fakes';
+
+const KEY = 'k'.repeat(64);
+const holds = { categories: ['identifiers'], purpose: 'p', recipients: ['payment processor'] };
+const base = { type: 's3-objects' as const, bucket: 'b', prefix: '', format: 'jsonl' as const, identity: { email: { field: 'email' } }, holds };
+const DELETE: SystemConfig = { ...base, id: 'events', erasure: { strategy: 'delete' } };
+const ANONYMIZE: SystemConfig = { ...base, id: 'orders', erasure: { strategy: 'anonymize', reason: 'tax law', fields: { email: { action: 'hash' } } } };
+const RETAIN: SystemConfig = { ...base, id: 'hold', erasure: { strategy: 'retain', reason: 'legal hold', law: 'FRCP 37(e)' } };
+
+const found = (systemId: string, recordCount: number) => ({ systemId, status: recordCount ? ('found' as const) : ('not_found' as const), recordCount });
+const erased = (systemId: string, o: Partial<EraseOutcome> = {}) => ({ systemId, status: 'erased' as const, deleted: 0, anonymized: 0, retained: 0, ...o });
+
+describe('Function: receiptLine', () => {
+  it.each([
+    ['a deletion confirmed by a second search', DELETE, found('events', 3), erased('events', { deleted: 3 }), found('events', 0), 'erased'],
+    ['an anonymisation confirmed', ANONYMIZE, found('orders', 2), erased('orders', { anonymized: 2 }), found('orders', 0), 'anonymized'],
+    ['records kept under an exemption, still there', RETAIN, found('hold', 2), erased('hold', { retained: 2 }), found('hold', 2), 'retained'],
+    ['a system that held nothing', DELETE, found('events', 0), erased('events'), found('events', 0), 'nothing_found'],
+    ['records left after a deletion', DELETE, found('events', 3), erased('events', { deleted: 3 }), found('events', 1), 'failed'],
+    ['an erase that failed', DELETE, found('events', 3), { systemId: 'events', status: 'failed' as const, deleted: 0, anonymized: 0, retained: 0, error: 'ConnectorUnavailableError' }, found('events', 3), 'failed'],
+    ['a confirmation that could not run', DELETE, found('events', 3), erased('events', { deleted: 3 }), { systemId: 'events', status: 'failed' as const, recordCount: 0 }, 'failed'],
+    ['a missing confirmation', DELETE, found('events', 3), erased('events', { deleted: 3 }), undefined, 'failed'],
+  ])('judges %s as %s', (_, system, located, erasure, confirmed, outcome) => {
+    // Act
+    const line = receiptLine(system, located, erasure, confirmed);
+
+    // Assess
+    expect(line.outcome).toBe(outcome);
+  });
+
+  it('states the reason and the law for what is kept', () => {
+    // Act
+    const line = receiptLine(RETAIN, found('hold', 2), erased('hold', { retained: 2 }), found('hold', 2));
+
+    // Assess
+    expect(line).toMatchObject({ strategy: 'retain', retention: { reason: 'legal hold', law: 'FRCP 37(e)' }, confirmed: { remaining: 2, expected: 2 }, recipients: ['payment processor'] });
+  });
+});
+
+describe('Class: AssembleReceipt', () => {
+  const systems: SystemsConfig = { version: 1, backups: { retentionDays: 35 }, systems: [DELETE, RETAIN] };
+
+  it('writes a schema-valid receipt that names the subject only by mask and keyed hash', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const documents = new MemoryDocuments();
+    await requests.create(aRequest({ type: 'deletion', status: 'confirming', verified: { email: 'ada@example.com' } }));
+
+    // Act
+    const result = await new AssembleReceipt(requests, documents, systems, async () => KEY).execute(aRequest().requestId, {
+      located: [found('events', 3), found('hold', 1)],
+      erased: [erased('events', { deleted: 3 }), erased('hold', { retained: 1 })],
+      confirmed: [found('events', 0), found('hold', 1)],
+    });
+
+    // Assess
+    const body = documents.objects.get(result.documentKey)?.body ?? '';
+    const receipt = DeletionReceipt.parse(JSON.parse(body));
+    expect(result).toEqual({ documentKey: `receipts/${aRequest().requestId}.json`, complete: true });
+    expect(body).not.toContain('ada@example.com');
+    expect(receipt.subject.keyedHash).toBe(identityHash(KEY, 'email', 'ada@example.com'));
+    expect(receipt.summary).toMatchObject({ erased: 1, retained: 1, failed: 0, records: { found: 4, deleted: 3, retained: 1, remaining: 1 } });
+    expect(receipt.backups.statement).toContain('35 days');
+  });
+
+  it('is not complete when a system failed', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create(aRequest({ type: 'deletion', status: 'confirming', verified: { email: 'ada@example.com' } }));
+
+    // Act
+    const result = await new AssembleReceipt(requests, new MemoryDocuments(), systems, async () => KEY).execute(aRequest().requestId, {
+      located: [found('events', 3), found('hold', 1)],
+      erased: [{ systemId: 'events', status: 'failed', deleted: 0, anonymized: 0, retained: 0, error: 'ConnectorUnavailableError' }, erased('hold', { retained: 1 })],
+      confirmed: [found('events', 3), found('hold', 1)],
+    });
+
+    // Assess
+    expect(result.complete).toBe(false);
+  });
+});
+
+class RecordingConnector implements Connector {
+  public readonly erasedFor: VerifiedIdentities[] = [];
+  public constructor(public readonly systemId: string) {}
+  public async *locate(): AsyncIterable<SourceRecord> {}
+  public async *identities(): AsyncIterable<string> {}
+  public async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
+    this.erasedFor.push(identities);
+    return { deleted: 2, anonymized: 0, retained: 0 };
+  }
+}
+
+describe('Class: EraseSystem', () => {
+  it('puts the keyed hash on the suppression list, then erases by the verified address only', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const suppression = new MemorySuppression();
+    const connector = new RecordingConnector('events');
+    await requests.create(aRequest({ type: 'deletion', status: 'locating', subject: { email: 'typed@example.com' }, verified: { email: 'ada@example.com' } }));
+
+    // Act
+    const result = await new EraseSystem(requests, suppression, () => connector, async () => KEY).execute(aRequest().requestId, 'events');
+
+    // Assess
+    expect(result).toEqual({ systemId: 'events', status: 'erased', deleted: 2, anonymized: 0, retained: 0 });
+    expect(connector.erasedFor).toEqual([{ email: 'ada@example.com' }]);
+    expect([...suppression.entries.keys()]).toEqual([identityHash(KEY, 'email', 'ada@example.com')]);
+    expect((await requests.get(aRequest().requestId))?.status).toBe('erasing');
+  });
+
+  it('refuses to erase for a request nobody verified', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const connector = new RecordingConnector('events');
+    await requests.create(aRequest({ type: 'deletion', status: 'locating' }));
+
+    // Act
+    const result = new EraseSystem(requests, new MemorySuppression(), () => connector, async () => KEY).execute(aRequest().requestId, 'events');
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(NotVerifiedError);
+    expect(connector.erasedFor).toHaveLength(0);
+  });
+
+  it('never erases for an access request', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const connector = new RecordingConnector('events');
+    await requests.create(aRequest({ type: 'access', status: 'locating', verified: { email: 'ada@example.com' } }));
+
+    // Act
+    const result = new EraseSystem(requests, new MemorySuppression(), () => connector, async () => KEY).execute(aRequest().requestId, 'events');
+
+    // Assess
+    await expect(result).rejects.toThrow(/not a deletion request/);
+    expect(connector.erasedFor).toHaveLength(0);
+  });
+});
