@@ -2,6 +2,7 @@ import type { SystemsConfig } from '../../connectors/config';
 import type { SystemOutcome } from '../core/domain/request';
 import { jsonArrayFromLines, openObject } from '../core/domain/json-stream';
 import type { DocumentStore, RequestRecord, RequestRepository } from '../core/ports';
+import { subjectEmail } from '../core/domain/request-record';
 import { findSystem } from '../core/systems';
 import { logger } from '../core/logger';
 
@@ -49,7 +50,7 @@ export class AssembleExport {
           generatedAt: this.now().toISOString(),
         },
         // only what was verified and searched by: a name typed on the request proved nothing
-        subject: { email: record.verified?.email ?? record.subject.email },
+        subject: { email: record.verified?.email ?? subjectEmail(record) },
       },
       'systems',
     );

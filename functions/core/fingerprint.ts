@@ -1,8 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
-/** A stable hash of a JSON value (object keys sorted), to compare two submissions without storing either. */
-export function fingerprint(value: unknown): string {
-  return createHash('sha256').update(canonical(value)).digest('hex');
+/**
+ * A stable hash of a JSON value (object keys sorted), to compare two submissions without storing either.
+ * With a `key` it is an HMAC: a fingerprint of a body holding an address cannot then be tested against guesses
+ * by anyone who lacks the key (for idempotency claims, the client's own idempotency key, which is never stored).
+ */
+export function fingerprint(value: unknown, key?: string): string {
+  const hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
+  return hash.update(canonical(value)).digest('hex');
 }
 
 function canonical(value: unknown): string {

@@ -9,7 +9,7 @@ export type { RequestRecord };
  * AWS SDK; use cases never import an SDK, so they run the same in the cloud, in the local twin and in tests.
  */
 
-export type RecordPatch = Partial<Omit<RequestRecord, 'requestId' | 'status' | 'type' | 'regulation' | 'subject' | 'receivedAt' | 'dueDate'>>;
+export type RecordPatch = Partial<Omit<RequestRecord, 'requestId' | 'status' | 'type' | 'regulation' | 'subject' | 'subjectForgottenAt' | 'receivedAt' | 'dueDate'>>;
 
 export interface IdempotencyClaim {
   /** hash of the client's key (the key itself is not stored) */
@@ -31,6 +31,11 @@ export interface RequestRepository {
   transition(requestId: string, to: RequestStatus, patch?: RecordPatch): Promise<RequestRecord>;
   /** Set fields without moving the status; refused (StatusConflictError) once the request is terminal. */
   update(requestId: string, patch: RecordPatch): Promise<void>;
+  /**
+   * Drop the subject's identity from an answered deletion request: once their data is erased, the request record must
+   * not be the last place that names them. What stays is the request's dates, type, status and outcome counts.
+   */
+  forgetSubject(requestId: string): Promise<void>;
   /** Requests not yet in a terminal status (used to resume work after a restart). */
   listOpen(): Promise<RequestRecord[]>;
 }

@@ -14,7 +14,7 @@ export interface DeliverDeps {
 /**
  * Deliver the document: mail a single-use download link to the verified address and close the request —
  * `completed`, or `partially_completed` when any system failed (never presented as complete).
- * Re-entrant: a request already delivered is not mailed again.
+ * Re-entrant: a request already delivered is not mailed again. An answered deletion request then forgets its subject.
  */
 export class Deliver {
   private readonly now: () => Date;
@@ -27,7 +27,10 @@ export class Deliver {
     const { requests, tokens, mailer } = this.deps;
     const record = await requests.get(requestId);
     if (!record) throw new Error(`request ${requestId} not found`);
-    if (record.status === 'completed' || record.status === 'partially_completed') return { status: record.status };
+    if (record.status === 'completed' || record.status === 'partially_completed') {
+      if (record.type === 'deletion' && record.subject) await requests.forgetSubject(requestId);
+      return { status: record.status };
+    }
     const to = record.verified?.email;
     if (!to) throw new Error(`request ${requestId} has no verified address to deliver to`);
 
@@ -39,6 +42,8 @@ export class Deliver {
     const at = this.now().toISOString();
     const status = complete ? 'completed' : 'partially_completed';
     await requests.transition(requestId, status, { deliveredAt: at, completedAt: at });
+    // The receipt (keyed hash) and the suppression list remember this deletion; the record need not name them.
+    if (record.type === 'deletion') await requests.forgetSubject(requestId);
     logger.info('request delivered', { status });
     return { status };
   }

@@ -53,7 +53,7 @@ export class SubmitRequest {
       dueDate: dueDate(body.regulation, receivedAt),
       updatedAt: receivedAt.toISOString(),
     };
-    const claim = idempotencyKey ? { keyHash: fingerprint({ idempotencyKey }), fingerprint: fingerprint(body) } : undefined;
+    const claim = idempotencyKey ? { keyHash: fingerprint({ idempotencyKey }), fingerprint: fingerprint(body, idempotencyKey) } : undefined;
     const created = await this.deps.requests.create(record, claim);
     if (created.outcome === 'conflict') throw new IdempotencyConflictError();
 

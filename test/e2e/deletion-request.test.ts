@@ -88,6 +88,17 @@ describe('End to end: a deletion request', () => {
     expect(JSON.stringify(items, (_, v: unknown) => (v instanceof Set ? [...v] : v))).not.toContain('@');
   });
 
+  it('leaves no trace of the erased address in the pipeline’s own table', async () => {
+    // Act
+    const everything: Record<string, unknown>[] = [];
+    for await (const page of paginateScan({ client: dynamodb }, { TableName: REQUESTS_TABLE })) everything.push(...(page.Items ?? []));
+
+    // Assess
+    const deletion = everything.find((item) => item.kind === 'request' && item.type === 'deletion');
+    expect(deletion).toMatchObject({ status: 'completed', subjectForgottenAt: expect.any(String) });
+    expect(JSON.stringify(everything, (_, v: unknown) => (v instanceof Set ? [...v] : v))).not.toContain(SUBJECT.email);
+  });
+
   it('finds nothing left when the same person then asks for their data', async () => {
     // Act
     const run = await runRequest(t.client, { type: 'access', regulation: 'gdpr', subject: SUBJECT });

@@ -49,6 +49,15 @@ export class MemoryRequests implements RequestRepository {
     Object.assign(record, patch);
   }
 
+  public async forgetSubject(requestId: string): Promise<void> {
+    const record = this.records.get(requestId);
+    if (!record || record.type !== 'deletion' || (record.status !== 'completed' && record.status !== 'partially_completed')) throw new StatusConflictError(requestId, 'forget');
+    delete record.subject;
+    delete record.verified;
+    delete record.verifyTaskToken;
+    record.subjectForgottenAt = new Date().toISOString();
+  }
+
   public async listOpen(): Promise<RequestRecord[]> {
     return [...this.records.values()].filter((r) => !isTerminal(r.status));
   }

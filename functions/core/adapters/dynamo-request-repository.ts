@@ -109,6 +109,19 @@ export class DynamoRequestRepository implements RequestRepository {
     }
   }
 
+  public async forgetSubject(requestId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: requestKey(requestId),
+        UpdateExpression: 'SET subjectForgottenAt = :now REMOVE subject, verified, verifyTaskToken',
+        ConditionExpression: 'attribute_exists(pk) AND #type = :deletion AND #status IN (:completed, :partial)',
+        ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
+        ExpressionAttributeValues: { ':now': new Date().toISOString(), ':deletion': 'deletion', ':completed': 'completed', ':partial': 'partially_completed' },
+      }),
+    );
+  }
+
   /** Open requests, for resuming after a restart. A Scan: the local twin's table is small; the cloud never calls this. */
   public async listOpen(): Promise<RequestRecord[]> {
     const open: RequestRecord[] = [];

@@ -1,5 +1,5 @@
 import type { MailMessage } from '../ports';
-import type { RequestRecord } from './request-record';
+import { subjectEmail, type RequestRecord } from './request-record';
 
 /**
  * The mails the pipeline sends. Plain text, the request's id and dates, and a link carrying a token.
@@ -12,7 +12,7 @@ const RIGHT: Record<RequestRecord['type'], string> = {
 
 export function verificationMail(record: RequestRecord, link: string, expiresAt: Date): MailMessage {
   return {
-    to: record.subject.email,
+    to: subjectEmail(record),
     subject: 'Please confirm your privacy request',
     text: [
       `We received a request for ${RIGHT[record.type]} (reference ${record.requestId}).`,
@@ -28,7 +28,7 @@ export function verificationMail(record: RequestRecord, link: string, expiresAt:
 
 export function expiredMail(record: RequestRecord): MailMessage {
   return {
-    to: record.subject.email,
+    to: subjectEmail(record),
     subject: 'Your privacy request has expired',
     text: [
       `Your request (reference ${record.requestId}) was not confirmed in time, so we did not act on it.`,
@@ -40,7 +40,7 @@ export function expiredMail(record: RequestRecord): MailMessage {
 export function deliveryMail(record: RequestRecord, link: string, complete: boolean, expiresAt: Date): MailMessage {
   const what = record.type === 'deletion' ? 'your deletion receipt' : 'your data export';
   return {
-    to: record.subject.email,
+    to: subjectEmail(record),
     subject: complete ? 'Your privacy request is complete' : 'Your privacy request is partly complete',
     text: [
       `Your request (reference ${record.requestId}) has been answered.`,

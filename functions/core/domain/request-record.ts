@@ -11,7 +11,9 @@ export const RequestRecord = z.object({
   requestId: z.string(),
   type: RequestType,
   regulation: Regulation,
-  subject: SubjectIdentity,
+  /** removed once a deletion request is answered (see RequestRepository.forgetSubject) */
+  subject: SubjectIdentity.optional(),
+  subjectForgottenAt: z.string().optional(),
   /** identities proven by the verification step; connectors search by these alone */
   verified: z.object({ email: z.string().optional() }).optional(),
   status: z.enum(STATUSES),
@@ -29,3 +31,16 @@ export const RequestRecord = z.object({
   completedAt: z.string().optional(),
 });
 export type RequestRecord = z.infer<typeof RequestRecord>;
+
+export class SubjectForgottenError extends Error {
+  public constructor(requestId: string) {
+    super(`request ${requestId} no longer holds its subject's identity`);
+    this.name = 'SubjectForgottenError';
+  }
+}
+
+/** The address on the request, for the steps that must write to it; refused once the identity was forgotten. */
+export function subjectEmail(record: RequestRecord): string {
+  if (!record.subject) throw new SubjectForgottenError(record.requestId);
+  return record.subject.email;
+}

@@ -146,3 +146,26 @@ describe('Class: EraseSystem', () => {
     expect(connector.erasedFor).toHaveLength(0);
   });
 });
+
+describe('Class: Deliver (deletion)', () => {
+  it('forgets the subject once the receipt is delivered, and stays forgotten on a re-run', async () => {
+    // Prepare
+    const { Deliver } = await import('../../../functions/deliver/deliver');
+    const { MemoryMailer, MemoryTokens } = await import('../../support/fakes');
+    const requests = new MemoryRequests();
+    const mailer = new MemoryMailer();
+    await requests.create(aRequest({ type: 'deletion', status: 'assembling', subject: { email: 'ada@example.com', name: 'Ada' }, verified: { email: 'ada@example.com' } }));
+    const deliver = new Deliver({ requests, tokens: new MemoryTokens(), mailer, apiUrl: 'https://api.example', downloadTtlSeconds: 60 });
+
+    // Act
+    await deliver.execute(aRequest().requestId, 'receipts/x.json', true);
+    await deliver.execute(aRequest().requestId, 'receipts/x.json', true);
+
+    // Assess
+    const record = await requests.get(aRequest().requestId);
+    expect(mailer.sent.map((m) => m.to)).toEqual(['ada@example.com']);
+    expect(record).toMatchObject({ status: 'completed', documentKey: 'receipts/x.json' });
+    expect(record?.subjectForgottenAt).toEqual(expect.any(String));
+    expect(JSON.stringify(record)).not.toContain('ada');
+  });
+});
