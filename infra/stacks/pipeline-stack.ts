@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -81,6 +82,22 @@ export class PipelineStack extends Stack {
 
     this.functions.connectStateMachine(this.stateMachine);
     this.functions.connectApi(this.api.url);
+
+    // A request whose execution fails or times out stays in its last status (nothing accepted is lost, nothing is
+    // marked done): someone must look. Alarm on any such execution; subscribe an SNS topic or pager to these.
+    for (const [id, metric, what] of [
+      ['ExecutionsFailedAlarm', this.stateMachine.metricFailed(), 'failed'],
+      ['ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut(), 'timed out'],
+    ] as const) {
+      new cloudwatch.Alarm(this, id, {
+        metric: metric.with({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `A DSAR workflow execution ${what}: its request is stuck in its last status until someone re-drives it.`,
+      });
+    }
 
     // What an operator needs after `cdk deploy`: where to POST requests, what to watch, what to invoke after a restore.
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the DSAR HTTP API (POST /requests)' });

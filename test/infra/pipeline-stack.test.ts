@@ -192,6 +192,15 @@ describe('Class: PipelineStack', () => {
       });
     });
 
+    it('alarms on any failed or timed-out execution, since its request would otherwise sit unnoticed', () => {
+      // Prepare & Act
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, unknown>);
+
+      // Assess
+      expect(alarms.map((a) => a.MetricName).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+      for (const alarm of alarms) expect(alarm).toMatchObject({ Namespace: 'AWS/States', Threshold: 1, Statistic: 'Sum', Period: 300 });
+    });
+
     it('serves exactly API_ROUTES, each with the function of its handler module', () => {
       // Prepare
       const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
