@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FUNCTION_ENV } from '../../infra/constructs/function-env';
+import { FUNCTION_ENV } from './env';
 
 /**
  * The functions' runtime settings, from environment variables set by the CDK stack (or by the local twin);

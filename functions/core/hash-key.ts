@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { FUNCTION_ENV } from '../../infra/constructs/function-env';
+import { FUNCTION_ENV } from './env';
 
 /**
  * The deployment's secret key for keyed hashes of identities (anonymised fields, the suppression list).

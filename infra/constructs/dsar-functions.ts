@@ -14,7 +14,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { SystemsConfig } from '../../connectors/config';
 import { REPO_ROOT } from '../config';
-import { COMMON_RUNTIME_ENV, FUNCTION_ENV, SYSTEMS_FILE_IN_BUNDLE } from './function-env';
+import { COMMON_RUNTIME_ENV, FUNCTION_ENV, SYSTEMS_FILE_IN_BUNDLE } from '../../functions/core/env';
 import { FUNCTION_SPECS, HANDLER_TAG, type FunctionId, type FunctionSpec } from './function-specs';
 import { grantActions, grantBucket, grantSources, grantTable } from './grants';
 

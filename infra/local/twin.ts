@@ -11,7 +11,7 @@ import { startApiServer } from './api-server';
 import { createBucket, seedDemoCompany } from './demo-company';
 import { extractWorkflow, synthTemplate } from './asl';
 import { API_ROUTES } from '../constructs/api-routes';
-import { FUNCTION_ENV } from '../constructs/function-env';
+import { FUNCTION_ENV } from '../../functions/core/env';
 import type { LocalServer } from './http';
 import { DynamoRequestRepository } from '../../functions/core/adapters/dynamo-request-repository';
 import { dynamoDocumentClient } from '../../functions/core/adapters/aws-clients';

@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../infra/constructs/api-routes';
-import { FUNCTION_ENV } from '../../infra/constructs/function-env';
+import { FUNCTION_ENV } from '../../functions/core/env';
 import { FUNCTION_SPECS } from '../../infra/constructs/function-specs';
 import {
   actionsOf,

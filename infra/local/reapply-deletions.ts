@@ -1,16 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FUNCTION_ENV } from '../../infra/constructs/function-env';
-import { runningTwin } from '../../infra/local/running';
-import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE } from '../../infra/local/twin';
-import { dynamoDocumentClient } from '../core/adapters/aws-clients';
-import { DynamoSuppressionList } from '../core/adapters/dynamo-suppression-list';
-import { settings } from '../core/config';
-import { connectorFactory } from '../core/connectors';
-import { loadHashKey } from '../core/hash-key';
-import { logger } from '../core/logger';
-import { loadSystems } from '../core/systems';
-import { ReapplyDeletions, type ReapplyReport, type SystemReapplyResult } from './reapply-deletions';
+import { FUNCTION_ENV } from '../../functions/core/env';
+import { runningTwin } from './running';
+import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE } from './twin';
+import { dynamoDocumentClient } from '../../functions/core/adapters/aws-clients';
+import { DynamoSuppressionList } from '../../functions/core/adapters/dynamo-suppression-list';
+import { settings } from '../../functions/core/config';
+import { connectorFactory } from '../../functions/core/connectors';
+import { loadHashKey } from '../../functions/core/hash-key';
+import { logger } from '../../functions/core/logger';
+import { loadSystems } from '../../functions/core/systems';
+import { ReapplyDeletions, type ReapplyReport, type SystemReapplyResult } from '../../functions/reapply-deletions/reapply-deletions';
 
 /**
  * `npm run reapply-deletions`: the one command an operator runs after restoring systems from a backup. It erases again

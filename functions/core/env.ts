@@ -1,5 +1,6 @@
 /**
- * The environment contract between the infrastructure and the Lambda handlers: the variable names, defined once.
+ * The environment contract between the Lambda handlers and whatever runs them (the CDK stack, the local twin):
+ * the variable names, defined once, here beside the code that reads them.
  * Handlers and the local twin import these names instead of spelling strings, so a rename cannot drift.
  * This module imports nothing from aws-cdk-lib on purpose: runtime code may import it cheaply.
  */
