@@ -4,8 +4,8 @@ import { DynamoTokenStore } from '../core/adapters/dynamo-token-store';
 import { SfnWorkflow } from '../core/adapters/sfn-workflow';
 import { InvalidTokenError } from '../core/domain/errors';
 import { settings } from '../core/config';
-import { httpRoute } from '../core/http/middlewares';
-import { page } from '../core/http/pages';
+import { httpRoute, type HttpEvent } from '../core/http/middlewares';
+import { confirmPage, page } from '../core/http/pages';
 import { VerifyIdentity } from './verify-identity';
 
 const { table } = settings('table');
@@ -16,11 +16,30 @@ const verify = new VerifyIdentity(
   new SfnWorkflow(sfnClient(), ''),
 );
 
-/** GET /verify?token=… — the link in the verification mail. Answers with a page, for a person's browser. */
+/** The token from the confirmation form (application/x-www-form-urlencoded, base64 when API Gateway encodes it). */
+function formToken(event: HttpEvent): string | undefined {
+  const raw = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8') : '';
+  return new URLSearchParams(raw.slice(0, 4096)).get('token') ?? undefined;
+}
+
+/**
+ * GET /verify?token=… — the link in the verification mail: a page asking the person to confirm. It changes nothing,
+ * so a mail scanner that opens the link verifies nothing (and cannot confirm a deletion nobody asked for).
+ * POST /verify (the page's button) — consumes the token, records the verified address and releases the workflow.
+ */
 export const handler = httpRoute(async (event) => {
+  if (event.requestContext.http.method !== 'POST') {
+    return confirmPage(
+      'Confirm your privacy request',
+      'Someone asked us to act on the personal data linked to this email address. If it was you, confirm below; if not, close this page and nothing will happen.',
+      'verify',
+      event.queryStringParameters?.token ?? '',
+      'Yes, it was me — confirm',
+    );
+  }
   try {
-    await verify.execute(event.queryStringParameters?.token);
-    return page(200, 'Thank you — your request is confirmed', 'We are now collecting your data. You will get an email with a download link when it is ready.');
+    await verify.execute(formToken(event));
+    return page(200, 'Thank you — your request is confirmed', 'We are now working on it. You will get an email with a download link when it is ready.');
   } catch (error) {
     if (error instanceof InvalidTokenError) return page(410, 'This link cannot be used', error.message + '. If you still want to make a request, please submit it again.');
     throw error;

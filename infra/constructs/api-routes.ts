@@ -17,6 +17,8 @@ export interface ApiRoute {
 export const API_ROUTES = [
   { method: 'POST', path: '/requests', handler: 'functions/submit-request/handler.ts' },
   { method: 'GET', path: '/requests/{id}', handler: 'functions/get-request/handler.ts' },
+  // GET shows a confirmation page (a link opened by a mail scanner changes nothing); POST is the page's button.
   { method: 'GET', path: '/verify', handler: 'functions/verify-identity/handler.ts' },
+  { method: 'POST', path: '/verify', handler: 'functions/verify-identity/handler.ts' },
   { method: 'GET', path: '/download', handler: 'functions/download/handler.ts' },
 ] as const satisfies readonly ApiRoute[];

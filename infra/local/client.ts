@@ -78,6 +78,25 @@ export class PipelineClient {
     return fetch(link, { redirect: 'manual' });
   }
 
+  /**
+   * Follow a verification link as a person does: open the page (which changes nothing), then press its button,
+   * i.e. POST the form it holds. Returns both answers.
+   */
+  public async confirm(link: string): Promise<{ page: Response; confirmed: Response }> {
+    const page = await this.open(link);
+    const html = await page.text();
+    const action = /<form method="post" action="([^"]*)"/.exec(html)?.[1];
+    const token = /name="token" value="([^"]*)"/.exec(html)?.[1];
+    if (action === undefined || token === undefined) throw new Error(`the verification page (${page.status}) has no confirmation form`);
+    const confirmed = await fetch(new URL(action, link), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+      redirect: 'manual',
+    });
+    return { page, confirmed };
+  }
+
   /** Follow a download link: the API answers 302 to a short-lived presigned URL, which serves the document. */
   public async download(link: string): Promise<{ redirectedTo: string; body: string }> {
     const first = await this.open(link);

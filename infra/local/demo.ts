@@ -51,8 +51,8 @@ async function submitAndConfirm(client: PipelineClient, body: { type: string; re
   const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
   out(`  ${submitted.status} — request ${requestId}`);
   const verification = await client.waitForMail(body.subject.email, requestId, /confirm/i);
-  const verified = await client.open(linkIn(verification, '/verify'));
-  out(`→ verification mail "${verification.subject}"; followed its link: ${verified.status}`);
+  const { page, confirmed } = await client.confirm(linkIn(verification, '/verify'));
+  out(`→ verification mail "${verification.subject}"; its link opens a page (${page.status}); pressed "confirm": ${confirmed.status}`);
   const final = await client.waitForStatus(requestId, statusToken, ['completed', 'partially_completed', 'expired', 'rejected'], 120_000);
   out(`→ request ${String(final.status)}; due ${String(final.dueDate)}`);
   const done = final.status === 'completed' || final.status === 'partially_completed';

@@ -86,23 +86,25 @@ describe('End to end: an access request', () => {
     expect(mails).toHaveLength(1);
   });
 
-  it('refuses a reused or forged verification link and changes nothing', async () => {
+  it('changes nothing when the link is merely opened (a mail scanner), and refuses a reused or forged token', async () => {
     // Prepare
     const submitted = await t.client.submit({ type: 'access', regulation: 'gdpr', subject: { email: 'ken.lovelace@example.com' } });
     const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
     const link = linkIn(await t.client.waitForMail('ken.lovelace@example.com', requestId, /confirm/i), '/verify');
 
     // Act
-    const forged = await t.client.open(link.replace(/token=.{6}/, 'token=AAAAAA'));
-    const before = await t.client.status(requestId, statusToken);
-    const first = await t.client.open(link);
-    const reused = await t.client.open(link);
+    const opened = await t.client.open(link);
+    const afterOpening = await t.client.status(requestId, statusToken);
+    const forged = await t.client.confirm(link.replace(/token=.{6}/, 'token=AAAAAA'));
+    const first = await t.client.confirm(link);
+    const reused = await t.client.confirm(link);
 
     // Assess
-    expect(forged.status).toBe(410);
-    expect(before.json.status).toBe('pending_verification');
-    expect(first.status).toBe(200);
-    expect(reused.status).toBe(410);
+    expect(opened.status).toBe(200);
+    expect(afterOpening.json.status).toBe('pending_verification');
+    expect(forged.confirmed.status).toBe(410);
+    expect(first.confirmed.status).toBe(200);
+    expect(reused.confirmed.status).toBe(410);
   });
 
   it('answers an unknown request id and a wrong status token the same way', async () => {

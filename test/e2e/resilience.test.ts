@@ -56,7 +56,7 @@ describe('End to end: failures and restarts', () => {
 
     // Act
     const final = await t.client.waitForStatus(requestId, statusToken, ['expired', 'completed'], 20_000);
-    const late = await t.client.open(linkIn(verification, '/verify'));
+    const late = (await t.client.confirm(linkIn(verification, '/verify'))).confirmed;
 
     // Assess
     expect(final.status).toBe('expired');

@@ -26,7 +26,7 @@ describe('End to end: a restart of the local twin', () => {
     const again = await startTestTwin({ dataDir: join(dir, 'restart') });
     try {
       await sleep(200);
-      const verified = await again.client.open(link);
+      const verified = (await again.client.confirm(link)).confirmed;
       const final = await again.client.waitForStatus(requestId, statusToken, ['completed', 'partially_completed']);
 
       // Assess

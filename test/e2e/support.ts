@@ -31,7 +31,7 @@ export async function runRequest(client: PipelineClient, body: { type: string; r
   const submitted = await client.submit(body);
   const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
   const verification = await client.waitForMail(body.subject.email, requestId, /confirm/i);
-  const verified = await client.open(linkIn(verification, '/verify'));
+  const { confirmed: verified } = await client.confirm(linkIn(verification, '/verify'));
   const final = await client.waitForStatus(requestId, statusToken, ['completed', 'partially_completed', 'expired', 'rejected']);
   const delivery = await client.waitForMail(body.subject.email, requestId, /request is/i);
   return { requestId, statusToken, verifyStatus: verified.status, final, delivery };

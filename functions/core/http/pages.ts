@@ -1,12 +1,25 @@
 import { html } from './responses';
 
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 /** Minimal, self-contained pages for the links people click in their mail. No scripts, no external assets. */
-export function page(statusCode: number, title: string, message: string) {
-  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export function page(statusCode: number, title: string, message: string, extra = '') {
   return html(
     statusCode,
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-      `<title>${escape(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">` +
-      `<h1>${escape(title)}</h1><p>${escape(message)}</p></body></html>`,
+      `<meta name="robots" content="noindex"><title>${escape(title)}</title></head>` +
+      `<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">` +
+      `<h1>${escape(title)}</h1><p>${escape(message)}</p>${extra}</body></html>`,
   );
+}
+
+/**
+ * A page whose button POSTs `token` to `action`. Opening a link must never act by itself: mail scanners and link
+ * previews fetch links in mail, and a deletion must not be confirmed by a robot.
+ */
+export function confirmPage(title: string, message: string, action: string, token: string, button: string) {
+  const form =
+    `<form method="post" action="${escape(action)}"><input type="hidden" name="token" value="${escape(token)}">` +
+    `<button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">${escape(button)}</button></form>`;
+  return page(200, title, message, form);
 }
