@@ -4,7 +4,8 @@ import { DynamoTokenStore } from '../core/adapters/dynamo-token-store';
 import { SfnWorkflow } from '../core/adapters/sfn-workflow';
 import { InvalidTokenError } from '../core/domain/errors';
 import { settings } from '../core/config';
-import { httpRoute, type HttpEvent } from '../core/http/middlewares';
+import { formField } from '../core/http/form';
+import { httpRoute } from '../core/http/middlewares';
 import { confirmPage, page } from '../core/http/pages';
 import { VerifyIdentity } from './verify-identity';
 
@@ -15,12 +16,6 @@ const verify = new VerifyIdentity(
   // The state machine ARN is inside the task token; the workflow adapter needs none to complete a task.
   new SfnWorkflow(sfnClient(), ''),
 );
-
-/** The token from the confirmation form (application/x-www-form-urlencoded, base64 when API Gateway encodes it). */
-function formToken(event: HttpEvent): string | undefined {
-  const raw = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8') : '';
-  return new URLSearchParams(raw.slice(0, 4096)).get('token') ?? undefined;
-}
 
 /**
  * GET /verify?token=… — the link in the verification mail: a page asking the person to confirm. It changes nothing,
@@ -38,7 +33,7 @@ export const handler = httpRoute(async (event) => {
     );
   }
   try {
-    await verify.execute(formToken(event));
+    await verify.execute(formField(event, 'token'));
     return page(200, 'Thank you — your request is confirmed', 'We are now working on it. You will get an email with a download link when it is ready.');
   } catch (error) {
     if (error instanceof InvalidTokenError) return page(410, 'This link cannot be used', error.message + '. If you still want to make a request, please submit it again.');

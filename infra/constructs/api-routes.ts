@@ -20,5 +20,7 @@ export const API_ROUTES = [
   // GET shows a confirmation page (a link opened by a mail scanner changes nothing); POST is the page's button.
   { method: 'GET', path: '/verify', handler: 'functions/verify-identity/handler.ts' },
   { method: 'POST', path: '/verify', handler: 'functions/verify-identity/handler.ts' },
+  // Likewise: GET shows a download button, POST spends the single-use token and redirects to a presigned URL.
   { method: 'GET', path: '/download', handler: 'functions/download/handler.ts' },
+  { method: 'POST', path: '/download', handler: 'functions/download/handler.ts' },
 ] as const satisfies readonly ApiRoute[];

@@ -79,15 +79,15 @@ export class PipelineClient {
   }
 
   /**
-   * Follow a verification link as a person does: open the page (which changes nothing), then press its button,
-   * i.e. POST the form it holds. Returns both answers.
+   * Follow a link from a mail as a person does: open the page (which changes nothing), then press its button, i.e.
+   * POST the form it holds. Returns both answers; the second is not followed if it redirects.
    */
   public async confirm(link: string): Promise<{ page: Response; confirmed: Response }> {
     const page = await this.open(link);
     const html = await page.text();
     const action = /<form method="post" action="([^"]*)"/.exec(html)?.[1];
     const token = /name="token" value="([^"]*)"/.exec(html)?.[1];
-    if (action === undefined || token === undefined) throw new Error(`the verification page (${page.status}) has no confirmation form`);
+    if (action === undefined || token === undefined) throw new Error(`the page behind the link (${page.status}) has no form`);
     const confirmed = await fetch(new URL(action, link), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -97,11 +97,11 @@ export class PipelineClient {
     return { page, confirmed };
   }
 
-  /** Follow a download link: the API answers 302 to a short-lived presigned URL, which serves the document. */
+  /** Follow a download link and press Download: the API answers 303 to a short-lived presigned URL, which serves the document. */
   public async download(link: string): Promise<{ redirectedTo: string; body: string }> {
-    const first = await this.open(link);
-    const location = first.headers.get('location');
-    if (first.status !== 302 || !location) throw new Error(`download link answered ${first.status}, not a redirect`);
+    const { confirmed } = await this.confirm(link);
+    const location = confirmed.headers.get('location');
+    if (confirmed.status !== 303 || !location) throw new Error(`download answered ${confirmed.status}, not a redirect`);
     const document = await fetch(location);
     if (!document.ok) throw new Error(`presigned URL answered ${document.status}`);
     return { redirectedTo: location, body: await document.text() };

@@ -33,8 +33,8 @@ async function accessRequest(client: PipelineClient, person: DemoPerson): Promis
   if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}`);
   const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
   const verification = await client.waitForMail(person.email, requestId, /confirm/i);
-  const verified = await client.open(linkIn(verification, '/verify'));
-  if (verified.status !== 200) throw new Error(`verification link answered ${verified.status}`);
+  const { confirmed } = await client.confirm(linkIn(verification, '/verify'));
+  if (confirmed.status !== 200) throw new Error(`confirming the verification answered ${confirmed.status}`);
   const final = await client.waitForStatus(requestId, statusToken, TERMINAL, 120_000);
   if (final.status !== 'completed') throw new Error(`request ended ${String(final.status)}, not completed`);
   const delivery = await client.waitForMail(person.email, requestId, /request is/i);

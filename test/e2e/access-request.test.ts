@@ -42,19 +42,21 @@ describe('End to end: an access request', () => {
     expect(customers).toMatchObject({ purpose: 'account management and billing', categories: expect.arrayContaining(['identifiers']) });
   });
 
-  it('redirects the download link to a presigned URL that lives at most five minutes, once', async () => {
+  it('redirects the download button to a presigned URL that lives at most five minutes, once', async () => {
     // Prepare
     const run = await runRequest(t.client, { type: 'access', regulation: 'ccpa', subject: { email: 'alan.lovelace@example.com' } });
     const link = linkIn(run.delivery, '/download');
 
     // Act
+    const scanned = await t.client.open(link);
     const { redirectedTo } = await t.client.download(link);
-    const again = await t.client.open(link);
+    const again = (await t.client.confirm(link)).confirmed;
 
     // Assess
     const expires = Number(new URL(redirectedTo).searchParams.get('X-Amz-Expires'));
     expect(expires).toBeGreaterThan(0);
     expect(expires).toBeLessThanOrEqual(300);
+    expect(scanned.status).toBe(200);
     expect(again.status).toBe(410);
   });
 

@@ -18,8 +18,9 @@ export function html(statusCode: number, body: string): APIGatewayProxyStructure
   };
 }
 
-export function redirect(location: string): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: 302, headers: { location, ...SECURITY_HEADERS }, body: '' };
+/** 302 after a GET; 303 after a POST, so the browser follows with a GET. */
+export function redirect(location: string, statusCode: 302 | 303 = 302): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { location, ...SECURITY_HEADERS }, body: '' };
 }
 
 export interface ErrorBody {
