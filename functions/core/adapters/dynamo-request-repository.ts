@@ -1,13 +1,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RequestRecord } from '../domain/request-record';
-import { STATUSES, TERMINAL_STATUSES, allowedPredecessors, type RequestStatus } from '../domain/status';
+import { STATUSES, TERMINAL_STATUSES, allowedPredecessors, isTerminal, type RequestStatus } from '../domain/status';
 import { StatusConflictError } from '../domain/errors';
 import type { CreateResult, IdempotencyClaim, RecordPatch, RequestRepository } from '../ports';
 
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const claimKey = (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}` });
 const IDEMPOTENCY_TTL_SECONDS = 90 * 86_400;
+/**
+ * How long an answered request's record is kept: CCPA regulations (11 CCR §7101) require records of consumer requests
+ * for at least 24 months; GDPR's accountability principle asks for proof of how requests were handled. After that,
+ * DynamoDB's TTL removes the record. (A deletion request's record no longer names its subject by then anyway.)
+ */
+export const RECORD_RETENTION_DAYS = 731;
+const recordExpiry = () => Math.floor(Date.now() / 1000) + RECORD_RETENTION_DAYS * 86_400;
 
 /**
  * Requests in one DynamoDB table (items `REQUEST#id`, `IDEMPOTENCY#hash`, `TOKEN#hash`). No transactions are
@@ -79,7 +86,7 @@ export class DynamoRequestRepository implements RequestRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: requestKey(requestId),
-          ...this.setExpression({ ...patch, status: to, updatedAt: new Date().toISOString() }, values),
+          ...this.setExpression({ ...patch, status: to, updatedAt: new Date().toISOString(), ttl: isTerminal(to) ? recordExpiry() : undefined }, values),
           ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
           ReturnValues: 'ALL_NEW',
         }),

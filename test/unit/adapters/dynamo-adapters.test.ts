@@ -94,6 +94,25 @@ describe('Class: DynamoRequestRepository', () => {
       expect(input?.ConditionExpression).toMatch(/^attribute_exists\(pk\) AND #status IN \(/);
     });
 
+    it('gives a request that ends an expiry 24 months out, and none to one still open', async () => {
+      // Prepare
+      const attributes = { requestId: 'r1', type: 'access', regulation: 'gdpr', subject: { email: 'a@b.co' }, status: 'completed', receivedAt: 'x', dueDate: 'y', updatedAt: 'z' };
+      ddb.on(UpdateCommand).resolves({ Attributes: attributes });
+      const repository = new DynamoRequestRepository(client, 'T');
+
+      // Act
+      await repository.transition('r1', 'completed');
+      await repository.transition('r1', 'locating');
+
+      // Assess
+      const [ending, open] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+      const ttlOf = (input: typeof ending) => Object.entries(input?.ExpressionAttributeNames ?? {}).find(([, name]) => name === 'ttl');
+      const ttlName = ttlOf(ending)?.[0];
+      const ttlValue = Number(ending?.ExpressionAttributeValues?.[ending.UpdateExpression?.match(new RegExp(`${ttlName} = (:v\\d+)`))?.[1] ?? '']);
+      expect(ttlValue - Date.now() / 1000).toBeGreaterThan(730 * 86_400);
+      expect(ttlOf(open)).toBeUndefined();
+    });
+
     it('turns a lost condition into StatusConflictError', async () => {
       // Prepare
       ddb.on(UpdateCommand).rejects(conditionFailed());
