@@ -28,7 +28,9 @@ describe('End to end: failures and restarts', () => {
     });
     const systemsFile = join(dir, 'systems.json');
     writeFileSync(systemsFile, JSON.stringify(config));
-    t = await startTestTwin({ dataDir: join(dir, 'data'), systemsFile, context: { verificationWindowHours: 3 / 3600 } });
+    // An 8-second verification window: ample for the other test to confirm even on a loaded machine, short enough
+    // to watch a request expire.
+    t = await startTestTwin({ dataDir: join(dir, 'data'), systemsFile, context: { verificationWindowHours: 8 / 3600 } });
   });
   afterAll(async () => {
     await t?.stop();
@@ -55,7 +57,7 @@ describe('End to end: failures and restarts', () => {
     const verification = await t.client.waitForMail('frances.lovelace@example.com', requestId, /confirm/i);
 
     // Act
-    const final = await t.client.waitForStatus(requestId, statusToken, ['expired', 'completed'], 20_000);
+    const final = await t.client.waitForStatus(requestId, statusToken, ['expired', 'completed'], 30_000);
     const late = (await t.client.confirm(linkIn(verification, '/verify'))).confirmed;
 
     // Assess
