@@ -33,6 +33,12 @@ export interface EraseOutcome {
 
 export interface Connector {
   readonly systemId: string;
+  /**
+   * Records the last `locate`, `erase` or `identities` pass could not parse (a malformed line, a row of the wrong
+   * width), and so could neither match nor erase. Reported on the export and the receipt: what could not be read was
+   * not searched, and saying nothing would overstate the answer. Absent for stores whose records always parse.
+   */
+  readonly unreadable?: number;
   locate(identities: VerifiedIdentities): AsyncIterable<SourceRecord>;
   erase(identities: VerifiedIdentities): Promise<EraseOutcome>;
   /**

@@ -68,7 +68,7 @@ export class S3ObjectsConnector implements Connector {
   }
 
   /** Lines that could not be parsed (malformed JSON, a CSV row of the wrong width, a runaway line) in the last locate, erase or identities walk. */
-  public get skippedLines(): number {
+  public get unreadable(): number {
     return this.skipped;
   }
 

@@ -67,6 +67,7 @@ export class AssembleExport {
         recipients: holds.recipients,
         retention: holds.retention,
         error: outcome.error,
+        unreadableRecords: outcome.unreadable,
       };
       yield `${i > 0 ? ',' : ''}${openObject(section, 'records')}`;
       if (outcome.partKey && outcome.status === 'found') yield* jsonArrayFromLines(await this.documents.read(outcome.partKey));

@@ -13,7 +13,7 @@ export function receiptLine(system: SystemConfig, located?: SystemOutcome, erase
   const erasure = erased ?? { systemId: system.id, status: 'failed' as const, deleted: 0, anonymized: 0, retained: 0, error: 'not run' };
   const expected = strategy === 'retain' ? erasure.retained : 0;
   const remaining = confirmed?.recordCount ?? 0;
-  const confirmation = { status: confirmed?.status ?? 'failed', remaining, expected } as const;
+  const confirmation = { status: confirmed?.status ?? 'failed', remaining, expected, ...(confirmed?.unreadable ? { unreadable: confirmed.unreadable } : {}) } as const;
 
   const failed = erasure.status === 'failed' || confirmation.status === 'failed' || remaining !== expected;
   const touched = erasure.deleted + erasure.anonymized + erasure.retained;

@@ -44,7 +44,14 @@ export class LocateSystem {
     } else {
       for await (const _ of connector.locate(identities)) recordCount += 1;
     }
-    logger.info('system searched', { systemId, phase, recordCount });
-    return { systemId, status: recordCount > 0 ? 'found' : 'not_found', recordCount, ...(key ? { partKey: key } : {}) };
+    const unreadable = connector.unreadable ?? 0;
+    logger.info('system searched', { systemId, phase, recordCount, unreadable });
+    return {
+      systemId,
+      status: recordCount > 0 ? 'found' : 'not_found',
+      recordCount,
+      ...(key ? { partKey: key } : {}),
+      ...(unreadable > 0 ? { unreadable } : {}),
+    };
   }
 }

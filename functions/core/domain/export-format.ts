@@ -16,6 +16,7 @@ export const SystemSection = z.object({
   recipients: z.array(z.string()).describe('categories of recipients it is disclosed to'),
   retention: z.string().optional().describe('how long it is kept (ISO-8601 duration)'),
   error: z.string().optional().describe('for failed systems: the kind of failure'),
+  unreadableRecords: z.number().int().positive().optional().describe('records the system holds that could not be parsed, so could not be searched'),
   records: z.array(z.record(z.string(), z.unknown())).describe('the records, as the system holds them'),
 });
 

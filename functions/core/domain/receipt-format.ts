@@ -18,7 +18,12 @@ export const ReceiptSystem = z.object({
     .object({ status: z.enum(['erased', 'failed']), deleted: z.number().int(), anonymized: z.number().int(), retained: z.number().int(), error: z.string().optional() })
     .describe('what the erasure did'),
   confirmed: z
-    .object({ status: z.enum(['found', 'not_found', 'failed']), remaining: z.number().int().nonnegative(), expected: z.number().int().nonnegative() })
+    .object({
+      status: z.enum(['found', 'not_found', 'failed']),
+      remaining: z.number().int().nonnegative(),
+      expected: z.number().int().nonnegative(),
+      unreadable: z.number().int().positive().optional().describe('records that could not be parsed, so were neither erased nor checked'),
+    })
     .describe('a second search after erasure: `remaining` must equal `expected` (0 unless records are retained)'),
   retention: z.object({ reason: z.string(), law: z.string().optional() }).optional().describe('why records were kept or anonymised rather than deleted'),
   categories: z.array(z.string()),

@@ -52,6 +52,8 @@ export const SystemOutcome = z.object({
   recordCount: z.number().int().nonnegative(),
   partKey: z.string().optional(),
   error: z.string().optional(),
+  /** records the connector could not parse, so could not search */
+  unreadable: z.number().int().positive().optional(),
 });
 export type SystemOutcome = z.infer<typeof SystemOutcome>;
 

@@ -246,7 +246,7 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
         expect(found).toHaveLength(expected.length);
         expect(found).toEqual(expect.arrayContaining(expected));
         expect(found.every((record) => String(record.email).trim().toLowerCase() === SUBJECT)).toBe(true);
-        expect(connector.skippedLines).toBe(format === 'jsonl' ? 2 : 1);
+        expect(connector.unreadable).toBe(format === 'jsonl' ? 2 : 1);
         expect(writes).toEqual([]);
       });
 

@@ -92,7 +92,7 @@ describe('Class: S3ObjectsConnector', () => {
 
       // Assess
       expect(found).toEqual([{ email: 'ANN@example.com', p: 1 }, { email: ' ann@example.com ', p: 2 }]);
-      expect(subject.skippedLines).toBe(2);
+      expect(subject.unreadable).toBe(2);
       expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({ Bucket: 'events', Prefix: 'clicks/' });
     });
 

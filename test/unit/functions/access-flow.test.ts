@@ -111,6 +111,19 @@ describe('Class: LocateSystem', () => {
     expect(documents.objects.get(outcome.partKey ?? '')?.body).toBe('{"email":"ada@example.com","tags":["a","b"]}\n{"email":"ada@example.com","n":2}\n');
   });
 
+  it('reports records the connector could not read, so the answer does not overstate itself', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create(verifiedRequest());
+    const connector = Object.assign(new ListConnector('events', [{ email: 'ada@example.com' }]), { unreadable: 2 });
+
+    // Act
+    const outcome = await new LocateSystem(requests, new MemoryDocuments(), () => connector).execute(aRequest().requestId, 'events', 'locate');
+
+    // Assess
+    expect(outcome).toMatchObject({ systemId: 'events', status: 'found', recordCount: 1, unreadable: 2 });
+  });
+
   it('in the confirm phase counts what is left and stores nothing', async () => {
     // Prepare
     const requests = new MemoryRequests();
@@ -149,7 +162,7 @@ describe('Class: AssembleExport', () => {
     await documents.write('parts/x/customers.jsonl', Readable.from(['{"email":"ada@example.com","id":1}\n', '\n', '{"email":"ada@example.com","id":2}\n']), 'application/x-ndjson');
     const outcomes = [
       { systemId: 'customers', status: 'found' as const, recordCount: 2, partKey: 'parts/x/customers.jsonl' },
-      { systemId: 'events', status: 'failed' as const, recordCount: 0, error: 'ConnectorUnavailableError' },
+      { systemId: 'events', status: 'failed' as const, recordCount: 0, error: 'ConnectorUnavailableError', unreadable: 3 },
     ];
 
     // Act
@@ -160,7 +173,8 @@ describe('Class: AssembleExport', () => {
     const document = ExportDocument.parse(JSON.parse(documents.objects.get(result.documentKey)?.body ?? ''));
     expect(document.subject).toEqual({ email: 'ada@example.com' });
     expect(document.systems[0]).toMatchObject({ id: 'customers', status: 'found', recordCount: 2, categories: ['identifiers'], purpose: 'accounts', records: [{ id: 1 }, { id: 2 }] });
-    expect(document.systems[1]).toMatchObject({ id: 'events', status: 'failed', error: 'ConnectorUnavailableError', records: [] });
+    expect(document.systems[1]).toMatchObject({ id: 'events', status: 'failed', error: 'ConnectorUnavailableError', unreadableRecords: 3, records: [] });
+    expect(document.systems[0]).not.toHaveProperty('unreadableRecords');
     expect(document.summary).toEqual({ systems: 2, withRecords: 1, failed: 1, records: 2, complete: false });
     expect((await requests.get(aRequest().requestId))?.status).toBe('assembling');
     expect(documents.objects.has('parts/x/customers.jsonl')).toBe(false);
@@ -250,7 +264,7 @@ describe('Class: GetRequest', () => {
 
     // Assess
     expect(view).toMatchObject({ requestId: aRequest().requestId, status: 'verified', dueDate: '2026-12-01' });
-    expect(JSON.stringify(view)).not.toContain('ada');
+    expect(JSON.stringify(view)).not.toContain('@');
   });
 
   it('answers an unknown id and a wrong token the same way', async () => {
