@@ -1,15 +1,21 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/bin/app';
 import { CONTEXT_DEFAULTS, readDeploymentConfig, REPO_ROOT } from '../../infra/config';
 
 const SKIP_BUNDLING = { [cxapi.BUNDLING_STACKS]: [] };
 
+const dir = mkdtempSync(join(tmpdir(), 'dsar-config-'));
+let written = 0;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 function writeConfig(content: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'dsar-config-')), 'systems.json');
+  written += 1;
+  mkdirSync(join(dir, String(written)));
+  const path = join(dir, String(written), 'systems.json');
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
 }
