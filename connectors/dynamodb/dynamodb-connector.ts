@@ -13,6 +13,7 @@ import type { DynamoDbSystemConfig, Erasure } from '../config';
 import type { Connector, EraseOutcome, IdentityKind, SourceRecord, VerifiedIdentities } from '../contract';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../errors';
 import { translateDynamoDbError } from './errors';
+import { isSameEmail, normalizedEmail } from '../identity';
 
 /** How hard to retry BatchWriteItem's UnprocessedItems before giving the failure to the workflow. */
 export interface BatchRetryOptions {
@@ -67,7 +68,7 @@ export class DynamoDbConnector implements Connector {
     if (email === undefined) return;
     const attribute = this.system.identity.email.attribute;
     for await (const item of this.pages(email)) {
-      if (matches(item[attribute], email)) yield item;
+      if (isSameEmail(item[attribute], email)) yield item;
     }
   }
 
@@ -265,14 +266,4 @@ export class DynamoDbConnector implements Connector {
       throw translateDynamoDbError(this.systemId, operation, error);
     }
   }
-}
-
-function normalizedEmail(identities: VerifiedIdentities): string | undefined {
-  const email = identities.email?.trim().toLowerCase();
-  return email ? email : undefined;
-}
-
-/** Case-insensitive, trimmed comparison of a stored value with the (lower-cased) verified email. */
-function matches(stored: unknown, email: string): boolean {
-  return typeof stored === 'string' && stored.trim().toLowerCase() === email;
 }

@@ -10,6 +10,7 @@ import { isNoSuchKey, translateS3Error } from './errors';
 import { JsonLinesCodec } from './json-lines-codec';
 import { splitLines } from './line-splitter';
 import type { ObjectCodec, ParsedLine } from './object-codec';
+import { isSameEmail, normalizedEmail } from '../identity';
 
 export interface S3ObjectsConnectorOptions {
   /** key for `hash` anonymisation (HMAC-SHA-256) */
@@ -263,7 +264,7 @@ export class S3ObjectsConnector implements Connector {
 
   private isSubjects(record: SourceRecord, email: string): boolean {
     const stored = record[this.system.identity.email.field];
-    return typeof stored === 'string' && stored.trim().toLowerCase() === email;
+    return isSameEmail(stored, email);
   }
 
   private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
@@ -273,9 +274,4 @@ export class S3ObjectsConnector implements Connector {
       throw translateS3Error(this.systemId, operation, error);
     }
   }
-}
-
-function normalizedEmail(identities: VerifiedIdentities): string | undefined {
-  const email = identities.email?.trim().toLowerCase();
-  return email ? email : undefined;
 }
