@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { SystemsConfig } from '../connectors/config';
+import type { SystemsConfig } from '../connectors/config';
+import { SystemsConfigError } from '../functions/core/errors';
+import { parseSystemsFile } from '../functions/core/systems';
 
 /**
  * Deployment parameters, read from CDK context (cdk.json `context`, or `--context key=value` on the CLI)
@@ -102,19 +103,17 @@ export function readDeploymentConfig(context: ContextSource): DeploymentConfig {
   };
 }
 
-/** Load and validate a systems configuration file; the message names the file and every problem in it. */
+/**
+ * Load and validate a systems configuration file (the functions' own loader, so synth and run time agree on what is
+ * valid); a problem is a DsarConfigError naming the file and every problem in it.
+ */
 export function loadSystemsConfig(path: string): SystemsConfig {
-  let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    return parseSystemsFile(path);
   } catch (cause) {
-    throw new DsarConfigError(`Cannot read systems config ${path}: ${(cause as Error).message}`, { cause });
+    if (cause instanceof SystemsConfigError) throw new DsarConfigError(cause.message, { cause });
+    throw cause;
   }
-  const parsed = SystemsConfig.safeParse(json);
-  if (!parsed.success) {
-    throw new DsarConfigError(`Invalid systems config ${path}:\n${z.prettifyError(parsed.error)}`);
-  }
-  return parsed.data;
 }
 
 export function resolveFromRepo(path: string): string {

@@ -4,9 +4,9 @@ import { jsonArrayFromLines, openObject } from '../core/domain/json-stream';
 import type { DocumentStore, RequestRecord, RequestRepository } from '../core/ports';
 import { subjectEmail } from '../core/domain/request-record';
 import { findSystem } from '../core/systems';
+import { exportKey } from '../core/domain/document-keys';
 import { logger } from '../core/logger';
 
-export const exportKey = (requestId: string) => `exports/${requestId}.json`;
 
 /**
  * Assemble the export: one JSON document (format `dsar-export` v1) streamed from the per-system parts into S3.
@@ -22,10 +22,10 @@ export class AssembleExport {
   ) {}
 
   public async execute(requestId: string, outcomes: SystemOutcome[]): Promise<{ documentKey: string; complete: boolean }> {
-    const record = await this.requests.get(requestId);
-    if (!record) throw new Error(`request ${requestId} not found`);
-    if (record.status === 'assembling') await this.requests.update(requestId, { outcomes });
-    else await this.requests.transition(requestId, 'assembling', { outcomes });
+    await this.requests.advance(requestId, 'assembling');
+    // a re-run may bring other outcomes (a system retried): the record keeps the latest
+    await this.requests.update(requestId, { outcomes });
+    const record = await this.requests.load(requestId);
     const key = exportKey(requestId);
     await this.documents.write(key, this.document(record, outcomes), 'application/json');
     // The parts were copies made for this document: once it is written, they go (the lifecycle rule is the backstop).

@@ -6,8 +6,9 @@ import type { EraseResult, SystemOutcome } from '../core/domain/request';
 import type { DocumentStore, RequestRepository } from '../core/ports';
 import { logger, redact } from '../core/logger';
 import { receiptLine } from './receipt';
+import { receiptKey } from '../core/domain/document-keys';
+import { NotVerifiedError } from '../core/domain/errors';
 
-export const receiptKey = (requestId: string) => `receipts/${requestId}.json`;
 
 export interface ReceiptInput {
   located: SystemOutcome[];
@@ -30,9 +31,9 @@ export class AssembleReceipt {
   ) {}
 
   public async execute(requestId: string, input: ReceiptInput): Promise<{ documentKey: string; complete: boolean }> {
-    const record = await this.requests.get(requestId);
-    const email = record?.verified?.email;
-    if (!record || !email) throw new Error(`request ${requestId} not found or not verified`);
+    const record = await this.requests.load(requestId);
+    const email = record.verified?.email;
+    if (!email) throw new NotVerifiedError(requestId);
 
     const byId = <T extends { systemId: string }>(list: T[], id: string) => list.find((x) => x.systemId === id);
     const lines = this.systems.systems.map((system) =>
@@ -79,7 +80,8 @@ export class AssembleReceipt {
       },
     });
 
-    if (record.status !== 'assembling') await this.requests.transition(requestId, 'assembling', { outcomes: input.located });
+    await this.requests.advance(requestId, 'assembling');
+    await this.requests.update(requestId, { outcomes: input.located });
     const key = receiptKey(requestId);
     await this.documents.write(key, Readable.from([JSON.stringify(receipt, null, 2)]), 'application/json');
     logger.info('receipt assembled', { failed: receipt.summary.failed, complete: receipt.summary.complete });

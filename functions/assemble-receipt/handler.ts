@@ -1,21 +1,10 @@
 import { z } from 'zod';
-import { dynamoDocumentClient, s3Client } from '../core/adapters/aws-clients';
-import { DynamoRequestRepository } from '../core/adapters/dynamo-request-repository';
-import { S3DocumentStore } from '../core/adapters/s3-document-store';
-import { settings } from '../core/config';
 import { EraseResult, SystemOutcome } from '../core/domain/request';
-import { loadHashKey } from '../core/hash-key';
-import { loadSystems } from '../core/systems';
 import { workflowTask } from '../core/task';
+import { wiring } from '../core/wiring';
 import { AssembleReceipt } from './assemble-receipt';
 
-const env = settings('table', 'bucket', 'systemsFile');
-const assemble = new AssembleReceipt(
-  new DynamoRequestRepository(dynamoDocumentClient(), env.table),
-  new S3DocumentStore(s3Client(), env.bucket),
-  loadSystems(env.systemsFile),
-  loadHashKey,
-);
+const assemble = new AssembleReceipt(wiring.requests(), wiring.documents(), wiring.systems(), wiring.hashKey);
 
 const Input = z.object({
   requestId: z.uuid(),

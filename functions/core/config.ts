@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FUNCTION_ENV } from './env';
+import { ConfigurationError } from './errors';
 
 /**
  * The functions' runtime settings, from environment variables set by the CDK stack (or by the local twin);
@@ -30,13 +31,6 @@ const NAMES: Record<keyof typeof Env, string> = {
 
 type EnvKey = keyof typeof Env;
 export type Settings<K extends EnvKey> = { [P in K]: z.infer<(typeof Env)[P]> };
-
-export class ConfigurationError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'ConfigurationError';
-  }
-}
 
 export function settings<K extends EnvKey>(...keys: K[]): Settings<K> {
   const out: Record<string, unknown> = {};

@@ -27,8 +27,16 @@ export interface RequestRepository {
   /** Persist a new request; with an idempotency claim, a repeat returns the first request instead. */
   create(record: RequestRecord, idempotency?: IdempotencyClaim): Promise<CreateResult>;
   get(requestId: string): Promise<RequestRecord | undefined>;
-  /** Move to `to` (conditionally: only from a status that may move there) and apply `patch`. Throws StatusConflictError. */
-  transition(requestId: string, to: RequestStatus, patch?: RecordPatch): Promise<RequestRecord>;
+  /** As `get`, for the workflow steps, which are only ever given ids of existing requests: none is RequestNotFoundError. */
+  load(requestId: string): Promise<RequestRecord>;
+  /**
+   * The one rule for moving a request's status: move forward to `to` and apply `patch`, in one conditional write (only
+   * from a status that may move there: status.ts `canTransition`). A no-op when the request is already at or past `to`
+   * (a re-run step, a terminal request): the record is returned as it is and `patch` is not applied (use `update` for
+   * fields). Throws RequestNotFoundError for no record, StatusConflictError for a move that is not forward (e.g. a
+   * verified request cannot expire). Callers that must know whether this call made the move compare the returned status.
+   */
+  advance(requestId: string, to: RequestStatus, patch?: RecordPatch): Promise<RequestRecord>;
   /** Set fields without moving the status; refused (StatusConflictError) once the request is terminal. */
   update(requestId: string, patch: RecordPatch): Promise<void>;
   /**
@@ -61,9 +69,14 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
-export interface Workflow {
+/** Starting a request's workflow (only the intake needs this: it alone holds the state machine's ARN). */
+export interface WorkflowStarter {
   /** Start the request's workflow, named by its id; starting it again with the same id is a no-op. */
   start(requestId: string): Promise<void>;
+}
+
+/** Answering a task that waits for a callback (the task token names its execution: no ARN is needed). */
+export interface TaskCallbacks {
   /** Complete a task that waits for a callback; false if that task no longer exists. */
   complete(taskToken: string, output: Record<string, unknown>): Promise<boolean>;
 }

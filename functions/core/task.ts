@@ -2,14 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { InvalidTaskInputError } from './errors';
 import { logger } from './logger';
-
-export class InvalidTaskInputError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'InvalidTaskInputError';
-  }
-}
 
 /**
  * A workflow task's handler: its input (ids, counts, S3 keys — never personal data) is validated at the edge,
@@ -20,7 +14,7 @@ export function workflowTask<S extends z.ZodType, R>(schema: S, fn: (input: z.in
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
       const parsed = schema.safeParse(event);
-      if (!parsed.success) throw new InvalidTaskInputError(`invalid task input: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+      if (!parsed.success) throw new InvalidTaskInputError(parsed.error.issues.map((i) => i.path.join('.')));
       const requestId = (parsed.data as { requestId?: unknown }).requestId;
       if (typeof requestId === 'string') logger.appendKeys({ requestId });
       return fn(parsed.data, context);

@@ -1,17 +1,14 @@
 import { z } from 'zod';
-import { dynamoDocumentClient, sesClient } from '../core/adapters/aws-clients';
-import { DynamoRequestRepository } from '../core/adapters/dynamo-request-repository';
-import { DynamoTokenStore } from '../core/adapters/dynamo-token-store';
-import { SesMailer } from '../core/adapters/ses-mailer';
 import { settings } from '../core/config';
 import { workflowTask } from '../core/task';
+import { wiring } from '../core/wiring';
 import { Deliver } from './deliver';
 
-const env = settings('table', 'apiUrl', 'sender', 'downloadTtlSeconds');
+const env = settings('apiUrl', 'downloadTtlSeconds');
 const deliver = new Deliver({
-  requests: new DynamoRequestRepository(dynamoDocumentClient(), env.table),
-  tokens: new DynamoTokenStore(dynamoDocumentClient(), env.table),
-  mailer: new SesMailer(sesClient(), env.sender),
+  requests: wiring.requests(),
+  tokens: wiring.tokens(),
+  mailer: wiring.mailer(),
   apiUrl: env.apiUrl,
   downloadTtlSeconds: env.downloadTtlSeconds,
 });

@@ -1,21 +1,12 @@
-import { dynamoDocumentClient, s3Client } from '../core/adapters/aws-clients';
-import { DynamoRequestRepository } from '../core/adapters/dynamo-request-repository';
-import { DynamoTokenStore } from '../core/adapters/dynamo-token-store';
-import { S3DocumentStore } from '../core/adapters/s3-document-store';
-import { settings } from '../core/config';
 import { InvalidTokenError } from '../core/domain/errors';
 import { httpRoute } from '../core/http/middlewares';
 import { formField } from '../core/http/form';
 import { confirmPage, page } from '../core/http/pages';
 import { redirect } from '../core/http/responses';
+import { wiring } from '../core/wiring';
 import { Download } from './download';
 
-const env = settings('table', 'bucket');
-const download = new Download(
-  new DynamoRequestRepository(dynamoDocumentClient(), env.table),
-  new DynamoTokenStore(dynamoDocumentClient(), env.table),
-  new S3DocumentStore(s3Client(), env.bucket),
-);
+const download = new Download(wiring.requests(), wiring.tokens(), wiring.documents());
 
 /**
  * GET /download?token=… — the link in the delivery mail: a page with a download button. Opening it spends nothing,

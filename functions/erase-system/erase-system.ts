@@ -1,5 +1,5 @@
 import type { ConnectorFor } from '../core/connectors';
-import { NotVerifiedError } from '../core/domain/errors';
+import { NotVerifiedError, WrongRequestTypeError } from '../core/domain/errors';
 import { identityHash } from '../core/domain/keyed-hash';
 import type { EraseResult } from '../core/domain/request';
 import type { RequestRepository, SuppressionList } from '../core/ports';
@@ -19,11 +19,11 @@ export class EraseSystem {
   ) {}
 
   public async execute(requestId: string, systemId: string): Promise<EraseResult> {
-    const record = await this.requests.get(requestId);
-    const email = record?.verified?.email;
-    if (!record || !email) throw new NotVerifiedError(requestId);
-    if (record.type !== 'deletion') throw new Error(`request ${requestId} is not a deletion request`);
-    if (record.status === 'locating') await this.requests.transition(requestId, 'erasing');
+    const record = await this.requests.load(requestId);
+    const email = record.verified?.email;
+    if (!email) throw new NotVerifiedError(requestId);
+    if (record.type !== 'deletion') throw new WrongRequestTypeError(requestId, 'deletion');
+    await this.requests.advance(requestId, 'erasing');
 
     const key = await this.hashKey();
     await this.suppression.add(identityHash(key, 'email', email), requestId);

@@ -16,11 +16,12 @@ export class ExpireRequest {
   ) {}
 
   public async execute(requestId: string): Promise<{ expired: boolean }> {
-    const record = await this.requests.get(requestId);
-    if (!record) throw new Error(`request ${requestId} not found`);
+    const record = await this.requests.load(requestId);
     if (record.status === 'expired') return { expired: true };
     try {
-      const expired = await this.requests.transition(requestId, 'expired', { completedAt: this.now().toISOString() });
+      const expired = await this.requests.advance(requestId, 'expired', { completedAt: this.now().toISOString() });
+      // at or past `expired` already (another terminal status): this call did not expire it, so nobody is told
+      if (expired.status !== 'expired') return { expired: false };
       await this.mailer.send(expiredMail(expired));
       logger.info('request expired unverified');
       return { expired: true };

@@ -1,13 +1,9 @@
-import { dynamoDocumentClient } from '../core/adapters/aws-clients';
-import { DynamoRequestRepository } from '../core/adapters/dynamo-request-repository';
-import { DynamoTokenStore } from '../core/adapters/dynamo-token-store';
-import { settings } from '../core/config';
 import { httpRoute } from '../core/http/middlewares';
 import { json } from '../core/http/responses';
+import { wiring } from '../core/wiring';
 import { GetRequest } from './get-request';
 
-const env = settings('table');
-const getRequest = new GetRequest(new DynamoRequestRepository(dynamoDocumentClient(), env.table), new DynamoTokenStore(dynamoDocumentClient(), env.table));
+const getRequest = new GetRequest(wiring.requests(), wiring.tokens());
 
 /** GET /requests/{id} with `Authorization: Bearer <statusToken>` (or `?token=`). */
 export const handler = httpRoute(async (event) => {

@@ -1,19 +1,9 @@
 import { z } from 'zod';
-import { dynamoDocumentClient, s3Client } from '../core/adapters/aws-clients';
-import { DynamoRequestRepository } from '../core/adapters/dynamo-request-repository';
-import { S3DocumentStore } from '../core/adapters/s3-document-store';
-import { settings } from '../core/config';
-import { connectorFactory } from '../core/connectors';
-import { loadSystems } from '../core/systems';
 import { workflowTask } from '../core/task';
+import { wiring } from '../core/wiring';
 import { LocateSystem } from './locate-system';
 
-const env = settings('table', 'bucket', 'systemsFile');
-const locate = new LocateSystem(
-  new DynamoRequestRepository(dynamoDocumentClient(), env.table),
-  new S3DocumentStore(s3Client(), env.bucket),
-  connectorFactory(loadSystems(env.systemsFile)),
-);
+const locate = new LocateSystem(wiring.requests(), wiring.documents(), wiring.connectors());
 
 const Input = z.object({ requestId: z.uuid(), systemId: z.string().min(1), phase: z.enum(['locate', 'confirm']) });
 

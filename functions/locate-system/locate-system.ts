@@ -7,7 +7,7 @@ import { logger } from '../core/logger';
 
 export type LocatePhase = 'locate' | 'confirm';
 
-export const partKey = (requestId: string, systemId: string) => `parts/${requestId}/${systemId}.jsonl`;
+import { partKey } from '../core/domain/document-keys';
 
 /**
  * Find the subject's records in one system, by verified identities only.
@@ -24,10 +24,10 @@ export class LocateSystem {
   ) {}
 
   public async execute(requestId: string, systemId: string, phase: LocatePhase): Promise<SystemOutcome> {
-    const record = await this.requests.get(requestId);
-    if (!record?.verified?.email) throw new NotVerifiedError(requestId);
+    const record = await this.requests.load(requestId);
+    if (!record.verified?.email) throw new NotVerifiedError(requestId);
     const identities: VerifiedIdentities = { email: record.verified.email };
-    if (phase === 'confirm' && record.status === 'erasing') await this.requests.transition(requestId, 'confirming');
+    if (phase === 'confirm') await this.requests.advance(requestId, 'confirming');
     const connector = this.connectorFor(systemId);
     let recordCount = 0;
     const lines = async function* () {

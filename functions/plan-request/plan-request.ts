@@ -21,11 +21,10 @@ export class PlanRequest {
   ) {}
 
   public async execute(requestId: string): Promise<Plan> {
-    const record = await this.requests.get(requestId);
-    if (!record) throw new Error(`request ${requestId} not found`);
+    const record = await this.requests.load(requestId);
     if (isTerminal(record.status)) return { type: 'rejected', systems: [] };
     if (!record.verified?.email) throw new NotVerifiedError(requestId);
-    if (record.status === 'verified') await this.requests.transition(requestId, 'locating');
+    await this.requests.advance(requestId, 'locating');
     const systems = this.systems.systems.map((s) => ({ systemId: s.id }));
     logger.info('plan ready', { type: record.type, systems: systems.length });
     return { type: record.type, systems };

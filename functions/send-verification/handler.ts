@@ -1,19 +1,15 @@
 import { z } from 'zod';
-import { dynamoDocumentClient, sesClient, sfnClient } from '../core/adapters/aws-clients';
-import { DynamoRequestRepository } from '../core/adapters/dynamo-request-repository';
-import { DynamoTokenStore } from '../core/adapters/dynamo-token-store';
-import { SesMailer } from '../core/adapters/ses-mailer';
-import { SfnWorkflow } from '../core/adapters/sfn-workflow';
 import { settings } from '../core/config';
 import { workflowTask } from '../core/task';
+import { wiring } from '../core/wiring';
 import { SendVerification } from './send-verification';
 
-const env = settings('table', 'apiUrl', 'sender', 'verificationTtlSeconds');
+const env = settings('apiUrl', 'verificationTtlSeconds');
 const sendVerification = new SendVerification({
-  requests: new DynamoRequestRepository(dynamoDocumentClient(), env.table),
-  tokens: new DynamoTokenStore(dynamoDocumentClient(), env.table),
-  mailer: new SesMailer(sesClient(), env.sender),
-  workflow: new SfnWorkflow(sfnClient(), ''),
+  requests: wiring.requests(),
+  tokens: wiring.tokens(),
+  mailer: wiring.mailer(),
+  workflow: wiring.taskCallbacks(),
   apiUrl: env.apiUrl,
   ttlSeconds: env.verificationTtlSeconds,
 });

@@ -1,4 +1,4 @@
-import type { Mailer, RequestRepository, TokenStore, Workflow } from '../core/ports';
+import type { Mailer, RequestRepository, TaskCallbacks, TokenStore } from '../core/ports';
 import { verificationMail } from '../core/domain/mail';
 import { isTerminal } from '../core/domain/status';
 import { logger } from '../core/logger';
@@ -7,7 +7,7 @@ export interface SendVerificationDeps {
   requests: RequestRepository;
   tokens: TokenStore;
   mailer: Mailer;
-  workflow: Workflow;
+  workflow: TaskCallbacks;
   apiUrl: string;
   ttlSeconds: number;
   now?: () => Date;
@@ -29,8 +29,7 @@ export class SendVerification {
 
   public async execute(requestId: string, taskToken: string): Promise<void> {
     const { requests, tokens, mailer, workflow } = this.deps;
-    const record = await requests.get(requestId);
-    if (!record) throw new Error(`request ${requestId} not found`);
+    const record = await requests.load(requestId);
     if (isTerminal(record.status)) {
       logger.warn('verification step on a finished request; leaving it to time out', { status: record.status });
       return;
@@ -49,7 +48,9 @@ export class SendVerification {
       return;
     }
     const expiresAt = new Date(now.getTime() + this.deps.ttlSeconds * 1000);
-    await requests.transition(requestId, 'pending_verification', { verifyTaskToken: taskToken, verificationExpiresAt: expiresAt.toISOString() });
+    // From `received` this is the move; a request whose earlier link expired unused gets a fresh one (same status).
+    await requests.advance(requestId, 'pending_verification');
+    await requests.update(requestId, { verifyTaskToken: taskToken, verificationExpiresAt: expiresAt.toISOString() });
     const token = await tokens.issue('verify', requestId, this.deps.ttlSeconds);
     await mailer.send(verificationMail(record, `${this.deps.apiUrl.replace(/\/$/, '')}/verify?token=${token}`, expiresAt));
     await requests.update(requestId, { verificationSentAt: this.now().toISOString() });

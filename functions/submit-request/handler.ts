@@ -1,21 +1,17 @@
-import { SubmitRequestBody, IdempotencyKey } from '../core/domain/request';
+import { IdempotencyKey, SubmitRequestBody } from '../core/domain/request';
 import { ValidationError } from '../core/domain/errors';
-import { dynamoDocumentClient, sfnClient } from '../core/adapters/aws-clients';
-import { DynamoRequestRepository } from '../core/adapters/dynamo-request-repository';
-import { DynamoTokenStore } from '../core/adapters/dynamo-token-store';
-import { SfnWorkflow } from '../core/adapters/sfn-workflow';
-import { settings } from '../core/config';
 import { httpJsonRoute } from '../core/http/middlewares';
 import { json } from '../core/http/responses';
 import { logger } from '../core/logger';
+import { wiring } from '../core/wiring';
 import { SubmitRequest } from './submit-request';
 
-const env = settings('table', 'stateMachineArn');
+/** The status token is a read-only capability for GET /requests/{id}; it outlives the request's answer. */
 const STATUS_TOKEN_TTL_SECONDS = 400 * 86_400;
 const submit = new SubmitRequest({
-  requests: new DynamoRequestRepository(dynamoDocumentClient(), env.table),
-  tokens: new DynamoTokenStore(dynamoDocumentClient(), env.table),
-  workflow: new SfnWorkflow(sfnClient(), env.stateMachineArn),
+  requests: wiring.requests(),
+  tokens: wiring.tokens(),
+  workflow: wiring.executions(),
   statusTokenTtlSeconds: STATUS_TOKEN_TTL_SECONDS,
 });
 
@@ -23,7 +19,10 @@ const submit = new SubmitRequest({
 export const handler = httpJsonRoute(SubmitRequestBody, async (event) => {
   const rawKey = event.headers['idempotency-key'];
   const key = rawKey === undefined ? undefined : IdempotencyKey.safeParse(rawKey);
-  if (key && !key.success) throw new ValidationError('The Idempotency-Key header is invalid', [{ path: 'Idempotency-Key', message: key.error.issues[0]?.message }]);
+  if (key && !key.success) {
+    const message = key.error.issues[0]?.message ?? 'invalid';
+    throw new ValidationError('The Idempotency-Key header is invalid', [{ path: 'Idempotency-Key', message }]);
+  }
   const result = await submit.execute(event.body, key?.data);
   logger.info('request accepted', { requestId: result.requestId, type: event.body.type, regulation: event.body.regulation });
   return json(202, result);

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { dueDate } from '../core/domain/due-date';
-import { DomainError } from '../core/domain/errors';
+import { IdempotencyConflictError } from '../core/domain/errors';
 import type { SubmitRequestBody } from '../core/domain/request';
 import type { RequestStatus } from '../core/domain/status';
 import { fingerprint } from '../core/fingerprint';
-import type { RequestRepository, TokenStore, Workflow } from '../core/ports';
+import type { RequestRepository, TokenStore, WorkflowStarter } from '../core/ports';
 
 export interface SubmitRequestDeps {
   requests: RequestRepository;
   tokens: TokenStore;
-  workflow: Workflow;
+  workflow: WorkflowStarter;
   statusTokenTtlSeconds: number;
   now?: () => Date;
 }
@@ -19,13 +19,6 @@ export interface SubmitRequestResult {
   status: RequestStatus;
   /** a read-only capability for GET /requests/{id}; shown once, stored hashed */
   statusToken: string;
-}
-
-export class IdempotencyConflictError extends DomainError {
-  public constructor() {
-    super(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request');
-    this.name = 'IdempotencyConflictError';
-  }
 }
 
 /**

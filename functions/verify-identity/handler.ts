@@ -1,21 +1,11 @@
-import { dynamoDocumentClient, sfnClient } from '../core/adapters/aws-clients';
-import { DynamoRequestRepository } from '../core/adapters/dynamo-request-repository';
-import { DynamoTokenStore } from '../core/adapters/dynamo-token-store';
-import { SfnWorkflow } from '../core/adapters/sfn-workflow';
 import { InvalidTokenError } from '../core/domain/errors';
-import { settings } from '../core/config';
 import { formField } from '../core/http/form';
 import { httpRoute } from '../core/http/middlewares';
 import { confirmPage, page } from '../core/http/pages';
+import { wiring } from '../core/wiring';
 import { VerifyIdentity } from './verify-identity';
 
-const { table } = settings('table');
-const verify = new VerifyIdentity(
-  new DynamoRequestRepository(dynamoDocumentClient(), table),
-  new DynamoTokenStore(dynamoDocumentClient(), table),
-  // The state machine ARN is inside the task token; the workflow adapter needs none to complete a task.
-  new SfnWorkflow(sfnClient(), ''),
-);
+const verify = new VerifyIdentity(wiring.requests(), wiring.tokens(), wiring.taskCallbacks());
 
 /**
  * GET /verify?token=… — the link in the verification mail: a page asking the person to confirm. It changes nothing,

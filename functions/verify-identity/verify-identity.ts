@@ -1,5 +1,5 @@
 import { InvalidTokenError } from '../core/domain/errors';
-import type { RequestRepository, TokenStore, Workflow } from '../core/ports';
+import type { RequestRepository, TaskCallbacks, TokenStore } from '../core/ports';
 import { logger } from '../core/logger';
 
 /**
@@ -11,7 +11,7 @@ export class VerifyIdentity {
   public constructor(
     private readonly requests: RequestRepository,
     private readonly tokens: TokenStore,
-    private readonly workflow: Workflow,
+    private readonly workflow: TaskCallbacks,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -21,7 +21,7 @@ export class VerifyIdentity {
     const record = await this.requests.get(requestId);
     if (!record?.subject || record.status !== 'pending_verification' || !record.verifyTaskToken) throw new InvalidTokenError();
 
-    await this.requests.transition(requestId, 'verified', {
+    await this.requests.advance(requestId, 'verified', {
       verified: { email: record.subject.email },
       verifiedAt: this.now().toISOString(),
     });

@@ -1,3 +1,5 @@
+import type { DocumentPrefix } from '../../functions/core/domain/document-keys';
+
 /**
  * Every Lambda function of the pipeline, in one table: what it is for, how long it may run and what it may touch.
  * The pipeline stack creates the functions from this table in a loop and derives each one's grants and
@@ -11,8 +13,8 @@
  */
 export type TableAccess = 'read' | 'readWrite' | 'readScan';
 
-/** The prefixes of the pipeline bucket, each with its own lifecycle rule. */
-export type BucketPrefix = 'parts/' | 'exports/' | 'receipts/';
+/** The prefixes of the pipeline bucket, each with its own lifecycle rule (defined with the keys that use them). */
+export type BucketPrefix = DocumentPrefix;
 
 /** Access to the operator's source systems (from the systems config): find records, or find and erase them. */
 export type SourceAccess = 'locate' | 'erase';

@@ -3,13 +3,8 @@ import { join, resolve } from 'node:path';
 import { FUNCTION_ENV } from '../../functions/core/env';
 import { runningTwin } from './running';
 import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE } from './twin';
-import { dynamoDocumentClient } from '../../functions/core/adapters/aws-clients';
-import { DynamoSuppressionList } from '../../functions/core/adapters/dynamo-suppression-list';
-import { settings } from '../../functions/core/config';
-import { connectorFactory } from '../../functions/core/connectors';
-import { loadHashKey } from '../../functions/core/hash-key';
 import { logger } from '../../functions/core/logger';
-import { loadSystems } from '../../functions/core/systems';
+import { wiring } from '../../functions/core/wiring';
 import { ReapplyDeletions, type ReapplyReport, type SystemReapplyResult } from '../../functions/reapply-deletions/reapply-deletions';
 
 /**
@@ -84,13 +79,12 @@ async function main(): Promise<number> {
   try {
     const target = await chooseTarget();
     process.stderr.write(`Re-applying deletions against ${target}.\n`);
-    const env = settings('table', 'systemsFile');
-    const systems = loadSystems(env.systemsFile);
+    // the same composition as the cloud function's handler, on the environment chosen above
     report = await new ReapplyDeletions({
-      suppression: new DynamoSuppressionList(dynamoDocumentClient(), env.table),
-      systems,
-      connectorFor: connectorFactory(systems),
-      hashKey: loadHashKey,
+      suppression: wiring.suppression(),
+      systems: wiring.systems(),
+      connectorFor: wiring.connectors(),
+      hashKey: wiring.hashKey,
     }).execute();
   } catch (error) {
     // configuration and suppression-list errors name settings and tables, never an identity

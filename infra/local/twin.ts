@@ -13,8 +13,7 @@ import { extractWorkflow, synthTemplate } from './asl';
 import { API_ROUTES } from '../constructs/api-routes';
 import { FUNCTION_ENV } from '../../functions/core/env';
 import type { LocalServer } from './http';
-import { DynamoRequestRepository } from '../../functions/core/adapters/dynamo-request-repository';
-import { dynamoDocumentClient } from '../../functions/core/adapters/aws-clients';
+import { wiring } from '../../functions/core/wiring';
 
 /**
  * The local twin: the whole pipeline on one machine. Real emulators for DynamoDB, S3 and SES; the state machine
@@ -180,7 +179,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const endpoints: TwinEndpoints = { api: api.url, mail: ses.endpoint, dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, stepfunctions: sfn.url };
     writeFileSync(localJsonPath(dataDir), `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints }, null, 2)}\n`);
 
-    const resumed = (await new DynamoRequestRepository(dynamoDocumentClient(), REQUESTS_TABLE).listOpen()).map((r) => r.requestId);
+    const resumed = (await wiring.requests().listOpen()).map((r) => r.requestId);
     for (const requestId of resumed) runner.start(requestId, JSON.stringify({ requestId }));
 
     return {

@@ -4,14 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { DOCUMENT_PREFIXES } from '../../functions/core/domain/document-keys';
 
-/** Bucket prefixes, each with its own lifetime. */
-export const BUCKET_PREFIXES = {
-  /** per-system parts a locate streams out; only needed until the export or receipt is assembled */
-  parts: 'parts/',
-  exports: 'exports/',
-  receipts: 'receipts/',
-} as const;
 
 export interface StatefulStackProps extends StackProps {
   /** days exports and receipts stay downloadable before lifecycle deletes them */
@@ -62,9 +56,9 @@ export class StatefulStack extends Stack {
       // No versions: an expired or erased export must really be gone, not kept as a noncurrent version.
       versioned: false,
       lifecycleRules: [
-        { id: 'parts', prefix: BUCKET_PREFIXES.parts, expiration: Duration.days(1) },
-        { id: 'exports', prefix: BUCKET_PREFIXES.exports, expiration: afterExportRetention },
-        { id: 'receipts', prefix: BUCKET_PREFIXES.receipts, expiration: afterExportRetention },
+        { id: 'parts', prefix: DOCUMENT_PREFIXES.parts, expiration: Duration.days(1) },
+        { id: 'exports', prefix: DOCUMENT_PREFIXES.exports, expiration: afterExportRetention },
+        { id: 'receipts', prefix: DOCUMENT_PREFIXES.receipts, expiration: afterExportRetention },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { canTransition, isTerminal, type RequestStatus } from '../../functions/core/domain/status';
-import { StatusConflictError } from '../../functions/core/domain/errors';
+import { canTransition, isAtOrPast, isTerminal, type RequestStatus } from '../../functions/core/domain/status';
+import { RequestNotFoundError, StatusConflictError } from '../../functions/core/domain/errors';
 import type {
   CreateResult,
   DocumentStore,
@@ -13,7 +13,8 @@ import type {
   SuppressionList,
   TokenPurpose,
   TokenStore,
-  Workflow,
+  TaskCallbacks,
+  WorkflowStarter,
 } from '../../functions/core/ports';
 
 /** In-memory ports with the same rules as the DynamoDB adapters, for use-case tests. */
@@ -36,9 +37,17 @@ export class MemoryRequests implements RequestRepository {
     return record && structuredClone(record);
   }
 
-  public async transition(requestId: string, to: RequestStatus, patch: RecordPatch = {}): Promise<RequestRecord> {
+  public async load(requestId: string): Promise<RequestRecord> {
+    const record = await this.get(requestId);
+    if (!record) throw new RequestNotFoundError(requestId);
+    return record;
+  }
+
+  public async advance(requestId: string, to: RequestStatus, patch: RecordPatch = {}): Promise<RequestRecord> {
     const record = this.records.get(requestId);
-    if (!record || !canTransition(record.status, to)) throw new StatusConflictError(requestId, to);
+    if (!record) throw new RequestNotFoundError(requestId);
+    if (isAtOrPast(record.status, to)) return structuredClone(record);
+    if (!canTransition(record.status, to)) throw new StatusConflictError(requestId, to);
     Object.assign(record, patch, { status: to, updatedAt: new Date().toISOString() });
     return structuredClone(record);
   }
@@ -92,7 +101,7 @@ export class MemoryMailer implements Mailer {
   }
 }
 
-export class MemoryWorkflow implements Workflow {
+export class MemoryWorkflow implements WorkflowStarter, TaskCallbacks {
   public readonly started: string[] = [];
   public readonly completed: { taskToken: string; output: Record<string, unknown> }[] = [];
 

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RequestRecord } from '../domain/request-record';
-import { STATUSES, TERMINAL_STATUSES, allowedPredecessors, isTerminal, type RequestStatus } from '../domain/status';
-import { StatusConflictError } from '../domain/errors';
+import { STATUSES, TERMINAL_STATUSES, allowedPredecessors, isAtOrPast, isTerminal, type RequestStatus } from '../domain/status';
+import { RequestNotFoundError, StatusConflictError } from '../domain/errors';
 import type { CreateResult, IdempotencyClaim, RecordPatch, RequestRepository } from '../ports';
 
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
@@ -78,8 +78,15 @@ export class DynamoRequestRepository implements RequestRepository {
     return Item ? RequestRecord.parse(Item) : undefined;
   }
 
-  public async transition(requestId: string, to: RequestStatus, patch: RecordPatch = {}): Promise<RequestRecord> {
-    const from = allowedPredecessors(to);
+  public async load(requestId: string): Promise<RequestRecord> {
+    const record = await this.get(requestId);
+    if (!record) throw new RequestNotFoundError(requestId);
+    return record;
+  }
+
+  public async advance(requestId: string, to: RequestStatus, patch: RecordPatch = {}): Promise<RequestRecord> {
+    // Only strictly earlier statuses may move: a request already at `to` is left as it is (re-runs are no-ops).
+    const from = allowedPredecessors(to).filter((status) => !isAtOrPast(status, to));
     const values: Record<string, unknown> = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
     try {
       const result = await this.client.send(
@@ -93,8 +100,12 @@ export class DynamoRequestRepository implements RequestRepository {
       );
       return RequestRecord.parse(result.Attributes);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new StatusConflictError(requestId, to, { cause: error });
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Lost the condition: no record, a re-run (already at or past `to`), or a move that is not forward.
+      const current = await this.get(requestId);
+      if (!current) throw new RequestNotFoundError(requestId);
+      if (isAtOrPast(current.status, to)) return current;
+      throw new StatusConflictError(requestId, to, { cause: error });
     }
   }
 

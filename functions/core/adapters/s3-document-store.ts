@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { DocumentUnreadableError } from '../errors';
 import type { DocumentStore } from '../ports';
 
 /**
@@ -25,7 +26,7 @@ export class S3DocumentStore implements DocumentStore {
 
   public async read(key: string): Promise<Readable> {
     const { Body } = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    if (!(Body instanceof Readable)) throw new Error(`object ${key} has no readable body`);
+    if (!(Body instanceof Readable)) throw new DocumentUnreadableError(key);
     return Body;
   }
 

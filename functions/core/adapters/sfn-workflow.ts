@@ -1,11 +1,19 @@
-import { ExecutionAlreadyExists, InvalidToken, SendTaskSuccessCommand, StartExecutionCommand, TaskDoesNotExist, TaskTimedOut, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Workflow } from '../ports';
+import {
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import type { TaskCallbacks, WorkflowStarter } from '../ports';
 
 /**
  * The request workflow in Step Functions. Executions are named by request id, so a second start of the
  * same request is refused by Step Functions itself (same name and input within 90 days → the same execution).
  */
-export class SfnWorkflow implements Workflow {
+export class SfnExecutions implements WorkflowStarter {
   public constructor(
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
@@ -22,6 +30,11 @@ export class SfnWorkflow implements Workflow {
       throw error;
     }
   }
+}
+
+/** Answers to tasks that wait for a callback. The task token names its execution, so no state machine ARN is needed. */
+export class SfnTaskCallbacks implements TaskCallbacks {
+  public constructor(private readonly client: SFNClient) {}
 
   public async complete(taskToken: string, output: Record<string, unknown>): Promise<boolean> {
     try {

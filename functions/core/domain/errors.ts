@@ -1,55 +1,122 @@
 /**
- * Errors a use case raises on purpose. `statusCode` < 500 marks an error whose message is safe to show
- * the caller (the HTTP error middleware exposes only those); anything else becomes a generic 500.
+ * Every error the domain and the use cases raise on purpose, in one file. Each has a `name` (what logs, the workflow's
+ * Retry/Catch and tests match on), a machine-readable `code`, and keeps what caused it in `cause`.
+ *
+ * The domain knows nothing of HTTP: which of these a caller may see, and with which status, is decided at the edge
+ * (functions/core/http/error-statuses.ts). Messages name ids and fields, never a subject's identity or records: a
+ * workflow step's error message ends up in the execution history, which cannot be erased.
  */
-export class DomainError extends Error {
-  public readonly statusCode: number;
-  public readonly code: string;
+export abstract class DsarError extends Error {
+  public abstract readonly code: string;
   public readonly details?: unknown;
 
-  public constructor(statusCode: number, code: string, message: string, options?: { cause?: unknown; details?: unknown }) {
+  protected constructor(message: string, options?: { cause?: unknown; details?: unknown }) {
     super(message, { cause: options?.cause });
-    this.name = 'DomainError';
-    this.statusCode = statusCode;
-    this.code = code;
     this.details = options?.details;
   }
 }
 
-export class ValidationError extends DomainError {
-  public constructor(message: string, details?: unknown) {
-    super(400, 'invalid_request', message, { details });
+/** One failing field of a refused input: its path and what is wrong with it, in words a person understands. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** The caller's input is refused; nothing was changed. `details` lists the failing fields. */
+export class ValidationError extends DsarError {
+  public readonly code = 'invalid_request';
+  public constructor(message: string, details?: readonly FieldProblem[], options?: { cause?: unknown }) {
+    super(message, { ...options, details });
     this.name = 'ValidationError';
   }
 }
 
-export class NotFoundError extends DomainError {
+/** The body is not JSON at all (as opposed to JSON of the wrong shape). */
+export class MalformedBodyError extends DsarError {
+  public readonly code = 'invalid_json';
+  public constructor(options?: { cause?: unknown }) {
+    super('The body is not valid JSON', options);
+    this.name = 'MalformedBodyError';
+  }
+}
+
+/** The body is in a format this route does not take. */
+export class UnsupportedMediaTypeError extends DsarError {
+  public readonly code = 'unsupported_media_type';
+  public constructor(options?: { cause?: unknown }) {
+    super('The body must be JSON (Content-Type: application/json)', options);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/** A request the caller may not see: unknown, malformed id, or a token for another request all look the same. */
+export class NotFoundError extends DsarError {
+  public readonly code = 'not_found';
   public constructor(message = 'No such request, or the token does not match it') {
-    super(404, 'not_found', message);
+    super(message);
     this.name = 'NotFoundError';
   }
 }
 
 /** A token that is unknown, expired, already used, or for another purpose: all look the same to the caller. */
-export class InvalidTokenError extends DomainError {
+export class InvalidTokenError extends DsarError {
+  public readonly code = 'invalid_token';
   public constructor() {
-    super(410, 'invalid_token', 'This link is invalid, has expired, or has already been used');
+    super('This link is invalid, has expired, or has already been used');
     this.name = 'InvalidTokenError';
   }
 }
 
-/** A conditional write lost: the request moved on (or ended) meanwhile. */
-export class StatusConflictError extends Error {
+/** An Idempotency-Key reused with a different body: the first request stands, this one is refused. */
+export class IdempotencyConflictError extends DsarError {
+  public readonly code = 'idempotency_key_reused';
+  public constructor() {
+    super('This Idempotency-Key was already used for a different request');
+    this.name = 'IdempotencyConflictError';
+  }
+}
+
+/** A workflow step was given a request id with no record behind it (a bug or a lost record: never retried blindly). */
+export class RequestNotFoundError extends DsarError {
+  public readonly code = 'request_not_found';
+  public constructor(requestId: string) {
+    super(`request ${requestId} not found`);
+    this.name = 'RequestNotFoundError';
+  }
+}
+
+/** A conditional write lost: the request moved on (or ended) meanwhile, or the move goes backwards. */
+export class StatusConflictError extends DsarError {
+  public readonly code = 'status_conflict';
   public constructor(requestId: string, to: string, options?: { cause?: unknown }) {
     super(`request ${requestId} cannot move to ${to} from its current status`, options);
     this.name = 'StatusConflictError';
   }
 }
 
-/** A step that would search for the subject found no verified identity: it refuses rather than search by unverified data. */
-export class NotVerifiedError extends Error {
+/** A step that would search for (or write to) the subject found no verified identity: it refuses. */
+export class NotVerifiedError extends DsarError {
+  public readonly code = 'not_verified';
   public constructor(requestId: string) {
-    super(`request ${requestId} has no verified identity; refusing to search`);
+    super(`request ${requestId} has no verified identity; refusing to act on unverified data`);
     this.name = 'NotVerifiedError';
+  }
+}
+
+/** A step for one right was run on a request for another (e.g. erasure on an access request). */
+export class WrongRequestTypeError extends DsarError {
+  public readonly code = 'wrong_request_type';
+  public constructor(requestId: string, expected: string) {
+    super(`request ${requestId} is not a ${expected} request`);
+    this.name = 'WrongRequestTypeError';
+  }
+}
+
+/** The request record no longer holds its subject's identity (it was forgotten after the answer). */
+export class SubjectForgottenError extends DsarError {
+  public readonly code = 'subject_forgotten';
+  public constructor(requestId: string) {
+    super(`request ${requestId} no longer holds its subject's identity`);
+    this.name = 'SubjectForgottenError';
   }
 }

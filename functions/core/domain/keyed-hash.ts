@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hmacHex } from '../../../connectors/canonical';
 import type { IdentityKind } from '../../../connectors/contract';
 
 /**
@@ -6,5 +6,5 @@ import type { IdentityKind } from '../../../connectors/contract';
  * receipts recognise an identity later without storing it: without the key, the hash cannot be tested against guesses.
  */
 export function identityHash(key: string, kind: IdentityKind, value: string): string {
-  return createHmac('sha256', key).update(`${kind}:${value.trim().toLowerCase()}`, 'utf8').digest('hex');
+  return hmacHex(key, `${kind}:${value.trim().toLowerCase()}`);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Regulation, RequestType, SubjectIdentity, SystemOutcome } from './request';
+import { SubjectForgottenError } from './errors';
 import { STATUSES } from './status';
 
 /**
@@ -31,13 +32,6 @@ export const RequestRecord = z.object({
   completedAt: z.string().optional(),
 });
 export type RequestRecord = z.infer<typeof RequestRecord>;
-
-export class SubjectForgottenError extends Error {
-  public constructor(requestId: string) {
-    super(`request ${requestId} no longer holds its subject's identity`);
-    this.name = 'SubjectForgottenError';
-  }
-}
 
 /** The address on the request, for the steps that must write to it; refused once the identity was forgotten. */
 export function subjectEmail(record: RequestRecord): string {

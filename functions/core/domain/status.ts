@@ -54,6 +54,14 @@ export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
   return ORDER[to] > ORDER[from];
 }
 
+/**
+ * Whether a request in `from` is already at or past `to`, so moving it there would be a step back or a repeat: the
+ * same status, a later one, or any terminal status (terminal statuses are locked, so they are past everything).
+ */
+export function isAtOrPast(from: RequestStatus, to: RequestStatus): boolean {
+  return from === to || isTerminal(from) || ORDER[from] > ORDER[to];
+}
+
 /** The statuses from which `to` may be entered; used to build conditional writes. */
 export function allowedPredecessors(to: RequestStatus): RequestStatus[] {
   return STATUSES.filter((from) => canTransition(from, to));

@@ -4,7 +4,8 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { DomainError, ValidationError } from '../domain/errors';
+import { MalformedBodyError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
+import { statusFor } from './error-statuses';
 import { logger } from '../logger';
 import { errorBody, json } from './responses';
 
@@ -15,36 +16,51 @@ export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpRe
 /** Bodies larger than this are refused before parsing: a DSAR needs a few hundred bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** middy's errors (http-errors): a status, and `expose` when the message is safe to show. */
-interface HttpError extends Error {
-  statusCode: number;
-  expose?: boolean;
+/** What @middy/http-json-body-parser attaches as `cause` to the errors it throws. */
+const PARSER_PACKAGE = '@middy/http-json-body-parser';
+interface ParserCause {
+  package: string;
+  /** set when JSON.parse itself failed (the body is not JSON); absent for a wrong Content-Type (an empty body never
+   *  gets this far: the body limit refuses it first) */
+  message?: string;
 }
-const isHttpError = (error: unknown): error is HttpError =>
-  error instanceof Error && typeof (error as Partial<HttpError>).statusCode === 'number';
+const parserCause = (error: unknown): ParserCause | undefined => {
+  const cause = error instanceof Error ? (error.cause as Partial<ParserCause> | undefined) : undefined;
+  return cause && typeof cause === 'object' && cause.package === PARSER_PACKAGE ? (cause as ParserCause) : undefined;
+};
 
 /**
- * Every error becomes `{"error": {"code", "message", "details"}}`. Only deliberate client errors (< 500)
- * show their message; anything else is a generic 500 whose cause is logged (by name and stack, never payload).
+ * middy's JSON parser throws http-errors with a 415 for both a wrong Content-Type and a body that does not parse;
+ * which one it was is in the error's `cause` (never its message text). Both become our own errors here, so that
+ * the status table (./error-statuses.ts) is the only place that knows statuses. The cause (which quotes the body) is not kept.
+ */
+function parserErrors(): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: async (request) => {
+      const cause = parserCause(request.error);
+      if (!cause) return;
+      request.error = cause.message !== undefined ? new MalformedBodyError() : new UnsupportedMediaTypeError();
+    },
+  };
+}
+
+/**
+ * Every error becomes `{"error": {"code", "message", "details"}}`. Only the errors in the status table show their
+ * message; anything else is a generic 500 whose cause is logged (by name and stack, never payload).
  */
 function jsonErrors(): middy.MiddlewareObj<HttpEvent, HttpResult> {
   return {
     onError: async (request) => {
       const error = request.error;
-      if (error instanceof DomainError && error.statusCode < 500) {
-        request.response = json(error.statusCode, errorBody(error.code, error.message, error.details));
-      } else if (isHttpError(error) && error.statusCode < 500 && error.expose !== false) {
-        // middy's JSON parser says 415 for malformed JSON too; to the caller it is a bad request.
-        const malformed = /malformed JSON/i.test(error.message);
-        request.response = malformed
-          ? json(400, errorBody('invalid_json', 'The body is not valid JSON'))
-          : json(error.statusCode, errorBody(error.statusCode === 415 ? 'unsupported_media_type' : 'bad_request', error.message));
-      } else {
-        // Name and frames only: a message (ours or an SDK's) could quote a value from the request.
-        const frames = error instanceof Error ? (error.stack ?? '').split('\n').slice(1).join('\n') : '';
-        logger.error('request failed', { error: { name: error instanceof Error ? error.name : typeof error, frames } });
-        request.response = json(500, errorBody('internal_error', 'Something went wrong on our side; nothing was changed by this call'));
+      const shown = statusFor(error);
+      if (shown) {
+        request.response = json(shown.status, errorBody(shown.error.code, shown.error.message, shown.error.details));
+        return;
       }
+      // Name and frames only: a message (ours or an SDK's) could quote a value from the request.
+      const frames = error instanceof Error ? (error.stack ?? '').split('\n').slice(1).join('\n') : '';
+      logger.error('request failed', { error: { name: error instanceof Error ? error.name : typeof error, frames } });
+      request.response = json(500, errorBody('internal_error', 'Something went wrong on our side; nothing was changed by this call'));
     },
   };
 }
@@ -92,6 +108,7 @@ export function httpJsonRoute<S extends z.ZodType>(
     .use(jsonErrors())
     .use(httpHeaderNormalizer())
     .use(bodyLimit())
+    .use(parserErrors())
     .use(httpJsonBodyParser({ disableContentTypeError: false }))
     .use(zodBody(schema))
     .handler(handler as unknown as HttpHandler);

@@ -4,12 +4,15 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoTokenStore } from '../../../functions/core/adapters/dynamo-token-store';
 import { DynamoRequestRepository } from '../../../functions/core/adapters/dynamo-request-repository';
-import { StatusConflictError } from '../../../functions/core/domain/errors';
+import { RequestNotFoundError, StatusConflictError } from '../../../functions/core/domain/errors';
 import { hashToken } from '../../../functions/core/tokens';
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const ddb = mockClient(client);
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const storedRequest = (status: string) => ({
+  requestId: 'r1', type: 'access', regulation: 'gdpr', subject: { email: 'a@b.co' }, status, receivedAt: 'x', dueDate: 'y', updatedAt: 'z',
+});
 
 describe('Class: DynamoTokenStore', () => {
   beforeEach(() => ddb.reset());
@@ -75,22 +78,22 @@ describe('Class: DynamoTokenStore', () => {
 describe('Class: DynamoRequestRepository', () => {
   beforeEach(() => ddb.reset());
 
-  describe('Method: transition', () => {
-    it('writes conditionally on the statuses allowed to move there', async () => {
+  describe('Method: advance', () => {
+    it('writes conditionally on the earlier statuses allowed to move there', async () => {
       // Prepare
       ddb.on(UpdateCommand).resolves({
         Attributes: { requestId: 'r1', type: 'access', regulation: 'gdpr', subject: { email: 'a@b.co' }, status: 'verified', receivedAt: 'x', dueDate: 'y', updatedAt: 'z' },
       });
 
       // Act
-      await new DynamoRequestRepository(client, 'T').transition('r1', 'verified', { verifiedAt: 'now' });
+      await new DynamoRequestRepository(client, 'T').advance('r1', 'verified', { verifiedAt: 'now' });
 
       // Assess
       const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
       const allowed = Object.entries(input?.ExpressionAttributeValues ?? {})
         .filter(([k]) => k.startsWith(':from'))
         .map(([, v]) => v as string);
-      expect(allowed.sort()).toEqual(['pending_verification', 'received', 'verified']);
+      expect(allowed.sort()).toEqual(['pending_verification', 'received']);
       expect(input?.ConditionExpression).toMatch(/^attribute_exists\(pk\) AND #status IN \(/);
     });
 
@@ -101,8 +104,8 @@ describe('Class: DynamoRequestRepository', () => {
       const repository = new DynamoRequestRepository(client, 'T');
 
       // Act
-      await repository.transition('r1', 'completed');
-      await repository.transition('r1', 'locating');
+      await repository.advance('r1', 'completed');
+      await repository.advance('r1', 'locating');
 
       // Assess
       const [ending, open] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
@@ -113,15 +116,43 @@ describe('Class: DynamoRequestRepository', () => {
       expect(ttlOf(open)).toBeUndefined();
     });
 
-    it('turns a lost condition into StatusConflictError', async () => {
-      // Prepare
+    it('turns a lost condition on a move that is not forward into StatusConflictError', async () => {
+      // Prepare: a verified request cannot expire
       ddb.on(UpdateCommand).rejects(conditionFailed());
+      ddb.on(GetCommand).resolves({ Item: { pk: 'REQUEST#r1', ...storedRequest('verified') } });
 
       // Act
-      const result = new DynamoRequestRepository(client, 'T').transition('r1', 'locating');
+      const result = new DynamoRequestRepository(client, 'T').advance('r1', 'expired');
 
       // Assess
       await expect(result).rejects.toBeInstanceOf(StatusConflictError);
+    });
+
+    it('is a no-op for a request already at or past the status, returning it unchanged', async () => {
+      // Prepare: a re-run step finds the request already moved on (or ended)
+      ddb.on(UpdateCommand).rejects(conditionFailed());
+      ddb.on(GetCommand).resolves({ Item: { pk: 'REQUEST#r1', ...storedRequest('assembling') } });
+
+      // Act
+      const same = await new DynamoRequestRepository(client, 'T').advance('r1', 'assembling', { documentKey: 'k' });
+      const behind = await new DynamoRequestRepository(client, 'T').advance('r1', 'locating');
+
+      // Assess
+      expect(same.status).toBe('assembling');
+      expect(same.documentKey).toBeUndefined();
+      expect(behind.status).toBe('assembling');
+    });
+
+    it('says RequestNotFoundError when there is no record at all', async () => {
+      // Prepare
+      ddb.on(UpdateCommand).rejects(conditionFailed());
+      ddb.on(GetCommand).resolves({});
+
+      // Act
+      const result = new DynamoRequestRepository(client, 'T').advance('r1', 'locating');
+
+      // Assess
+      await expect(result).rejects.toBeInstanceOf(RequestNotFoundError);
     });
   });
 

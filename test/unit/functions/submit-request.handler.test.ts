@@ -154,7 +154,7 @@ describe('Class: SubmitRequest (idempotency)', () => {
     expect(requests.records.size).toBe(1);
     expect(workflow.started).toEqual([first.requestId, first.requestId]);
     expect(second.statusToken).not.toBe(first.statusToken);
-    await expect(other).rejects.toMatchObject({ code: 'idempotency_key_reused', statusCode: 422 });
+    await expect(other).rejects.toMatchObject({ name: 'IdempotencyConflictError', code: 'idempotency_key_reused' });
   });
 
   it('sets the statutory due date from the regulation', async () => {

@@ -52,7 +52,7 @@ describe('Class: SendVerification', () => {
 
     it('releases the workflow at once for a request already verified', async () => {
       // Prepare
-      await requests.transition(aRequest().requestId, 'verified', { verified: { email: 'ada@example.com' } });
+      await requests.advance(aRequest().requestId, 'verified', { verified: { email: 'ada@example.com' } });
 
       // Act
       await step.execute(aRequest().requestId, 'task-token-3');
@@ -164,7 +164,7 @@ describe('Class: SendVerification (a restart racing the link)', () => {
     const racing = Object.assign(Object.create(requests) as MemoryRequests, {
       update: async (id: string, patch: object) => {
         await requests.update(id, patch);
-        await requests.transition(id, 'verified', { verified: { email: 'ada@example.com' } });
+        await requests.advance(id, 'verified', { verified: { email: 'ada@example.com' } });
       },
     });
     const step = new SendVerification({ requests: racing, tokens: new MemoryTokens(), mailer: new MemoryMailer(), workflow, apiUrl: 'https://api.example', ttlSeconds: 60, now: () => NOW });

@@ -1,0 +1,53 @@
+/**
+ * The runtime's own errors (settings, the systems file, task input, secrets, stored documents), in one file: what the
+ * use cases' domain errors (./domain/errors.ts) are not. None of them is ever shown to a caller: at the HTTP edge they
+ * become a generic 500 with the cause logged by name; in a workflow they fail the step by name.
+ */
+
+/** A setting (an environment variable from the stack or the twin) is missing or invalid. */
+export class ConfigurationError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** The systems configuration file cannot be read or is invalid; the message names the file and every problem. */
+export class SystemsConfigError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SystemsConfigError';
+  }
+}
+
+/** A workflow step names a system the configuration does not have. */
+export class UnknownSystemError extends Error {
+  public constructor(systemId: string) {
+    super(`system ${systemId} is not in the systems configuration`);
+    this.name = 'UnknownSystemError';
+  }
+}
+
+/** A workflow task got input of the wrong shape (the message lists the failing paths, never values). */
+export class InvalidTaskInputError extends Error {
+  public constructor(paths: readonly string[], options?: { cause?: unknown }) {
+    super(`invalid task input: ${paths.join(', ') || '(root)'}`, options);
+    this.name = 'InvalidTaskInputError';
+  }
+}
+
+/** The deployment's hash key cannot be had (neither given locally nor readable from Secrets Manager, or too short). */
+export class HashKeyUnavailableError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HashKeyUnavailableError';
+  }
+}
+
+/** A stored document could not be read as a stream. */
+export class DocumentUnreadableError extends Error {
+  public constructor(key: string, options?: { cause?: unknown }) {
+    super(`stored document ${key} has no readable body`, options);
+    this.name = 'DocumentUnreadableError';
+  }
+}

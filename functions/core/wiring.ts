@@ -1,0 +1,41 @@
+import { dynamoDocumentClient, s3Client, sesClient, sfnClient } from './adapters/aws-clients';
+import { DynamoRequestRepository } from './adapters/dynamo-request-repository';
+import { DynamoSuppressionList } from './adapters/dynamo-suppression-list';
+import { DynamoTokenStore } from './adapters/dynamo-token-store';
+import { S3DocumentStore } from './adapters/s3-document-store';
+import { SesMailer } from './adapters/ses-mailer';
+import { SfnExecutions, SfnTaskCallbacks } from './adapters/sfn-workflow';
+import { settings } from './config';
+import { connectorFactory } from './connectors';
+import { loadHashKey } from './hash-key';
+import { loadSystems } from './systems';
+
+/**
+ * The composition root: every adapter the handlers use, composed here once from the settings. A handler takes what its
+ * use case needs from here; each adapter is built at its first use (so a handler only needs the settings of the
+ * adapters it takes, and a missing one fails at cold start with its name) and shared after that.
+ */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
+const table = () => settings('table').table;
+const systems = once(() => loadSystems(settings('systemsFile').systemsFile));
+
+export const wiring = {
+  requests: once(() => new DynamoRequestRepository(dynamoDocumentClient(), table())),
+  tokens: once(() => new DynamoTokenStore(dynamoDocumentClient(), table())),
+  suppression: once(() => new DynamoSuppressionList(dynamoDocumentClient(), table())),
+  documents: once(() => new S3DocumentStore(s3Client(), settings('bucket').bucket)),
+  mailer: once(() => new SesMailer(sesClient(), settings('sender').sender)),
+  /** only the intake starts executions, so only it needs the state machine's ARN */
+  executions: once(() => new SfnExecutions(sfnClient(), settings('stateMachineArn').stateMachineArn)),
+  taskCallbacks: once(() => new SfnTaskCallbacks(sfnClient())),
+  systems,
+  connectors: once(() => connectorFactory(systems())),
+  hashKey: loadHashKey,
+};
