@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Erasure, FieldAnonymization } from './config';
-import { ConnectorConfigError } from './errors';
+import { AnonymizationKeyError, ConnectorConfigError } from './errors';
 import type { SourceRecord } from './contract';
 
 /**
@@ -42,7 +42,7 @@ export function anonymizeRecord(record: SourceRecord, fields: AnonymizationField
  * Strings are hashed as they are; other values by a canonical JSON form (sets as sorted arrays, bytes as base64).
  */
 export function keyedHash(value: unknown, key: string): string {
-  if (key.length === 0) throw new Error('anonymisation key is empty');
+  if (key.length === 0) throw new AnonymizationKeyError('anonymisation key is empty');
   return createHmac('sha256', key).update(canonical(value)).digest('hex');
 }
 

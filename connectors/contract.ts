@@ -12,7 +12,9 @@
  * - `erase` is idempotent: run twice, the second run changes nothing (it finds nothing left: zero deleted or
  *   anonymised; records kept under an exemption are counted again);
  * - `erase` touches nothing that is not the subject's;
- * - SDK errors are translated at this edge into the errors of ./errors.
+ * - SDK errors are translated at this edge into the errors of ./errors;
+ * - what a pass could not read is returned with that pass (its `PassReport`), never kept on the connector: a
+ *   connector may serve several passes at once, and a count left in a field would belong to whichever ran last.
  */
 
 /** Identity kinds a system can be searched by. Only verified values ever reach a connector. */
@@ -29,22 +31,34 @@ export interface EraseOutcome {
   anonymized: number;
   /** records kept untouched under an exemption */
   retained: number;
+  /** records the erasure could not read (see `PassReport`): never matched, so never erased */
+  unreadable: number;
 }
+
+/**
+ * What one pass over a system could not read (malformed lines, rows of the wrong width…): never matched, never changed.
+ * Reported on the export and the receipt: what could not be read was not searched, and saying nothing would overstate
+ * the answer. Always 0 for stores whose records always parse.
+ */
+export interface PassReport {
+  unreadable: number;
+}
+
+/**
+ * A streaming pass: yields items one at a time, and RETURNS its report when exhausted (the generator's return value,
+ * which `for await` drops: use `drain` or `mapPass` from ./pass, or `yield*`, to keep it).
+ * A pass left early (`break`) has no report: it did not read everything.
+ */
+export type Pass<T> = AsyncGenerator<T, PassReport, undefined>;
 
 export interface Connector {
   readonly systemId: string;
-  /**
-   * Records the last `locate`, `erase` or `identities` pass could not parse (a malformed line, a row of the wrong
-   * width), and so could neither match nor erase. Reported on the export and the receipt: what could not be read was
-   * not searched, and saying nothing would overstate the answer. Absent for stores whose records always parse.
-   */
-  readonly unreadable?: number;
-  locate(identities: VerifiedIdentities): AsyncIterable<SourceRecord>;
+  locate(identities: VerifiedIdentities): Pass<SourceRecord>;
   erase(identities: VerifiedIdentities): Promise<EraseOutcome>;
   /**
    * Every value of this identity kind the system holds, as stored (not normalised), duplicates included; values that
    * are not strings are left out. Reads the identity field only, never whole records: the caller hashes each value
    * and must see nothing else of anybody.
    */
-  identities(kind: IdentityKind): AsyncIterable<string>;
+  identities(kind: IdentityKind): Pass<string>;
 }

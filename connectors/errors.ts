@@ -24,3 +24,15 @@ export class ConnectorConfigError extends ConnectorError {
     this.name = 'ConnectorConfigError';
   }
 }
+
+/**
+ * A keyed hash was asked for without a key. Erasure checks the key before it starts (`requireAnonymizationKey`), so
+ * this is a programming error, not a system's fault: it has no system, and hashing with an empty key would give a
+ * hash anyone could recompute.
+ */
+export class AnonymizationKeyError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AnonymizationKeyError';
+  }
+}

@@ -8,9 +8,10 @@ import {
   type ScanCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { anonymizationChanges, type AnonymizationFields, requireAnonymizationKey } from '../anonymize';
-import type { DynamoDbSystemConfig, Erasure } from '../config';
-import type { Connector, EraseOutcome, IdentityKind, SourceRecord, VerifiedIdentities } from '../contract';
+import { anonymizationChanges, type AnonymizationFields } from '../anonymize';
+import { type AnonymizeErasure, BaseConnector, type ChangingErasure, type ConnectorOptions } from '../base';
+import type { DynamoDbSystemConfig } from '../config';
+import type { EraseOutcome, IdentityKind, Pass, SourceRecord, VerifiedIdentities } from '../contract';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../errors';
 import { translateDynamoDbError } from './errors';
 import { isSameEmail, normalizedEmail } from '../identity';
@@ -23,14 +24,11 @@ export interface BatchRetryOptions {
   baseDelayMs: number;
 }
 
-export interface DynamoDbConnectorOptions {
-  /** key for `hash` anonymisation (HMAC-SHA-256) */
-  anonymizationKey: string;
+export interface DynamoDbConnectorOptions extends ConnectorOptions {
   batchRetry?: Partial<BatchRetryOptions>;
 }
 
 type Key = Record<string, unknown>;
-type AnonymizeErasure = Extract<Erasure, { strategy: 'anonymize' }>;
 
 const BATCH_SIZE = 25;
 const DEFAULT_RETRY: BatchRetryOptions = { maxAttempts: 6, baseDelayMs: 50 };
@@ -47,47 +45,34 @@ const DEFAULT_RETRY: BatchRetryOptions = { maxAttempts: 6, baseDelayMs: 50 };
  * lower-cases the verified email). The Scan path compares case-insensitively, after trimming.
  * An index must project ALL attributes, or access requests get partial records.
  */
-export class DynamoDbConnector implements Connector {
-  public readonly systemId: string;
-  private readonly system: DynamoDbSystemConfig;
+export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
+  protected readonly translate = translateDynamoDbError;
   private readonly client: DynamoDBDocumentClient;
-  private readonly anonymizationKey: string;
   private readonly retry: BatchRetryOptions;
 
   public constructor(system: DynamoDbSystemConfig, client: DynamoDBDocumentClient, options: DynamoDbConnectorOptions) {
-    this.systemId = system.id;
-    this.system = system;
+    super(system, options);
     this.client = client;
-    this.anonymizationKey = options.anonymizationKey;
     this.retry = { ...DEFAULT_RETRY, ...options.batchRetry };
-    this.checkErasure(system.erasure);
   }
 
-  public async *locate(identities: VerifiedIdentities): AsyncGenerator<SourceRecord> {
+  /** Items always parse: the report never counts anything unreadable. */
+  public async *locate(identities: VerifiedIdentities): Pass<SourceRecord> {
     const email = normalizedEmail(identities);
-    if (email === undefined) return;
-    const attribute = this.system.identity.email.attribute;
+    if (email === undefined) return { unreadable: 0 };
+    const attribute = this.identityField('email');
     for await (const item of this.pages(email)) {
       if (isSameEmail(item[attribute], email)) yield item;
     }
-  }
-
-  public async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
-    requireAnonymizationKey(this.systemId, this.system.erasure, this.anonymizationKey);
-    const erasure = this.system.erasure;
-    if (erasure.strategy === 'delete') return { deleted: await this.deleteAll(identities), anonymized: 0, retained: 0 };
-    if (erasure.strategy === 'anonymize') return { deleted: 0, anonymized: await this.anonymizeAll(identities, erasure), retained: 0 };
-    let retained = 0;
-    for await (const _item of this.locate(identities)) retained += 1;
-    return { deleted: 0, anonymized: 0, retained };
+    return { unreadable: 0 };
   }
 
   /**
    * Every stored value of the identity attribute: a Scan projecting that one attribute, so no other field of anybody's
    * item is read (and a page carries far more items). Pages are streamed, never accumulated.
    */
-  public async *identities(kind: IdentityKind): AsyncGenerator<string> {
-    const attribute = this.system.identity[kind].attribute;
+  public async *identities(kind: IdentityKind): Pass<string> {
+    const attribute = this.identityField(kind);
     const paginator = paginateScan(
       { client: this.client },
       {
@@ -97,32 +82,34 @@ export class DynamoDbConnector implements Connector {
         ExpressionAttributeNames: { '#id': attribute },
       },
     );
-    try {
-      for await (const page of paginator) {
-        for (const item of page.Items ?? []) {
-          const value: unknown = item[attribute];
-          if (typeof value === 'string') yield value;
-        }
+    for await (const page of this.translated('Scan (identities)', paginator)) {
+      for (const item of page.Items ?? []) {
+        const value: unknown = item[attribute];
+        if (typeof value === 'string') yield value;
       }
-    } catch (error) {
-      throw translateDynamoDbError(this.systemId, 'Scan (identities)', error);
     }
+    return { unreadable: 0 };
   }
 
-  /** Anonymised items must stop matching (or Confirm finds them again) and keys cannot be updated in place. */
-  private checkErasure(erasure: Erasure): void {
-    if (erasure.strategy !== 'anonymize') return;
-    const { attribute } = this.system.identity.email;
-    if (!Object.hasOwn(erasure.fields, attribute)) {
-      throw new ConnectorConfigError(this.systemId, `anonymize must cover the identity attribute '${attribute}'`);
-    }
+  protected identityField(kind: IdentityKind): string {
+    return this.system.identity[kind].attribute;
+  }
+
+  protected async eraseSubject(email: string, erasure: ChangingErasure): Promise<EraseOutcome> {
+    if (erasure.strategy === 'delete') return { deleted: await this.deleteAll(email), anonymized: 0, retained: 0, unreadable: 0 };
+    return { deleted: 0, anonymized: await this.anonymizeAll(email, erasure), retained: 0, unreadable: 0 };
+  }
+
+  /** Besides covering the identity attribute (checked by the base): keys cannot be updated in place. */
+  protected override checkAnonymization(erasure: AnonymizeErasure): void {
+    super.checkAnonymization(erasure);
+    const { attribute, index } = this.system.identity.email;
     const keyAttributes = this.keyAttributes();
     const keyField = Object.keys(erasure.fields).find((name) => keyAttributes.includes(name));
     if (keyField !== undefined) {
       throw new ConnectorConfigError(this.systemId, `anonymize cannot change key attribute '${keyField}'; use delete`);
     }
     const identityRule = erasure.fields[attribute];
-    const index = this.system.identity.email.index;
     if (index !== undefined && identityRule?.action === 'replace' && (typeof identityRule.value !== 'string' || identityRule.value === '')) {
       // an index key must stay a non-empty string: DynamoDB rejects any other value for it
       throw new ConnectorConfigError(this.systemId, `'${attribute}' is the key of index '${index}': replace it with a non-empty string, hash or remove it`);
@@ -131,13 +118,8 @@ export class DynamoDbConnector implements Connector {
 
   /** Items of every page of the chosen read path, one at a time (pages are never accumulated). */
   private async *pages(email: string): AsyncGenerator<SourceRecord> {
-    const paginator = this.readPath(email);
-    try {
-      for await (const page of paginator) {
-        for (const item of page.Items ?? []) yield item;
-      }
-    } catch (error) {
-      throw translateDynamoDbError(this.systemId, 'read', error);
+    for await (const page of this.translated('read', this.readPath(email))) {
+      for (const item of page.Items ?? []) yield item;
     }
   }
 
@@ -175,10 +157,10 @@ export class DynamoDbConnector implements Connector {
   }
 
   /** Deletes the subject's items in batches of 25 as they are found; returns how many were deleted. */
-  private async deleteAll(identities: VerifiedIdentities): Promise<number> {
+  private async deleteAll(email: string): Promise<number> {
     let deleted = 0;
     let batch: Key[] = [];
-    for await (const item of this.locate(identities)) {
+    for await (const item of this.locate({ email })) {
       batch.push(this.keyOf(item));
       if (batch.length === BATCH_SIZE) {
         deleted += await this.deleteBatch(batch);
@@ -212,9 +194,9 @@ export class DynamoDbConnector implements Connector {
   }
 
   /** Anonymises the subject's items one UpdateItem each; returns how many were changed. */
-  private async anonymizeAll(identities: VerifiedIdentities, erasure: AnonymizeErasure): Promise<number> {
+  private async anonymizeAll(email: string, erasure: AnonymizeErasure): Promise<number> {
     let anonymized = 0;
-    for await (const item of this.locate(identities)) {
+    for await (const item of this.locate({ email })) {
       if (await this.anonymizeItem(item, erasure.fields)) anonymized += 1;
     }
     return anonymized;
@@ -255,15 +237,7 @@ export class DynamoDbConnector implements Connector {
       return true;
     } catch (error) {
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      throw translateDynamoDbError(this.systemId, 'UpdateItem', error);
-    }
-  }
-
-  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw translateDynamoDbError(this.systemId, operation, error);
+      throw this.translate(this.systemId, 'UpdateItem', error);
     }
   }
 }

@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { anonymizeRecord, type AnonymizationFields, requireAnonymizationKey } from '../anonymize';
-import type { Erasure, S3ObjectsSystemConfig } from '../config';
-import type { Connector, EraseOutcome, IdentityKind, SourceRecord, VerifiedIdentities } from '../contract';
+import { anonymizeRecord, type AnonymizationFields } from '../anonymize';
+import { BaseConnector, type ChangingErasure, type ConnectorOptions } from '../base';
+import type { S3ObjectsSystemConfig } from '../config';
+import type { EraseOutcome, IdentityKind, Pass, PassReport, SourceRecord, VerifiedIdentities } from '../contract';
 import { ConnectorConfigError } from '../errors';
 import { CsvCodec } from './csv-codec';
 import { isNoSuchKey, translateS3Error } from './errors';
@@ -12,9 +13,7 @@ import { splitLines } from './line-splitter';
 import type { ObjectCodec, ParsedLine } from './object-codec';
 import { isSameEmail, normalizedEmail } from '../identity';
 
-export interface S3ObjectsConnectorOptions {
-  /** key for `hash` anonymisation (HMAC-SHA-256) */
-  anonymizationKey: string;
+export interface S3ObjectsConnectorOptions extends ConnectorOptions {
   /** longest line parsed; longer ones are skipped (and kept as they are on rewrite). Default 4 MiB. */
   maxLineBytes?: number;
 }
@@ -51,70 +50,64 @@ const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
  * can be tested. Until then a line appended to an object while it is being rewritten can be lost: erase objects
  * that are no longer being written to (closed log files, finished exports).
  */
-export class S3ObjectsConnector implements Connector {
-  public readonly systemId: string;
-  private readonly system: S3ObjectsSystemConfig;
+export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
+  protected readonly translate = translateS3Error;
   private readonly client: S3Client;
-  private readonly anonymizationKey: string;
   private readonly maxLineBytes: number;
-  private skipped = 0;
 
   public constructor(system: S3ObjectsSystemConfig, client: S3Client, options: S3ObjectsConnectorOptions) {
-    this.systemId = system.id;
-    this.system = system;
+    super(system, options);
     this.client = client;
-    this.anonymizationKey = options.anonymizationKey;
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    this.checkErasure(system.erasure);
   }
 
-  /** Lines that could not be parsed (malformed JSON, a CSV row of the wrong width, a runaway line) in the last locate, erase or identities walk. */
-  public get unreadable(): number {
-    return this.skipped;
-  }
-
-  public async *locate(identities: VerifiedIdentities): AsyncGenerator<SourceRecord> {
+  /** The report counts the lines that could not be parsed (malformed JSON, a CSV row of the wrong width, a runaway line). */
+  public async *locate(identities: VerifiedIdentities): Pass<SourceRecord> {
+    const report: PassReport = { unreadable: 0 };
     const email = normalizedEmail(identities);
-    if (email === undefined) return;
-    for await (const record of this.records()) {
+    if (email === undefined) return report;
+    for await (const record of this.records(report)) {
       if (this.isSubjects(record, email)) yield record;
     }
-  }
-
-  public async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
-    requireAnonymizationKey(this.systemId, this.system.erasure, this.anonymizationKey);
-    this.skipped = 0;
-    const outcome: EraseOutcome = { deleted: 0, anonymized: 0, retained: 0 };
-    const email = normalizedEmail(identities);
-    if (email === undefined) return outcome;
-    for await (const key of this.keys()) {
-      const census = await this.census(key, email);
-      if (census.subject > 0) await this.eraseFrom(key, email, census, outcome);
-    }
-    return outcome;
+    return report;
   }
 
   /**
    * The identity field's value on every line of every object under the prefix, streamed object by object and line by
-   * line like `locate` (one line in memory at a time). Unparseable lines have no value to give and are counted as skipped.
+   * line like `locate` (one line in memory at a time). Unparseable lines have no value to give and are counted in the report.
    */
-  public async *identities(kind: IdentityKind): AsyncGenerator<string> {
-    const field = this.system.identity[kind].field;
-    for await (const record of this.records()) {
+  public async *identities(kind: IdentityKind): Pass<string> {
+    const report: PassReport = { unreadable: 0 };
+    const field = this.identityField(kind);
+    for await (const record of this.records(report)) {
       const value: unknown = record[field];
       if (typeof value === 'string') yield value;
     }
+    return report;
   }
 
-  /** Every parsed record of every object under the prefix, one line in memory at a time; resets the skipped count. */
-  private async *records(): AsyncGenerator<SourceRecord> {
-    this.skipped = 0;
+  protected identityField(kind: IdentityKind): string {
+    return this.system.identity[kind].field;
+  }
+
+  /** Object by object: a census first, and only an object holding the subject's lines is written. */
+  protected async eraseSubject(email: string, erasure: ChangingErasure): Promise<EraseOutcome> {
+    const outcome: EraseOutcome = { deleted: 0, anonymized: 0, retained: 0, unreadable: 0 };
+    for await (const key of this.keys()) {
+      const census = await this.census(key, email, outcome);
+      if (census.subject > 0) await this.eraseFrom(key, email, erasure, census, outcome);
+    }
+    return outcome;
+  }
+
+  /** Every parsed record of every object under the prefix, one line in memory at a time; unreadable lines are counted in `report`. */
+  private async *records(report: PassReport): AsyncGenerator<SourceRecord> {
     for await (const key of this.keys()) {
       const object = await this.open(key);
       if (object === undefined) continue;
       try {
         for await (const parsed of object.lines) {
-          this.countSkipped(parsed);
+          countUnreadable(parsed, report);
           if (parsed.kind === 'record') yield parsed.record;
         }
       } finally {
@@ -123,20 +116,8 @@ export class S3ObjectsConnector implements Connector {
     }
   }
 
-  /** Anonymised lines must stop matching, or Confirm would find them again. */
-  private checkErasure(erasure: Erasure): void {
-    if (erasure.strategy !== 'anonymize') return;
-    const { field } = this.system.identity.email;
-    if (!Object.hasOwn(erasure.fields, field)) {
-      throw new ConnectorConfigError(this.systemId, `anonymize must cover the identity field '${field}'`);
-    }
-  }
-
-  private async eraseFrom(key: string, email: string, census: ObjectCensus, outcome: EraseOutcome): Promise<void> {
-    const erasure = this.system.erasure;
-    if (erasure.strategy === 'retain') {
-      outcome.retained += census.subject;
-    } else if (erasure.strategy === 'delete' && census.others === 0) {
+  private async eraseFrom(key: string, email: string, erasure: ChangingErasure, census: ObjectCensus, outcome: EraseOutcome): Promise<void> {
+    if (erasure.strategy === 'delete' && census.others === 0) {
       await this.call('DeleteObject', () => this.client.send(new DeleteObjectCommand({ Bucket: this.system.bucket, Key: key })));
       outcome.deleted += census.subject;
     } else {
@@ -150,12 +131,8 @@ export class S3ObjectsConnector implements Connector {
   /** Keys under the prefix, page by page. */
   private async *keys(): AsyncGenerator<string> {
     const paginator = paginateListObjectsV2({ client: this.client }, { Bucket: this.system.bucket, Prefix: this.system.prefix });
-    try {
-      for await (const page of paginator) {
-        for (const object of page.Contents ?? []) if (object.Key !== undefined) yield object.Key;
-      }
-    } catch (error) {
-      throw translateS3Error(this.systemId, 'ListObjectsV2', error);
+    for await (const page of this.translated('ListObjectsV2', paginator)) {
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) yield object.Key;
     }
   }
 
@@ -166,7 +143,7 @@ export class S3ObjectsConnector implements Connector {
       response = await this.client.send(new GetObjectCommand({ Bucket: this.system.bucket, Key: key }));
     } catch (error) {
       if (isNoSuchKey(error)) return undefined;
-      throw translateS3Error(this.systemId, 'GetObject', error);
+      throw this.translate(this.systemId, 'GetObject', error);
     }
     const body = response.Body === undefined ? Readable.from([]) : response.Body;
     if (!(body instanceof Readable)) throw new ConnectorConfigError(this.systemId, 'S3 GetObject did not return a Node.js stream');
@@ -183,27 +160,22 @@ export class S3ObjectsConnector implements Connector {
   /** The object's lines, classified by its format; errors while streaming are translated here. */
   private async *parse(body: Readable, codec: ObjectCodec): AsyncGenerator<ParsedLine> {
     const quoteAware = this.system.format === 'csv';
-    try {
-      for await (const line of splitLines(body, { quoteAware, maxLineBytes: this.maxLineBytes })) {
-        const parsed = codec.read(line);
-        if (!codec.canHold(this.system.identity.email.field)) {
-          throw new ConnectorConfigError(this.systemId, `a CSV object under the prefix has no '${this.system.identity.email.field}' column`);
-        }
-        yield parsed;
-      }
-    } catch (error) {
-      throw translateS3Error(this.systemId, 'GetObject (reading the body)', error);
+    const field = this.identityField('email');
+    for await (const line of this.translated('GetObject (reading the body)', splitLines(body, { quoteAware, maxLineBytes: this.maxLineBytes }))) {
+      const parsed = codec.read(line);
+      if (!codec.canHold(field)) throw new ConnectorConfigError(this.systemId, `a CSV object under the prefix has no '${field}' column`);
+      yield parsed;
     }
   }
 
-  /** First pass: does this object hold the subject's lines, and anybody else's? Nothing is written. */
-  private async census(key: string, email: string): Promise<ObjectCensus> {
+  /** First pass: does this object hold the subject's lines, and anybody else's? Nothing is written; unreadable lines are counted in `report`. */
+  private async census(key: string, email: string, report: PassReport): Promise<ObjectCensus> {
     const census: ObjectCensus = { subject: 0, others: 0 };
     const object = await this.open(key);
     if (object === undefined) return census;
     try {
       for await (const parsed of object.lines) {
-        this.countSkipped(parsed);
+        countUnreadable(parsed, report);
         if (parsed.kind === 'record' && this.isSubjects(parsed.record, email)) census.subject += 1;
         else if (parsed.kind !== 'structure') census.others += 1;
       }
@@ -257,21 +229,13 @@ export class S3ObjectsConnector implements Connector {
     }
   }
 
-  /** A malformed line counts once (an oversized one arrives in pieces). */
-  private countSkipped(parsed: ParsedLine): void {
-    if (parsed.kind === 'malformed' && (parsed.line.oversized?.first ?? true)) this.skipped += 1;
-  }
-
   private isSubjects(record: SourceRecord, email: string): boolean {
     const stored = record[this.system.identity.email.field];
     return isSameEmail(stored, email);
   }
+}
 
-  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw translateS3Error(this.systemId, operation, error);
-    }
-  }
+/** A malformed line counts once (an oversized one arrives in pieces). */
+function countUnreadable(parsed: ParsedLine, report: PassReport): void {
+  if (parsed.kind === 'malformed' && (parsed.line.oversized?.first ?? true)) report.unreadable += 1;
 }

@@ -27,8 +27,9 @@ export class EraseSystem {
 
     const key = await this.hashKey();
     await this.suppression.add(identityHash(key, 'email', email), requestId);
-    const outcome = await this.connectorFor(systemId, key).erase({ email });
-    logger.info('system erased', { systemId, ...outcome });
+    const { unreadable, ...outcome } = await this.connectorFor(systemId, key).erase({ email });
+    logger.info('system erased', { systemId, ...outcome, unreadable });
+    // the workflow state keeps its shape: what could not be read is reported by the confirming search
     return { systemId, status: 'erased', ...outcome };
   }
 }

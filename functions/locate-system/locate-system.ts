@@ -1,5 +1,6 @@
 import { NotVerifiedError } from '../core/domain/errors';
-import type { Connector, VerifiedIdentities } from '../../connectors/contract';
+import type { Connector, PassReport, VerifiedIdentities } from '../../connectors/contract';
+import { drain, mapPass } from '../../connectors/pass';
 import type { SystemOutcome } from '../core/domain/request';
 import { toJsonLine } from '../core/domain/json-lines';
 import type { DocumentStore, RequestRepository } from '../core/ports';
@@ -30,21 +31,25 @@ export class LocateSystem {
     if (phase === 'confirm') await this.requests.advance(requestId, 'confirming');
     const connector = this.connectorFor(systemId);
     let recordCount = 0;
+    // what the pass could not read comes back with the pass, once it has read everything
+    let report: PassReport = { unreadable: 0 };
     const lines = async function* () {
       // a generator, so the part streams into S3 as the connector yields
-      for await (const found of connector.locate(identities)) {
+      report = yield* mapPass(connector.locate(identities), (found) => {
         recordCount += 1;
-        yield `${toJsonLine(found)}\n`;
-      }
+        return `${toJsonLine(found)}\n`;
+      });
     };
     let key: string | undefined;
     if (phase === 'locate' && record.type === 'access') {
       key = partKey(requestId, systemId);
       await this.documents.write(key, lines(), 'application/x-ndjson');
     } else {
-      for await (const _ of connector.locate(identities)) recordCount += 1;
+      report = await drain(connector.locate(identities), () => {
+        recordCount += 1;
+      });
     }
-    const unreadable = connector.unreadable ?? 0;
+    const { unreadable } = report;
     logger.info('system searched', { systemId, phase, recordCount, unreadable });
     return {
       systemId,

@@ -233,8 +233,8 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
       const second = await connector.erase({ email: SUBJECT });
 
       // Assess
-      expect(first).toEqual({ deleted: SUBJECT_ITEMS, anonymized: 0, retained: 0 });
-      expect(second).toEqual({ deleted: 0, anonymized: 0, retained: 0 });
+      expect(first).toEqual({ deleted: SUBJECT_ITEMS, anonymized: 0, retained: 0, unreadable: 0 });
+      expect(second).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
       const expected = new Map(before);
       for (const item of subject) expected.delete(keyString(item, layout));
       expect(afterFirst).toStrictEqual(expected);
@@ -260,8 +260,8 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
       const second = await connector.erase({ email: SUBJECT });
 
       // Assess
-      expect(first).toEqual({ deleted: 0, anonymized: SUBJECT_ITEMS, retained: 0 });
-      expect(second).toEqual({ deleted: 0, anonymized: 0, retained: 0 });
+      expect(first).toEqual({ deleted: 0, anonymized: SUBJECT_ITEMS, retained: 0, unreadable: 0 });
+      expect(second).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
       const expected = new Map(before);
       for (const item of subject) {
         const { name: _name, ...rest } = item;
@@ -283,7 +283,7 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
       const second = await connector.erase({ email: SUBJECT });
 
       // Assess
-      expect(first).toEqual({ deleted: 0, anonymized: 0, retained: SUBJECT_ITEMS });
+      expect(first).toEqual({ deleted: 0, anonymized: 0, retained: SUBJECT_ITEMS, unreadable: 0 });
       expect(second).toEqual(first);
       expect(await scanAll(table, 'index')).toStrictEqual(before);
       expect(await collect(connector.locate({ email: SUBJECT }))).toHaveLength(SUBJECT_ITEMS);
@@ -314,7 +314,7 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
 
       // Assess
       expect(before.size - afterFault.size).toBe(25);
-      expect(retried).toEqual({ deleted: SUBJECT_ITEMS - 25, anonymized: 0, retained: 0 });
+      expect(retried).toEqual({ deleted: SUBJECT_ITEMS - 25, anonymized: 0, retained: 0, unreadable: 0 });
       const expected = new Map(before);
       for (const item of subject) expected.delete(keyString(item, 'index'));
       expect(await scanAll(table, 'index')).toStrictEqual(expected);

@@ -229,7 +229,7 @@ describe('Class: DynamoDbConnector', () => {
       const outcome = await connector().erase({ email: EMAIL });
 
       // Assess
-      expect(outcome).toEqual({ deleted: 30, anonymized: 0, retained: 0 });
+      expect(outcome).toEqual({ deleted: 30, anonymized: 0, retained: 0, unreadable: 0 });
       const batches = ddb.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems?.Customers ?? []);
       expect(batches.map((batch) => batch.length)).toEqual([25, 5]);
       expect(batches[0]?.[0]).toEqual({ DeleteRequest: { Key: { id: 'item-0' } } });
@@ -279,7 +279,7 @@ describe('Class: DynamoDbConnector', () => {
       const outcome = await connector(config).erase({ email: EMAIL });
 
       // Assess
-      expect(outcome).toEqual({ deleted: 0, anonymized: 1, retained: 0 });
+      expect(outcome).toEqual({ deleted: 0, anonymized: 1, retained: 0, unreadable: 0 });
       const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
       expect(input).toEqual({
         TableName: 'Customers',
@@ -300,7 +300,7 @@ describe('Class: DynamoDbConnector', () => {
       const outcome = await connector(config).erase({ email: EMAIL });
 
       // Assess
-      expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 4 });
+      expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 4, unreadable: 0 });
       expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
       expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
     });

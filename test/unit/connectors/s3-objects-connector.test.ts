@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type S3ObjectsSystemConfig, SystemConfig } from '../../../connectors/config';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../../../connectors/errors';
+import { drain } from '../../../connectors/pass';
 import { S3ObjectsConnector } from '../../../connectors/s3-objects/s3-objects-connector';
 
 const s3 = mockClient(S3Client);
@@ -88,11 +89,14 @@ describe('Class: S3ObjectsConnector', () => {
       const subject = connector();
 
       // Act
-      const found = await collect(subject.locate({ email: EMAIL }));
+      const found: Record<string, unknown>[] = [];
+      const report = await drain(subject.locate({ email: EMAIL }), (record) => {
+        found.push(record);
+      });
 
       // Assess
       expect(found).toEqual([{ email: 'ANN@example.com', p: 1 }, { email: ' ann@example.com ', p: 2 }]);
-      expect(subject.unreadable).toBe(2);
+      expect(report.unreadable).toBe(2);
       expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({ Bucket: 'events', Prefix: 'clicks/' });
     });
 
@@ -162,7 +166,7 @@ describe('Class: S3ObjectsConnector', () => {
       const outcome = await connector().erase({ email: EMAIL });
 
       // Assess
-      expect(outcome).toEqual({ deleted: 1, anonymized: 0, retained: 0 });
+      expect(outcome).toEqual({ deleted: 1, anonymized: 0, retained: 0, unreadable: 1 });
       const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
       expect(put).toMatchObject({ Bucket: 'events', Key: 'clicks/a.jsonl', ContentType: 'application/x-ndjson', Metadata: { owner: 'analytics' } });
       expect(Buffer.from(put?.Body as Uint8Array).toString('utf8')).toBe('{"email":"bob@example.com", "x": 1}\r\n\r\n{not json}\r\n{"email":"carl@example.com"}');
@@ -177,7 +181,7 @@ describe('Class: S3ObjectsConnector', () => {
       const outcome = await connector().erase({ email: EMAIL });
 
       // Assess
-      expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 0 });
+      expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
       expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
       expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
     });
@@ -192,7 +196,7 @@ describe('Class: S3ObjectsConnector', () => {
       const outcome = await connector().erase({ email: EMAIL });
 
       // Assess
-      expect(outcome).toEqual({ deleted: 2, anonymized: 0, retained: 0 });
+      expect(outcome).toEqual({ deleted: 2, anonymized: 0, retained: 0, unreadable: 0 });
       expect(s3.commandCalls(DeleteObjectCommand)[0]?.args[0].input).toEqual({ Bucket: 'events', Key: 'clicks/a.jsonl' });
       expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     });

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Connector, SourceRecord, VerifiedIdentities } from '../../../connectors/contract';
-import type { SystemsConfig } from '../../../connectors/config';
+import type { SourceRecord } from '../../../connectors/contract';
+import type { SystemConfig, SystemsConfig } from '../../../connectors/config';
 import { LocateSystem } from '../../../functions/locate-system/locate-system';
 import { AssembleExport } from '../../../functions/assemble-export/assemble-export';
 import { Deliver } from '../../../functions/deliver/deliver';
@@ -11,6 +11,7 @@ import { PlanRequest } from '../../../functions/plan-request/plan-request';
 import { ExportDocument } from '../../../functions/core/domain/export-format';
 import { InvalidTokenError, NotFoundError, NotVerifiedError } from '../../../functions/core/domain/errors';
 import { MemoryDocuments, MemoryMailer, MemoryRequests, MemoryTokens, aRequest } from '../../support/fakes';
+import { MemoryConnector, type MemoryConnectorOptions } from '../../support/memory-connector';
 
 const SYSTEMS: SystemsConfig = {
   version: 1,
@@ -37,27 +38,15 @@ const SYSTEMS: SystemsConfig = {
   ],
 };
 
-/** A connector over a fixed list, recording which identities it was asked for. */
-class ListConnector implements Connector {
-  public readonly asked: VerifiedIdentities[] = [];
+function systemNamed(id: string): SystemConfig {
+  const system = SYSTEMS.systems.find((candidate) => candidate.id === id);
+  if (system === undefined) throw new Error(`no system ${id}`);
+  return system;
+}
 
-  public constructor(
-    public readonly systemId: string,
-    private readonly records: SourceRecord[],
-  ) {}
-
-  public async *locate(identities: VerifiedIdentities): AsyncIterable<SourceRecord> {
-    this.asked.push(identities);
-    yield* this.records.filter((r) => r.email === identities.email);
-  }
-
-  public async erase(): Promise<{ deleted: number; anonymized: number; retained: number }> {
-    return { deleted: 0, anonymized: 0, retained: 0 };
-  }
-
-  public async *identities(): AsyncIterable<string> {
-    for (const record of this.records) if (typeof record.email === 'string') yield record.email;
-  }
+/** The configured system's connector over a fixed list; it records which identities it was asked for. */
+function listConnector(systemId: string, records: SourceRecord[], options: MemoryConnectorOptions = {}): MemoryConnector {
+  return new MemoryConnector(systemNamed(systemId), { ...options, records });
 }
 
 const verifiedRequest = () =>
@@ -96,7 +85,7 @@ describe('Class: LocateSystem', () => {
     const requests = new MemoryRequests();
     await requests.create({ ...verifiedRequest(), subject: { email: 'typed-by-requester@example.com' }, verified: { email: 'ada@example.com' } });
     const documents = new MemoryDocuments();
-    const connector = new ListConnector('customers', [
+    const connector = listConnector('customers', [
       { email: 'ada@example.com', tags: new Set(['b', 'a']) },
       { email: 'bob@example.com' },
       { email: 'ada@example.com', n: 2 },
@@ -106,7 +95,7 @@ describe('Class: LocateSystem', () => {
     const outcome = await new LocateSystem(requests, documents, () => connector).execute(aRequest().requestId, 'customers', 'locate');
 
     // Assess
-    expect(connector.asked).toEqual([{ email: 'ada@example.com' }]);
+    expect(connector.asked.locate).toEqual([{ email: 'ada@example.com' }]);
     expect(outcome).toEqual({ systemId: 'customers', status: 'found', recordCount: 2, partKey: `parts/${aRequest().requestId}/customers.jsonl` });
     expect(documents.objects.get(outcome.partKey ?? '')?.body).toBe('{"email":"ada@example.com","tags":["a","b"]}\n{"email":"ada@example.com","n":2}\n');
   });
@@ -115,7 +104,7 @@ describe('Class: LocateSystem', () => {
     // Prepare
     const requests = new MemoryRequests();
     await requests.create(verifiedRequest());
-    const connector = Object.assign(new ListConnector('events', [{ email: 'ada@example.com' }]), { unreadable: 2 });
+    const connector = listConnector('events', [{ email: 'ada@example.com' }], { unreadable: 2 });
 
     // Act
     const outcome = await new LocateSystem(requests, new MemoryDocuments(), () => connector).execute(aRequest().requestId, 'events', 'locate');
@@ -131,7 +120,7 @@ describe('Class: LocateSystem', () => {
     const documents = new MemoryDocuments();
 
     // Act
-    const outcome = await new LocateSystem(requests, documents, () => new ListConnector('events', [])).execute(aRequest().requestId, 'events', 'confirm');
+    const outcome = await new LocateSystem(requests, documents, () => listConnector('events', [])).execute(aRequest().requestId, 'events', 'confirm');
 
     // Assess
     expect(outcome).toEqual({ systemId: 'events', status: 'not_found', recordCount: 0 });
@@ -142,14 +131,14 @@ describe('Class: LocateSystem', () => {
     // Prepare
     const requests = new MemoryRequests();
     await requests.create(aRequest({ status: 'locating' }));
-    const connector = new ListConnector('customers', []);
+    const connector = listConnector('customers', []);
 
     // Act
     const result = new LocateSystem(requests, new MemoryDocuments(), () => connector).execute(aRequest().requestId, 'customers', 'locate');
 
     // Assess
     await expect(result).rejects.toBeInstanceOf(NotVerifiedError);
-    expect(connector.asked).toHaveLength(0);
+    expect(connector.asked.locate).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SystemConfig, SystemsConfig } from '../../../connectors/config';
-import type { Connector, EraseOutcome, SourceRecord, VerifiedIdentities } from '../../../connectors/contract';
+import type { EraseOutcome } from '../../../connectors/contract';
 import { receiptLine } from '../../../functions/assemble-receipt/receipt';
 import { AssembleReceipt } from '../../../functions/assemble-receipt/assemble-receipt';
 import { EraseSystem } from '../../../functions/erase-system/erase-system';
@@ -8,6 +8,7 @@ import { DeletionReceipt } from '../../../functions/core/domain/receipt-format';
 import { identityHash } from '../../../functions/core/domain/keyed-hash';
 import { NotVerifiedError } from '../../../functions/core/domain/errors';
 import { MemoryDocuments, MemoryRequests, MemorySuppression, aRequest } from '../../support/fakes';
+import { MemoryConnector } from '../../support/memory-connector';
 
 const KEY = 'k'.repeat(64);
 const holds = { categories: ['identifiers'], purpose: 'p', recipients: ['payment processor'] };
@@ -98,15 +99,15 @@ describe('Class: AssembleReceipt', () => {
   });
 });
 
-class RecordingConnector implements Connector {
-  public readonly erasedFor: VerifiedIdentities[] = [];
-  public constructor(public readonly systemId: string) {}
-  public async *locate(): AsyncIterable<SourceRecord> {}
-  public async *identities(): AsyncIterable<string> {}
-  public async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
-    this.erasedFor.push(identities);
-    return { deleted: 2, anonymized: 0, retained: 0 };
-  }
+/** The `events` system holding two records of the verified subject, and one of the address the requester typed. */
+function eventsConnector(): MemoryConnector {
+  return new MemoryConnector(DELETE, {
+    records: [
+      { id: 1, email: 'ada@example.com' },
+      { id: 2, email: 'Ada@Example.com' },
+      { id: 3, email: 'typed@example.com' },
+    ],
+  });
 }
 
 describe('Class: EraseSystem', () => {
@@ -114,7 +115,7 @@ describe('Class: EraseSystem', () => {
     // Prepare
     const requests = new MemoryRequests();
     const suppression = new MemorySuppression();
-    const connector = new RecordingConnector('events');
+    const connector = eventsConnector();
     await requests.create(aRequest({ type: 'deletion', status: 'locating', subject: { email: 'typed@example.com' }, verified: { email: 'ada@example.com' } }));
 
     // Act
@@ -122,7 +123,8 @@ describe('Class: EraseSystem', () => {
 
     // Assess
     expect(result).toEqual({ systemId: 'events', status: 'erased', deleted: 2, anonymized: 0, retained: 0 });
-    expect(connector.erasedFor).toEqual([{ email: 'ada@example.com' }]);
+    expect(connector.asked.erase).toEqual([{ email: 'ada@example.com' }]);
+    expect(connector.records).toEqual([{ id: 3, email: 'typed@example.com' }]);
     expect([...suppression.entries.keys()]).toEqual([identityHash(KEY, 'email', 'ada@example.com')]);
     expect((await requests.get(aRequest().requestId))?.status).toBe('erasing');
   });
@@ -130,7 +132,7 @@ describe('Class: EraseSystem', () => {
   it('refuses to erase for a request nobody verified', async () => {
     // Prepare
     const requests = new MemoryRequests();
-    const connector = new RecordingConnector('events');
+    const connector = eventsConnector();
     await requests.create(aRequest({ type: 'deletion', status: 'locating' }));
 
     // Act
@@ -138,13 +140,13 @@ describe('Class: EraseSystem', () => {
 
     // Assess
     await expect(result).rejects.toBeInstanceOf(NotVerifiedError);
-    expect(connector.erasedFor).toHaveLength(0);
+    expect(connector.asked.erase).toHaveLength(0);
   });
 
   it('never erases for an access request', async () => {
     // Prepare
     const requests = new MemoryRequests();
-    const connector = new RecordingConnector('events');
+    const connector = eventsConnector();
     await requests.create(aRequest({ type: 'access', status: 'locating', verified: { email: 'ada@example.com' } }));
 
     // Act
@@ -152,7 +154,7 @@ describe('Class: EraseSystem', () => {
 
     // Assess
     await expect(result).rejects.toThrow(/not a deletion request/);
-    expect(connector.erasedFor).toHaveLength(0);
+    expect(connector.asked.erase).toHaveLength(0);
   });
 });
 

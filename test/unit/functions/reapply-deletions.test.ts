@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Erasure, SystemConfig, SystemsConfig } from '../../../connectors/config';
-import type { Connector, EraseOutcome, SourceRecord, VerifiedIdentities } from '../../../connectors/contract';
-import { ConnectorUnavailableError } from '../../../connectors/errors';
+import type { SourceRecord } from '../../../connectors/contract';
 import type { ConnectorFor } from '../../../functions/core/connectors';
 import { identityHash } from '../../../functions/core/domain/keyed-hash';
 import { logger } from '../../../functions/core/logger';
 import { ReapplyDeletions } from '../../../functions/reapply-deletions/reapply-deletions';
 import { MemorySuppression } from '../../support/fakes';
+import { MemoryConnector, type MemoryConnectorOptions } from '../../support/memory-connector';
 
 const KEY = 'unit-test-hash-key-0123456789abcdef';
 
@@ -27,49 +27,14 @@ function config(...systems: SystemConfig[]): SystemsConfig {
   return { version: 1, systems };
 }
 
-/** A system's records in memory; erase matches like the real connectors do (trimmed, case-insensitive). */
-class MemoryConnector implements Connector {
-  public readonly erased: VerifiedIdentities[] = [];
-  public walks = 0;
-
-  public constructor(
-    public readonly systemId: string,
-    public records: SourceRecord[],
-    private readonly strategy: 'delete' | 'anonymize' = 'delete',
-  ) {}
-
-  public async *locate(identities: VerifiedIdentities): AsyncIterable<SourceRecord> {
-    yield* this.records.filter((record) => this.isSubjects(record, identities));
-  }
-
-  public async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
-    this.erased.push(identities);
-    const mine = this.records.filter((record) => this.isSubjects(record, identities));
-    if (this.strategy === 'delete') {
-      this.records = this.records.filter((record) => !mine.includes(record));
-      return { deleted: mine.length, anonymized: 0, retained: 0 };
-    }
-    for (const record of mine) record.email = `anonymised-${String(record.id)}`;
-    return { deleted: 0, anonymized: mine.length, retained: 0 };
-  }
-
-  public async *identities(): AsyncIterable<string> {
-    this.walks += 1;
-    for (const record of this.records) if (typeof record.email === 'string') yield record.email;
-  }
-
-  private isSubjects(record: SourceRecord, identities: VerifiedIdentities): boolean {
-    const email = identities.email?.trim().toLowerCase();
-    return typeof record.email === 'string' && email !== undefined && record.email.trim().toLowerCase() === email;
-  }
+/** A system's records in memory, with the system's erasure; matched like the real connectors (trimmed, case-insensitive). */
+function memory(config: SystemConfig, records: SourceRecord[], options: MemoryConnectorOptions = {}): MemoryConnector {
+  return new MemoryConnector(config, { ...options, records, anonymizationKey: KEY });
 }
 
 /** A system that answers a few identities and then becomes unreachable. */
-class FailingConnector extends MemoryConnector {
-  public override async *identities(): AsyncIterable<string> {
-    yield 'ada@example.com';
-    throw new ConnectorUnavailableError(this.systemId, 'Scan failed transiently (ThrottlingException)');
-  }
+function failing(id: string): MemoryConnector {
+  return memory(system(id), [{ id: 1, email: 'ada@example.com' }], { fail: { identities: { error: 'unavailable', after: 1 } } });
 }
 
 function connectorsFor(...connectors: MemoryConnector[]): ConnectorFor {
@@ -105,7 +70,7 @@ describe('Class: ReapplyDeletions', () => {
   describe('Method: execute', () => {
     it('erases only the identities on the suppression list, once per identity', async () => {
       // Prepare
-      const customers = new MemoryConnector('customers', people());
+      const customers = memory(system('customers'), people());
       const reapply = new ReapplyDeletions({
         suppression: await suppressing('ada@example.com', 'cyd@example.com', 'never-held@example.com'),
         systems: config(system('customers')),
@@ -121,13 +86,13 @@ describe('Class: ReapplyDeletions', () => {
         suppressed: 3,
         systems: [{ systemId: 'customers', scanned: 5, matched: 2, deleted: 3, anonymized: 0, retained: 0 }],
       });
-      expect(customers.erased).toEqual([{ email: 'ada@example.com' }, { email: 'cyd@example.com' }]);
+      expect(customers.asked.erase).toEqual([{ email: 'ada@example.com' }, { email: 'cyd@example.com' }]);
       expect(customers.records.map((r) => r.id)).toEqual([2, 5]);
     });
 
     it('matches a suppressed address however a system spells it (case, surrounding spaces)', async () => {
       // Prepare
-      const events = new MemoryConnector('events', [
+      const events = memory(system('events'), [
         { id: 1, email: '  Ada@Example.COM ' },
         { id: 2, email: 'ADA@EXAMPLE.COM' },
         { id: 3, email: 'ada@example.com.au' },
@@ -150,8 +115,8 @@ describe('Class: ReapplyDeletions', () => {
 
     it('skips a system kept under an exemption without reading it, and still runs the others', async () => {
       // Prepare
-      const invoices = new MemoryConnector('invoices', people());
-      const customers = new MemoryConnector('customers', people());
+      const invoices = memory(system('invoices', { strategy: 'retain', reason: 'tax records', law: 'HGB §257' }), people());
+      const customers = memory(system('customers'), people());
       const reapply = new ReapplyDeletions({
         suppression: await suppressing('ada@example.com'),
         systems: config(system('invoices', { strategy: 'retain', reason: 'tax records', law: 'HGB §257' }), system('customers')),
@@ -172,15 +137,15 @@ describe('Class: ReapplyDeletions', () => {
         retained: 0,
         skipped: 'exempt from erasure: tax records',
       });
-      expect(invoices.walks).toBe(0);
-      expect(invoices.erased).toEqual([]);
+      expect(invoices.asked.identities.length).toBe(0);
+      expect(invoices.asked.erase).toEqual([]);
       expect(invoices.records).toHaveLength(5);
       expect(report.systems[1]).toMatchObject({ systemId: 'customers', matched: 1, deleted: 2 });
     });
 
     it('anonymises under an anonymize strategy, and a second run does not match the anonymised values', async () => {
       // Prepare
-      const tickets = new MemoryConnector('tickets', people(), 'anonymize');
+      const tickets = memory(system('tickets', { strategy: 'anonymize', fields: { email: { action: 'hash' } }, reason: 'ticket statistics' }), people());
       const reapply = new ReapplyDeletions({
         suppression: await suppressing('bob@example.com'),
         systems: config(system('tickets', { strategy: 'anonymize', fields: { email: { action: 'hash' } }, reason: 'ticket statistics' })),
@@ -195,13 +160,13 @@ describe('Class: ReapplyDeletions', () => {
       // Assess
       expect(first.systems[0]).toMatchObject({ matched: 1, deleted: 0, anonymized: 1 });
       expect(second.systems[0]).toMatchObject({ scanned: 5, matched: 0, anonymized: 0 });
-      expect(tickets.erased).toHaveLength(1);
+      expect(tickets.asked.erase).toHaveLength(1);
     });
 
     it('reports a failing system by its error name and carries on with the next', async () => {
       // Prepare
-      const crm = new FailingConnector('crm', []);
-      const customers = new MemoryConnector('customers', people());
+      const crm = failing('crm');
+      const customers = memory(system('customers'), people());
       const reapply = new ReapplyDeletions({
         suppression: await suppressing('ada@example.com'),
         systems: config(system('crm'), system('unknown'), system('customers')),
@@ -218,7 +183,7 @@ describe('Class: ReapplyDeletions', () => {
         { systemId: 'unknown', scanned: 0, matched: 0, deleted: 0, anonymized: 0, retained: 0, error: 'Error' },
         { systemId: 'customers', scanned: 5, matched: 1, deleted: 2, anonymized: 0, retained: 0 },
       ]);
-      expect(crm.erased).toEqual([]);
+      expect(crm.asked.erase).toEqual([]);
     });
 
     it('puts no identity in the report or in the logs', async () => {
@@ -232,7 +197,7 @@ describe('Class: ReapplyDeletions', () => {
       const reapply = new ReapplyDeletions({
         suppression: await suppressing('ada@example.com', 'cyd@example.com'),
         systems: config(system('customers'), system('crm')),
-        connectorFor: connectorsFor(new MemoryConnector('customers', people()), new FailingConnector('crm', [])),
+        connectorFor: connectorsFor(memory(system('customers'), people()), failing('crm')),
         hashKey: async () => KEY,
       });
 
@@ -249,8 +214,8 @@ describe('Class: ReapplyDeletions', () => {
 
     it('is idempotent: a second run erases nothing', async () => {
       // Prepare
-      const customers = new MemoryConnector('customers', people());
-      const events = new MemoryConnector('events', people());
+      const customers = memory(system('customers'), people());
+      const events = memory(system('events'), people());
       const reapply = new ReapplyDeletions({
         suppression: await suppressing('ada@example.com', 'dee@example.com'),
         systems: config(system('customers'), system('events')),
@@ -258,7 +223,7 @@ describe('Class: ReapplyDeletions', () => {
         hashKey: async () => KEY,
       });
       await reapply.execute();
-      const erasedBefore = customers.erased.length + events.erased.length;
+      const erasedBefore = customers.asked.erase.length + events.asked.erase.length;
       const remaining = structuredClone([customers.records, events.records]);
 
       // Act
@@ -266,7 +231,7 @@ describe('Class: ReapplyDeletions', () => {
 
       // Assess
       expect(erasedBefore).toBe(4);
-      expect(customers.erased.length + events.erased.length).toBe(erasedBefore);
+      expect(customers.asked.erase.length + events.asked.erase.length).toBe(erasedBefore);
       expect(second.systems.map((s) => [s.systemId, s.scanned, s.matched, s.deleted])).toEqual([
         ['customers', 2, 0, 0],
         ['events', 2, 0, 0],
@@ -276,7 +241,7 @@ describe('Class: ReapplyDeletions', () => {
 
     it('reads no system when the suppression list is empty', async () => {
       // Prepare
-      const customers = new MemoryConnector('customers', people());
+      const customers = memory(system('customers'), people());
       const reapply = new ReapplyDeletions({
         suppression: new MemorySuppression(),
         systems: config(system('customers')),
@@ -292,7 +257,7 @@ describe('Class: ReapplyDeletions', () => {
         suppressed: 0,
         systems: [{ systemId: 'customers', scanned: 0, matched: 0, deleted: 0, anonymized: 0, retained: 0, skipped: 'the suppression list is empty' }],
       });
-      expect(customers.walks).toBe(0);
+      expect(customers.asked.identities.length).toBe(0);
     });
   });
 });

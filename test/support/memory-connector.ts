@@ -1,0 +1,138 @@
+import { anonymizeRecord } from '../../connectors/anonymize';
+import { BaseConnector, type ChangingErasure } from '../../connectors/base';
+import type { SystemConfig } from '../../connectors/config';
+import type { EraseOutcome, IdentityKind, Pass, SourceRecord, VerifiedIdentities } from '../../connectors/contract';
+import { ConnectorConfigError, ConnectorUnavailableError } from '../../connectors/errors';
+import { isSameEmail, normalizedEmail } from '../../connectors/identity';
+import type { SdkErrorTranslator } from '../../connectors/sdk-errors';
+
+/** The connector methods a failure can be injected into. */
+export type ConnectorMethod = 'locate' | 'erase' | 'identities';
+
+/** A failure to inject: which error, how many calls fail, and (for passes) how many items come first. */
+export interface InjectedFailure {
+  /** `unavailable`: ConnectorUnavailableError (the workflow retries); `config`: ConnectorConfigError (it does not) */
+  error: 'unavailable' | 'config';
+  /** only the first N calls fail; every call when absent */
+  calls?: number;
+  /** items a pass yields before it fails (0 when absent): a failure halfway through a walk */
+  after?: number;
+}
+
+export interface MemoryConnectorOptions {
+  /** the records the system holds; copied, so the caller's array is never changed */
+  records?: readonly SourceRecord[];
+  /** key for `hash` anonymisation; empty when absent (as for connectors built only to locate) */
+  anonymizationKey?: string;
+  /** records every pass reports it could not read (a store with malformed lines) */
+  unreadable?: number;
+  fail?: Partial<Record<ConnectorMethod, InjectedFailure>>;
+}
+
+/** SDK errors cannot happen in memory: anything thrown is passed on as it is. */
+const untranslated: SdkErrorTranslator = (_systemId, _operation, error) => error;
+
+/**
+ * The one in-memory connector for unit tests: a system's records in an array, matched, erased and walked by the same
+ * base as the real connectors (erasure checks, key check, identity normalisation, `retain` counting), and passing the
+ * same contract suite (test/contract). Any `SystemConfig` will do: only its id, erasure and identity field are used.
+ * It records what it was asked, so tests can check a connector only ever receives verified identities.
+ */
+export class MemoryConnector extends BaseConnector<SystemConfig> {
+  /** every call's argument, in order */
+  public readonly asked: { locate: VerifiedIdentities[]; erase: VerifiedIdentities[]; identities: IdentityKind[] } = {
+    locate: [],
+    erase: [],
+    identities: [],
+  };
+  protected readonly translate = untranslated;
+  private store: SourceRecord[];
+  private readonly unreadable: number;
+  private readonly failures: Partial<Record<ConnectorMethod, InjectedFailure>>;
+  private readonly failed: Record<ConnectorMethod, number> = { locate: 0, erase: 0, identities: 0 };
+
+  public constructor(system: SystemConfig, options: MemoryConnectorOptions = {}) {
+    super(system, { anonymizationKey: options.anonymizationKey ?? '' });
+    this.store = structuredClone([...(options.records ?? [])]);
+    this.unreadable = options.unreadable ?? 0;
+    this.failures = options.fail ?? {};
+  }
+
+  /** What the system holds now (live: tests read it after erasing). */
+  public get records(): readonly SourceRecord[] {
+    return this.store;
+  }
+
+  public locate(identities: VerifiedIdentities): Pass<SourceRecord> {
+    this.asked.locate.push(identities);
+    const email = normalizedEmail(identities);
+    const field = this.identityField('email');
+    return this.pass('locate', email === undefined ? [] : this.matching(field, email));
+  }
+
+  public identities(kind: IdentityKind): Pass<string> {
+    this.asked.identities.push(kind);
+    return this.pass('identities', this.values(this.identityField(kind)));
+  }
+
+  public override async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
+    this.asked.erase.push(identities);
+    const failure = this.failure('erase');
+    if (failure !== undefined) throw failure;
+    return super.erase(identities);
+  }
+
+  protected identityField(kind: IdentityKind): string {
+    return this.system.type === 'dynamodb' ? this.system.identity[kind].attribute : this.system.identity[kind].field;
+  }
+
+  protected async eraseSubject(email: string, erasure: ChangingErasure): Promise<EraseOutcome> {
+    const field = this.identityField('email');
+    const outcome: EraseOutcome = { deleted: 0, anonymized: 0, retained: 0, unreadable: this.unreadable };
+    this.store = this.store.flatMap((record) => {
+      if (!isSameEmail(record[field], email)) return [record];
+      if (erasure.strategy === 'delete') {
+        outcome.deleted += 1;
+        return [];
+      }
+      outcome.anonymized += 1;
+      return [anonymizeRecord(record, erasure.fields, this.anonymizationKey)];
+    });
+    return outcome;
+  }
+
+  /** Copies of the subject's records, so a caller cannot change the store through them. */
+  private *matching(field: string, email: string): Generator<SourceRecord> {
+    for (const record of this.store) if (isSameEmail(record[field], email)) yield structuredClone(record);
+  }
+
+  private *values(field: string): Generator<string> {
+    for (const record of this.store) {
+      const value: unknown = record[field];
+      if (typeof value === 'string') yield value;
+    }
+  }
+
+  /** Streams `items`, failing as injected, and reports the configured unreadable count at the end. */
+  private async *pass<T>(method: ConnectorMethod, items: Iterable<T>): Pass<T> {
+    const failure = this.failure(method);
+    const before = this.failures[method]?.after ?? 0;
+    let yielded = 0;
+    for (const item of items) {
+      if (failure !== undefined && yielded >= before) throw failure;
+      yield item;
+      yielded += 1;
+    }
+    if (failure !== undefined) throw failure;
+    return { unreadable: this.unreadable };
+  }
+
+  /** The error this call must fail with, if any (counting the calls that failed). */
+  private failure(method: ConnectorMethod): Error | undefined {
+    const injected = this.failures[method];
+    if (injected === undefined || (injected.calls !== undefined && this.failed[method] >= injected.calls)) return undefined;
+    this.failed[method] += 1;
+    const message = `injected failure of ${method}`;
+    return injected.error === 'unavailable' ? new ConnectorUnavailableError(this.systemId, message) : new ConnectorConfigError(this.systemId, message);
+  }
+}
