@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { canonicalJson, hmacHex } from './canonical';
 import type { Erasure, FieldAnonymization } from './config';
 import { AnonymizationKeyError, ConnectorConfigError } from './errors';
 import type { SourceRecord } from './contract';
@@ -43,17 +43,7 @@ export function anonymizeRecord(record: SourceRecord, fields: AnonymizationField
  */
 export function keyedHash(value: unknown, key: string): string {
   if (key.length === 0) throw new AnonymizationKeyError('anonymisation key is empty');
-  return createHmac('sha256', key).update(canonical(value)).digest('hex');
-}
-
-function canonical(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value, (_name, v: unknown) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (v instanceof Set) return [...(v as Set<unknown>)].map((item) => canonical(item)).sort();
-    if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-    return v;
-  }) ?? 'undefined';
+  return hmacHex(key, typeof value === 'string' ? value : canonicalJson(value));
 }
 
 /** Whether the field map uses keyed hashing (then a non-empty key is required). */
