@@ -17,7 +17,7 @@ const erase = new EraseSystem(
   loadHashKey,
 );
 
-const Input = z.object({ requestId: z.uuid(), systemId: z.string().min(1), located: z.enum(['found', 'not_found', 'failed']).optional() });
+const Input = z.object({ requestId: z.uuid(), systemId: z.string().min(1) });
 
 /** Task `EraseSystem` (one Map item per system) → EraseResult. */
 export const handler = workflowTask(Input, ({ requestId, systemId }) => erase.execute(requestId, systemId));
