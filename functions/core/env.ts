@@ -27,8 +27,6 @@ export const FUNCTION_ENV = {
   HASH_KEY: 'DSAR_HASH_KEY',
 } as const;
 
-export type FunctionEnvName = (typeof FUNCTION_ENV)[keyof typeof FUNCTION_ENV];
-
 /** Where the systems configuration sits inside a deployed bundle (copied there at bundling time). */
 export const SYSTEMS_FILE_IN_BUNDLE = '/var/task/systems.json';
 

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -74,7 +72,8 @@ export class DsarFunctions extends Construct {
     });
     const fn = new nodejs.NodejsFunction(this, spec.id, {
       description: `DSAR: ${spec.purpose}`.slice(0, 256),
-      entry: entryFor(Stack.of(this), spec.entry),
+      // Always the real handler: a missing one fails the synth loudly (every handler exists; none is optional).
+      entry: resolve(REPO_ROOT, spec.entry),
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
@@ -122,16 +121,6 @@ function environmentFor(spec: FunctionSpec, props: DsarFunctionsProps): Record<s
   if (spec.readsSystemsConfig) env[FUNCTION_ENV.SYSTEMS_FILE] = SYSTEMS_FILE_IN_BUNDLE;
   if (spec.hashesIdentities) env[FUNCTION_ENV.HASH_KEY_SECRET_ARN] = props.hashKey.secretArn;
   return env;
-}
-
-/**
- * NodejsFunction insists that its entry file exists even when bundling is skipped. When it is skipped (tests, the
- * twin's in-process synth) a handler may not be written yet, so point at this module instead; nothing is bundled,
- * and the tag still names the real handler. A synth that bundles uses the real path and fails loudly if it is missing.
- */
-function entryFor(stack: Stack, entry: string): string {
-  const path = resolve(REPO_ROOT, entry);
-  return existsSync(path) || stack.bundlingRequired ? path : fileURLToPath(import.meta.url);
 }
 
 /**

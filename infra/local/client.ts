@@ -2,12 +2,6 @@
  * A small client of the pipeline's HTTP API and the local mail store, used by the demo and the end-to-end tests:
  * it does what a data subject does (submit, open the mail, follow the links) and nothing more.
  */
-export interface SubmitResponse {
-  requestId: string;
-  status: string;
-  statusToken: string;
-}
-
 export interface Mail {
   messageId: string;
   to: string[];

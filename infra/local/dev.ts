@@ -3,8 +3,22 @@ import { runningTwin } from './running';
 
 /**
  * `npm run dev`: start the local twin and keep it running until Ctrl-C.
- * Settings: DSAR_DATA_DIR (default .dsar), DSAR_API_PORT (default 8787), DSAR_SYSTEMS_FILE.
+ * Settings: DSAR_DATA_DIR (default .dsar), DSAR_API_PORT (default: the port of the last start on this data, 8787 the
+ * first time; a port given wins and is remembered), DSAR_SYSTEMS_FILE.
  */
+
+/** DSAR_API_PORT as a port number; a value that is not one stops here with a message, not a stack trace. */
+function apiPortFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const port = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    process.stderr.write(`DSAR_API_PORT must be a whole number from 1 to 65535 (got ${JSON.stringify(value)}).\n`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const apiPort = apiPortFromEnv(process.env.DSAR_API_PORT);
 const dataDir = process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR;
 const already = await runningTwin(localJsonPath(dataDir));
 if (already) {
@@ -14,7 +28,7 @@ if (already) {
 
 const twin = await startTwin({
   dataDir,
-  apiPort: process.env.DSAR_API_PORT ? Number(process.env.DSAR_API_PORT) : undefined,
+  apiPort,
   systemsFile: process.env.DSAR_SYSTEMS_FILE,
 });
 const lines = Object.entries(twin.endpoints).map(([name, url]) => `  ${name.padEnd(14)} ${url}`);

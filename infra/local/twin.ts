@@ -24,7 +24,13 @@ import { wiring } from '../../functions/core/wiring';
 export interface TwinOptions {
   /** where data lives (default `.dsar` in the repo) */
   dataDir?: string;
-  /** API port; stable by default because mailed links point at it */
+  /**
+   * API port. Mailed links point at it, so it is remembered with the data and reused by a start that does not ask
+   * for one (8787 the first time). A port given here (1–65535) wins over the remembered one and is remembered in its
+   * place (links mailed before the move keep pointing at the old port). `0` asks for no
+   * particular port: the remembered one if there is one, else any free port (tests on fresh data dirs), which is
+   * then remembered like any other, so a restart on the same data keeps the links working.
+   */
   apiPort?: number;
   /** systems configuration file (default `infra/config/systems.json`) */
   systemsFile?: string;
@@ -69,6 +75,7 @@ export function localJsonPath(dataDir = DEFAULT_DATA_DIR): string {
 /**
  * Ports chosen at the first start are kept with the data and reused: mailed links point at the API's port, and
  * the functions' SDK clients (created once per process) keep pointing at the right emulators across a restart.
+ * The API's port alone can be moved by asking for another one (TwinOptions.apiPort); every start saves what it used.
  */
 class PortBook {
   private readonly file: string;
@@ -87,6 +94,12 @@ class PortBook {
     for (const [name, url] of Object.entries(urls)) this.known[name] = Number(new URL(url).port);
     writeFileSync(this.file, `${JSON.stringify(this.known, null, 2)}\n`);
   }
+}
+
+/** The port to open the API on: an explicit port wins, otherwise the remembered one (see TwinOptions.apiPort). */
+function apiPortFor(ports: PortBook, requested: number | undefined): number {
+  if (requested !== undefined && requested !== 0) return requested;
+  return ports.get('api', requested ?? DEFAULT_API_PORT);
 }
 
 /** The deployment's hash key, made once and kept with the data (never committed). */
@@ -161,7 +174,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const sfn = await startSfnServer(runner, ports.get('stepfunctions'));
     started.push({ stop: () => sfn.stop() }, { stop: () => runner.stop() });
 
-    const api: LocalServer = await startApiServer(API_ROUTES, loader, ports.get('api', options.apiPort ?? DEFAULT_API_PORT));
+    const api: LocalServer = await startApiServer(API_ROUTES, loader, apiPortFor(ports, options.apiPort));
     started.push({ stop: () => api.stop() });
     const settings = workflowSettings(template);
     configureEnvironment({

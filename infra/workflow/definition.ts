@@ -104,7 +104,6 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   const erase = perSystemMap(scope, {
     mapName: STATE.EraseSystems,
     itemsPath: '$.located',
-    itemFields: { located: sfn.JsonPath.stringAt('$$.Map.Item.Value.status') },
     taskName: STATE.EraseSystem,
     fn: fns.EraseSystem,
     fnId: 'EraseSystem',

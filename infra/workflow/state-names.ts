@@ -24,8 +24,6 @@ export const STATE = {
   Deliver: 'Deliver',
 } as const;
 
-export type StateName = (typeof STATE)[keyof typeof STATE];
-
 /** Error names the connector tasks retry on (connectors/errors.ts sets them as `name`). */
 export const CONNECTOR_RETRYABLE_ERRORS = ['ConnectorUnavailableError'] as const;
 

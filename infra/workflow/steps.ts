@@ -55,8 +55,8 @@ export interface PerSystemMapProps {
   readonly mapName: string;
   /** array iterated; each item carries a `systemId` */
   readonly itemsPath: string;
-  /** extra fields of each iteration's input besides requestId and systemId */
-  readonly itemFields: Record<string, unknown>;
+  /** extra fields of each iteration's input besides requestId and systemId (none by default) */
+  readonly itemFields?: Record<string, unknown>;
   /** task state name inside the Map */
   readonly taskName: string;
   readonly fn: lambda.IFunction;

@@ -114,7 +114,7 @@ describe('Class: Workflow (local run)', () => {
         'SendVerification', 'PlanRequest', 'LocateSystem', 'LocateSystem', 'EraseSystem', 'EraseSystem',
         'ConfirmSystem', 'ConfirmSystem', 'AssembleReceipt', 'Deliver',
       ]);
-      expect(calls.find(([s]) => s === 'EraseSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers', located: 'found' });
+      expect(calls.find(([s]) => s === 'EraseSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers' });
       expect(calls.find(([s]) => s === 'ConfirmSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers', phase: 'confirm' });
       expect(Object.keys(calls.find(([s]) => s === 'AssembleReceipt')?.[1] ?? {})).toEqual(['requestId', 'located', 'erased', 'confirmed']);
     });

@@ -2,7 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { lambdaContext } from '../../../infra/local/lambda-context';
 
@@ -98,25 +98,65 @@ describe('Handler: submit-request', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
-  it('answers a repeat with the same idempotency key with the first request and starts no second run', async () => {
-    // Prepare
-    const firstId = '4f7d1f0e-8a7b-4b8e-9a51-0c1d2e3f4a5b';
-    ddb.on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' }).callsFake((input: { Item: { pk: string } }) => {
-      if (input.Item.pk.startsWith('IDEMPOTENCY#')) throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+  /**
+   * A table that keeps what is put, honouring `attribute_not_exists(pk)`, and an SFN that refuses a second execution
+   * of the same name (as Step Functions does for a Standard workflow): enough to run the idempotency path for real.
+   */
+  function rememberingTable(): void {
+    const items = new Map<string, Record<string, unknown>>();
+    ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown> & { pk: string }; ConditionExpression?: string }) => {
+      if (input.ConditionExpression === 'attribute_not_exists(pk)' && items.has(input.Item.pk)) {
+        throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+      }
+      items.set(input.Item.pk, input.Item);
       return {};
     });
-    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
-      if (input.Key.pk.startsWith('IDEMPOTENCY#')) return { Item: { pk: input.Key.pk, requestId: firstId, fingerprint: '' } };
-      return { Item: undefined };
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({ Item: items.get(input.Key.pk) }));
+    const started = new Set<string>();
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {
+      if (started.has(input.name)) throw new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
+      started.add(input.name);
+      return { executionArn: `arn:x:${input.name}`, startDate: new Date() };
     });
+  }
+
+  const withKey = (key: string) => ({ 'content-type': 'application/json', 'idempotency-key': key });
+
+  it('answers a repeat with the same idempotency key and body with the first request, and runs it once', async () => {
+    // Prepare
+    rememberingTable();
+    const first = await handler(post(JSON.stringify(valid), withKey('key-123456789')), lambdaContext('submit'));
 
     // Act
-    const response = await handler(post(JSON.stringify(valid), { 'content-type': 'application/json', 'idempotency-key': 'key-123456789' }), lambdaContext('submit'));
+    const repeat = await handler(post(JSON.stringify(valid), withKey('key-123456789')), lambdaContext('submit'));
 
-    // Assess: the fingerprint differs from the stored one, so this is a reused key for another body
-    expect(response.statusCode).toBe(422);
-    expect((JSON.parse(response.body ?? '{}') as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    // Assess
+    expect(first.statusCode).toBe(202);
+    expect(repeat.statusCode).toBe(202);
+    const firstId = (JSON.parse(first.body ?? '{}') as { requestId: string }).requestId;
+    expect((JSON.parse(repeat.body ?? '{}') as { requestId: string; status: string })).toMatchObject({ requestId: firstId, status: 'received' });
+    const requests = ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.pk).startsWith('REQUEST#'));
+    expect(requests).toHaveLength(1);
+    // The repeat asks for the same execution name again (that recovers a first attempt that died before starting
+    // it), which Step Functions refuses: one request, one run.
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([firstId, firstId]);
+  });
+
+  it('refuses the same idempotency key with a different body with 422 idempotency_key_reused, starting nothing', async () => {
+    // Prepare
+    rememberingTable();
+    const first = await handler(post(JSON.stringify(valid), withKey('key-123456789')), lambdaContext('submit'));
+
+    // Act
+    const reused = await handler(post(JSON.stringify({ ...valid, type: 'deletion' }), withKey('key-123456789')), lambdaContext('submit'));
+
+    // Assess
+    expect(first.statusCode).toBe(202);
+    expect(reused.statusCode).toBe(422);
+    expect((JSON.parse(reused.body ?? '{}') as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
+    const requests = ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.pk).startsWith('REQUEST#'));
+    expect(requests).toHaveLength(1);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 
   it('hides the cause of an internal failure behind a generic 500', async () => {
@@ -147,14 +187,31 @@ describe('Class: SubmitRequest (idempotency)', () => {
     // Act
     const first = await submit.execute(body, 'key-0000001');
     const second = await submit.execute(body, 'key-0000001');
-    const other = submit.execute({ ...body, type: 'access' }, 'key-0000001');
 
     // Assess
     expect(second.requestId).toBe(first.requestId);
     expect(requests.records.size).toBe(1);
     expect(workflow.started).toEqual([first.requestId, first.requestId]);
     expect(second.statusToken).not.toBe(first.statusToken);
+  });
+
+  it('refuses the same key with a different body as a reused key, recording and starting nothing more', async () => {
+    // Prepare
+    const { SubmitRequest } = await import('../../../functions/submit-request/submit-request');
+    const { MemoryRequests, MemoryTokens, MemoryWorkflow } = await import('../../support/fakes');
+    const requests = new MemoryRequests();
+    const workflow = new MemoryWorkflow();
+    const submit = new SubmitRequest({ requests, tokens: new MemoryTokens(), workflow, statusTokenTtlSeconds: 60 });
+    const body = { type: 'deletion' as const, regulation: 'ccpa' as const, subject: { email: 'ada@example.com' } };
+    const first = await submit.execute(body, 'key-0000001');
+
+    // Act
+    const other = submit.execute({ ...body, type: 'access' }, 'key-0000001');
+
+    // Assess
     await expect(other).rejects.toMatchObject({ name: 'IdempotencyConflictError', code: 'idempotency_key_reused' });
+    expect(requests.records.size).toBe(1);
+    expect(workflow.started).toEqual([first.requestId]);
   });
 
   it('sets the statutory due date from the regulation', async () => {
