@@ -18,7 +18,11 @@ export interface AnonymizationChanges {
 }
 
 /** The changes the field map asks for on this record. */
-export function anonymizationChanges(record: SourceRecord, fields: AnonymizationFields, key: string): AnonymizationChanges {
+export function anonymizationChanges(
+  record: SourceRecord,
+  fields: AnonymizationFields,
+  key: string,
+): AnonymizationChanges {
   const changes: AnonymizationChanges = { set: {}, remove: [] };
   for (const [name, rule] of Object.entries(fields)) {
     if (!Object.hasOwn(record, name)) continue;

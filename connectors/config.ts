@@ -6,9 +6,7 @@ import { z } from 'zod';
  * Both the CDK app (grants, bundling) and the local twin read it; it is validated once, here.
  */
 
-const Id = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, starting with a letter');
+const Id = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, starting with a letter');
 
 /** What a system holds: the facts GDPR Art. 15(1) and CCPA §1798.110 require an access response to state. */
 export const Holds = z
@@ -18,7 +16,10 @@ export const Holds = z
     source: z.string().min(1).optional(),
     recipients: z.array(z.string().min(1)).default([]),
     /** ISO-8601 duration, e.g. P6Y */
-    retention: z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'an ISO-8601 duration such as P6Y or P30D').optional(),
+    retention: z
+      .string()
+      .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'an ISO-8601 duration such as P6Y or P30D')
+      .optional(),
   })
   .strict();
 export type Holds = z.infer<typeof Holds>;
@@ -38,7 +39,9 @@ export const Erasure = z.discriminatedUnion('strategy', [
     .object({
       strategy: z.literal('anonymize'),
       /** field name → what to do with it; must cover every identity field of the system */
-      fields: z.record(z.string().min(1), FieldAnonymization).refine((f) => Object.keys(f).length > 0, 'at least one field'),
+      fields: z
+        .record(z.string().min(1), FieldAnonymization)
+        .refine((f) => Object.keys(f).length > 0, 'at least one field'),
       reason: z.string().min(1),
     })
     .strict(),
@@ -99,7 +102,8 @@ export const SystemsConfig = z
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
     config.systems.forEach((system, i) => {
-      if (seen.has(system.id)) ctx.addIssue({ code: 'custom', path: ['systems', i, 'id'], message: `duplicate system id ${system.id}` });
+      if (seen.has(system.id))
+        ctx.addIssue({ code: 'custom', path: ['systems', i, 'id'], message: `duplicate system id ${system.id}` });
       seen.add(system.id);
     });
   });

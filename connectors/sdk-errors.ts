@@ -45,11 +45,15 @@ export function sdkErrorTranslator(names: SdkErrorNames): SdkErrorTranslator {
     if (!(error instanceof Error)) return false;
     const shape = error as Error & SdkErrorShape;
     if (shape.$metadata !== undefined || shape.$fault !== undefined) return true;
-    return (typeof shape.code === 'string' && NETWORK_CODES.has(shape.code)) || transient.has(error.name) || permanent.has(error.name);
+    return (
+      (typeof shape.code === 'string' && NETWORK_CODES.has(shape.code)) ||
+      transient.has(error.name) ||
+      permanent.has(error.name)
+    );
   };
   const isTransient = (error: Error & SdkErrorShape): boolean => {
     if (permanent.has(error.name)) return false;
-    if (transient.has(error.name) || Boolean(error.$retryable)) return true;
+    if (transient.has(error.name) || error.$retryable) return true;
     if (typeof error.code === 'string' && NETWORK_CODES.has(error.code)) return true;
     const status = error.$metadata?.httpStatusCode;
     if (status !== undefined) return status >= 500 || status === 429;
@@ -57,7 +61,14 @@ export function sdkErrorTranslator(names: SdkErrorNames): SdkErrorTranslator {
   };
   return (systemId, operation, error) => {
     if (!isSdkError(error)) return error;
-    if (isTransient(error)) return new ConnectorUnavailableError(systemId, `${names.service} ${operation} failed transiently (${error.name})`, { cause: error });
-    return new ConnectorConfigError(systemId, `${names.service} ${operation} was rejected (${error.name})`, { cause: error });
+    if (isTransient(error))
+      return new ConnectorUnavailableError(
+        systemId,
+        `${names.service} ${operation} failed transiently (${error.name})`,
+        { cause: error },
+      );
+    return new ConnectorConfigError(systemId, `${names.service} ${operation} was rejected (${error.name})`, {
+      cause: error,
+    });
   };
 }

@@ -57,7 +57,11 @@ const DeploymentContext = z
     senderEmail: z.email().default(DEFAULT_SENDER),
     systemsConfig: z.string().min(1).default(CONTEXT_DEFAULTS.systemsConfig),
     // Fractions are allowed (down to one second) so tests and demos can watch a request expire.
-    verificationWindowHours: z.coerce.number().min(1 / 3600).max(MAX_VERIFICATION_WINDOW_HOURS).default(CONTEXT_DEFAULTS.verificationWindowHours),
+    verificationWindowHours: z.coerce
+      .number()
+      .min(1 / 3600)
+      .max(MAX_VERIFICATION_WINDOW_HOURS)
+      .default(CONTEXT_DEFAULTS.verificationWindowHours),
     downloadLinkHours: hours().default(CONTEXT_DEFAULTS.downloadLinkHours),
     exportRetentionDays: z.coerce.number().int().min(1).default(CONTEXT_DEFAULTS.exportRetentionDays),
   })
@@ -86,9 +90,9 @@ export interface ContextSource {
 /** Read and validate the deployment parameters and the systems configuration they point to. */
 export function readDeploymentConfig(context: ContextSource): DeploymentConfig {
   const raw = Object.fromEntries(
-    (['senderEmail', 'systemsConfig', 'verificationWindowHours', 'downloadLinkHours', 'exportRetentionDays'] as const).map(
-      (key) => [key, context.tryGetContext(key)],
-    ),
+    (
+      ['senderEmail', 'systemsConfig', 'verificationWindowHours', 'downloadLinkHours', 'exportRetentionDays'] as const
+    ).map((key) => [key, context.tryGetContext(key)]),
   );
   const parsed = DeploymentContext.safeParse(raw);
   if (!parsed.success) {

@@ -96,7 +96,8 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
   }
 
   protected async eraseSubject(email: string, erasure: ChangingErasure): Promise<EraseOutcome> {
-    if (erasure.strategy === 'delete') return { deleted: await this.deleteAll(email), anonymized: 0, retained: 0, unreadable: 0 };
+    if (erasure.strategy === 'delete')
+      return { deleted: await this.deleteAll(email), anonymized: 0, retained: 0, unreadable: 0 };
     return { deleted: 0, anonymized: await this.anonymizeAll(email, erasure), retained: 0, unreadable: 0 };
   }
 
@@ -110,9 +111,16 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
       throw new ConnectorConfigError(this.systemId, `anonymize cannot change key attribute '${keyField}'; use delete`);
     }
     const identityRule = erasure.fields[attribute];
-    if (index !== undefined && identityRule?.action === 'replace' && (typeof identityRule.value !== 'string' || identityRule.value === '')) {
+    if (
+      index !== undefined &&
+      identityRule?.action === 'replace' &&
+      (typeof identityRule.value !== 'string' || identityRule.value === '')
+    ) {
       // an index key must stay a non-empty string: DynamoDB rejects any other value for it
-      throw new ConnectorConfigError(this.systemId, `'${attribute}' is the key of index '${index}': replace it with a non-empty string, hash or remove it`);
+      throw new ConnectorConfigError(
+        this.systemId,
+        `'${attribute}' is the key of index '${index}': replace it with a non-empty string, hash or remove it`,
+      );
     }
   }
 
@@ -176,13 +184,18 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
     const table = this.system.table;
     let requests = keys.map((key) => ({ DeleteRequest: { Key: key } }));
     for (let attempt = 1; ; attempt += 1) {
-      const output = await this.call('BatchWriteItem', () => this.client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } })));
+      const output = await this.call('BatchWriteItem', () =>
+        this.client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } })),
+      );
       requests = (output.UnprocessedItems?.[table] ?? []).flatMap((request) =>
         request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [],
       );
       if (requests.length === 0) return keys.length;
       if (attempt >= this.retry.maxAttempts) {
-        throw new ConnectorUnavailableError(this.systemId, `BatchWriteItem left ${requests.length} deletions unprocessed after ${attempt} attempts`);
+        throw new ConnectorUnavailableError(
+          this.systemId,
+          `BatchWriteItem left ${requests.length} deletions unprocessed after ${attempt} attempts`,
+        );
       }
       await sleep(this.backoff(attempt));
     }
@@ -209,7 +222,10 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
    */
   private async anonymizeItem(item: SourceRecord, fields: AnonymizationFields): Promise<boolean> {
     const { set, remove } = anonymizationChanges(item, fields, this.anonymizationKey);
-    const names: Record<string, string> = { '#pk': this.system.key.partition, '#id': this.system.identity.email.attribute };
+    const names: Record<string, string> = {
+      '#pk': this.system.key.partition,
+      '#id': this.system.identity.email.attribute,
+    };
     const values: Record<string, unknown> = { ':id': item[this.system.identity.email.attribute] };
     const setClauses = Object.entries(set).map(([name, value], i) => {
       names[`#s${i}`] = name;
@@ -220,7 +236,10 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
       names[`#r${i}`] = name;
       return `#r${i}`;
     });
-    const update = [setClauses.length > 0 ? `SET ${setClauses.join(', ')}` : '', removeClauses.length > 0 ? `REMOVE ${removeClauses.join(', ')}` : '']
+    const update = [
+      setClauses.length > 0 ? `SET ${setClauses.join(', ')}` : '',
+      removeClauses.length > 0 ? `REMOVE ${removeClauses.join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join(' ');
     try {

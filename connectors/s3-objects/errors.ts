@@ -3,7 +3,16 @@ import { sdkErrorTranslator } from '../sdk-errors';
 /** S3 (and body-stream) errors → connector errors (see ../sdk-errors): which names are worth a retry, which are not. */
 export const translateS3Error = sdkErrorTranslator({
   service: 'S3',
-  transient: ['SlowDown', 'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'RequestTimeTooSkewed', 'ThrottlingException', 'TooManyRequestsException', 'TimeoutError'],
+  transient: [
+    'SlowDown',
+    'ServiceUnavailable',
+    'InternalError',
+    'RequestTimeout',
+    'RequestTimeTooSkewed',
+    'ThrottlingException',
+    'TooManyRequestsException',
+    'TimeoutError',
+  ],
   permanent: [
     'NoSuchBucket',
     'AccessDenied',

@@ -33,16 +33,24 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const QUOTE = 0x22;
 
-export async function* splitLines(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: SplitOptions): AsyncGenerator<RawLine> {
+export async function* splitLines(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  options: SplitOptions,
+): AsyncGenerator<RawLine> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let inQuotes = false;
   let oversized = false;
 
   for await (const piece of source) {
-    const chunk = typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    const chunk =
+      typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
     let start = 0;
-    for (let end = nextBreak(chunk, start, options.quoteAware, inQuotes); ; end = nextBreak(chunk, start, options.quoteAware, inQuotes)) {
+    for (
+      let end = nextBreak(chunk, start, options.quoteAware, inQuotes);
+      ;
+      end = nextBreak(chunk, start, options.quoteAware, inQuotes)
+    ) {
       if (end.quotesFlipped) inQuotes = !inQuotes;
       if (end.index < 0) break;
       const tail = chunk.subarray(start, end.index + 1);
@@ -81,7 +89,12 @@ function completeLine(bytes: Buffer): RawLine {
  * The next line-ending `\n` at or after `from` (-1 when the chunk has none), and whether the quote state changed
  * along the way (an odd number of quotes before the break, or in the whole rest of the chunk when there is none).
  */
-function nextBreak(chunk: Buffer, from: number, quoteAware: boolean, inQuotes: boolean): { index: number; quotesFlipped: boolean } {
+function nextBreak(
+  chunk: Buffer,
+  from: number,
+  quoteAware: boolean,
+  inQuotes: boolean,
+): { index: number; quotesFlipped: boolean } {
   if (!quoteAware) return { index: chunk.indexOf(NEWLINE, from), quotesFlipped: false };
   let quoted = inQuotes;
   for (let i = from; i < chunk.length; i += 1) {

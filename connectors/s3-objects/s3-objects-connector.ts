@@ -1,5 +1,11 @@
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { anonymizeRecord, type AnonymizationFields } from '../anonymize';
 import { BaseConnector, type ChangingErasure, type ConnectorOptions } from '../base';
@@ -116,9 +122,17 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     }
   }
 
-  private async eraseFrom(key: string, email: string, erasure: ChangingErasure, census: ObjectCensus, outcome: EraseOutcome): Promise<void> {
+  private async eraseFrom(
+    key: string,
+    email: string,
+    erasure: ChangingErasure,
+    census: ObjectCensus,
+    outcome: EraseOutcome,
+  ): Promise<void> {
     if (erasure.strategy === 'delete' && census.others === 0) {
-      await this.call('DeleteObject', () => this.client.send(new DeleteObjectCommand({ Bucket: this.system.bucket, Key: key })));
+      await this.call('DeleteObject', () =>
+        this.client.send(new DeleteObjectCommand({ Bucket: this.system.bucket, Key: key })),
+      );
       outcome.deleted += census.subject;
     } else {
       const fields = erasure.strategy === 'anonymize' ? erasure.fields : undefined;
@@ -130,7 +144,10 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
 
   /** Keys under the prefix, page by page. */
   private async *keys(): AsyncGenerator<string> {
-    const paginator = paginateListObjectsV2({ client: this.client }, { Bucket: this.system.bucket, Prefix: this.system.prefix });
+    const paginator = paginateListObjectsV2(
+      { client: this.client },
+      { Bucket: this.system.bucket, Prefix: this.system.prefix },
+    );
     for await (const page of this.translated('ListObjectsV2', paginator)) {
       for (const object of page.Contents ?? []) if (object.Key !== undefined) yield object.Key;
     }
@@ -138,7 +155,7 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
 
   /** Streams an object's parsed lines; undefined when it vanished since the listing. */
   private async open(key: string): Promise<OpenedObject | undefined> {
-    let response;
+    let response: GetObjectCommandOutput;
     try {
       response = await this.client.send(new GetObjectCommand({ Bucket: this.system.bucket, Key: key }));
     } catch (error) {
@@ -146,7 +163,8 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
       throw this.translate(this.systemId, 'GetObject', error);
     }
     const body = response.Body === undefined ? Readable.from([]) : response.Body;
-    if (!(body instanceof Readable)) throw new ConnectorConfigError(this.systemId, 'S3 GetObject did not return a Node.js stream');
+    if (!(body instanceof Readable))
+      throw new ConnectorConfigError(this.systemId, 'S3 GetObject did not return a Node.js stream');
     const codec: ObjectCodec = this.system.format === 'csv' ? new CsvCodec() : new JsonLinesCodec();
     return {
       lines: this.parse(body, codec),
@@ -161,9 +179,13 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
   private async *parse(body: Readable, codec: ObjectCodec): AsyncGenerator<ParsedLine> {
     const quoteAware = this.system.format === 'csv';
     const field = this.identityField('email');
-    for await (const line of this.translated('GetObject (reading the body)', splitLines(body, { quoteAware, maxLineBytes: this.maxLineBytes }))) {
+    for await (const line of this.translated(
+      'GetObject (reading the body)',
+      splitLines(body, { quoteAware, maxLineBytes: this.maxLineBytes }),
+    )) {
       const parsed = codec.read(line);
-      if (!codec.canHold(field)) throw new ConnectorConfigError(this.systemId, `a CSV object under the prefix has no '${field}' column`);
+      if (!codec.canHold(field))
+        throw new ConnectorConfigError(this.systemId, `a CSV object under the prefix has no '${field}' column`);
       yield parsed;
     }
   }
@@ -225,7 +247,8 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
         continue;
       }
       counter.changed += 1;
-      if (fields !== undefined) yield object.codec.write(anonymizeRecord(parsed.record, fields, this.anonymizationKey), parsed.line.terminator);
+      if (fields !== undefined)
+        yield object.codec.write(anonymizeRecord(parsed.record, fields, this.anonymizationKey), parsed.line.terminator);
     }
   }
 

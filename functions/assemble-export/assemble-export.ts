@@ -7,7 +7,6 @@ import { findSystem } from '../core/systems';
 import { exportKey } from '../core/domain/document-keys';
 import { logger } from '../core/logger';
 
-
 /**
  * Assemble the export: one JSON document (format `dsar-export` v1) streamed from the per-system parts into S3.
  * `complete` is false when any system failed — the delivery then says "partly complete", never "complete".
@@ -21,7 +20,10 @@ export class AssembleExport {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  public async execute(requestId: string, outcomes: SystemOutcome[]): Promise<{ documentKey: string; complete: boolean }> {
+  public async execute(
+    requestId: string,
+    outcomes: SystemOutcome[],
+  ): Promise<{ documentKey: string; complete: boolean }> {
     await this.requests.advance(requestId, 'assembling');
     // a re-run may bring other outcomes (a system retried): the record keeps the latest
     await this.requests.update(requestId, { outcomes });
@@ -70,7 +72,8 @@ export class AssembleExport {
         unreadableRecords: outcome.unreadable,
       };
       yield `${i > 0 ? ',' : ''}${openObject(section, 'records')}`;
-      if (outcome.partKey && outcome.status === 'found') yield* jsonArrayFromLines(await this.documents.read(outcome.partKey));
+      if (outcome.partKey && outcome.status === 'found')
+        yield* jsonArrayFromLines(await this.documents.read(outcome.partKey));
       else yield '[]';
       yield '}';
     }

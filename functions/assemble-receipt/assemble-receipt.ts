@@ -9,7 +9,6 @@ import { receiptLine } from './receipt';
 import { receiptKey } from '../core/domain/document-keys';
 import { NotVerifiedError } from '../core/domain/errors';
 
-
 export interface ReceiptInput {
   located: SystemOutcome[];
   erased: EraseResult[];
@@ -37,7 +36,12 @@ export class AssembleReceipt {
 
     const byId = <T extends { systemId: string }>(list: T[], id: string) => list.find((x) => x.systemId === id);
     const lines = this.systems.systems.map((system) =>
-      receiptLine(system, byId(input.located, system.id), byId(input.erased, system.id), byId(input.confirmed, system.id)),
+      receiptLine(
+        system,
+        byId(input.located, system.id),
+        byId(input.erased, system.id),
+        byId(input.confirmed, system.id),
+      ),
     );
     const count = (outcome: string) => lines.filter((l) => l.outcome === outcome).length;
     const sum = (pick: (l: (typeof lines)[number]) => number) => lines.reduce((n, l) => n + pick(l), 0);

@@ -12,5 +12,9 @@ export type ConnectorFor = (systemId: string, anonymizationKey?: string) => Conn
  */
 export function connectorFactory(config: SystemsConfig): ConnectorFor {
   return (systemId, anonymizationKey = '') =>
-    createConnector(findSystem(config, systemId), { dynamodb: dynamoDocumentClient(), s3: s3Client(), anonymizationKey });
+    createConnector(findSystem(config, systemId), {
+      dynamodb: dynamoDocumentClient(),
+      s3: s3Client(),
+      anonymizationKey,
+    });
 }

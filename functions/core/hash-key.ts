@@ -18,6 +18,7 @@ export async function loadHashKey(): Promise<string> {
   } catch (cause) {
     throw new HashKeyUnavailableError('the hash key secret cannot be read', { cause });
   }
-  if (typeof secret !== 'string' || secret.length < 32) throw new HashKeyUnavailableError('the hash key secret is missing or too short');
+  if (typeof secret !== 'string' || secret.length < 32)
+    throw new HashKeyUnavailableError('the hash key secret is missing or too short');
   return secret;
 }

@@ -9,7 +9,12 @@ export type { RequestRecord };
  * AWS SDK; use cases never import an SDK, so they run the same in the cloud, in the local twin and in tests.
  */
 
-export type RecordPatch = Partial<Omit<RequestRecord, 'requestId' | 'status' | 'type' | 'regulation' | 'subject' | 'subjectForgottenAt' | 'receivedAt' | 'dueDate'>>;
+export type RecordPatch = Partial<
+  Omit<
+    RequestRecord,
+    'requestId' | 'status' | 'type' | 'regulation' | 'subject' | 'subjectForgottenAt' | 'receivedAt' | 'dueDate'
+  >
+>;
 
 export interface IdempotencyClaim {
   /** hash of the client's key (the key itself is not stored) */

@@ -28,7 +28,8 @@ export function parseSystemsFile(file: string): SystemsConfig {
     throw new SystemsConfigError(`Cannot read systems config ${file}: ${(cause as Error).message}`, { cause });
   }
   const parsed = SystemsConfig.safeParse(json);
-  if (!parsed.success) throw new SystemsConfigError(`Invalid systems config ${file}:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new SystemsConfigError(`Invalid systems config ${file}:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 

@@ -9,7 +9,10 @@ import { logger } from './logger';
  * A workflow task's handler: its input (ids, counts, S3 keys — never personal data) is validated at the edge,
  * and the request id goes into every log line.
  */
-export function workflowTask<S extends z.ZodType, R>(schema: S, fn: (input: z.infer<S>, context: Context) => Promise<R>) {
+export function workflowTask<S extends z.ZodType, R>(
+  schema: S,
+  fn: (input: z.infer<S>, context: Context) => Promise<R>,
+) {
   return middy<unknown, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {

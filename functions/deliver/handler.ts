@@ -16,4 +16,6 @@ const deliver = new Deliver({
 const Input = z.object({ requestId: z.uuid(), documentKey: z.string().min(1), complete: z.boolean() });
 
 /** Task `Deliver` → { status }. */
-export const handler = workflowTask(Input, ({ requestId, documentKey, complete }) => deliver.execute(requestId, documentKey, complete));
+export const handler = workflowTask(Input, ({ requestId, documentKey, complete }) =>
+  deliver.execute(requestId, documentKey, complete),
+);

@@ -26,7 +26,7 @@ export const handler = httpRoute(async (event) => {
   try {
     return redirect(await download.execute(formField(event, 'token')), 303);
   } catch (error) {
-    if (error instanceof InvalidTokenError) return page(410, 'This link cannot be used', error.message + '.');
+    if (error instanceof InvalidTokenError) return page(410, 'This link cannot be used', `${error.message}.`);
     throw error;
   }
 });

@@ -8,4 +8,6 @@ const locate = new LocateSystem(wiring.requests(), wiring.documents(), wiring.co
 const Input = z.object({ requestId: z.uuid(), systemId: z.string().min(1), phase: z.enum(['locate', 'confirm']) });
 
 /** Tasks `LocateSystem` and `ConfirmSystem` (one Map item each) → SystemOutcome. */
-export const handler = workflowTask(Input, ({ requestId, systemId, phase }) => locate.execute(requestId, systemId, phase));
+export const handler = workflowTask(Input, ({ requestId, systemId, phase }) =>
+  locate.execute(requestId, systemId, phase),
+);

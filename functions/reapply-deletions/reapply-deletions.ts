@@ -63,8 +63,19 @@ export class ReapplyDeletions {
     return { suppressed: suppressed.size, systems };
   }
 
-  private async reapply(system: SystemConfig, suppressed: ReadonlySet<string>, key: string): Promise<SystemReapplyResult> {
-    const result: SystemReapplyResult = { systemId: system.id, scanned: 0, matched: 0, deleted: 0, anonymized: 0, retained: 0 };
+  private async reapply(
+    system: SystemConfig,
+    suppressed: ReadonlySet<string>,
+    key: string,
+  ): Promise<SystemReapplyResult> {
+    const result: SystemReapplyResult = {
+      systemId: system.id,
+      scanned: 0,
+      matched: 0,
+      deleted: 0,
+      anonymized: 0,
+      retained: 0,
+    };
     if (system.erasure.strategy === 'retain') {
       result.skipped = `exempt from erasure: ${system.erasure.reason}`;
       logger.info('system skipped', { systemId: system.id, reason: 'retain' });
@@ -97,7 +108,12 @@ export class ReapplyDeletions {
   }
 
   /** One value per suppressed identity the system holds (the first spelling seen: connectors normalise it anyway). */
-  private async walk(connector: Connector, suppressed: ReadonlySet<string>, key: string, result: SystemReapplyResult): Promise<string[]> {
+  private async walk(
+    connector: Connector,
+    suppressed: ReadonlySet<string>,
+    key: string,
+    result: SystemReapplyResult,
+  ): Promise<string[]> {
     const matches = new Map<string, string>();
     for await (const value of connector.identities('email')) {
       result.scanned += 1;

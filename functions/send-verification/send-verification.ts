@@ -39,12 +39,14 @@ export class SendVerification {
       return;
     }
     const now = this.now();
-    const stillValid = record.verificationSentAt && record.verificationExpiresAt && new Date(record.verificationExpiresAt) > now;
+    const stillValid =
+      record.verificationSentAt && record.verificationExpiresAt && new Date(record.verificationExpiresAt) > now;
     if (stillValid) {
       await requests.update(requestId, { verifyTaskToken: taskToken });
       // The link may have been followed between our read and the write above, completing the old token: look again.
       const fresh = await requests.get(requestId);
-      if (fresh && fresh.status !== 'pending_verification' && !isTerminal(fresh.status)) await workflow.complete(taskToken, { verified: true });
+      if (fresh && fresh.status !== 'pending_verification' && !isTerminal(fresh.status))
+        await workflow.complete(taskToken, { verified: true });
       return;
     }
     const expiresAt = new Date(now.getTime() + this.deps.ttlSeconds * 1000);
@@ -52,7 +54,9 @@ export class SendVerification {
     await requests.advance(requestId, 'pending_verification');
     await requests.update(requestId, { verifyTaskToken: taskToken, verificationExpiresAt: expiresAt.toISOString() });
     const token = await tokens.issue('verify', requestId, this.deps.ttlSeconds);
-    await mailer.send(verificationMail(record, `${this.deps.apiUrl.replace(/\/$/, '')}/verify?token=${token}`, expiresAt));
+    await mailer.send(
+      verificationMail(record, `${this.deps.apiUrl.replace(/\/$/, '')}/verify?token=${token}`, expiresAt),
+    );
     await requests.update(requestId, { verificationSentAt: this.now().toISOString() });
     logger.info('verification sent', { expiresAt: expiresAt.toISOString() });
   }

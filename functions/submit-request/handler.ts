@@ -24,6 +24,10 @@ export const handler = httpJsonRoute(SubmitRequestBody, async (event) => {
     throw new ValidationError('The Idempotency-Key header is invalid', [{ path: 'Idempotency-Key', message }]);
   }
   const result = await submit.execute(event.body, key?.data);
-  logger.info('request accepted', { requestId: result.requestId, type: event.body.type, regulation: event.body.regulation });
+  logger.info('request accepted', {
+    requestId: result.requestId,
+    type: event.body.type,
+    regulation: event.body.regulation,
+  });
   return json(202, result);
 });

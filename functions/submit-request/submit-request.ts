@@ -46,13 +46,18 @@ export class SubmitRequest {
       dueDate: dueDate(body.regulation, receivedAt),
       updatedAt: receivedAt.toISOString(),
     };
-    const claim = idempotencyKey ? { keyHash: fingerprint({ idempotencyKey }), fingerprint: fingerprint(body, idempotencyKey) } : undefined;
+    const claim = idempotencyKey
+      ? { keyHash: fingerprint({ idempotencyKey }), fingerprint: fingerprint(body, idempotencyKey) }
+      : undefined;
     const created = await this.deps.requests.create(record, claim);
     if (created.outcome === 'conflict') throw new IdempotencyConflictError();
 
     await this.deps.workflow.start(created.requestId);
     const statusToken = await this.deps.tokens.issue('status', created.requestId, this.deps.statusTokenTtlSeconds);
-    const status = created.outcome === 'created' ? record.status : ((await this.deps.requests.get(created.requestId))?.status ?? 'received');
+    const status =
+      created.outcome === 'created'
+        ? record.status
+        : ((await this.deps.requests.get(created.requestId))?.status ?? 'received');
     return { requestId: created.requestId, status, statusToken };
   }
 }

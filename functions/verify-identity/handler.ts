@@ -24,9 +24,18 @@ export const handler = httpRoute(async (event) => {
   }
   try {
     await verify.execute(formField(event, 'token'));
-    return page(200, 'Thank you — your request is confirmed', 'We are now working on it. You will get an email with a download link when it is ready.');
+    return page(
+      200,
+      'Thank you — your request is confirmed',
+      'We are now working on it. You will get an email with a download link when it is ready.',
+    );
   } catch (error) {
-    if (error instanceof InvalidTokenError) return page(410, 'This link cannot be used', error.message + '. If you still want to make a request, please submit it again.');
+    if (error instanceof InvalidTokenError)
+      return page(
+        410,
+        'This link cannot be used',
+        `${error.message}. If you still want to make a request, please submit it again.`,
+      );
     throw error;
   }
 });

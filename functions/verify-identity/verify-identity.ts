@@ -19,7 +19,8 @@ export class VerifyIdentity {
     const requestId = token ? await this.tokens.consume('verify', token) : undefined;
     if (!requestId) throw new InvalidTokenError();
     const record = await this.requests.get(requestId);
-    if (!record?.subject || record.status !== 'pending_verification' || !record.verifyTaskToken) throw new InvalidTokenError();
+    if (!record?.subject || record.status !== 'pending_verification' || !record.verifyTaskToken)
+      throw new InvalidTokenError();
 
     await this.requests.advance(requestId, 'verified', {
       verified: { email: record.subject.email },

@@ -91,7 +91,8 @@ export class DsarFunctions extends Construct {
         sourceMap: true,
         mainFields: ['module', 'main'],
         // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         // Bundle the AWS SDK too: the versions tested are the versions deployed.
         externalModules: [],
         commandHooks: spec.readsSystemsConfig ? copySystemsConfig(props.systemsConfigPath) : undefined,

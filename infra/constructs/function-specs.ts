@@ -75,7 +75,8 @@ export const FUNCTION_SPECS = [
     id: 'VerifyIdentity',
     entry: 'functions/verify-identity/handler.ts',
     timeoutSeconds: API_SECONDS,
-    purpose: 'GET /verify: a confirmation page that changes nothing; POST /verify: consume the verification token and resume the waiting workflow',
+    purpose:
+      'GET /verify: a confirmation page that changes nothing; POST /verify: consume the verification token and resume the waiting workflow',
     table: 'readWrite',
     answersTaskTokens: true,
   },
@@ -83,7 +84,8 @@ export const FUNCTION_SPECS = [
     id: 'Download',
     entry: 'functions/download/handler.ts',
     timeoutSeconds: API_SECONDS,
-    purpose: 'GET /download: a page with a Download button that spends nothing; POST /download: consume the download token, redirect to a short-lived presigned URL',
+    purpose:
+      'GET /download: a page with a Download button that spends nothing; POST /download: consume the download token, redirect to a short-lived presigned URL',
     table: 'readWrite',
     bucket: { read: ['exports/', 'receipts/'] },
   },

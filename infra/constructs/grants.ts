@@ -17,7 +17,12 @@ const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query
 const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 export function grantTable(role: iam.IGrantable, table: dynamodb.ITable, access: TableAccess): void {
-  const actions = access === 'read' ? TABLE_READ : access === 'readScan' ? [...TABLE_READ, 'dynamodb:Scan'] : [...TABLE_READ, ...TABLE_WRITE];
+  const actions =
+    access === 'read'
+      ? TABLE_READ
+      : access === 'readScan'
+        ? [...TABLE_READ, 'dynamodb:Scan']
+        : [...TABLE_READ, ...TABLE_WRITE];
   role.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [table.tableArn] }));
 }
 
@@ -55,7 +60,10 @@ export function grantBucket(role: iam.IGrantable, bucket: s3.IBucket, key: kms.I
   const remove = access.delete ?? [];
   if (remove.length > 0) {
     principal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: remove.map((p) => bucket.arnForObjects(`${p}*`)) }),
+      new iam.PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: remove.map((p) => bucket.arnForObjects(`${p}*`)),
+      }),
     );
   }
   if (read.length + write.length === 0) return;
@@ -102,7 +110,9 @@ export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, acces
         }),
       );
       if (access === 'erase') {
-        principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: SOURCE_OBJECTS_ERASE, resources: [objectsArn] }));
+        principal.addToPrincipalPolicy(
+          new iam.PolicyStatement({ actions: SOURCE_OBJECTS_ERASE, resources: [objectsArn] }),
+        );
       }
     }
   }
@@ -110,5 +120,7 @@ export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, acces
 
 /** Any single action on named resources (state machine, secret, SES identity). */
 export function grantActions(role: iam.IGrantable, actions: readonly string[], resources: readonly string[]): void {
-  role.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [...resources] }));
+  role.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: [...actions], resources: [...resources] }),
+  );
 }

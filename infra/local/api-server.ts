@@ -29,7 +29,13 @@ function compile(route: Route): (path: string) => Record<string, string> | undef
 }
 
 /** Build the API Gateway HTTP API (payload 2.0) event the cloud would deliver for this request. */
-function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: Route,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -51,7 +57,13 @@ function toEvent(req: IncomingMessage, url: URL, route: Route, pathParameters: R
       apiId: 'local',
       domainName: url.host,
       domainPrefix: 'local',
-      http: { method: route.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: `${route.method} ${route.path}`,
       stage: '$default',
@@ -66,7 +78,9 @@ export function startApiServer(routes: readonly Route[], loader: HandlerLoader, 
   const compiled = routes.map((route) => ({ route, match: compile(route) }));
   return serve(port, async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const candidates = compiled.map(({ route, match }) => ({ route, params: match(url.pathname) })).filter((c) => c.params);
+    const candidates = compiled
+      .map(({ route, match }) => ({ route, params: match(url.pathname) }))
+      .filter((c) => c.params);
     const found = candidates.find((c) => c.route.method === req.method);
     const send = (status: number, headers: Record<string, string>, body: string) => {
       res.writeHead(status, headers);
@@ -74,11 +88,23 @@ export function startApiServer(routes: readonly Route[], loader: HandlerLoader, 
     };
     if (!found?.params) {
       const code = candidates.length ? 'method_not_allowed' : 'not_found';
-      return send(candidates.length ? 405 : 404, { 'content-type': 'application/json' }, JSON.stringify({ error: { code, message: `No route for ${req.method} ${url.pathname}` } }));
+      return send(
+        candidates.length ? 405 : 404,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ error: { code, message: `No route for ${req.method} ${url.pathname}` } }),
+      );
     }
     const body = await readBody(req, MAX_PAYLOAD_BYTES);
-    if (!body) return send(413, { 'content-type': 'application/json' }, JSON.stringify({ error: { code: 'payload_too_large', message: 'Request entity too large' } }));
-    const result = (await loader.invoke(found.route.handler, toEvent(req, url, found.route, found.params, body))) as APIGatewayProxyStructuredResultV2;
+    if (!body)
+      return send(
+        413,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ error: { code: 'payload_too_large', message: 'Request entity too large' } }),
+      );
+    const result = (await loader.invoke(
+      found.route.handler,
+      toEvent(req, url, found.route, found.params, body),
+    )) as APIGatewayProxyStructuredResultV2;
     const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
     send(result.statusCode ?? 200, headers, result.body ?? '');
   });

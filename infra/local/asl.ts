@@ -56,19 +56,28 @@ type Json = Record<string, unknown>;
 
 /** Find the one state machine in `template`, resolve its definition and map each Task state to its handler. */
 export function extractWorkflow(template: object): ExtractedWorkflow {
-  const resources = ((template as { Resources?: Record<string, CfnResource> }).Resources ?? {}) as Record<string, CfnResource>;
+  const resources = ((template as { Resources?: Record<string, CfnResource> }).Resources ?? {}) as Record<
+    string,
+    CfnResource
+  >;
   const machines = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
   if (machines.length !== 1) {
-    throw new UnsupportedWorkflowError(`expected exactly one AWS::StepFunctions::StateMachine, found ${machines.length}`);
+    throw new UnsupportedWorkflowError(
+      `expected exactly one AWS::StepFunctions::StateMachine, found ${machines.length}`,
+    );
   }
   const [machineId, machine] = machines[0] as [string, CfnResource];
   const body = machine.Properties?.DefinitionString;
-  if (body === undefined) throw new UnsupportedWorkflowError(`${machineId} has no DefinitionString (DefinitionS3Location is not supported)`);
+  if (body === undefined)
+    throw new UnsupportedWorkflowError(`${machineId} has no DefinitionString (DefinitionS3Location is not supported)`);
   const definition = JSON.parse(resolveIntrinsic(body, resources)) as Json;
 
-  if (definition.QueryLanguage === 'JSONata') throw new UnsupportedWorkflowError('the workflow uses JSONata; the local runner only runs JSONPath');
+  if (definition.QueryLanguage === 'JSONata')
+    throw new UnsupportedWorkflowError('the workflow uses JSONata; the local runner only runs JSONPath');
   if (definition.TimeoutSeconds !== undefined) {
-    throw new UnsupportedWorkflowError('the workflow sets a top-level TimeoutSeconds; the local runner cannot time days (set task timeouts instead)');
+    throw new UnsupportedWorkflowError(
+      'the workflow sets a top-level TimeoutSeconds; the local runner cannot time days (set task timeouts instead)',
+    );
   }
   const tasks: Record<string, WorkflowTask> = {};
   walkStates(definition, (name, state) => {
@@ -83,12 +92,19 @@ function resolveIntrinsic(value: unknown, resources: Record<string, CfnResource>
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const [fn, ...rest] = Object.keys(value);
     const arg = (value as Json)[fn ?? ''];
-    if (rest.length === 0 && fn === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
+    if (
+      rest.length === 0 &&
+      fn === 'Fn::Join' &&
+      Array.isArray(arg) &&
+      typeof arg[0] === 'string' &&
+      Array.isArray(arg[1])
+    ) {
       return (arg[1] as unknown[]).map((part) => resolveIntrinsic(part, resources)).join(arg[0]);
     }
     if (rest.length === 0 && fn === 'Ref' && typeof arg === 'string') {
       const pseudo = LOCAL_PSEUDO_PARAMETERS[arg];
-      if (pseudo === undefined) throw new UnsupportedWorkflowError(`the definition references ${arg}; only pseudo parameters resolve locally`);
+      if (pseudo === undefined)
+        throw new UnsupportedWorkflowError(`the definition references ${arg}; only pseudo parameters resolve locally`);
       return pseudo;
     }
     if (rest.length === 0 && fn === 'Fn::GetAtt') {
@@ -126,7 +142,9 @@ function walkStates(machine: Json, visit: (name: string, state: Json) => void, s
 
 function rejectUnsupported(name: string, state: Json): void {
   const fail = (what: string) => {
-    throw new UnsupportedWorkflowError(`state ${name} uses ${what}, which the local runner (aws-local-stepfunctions) does not execute`);
+    throw new UnsupportedWorkflowError(
+      `state ${name} uses ${what}, which the local runner (aws-local-stepfunctions) does not execute`,
+    );
   };
   if (state.QueryLanguage === 'JSONata' || 'Arguments' in state || 'Output' in state) fail('JSONata');
   if ('Assign' in state) fail('Assign (variables)');
@@ -146,14 +164,20 @@ function classifyTask(name: string, state: Json, resources: Record<string, CfnRe
   if (PLACEHOLDER_ARN.test(resource)) {
     integration = 'direct';
     functionArn = resource;
-  } else if (resource === 'arn:aws:states:::lambda:invoke' || resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+  } else if (
+    resource === 'arn:aws:states:::lambda:invoke' ||
+    resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken'
+  ) {
     integration = resource.endsWith('.waitForTaskToken') ? 'waitForTaskToken' : 'invoke';
     functionArn = (state.Parameters as Json | undefined)?.FunctionName;
   } else {
     throw new UnsupportedWorkflowError(`task ${name} calls ${resource}; only Lambda tasks run locally`);
   }
   const logicalId = typeof functionArn === 'string' ? PLACEHOLDER_ARN.exec(functionArn)?.[1] : undefined;
-  if (!logicalId) throw new UnsupportedWorkflowError(`task ${name} names no function of this template (${JSON.stringify(functionArn)})`);
+  if (!logicalId)
+    throw new UnsupportedWorkflowError(
+      `task ${name} names no function of this template (${JSON.stringify(functionArn)})`,
+    );
   const tags = (resources[logicalId]?.Properties?.Tags ?? []) as { Key: string; Value: string }[];
   const handler = tags.find((t) => t.Key === HANDLER_TAG)?.Value;
   if (!handler) throw new UnsupportedWorkflowError(`function ${logicalId} (task ${name}) has no ${HANDLER_TAG} tag`);

@@ -33,13 +33,23 @@ export class PipelineClient {
     return { status: response.status, json: await response.json() };
   }
 
-  public async status(requestId: string, statusToken: string): Promise<{ status: number; json: Record<string, unknown> }> {
-    const response = await fetch(`${this.api}/requests/${requestId}`, { headers: { authorization: `Bearer ${statusToken}` } });
+  public async status(
+    requestId: string,
+    statusToken: string,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
+    const response = await fetch(`${this.api}/requests/${requestId}`, {
+      headers: { authorization: `Bearer ${statusToken}` },
+    });
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
   }
 
   /** Poll until the request reaches one of `statuses` (or fail after `timeoutMs`). */
-  public async waitForStatus(requestId: string, statusToken: string, statuses: string[], timeoutMs = 60_000): Promise<Record<string, unknown>> {
+  public async waitForStatus(
+    requestId: string,
+    statusToken: string,
+    statuses: string[],
+    timeoutMs = 60_000,
+  ): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     let last: Record<string, unknown> = {};
     while (Date.now() < deadline) {
@@ -53,14 +63,22 @@ export class PipelineClient {
   public async mails(): Promise<Mail[]> {
     const response = await fetch(`${this.mailStore}/store`);
     const { emails } = (await response.json()) as { emails: StoredMail[] };
-    return emails.map((m) => ({ messageId: m.messageId, to: m.destination.to, subject: m.subject, text: m.body.text ?? '', at: m.at }));
+    return emails.map((m) => ({
+      messageId: m.messageId,
+      to: m.destination.to,
+      subject: m.subject,
+      text: m.body.text ?? '',
+      at: m.at,
+    }));
   }
 
   /** Wait for a mail to `to` whose text mentions `reference` (the request id) and whose subject matches. */
   public async waitForMail(to: string, reference: string, subject: RegExp, timeoutMs = 60_000): Promise<Mail> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const found = (await this.mails()).find((m) => m.to.includes(to) && m.text.includes(reference) && subject.test(m.subject));
+      const found = (await this.mails()).find(
+        (m) => m.to.includes(to) && m.text.includes(reference) && subject.test(m.subject),
+      );
       if (found) return found;
       await sleep(100);
     }
@@ -81,7 +99,8 @@ export class PipelineClient {
     const html = await page.text();
     const action = /<form method="post" action="([^"]*)"/.exec(html)?.[1];
     const token = /name="token" value="([^"]*)"/.exec(html)?.[1];
-    if (action === undefined || token === undefined) throw new Error(`the page behind the link (${page.status}) has no form`);
+    if (action === undefined || token === undefined)
+      throw new Error(`the page behind the link (${page.status}) has no form`);
     const confirmed = await fetch(new URL(action, link), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

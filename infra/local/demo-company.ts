@@ -1,4 +1,9 @@
-import { DescribeTableCommand, ResourceNotFoundException, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createTableAndWait } from './emulators';
@@ -15,8 +20,40 @@ export const DEMO_PERSON = { email: 'ada.lovelace@example.com', name: 'Ada Lovel
 /** The person the demo erases (restored first, so every run has something to erase). */
 export const DEMO_ERASED_PERSON = { email: 'grace.lovelace@example.com', name: 'Grace Lovelace' } as const;
 
-const FIRST = ['ada', 'alan', 'grace', 'linus', 'margaret', 'dennis', 'barbara', 'ken', 'frances', 'edsger', 'radia', 'tim', 'hedy', 'john', 'katherine'];
-const LAST = ['lovelace', 'turing', 'hopper', 'torvalds', 'hamilton', 'ritchie', 'liskov', 'thompson', 'allen', 'dijkstra', 'perlman', 'berners-lee', 'lamarr', 'backus', 'johnson'];
+const FIRST = [
+  'ada',
+  'alan',
+  'grace',
+  'linus',
+  'margaret',
+  'dennis',
+  'barbara',
+  'ken',
+  'frances',
+  'edsger',
+  'radia',
+  'tim',
+  'hedy',
+  'john',
+  'katherine',
+];
+const LAST = [
+  'lovelace',
+  'turing',
+  'hopper',
+  'torvalds',
+  'hamilton',
+  'ritchie',
+  'liskov',
+  'thompson',
+  'allen',
+  'dijkstra',
+  'perlman',
+  'berners-lee',
+  'lamarr',
+  'backus',
+  'johnson',
+];
 const PAGES = ['/', '/pricing', '/docs', '/blog', '/account', '/checkout', '/support'];
 const ACTIONS = ['view', 'click', 'scroll', 'search', 'purchase'];
 
@@ -45,7 +82,11 @@ export function demoPeople(count = DEMO_PEOPLE): DemoPerson[] {
     const n = Math.floor(i / (FIRST.length * LAST.length));
     const local = n === 0 ? `${first}.${last}` : `${first}.${last}${n + 1}`;
     const title = (s: string) => s.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase());
-    return { customerId: `cus_${String(i + 1).padStart(4, '0')}`, email: `${local}@example.com`, name: `${title(first)} ${title(last)}` };
+    return {
+      customerId: `cus_${String(i + 1).padStart(4, '0')}`,
+      email: `${local}@example.com`,
+      name: `${title(first)} ${title(last)}`,
+    };
   });
 }
 
@@ -97,7 +138,13 @@ export function customersTable(tableName: string): CreateTableCommandInput {
       { AttributeName: 'email', AttributeType: 'S' },
     ],
     KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: [{ IndexName: 'byEmail', KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: 'byEmail',
+        KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
   };
 }
 
@@ -112,13 +159,19 @@ export async function seedDemoCompany(dynamodb: DynamoDBClient, s3: S3Client): P
   const people = demoPeople();
   await createBucket(s3, DEMO_BUCKET);
   for (const [key, body] of demoClickstream(people)) {
-    await s3.send(new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: key, Body: body, ContentType: 'application/x-ndjson' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: key, Body: body, ContentType: 'application/x-ndjson' }),
+    );
   }
   await createTableAndWait(dynamodb, customersTable(DEMO_TABLE));
   const doc = DynamoDBDocumentClient.from(dynamodb);
   const items = demoCustomers(people);
   for (let i = 0; i < items.length; i += 25) {
-    await doc.send(new BatchWriteCommand({ RequestItems: { [DEMO_TABLE]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    await doc.send(
+      new BatchWriteCommand({
+        RequestItems: { [DEMO_TABLE]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+      }),
+    );
   }
   return { seeded: true };
 }
@@ -139,8 +192,12 @@ export async function createBucket(s3: S3Client, bucket: string): Promise<void> 
 export async function restoreDemoPerson(dynamodb: DynamoDBClient, s3: S3Client, email: string): Promise<void> {
   const people = demoPeople();
   const customer = demoCustomers(people).find((c) => c.email === email);
-  if (customer) await DynamoDBDocumentClient.from(dynamodb).send(new PutCommand({ TableName: DEMO_TABLE, Item: customer }));
+  if (customer)
+    await DynamoDBDocumentClient.from(dynamodb).send(new PutCommand({ TableName: DEMO_TABLE, Item: customer }));
   for (const [key, body] of demoClickstream(people)) {
-    if (body.includes(`"email":"${email}"`)) await s3.send(new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: key, Body: body, ContentType: 'application/x-ndjson' }));
+    if (body.includes(`"email":"${email}"`))
+      await s3.send(
+        new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: key, Body: body, ContentType: 'application/x-ndjson' }),
+      );
   }
 }

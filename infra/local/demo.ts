@@ -27,7 +27,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 async function accessRequest(endpoints: TwinEndpoints): Promise<boolean> {
   const client = new PipelineClient(endpoints.api, endpoints.mail);
   const started = Date.now();
-  const { requestId, final, delivery } = await submitAndConfirm(client, { type: 'access', regulation: 'gdpr', subject: DEMO_PERSON });
+  const { requestId, final, delivery } = await submitAndConfirm(client, {
+    type: 'access',
+    regulation: 'gdpr',
+    subject: DEMO_PERSON,
+  });
   if (!delivery) return false;
   const { body } = await client.download(linkIn(delivery, '/download'));
   const document = ExportDocument.parse(JSON.parse(body));
@@ -36,24 +40,38 @@ async function accessRequest(endpoints: TwinEndpoints): Promise<boolean> {
   writeFileSync(file, body);
 
   out(`→ export downloaded through a 5-minute presigned link: ${file}`);
-  out(`  systems searched: ${document.summary.systems}, with records: ${document.summary.withRecords}, failed: ${document.summary.failed}`);
+  out(
+    `  systems searched: ${document.summary.systems}, with records: ${document.summary.withRecords}, failed: ${document.summary.failed}`,
+  );
   for (const system of document.systems) {
-    out(`  - ${system.id.padEnd(12)} ${system.status.padEnd(10)} ${String(system.recordCount).padStart(4)} record(s)  [${system.categories.join(', ')}]`);
+    out(
+      `  - ${system.id.padEnd(12)} ${system.status.padEnd(10)} ${String(system.recordCount).padStart(4)} record(s)  [${system.categories.join(', ')}]`,
+    );
   }
   out(`  total records: ${document.summary.records}; time taken: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return final.status === 'completed';
 }
 
 /** Verify and wait as the subject would; returns the final status view and the delivery mail, if any. */
-async function submitAndConfirm(client: PipelineClient, body: { type: string; regulation: string; subject: { email: string; name: string } }) {
+async function submitAndConfirm(
+  client: PipelineClient,
+  body: { type: string; regulation: string; subject: { email: string; name: string } },
+) {
   out(`→ POST /requests  (${body.type}, ${body.regulation.toUpperCase()}, for ${body.subject.email})`);
   const submitted = await client.submit(body, randomUUID());
   const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
   out(`  ${submitted.status} — request ${requestId}`);
   const verification = await client.waitForMail(body.subject.email, requestId, /confirm/i);
   const { page, confirmed } = await client.confirm(linkIn(verification, '/verify'));
-  out(`→ verification mail "${verification.subject}"; its link opens a page (${page.status}); pressed "confirm": ${confirmed.status}`);
-  const final = await client.waitForStatus(requestId, statusToken, ['completed', 'partially_completed', 'expired', 'rejected'], 120_000);
+  out(
+    `→ verification mail "${verification.subject}"; its link opens a page (${page.status}); pressed "confirm": ${confirmed.status}`,
+  );
+  const final = await client.waitForStatus(
+    requestId,
+    statusToken,
+    ['completed', 'partially_completed', 'expired', 'rejected'],
+    120_000,
+  );
   out(`→ request ${String(final.status)}; due ${String(final.dueDate)}`);
   const done = final.status === 'completed' || final.status === 'partially_completed';
   const delivery = done ? await client.waitForMail(body.subject.email, requestId, /request is/i) : undefined;
@@ -63,10 +81,18 @@ async function submitAndConfirm(client: PipelineClient, body: { type: string; re
 async function deletionRequest(endpoints: TwinEndpoints): Promise<boolean> {
   const local = { region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
   out(`\n(demo data) restoring ${DEMO_ERASED_PERSON.email}'s records so there is something to erase`);
-  await restoreDemoPerson(new DynamoDBClient({ ...local, endpoint: endpoints.dynamodb }), new S3Client({ ...local, endpoint: endpoints.s3, forcePathStyle: true }), DEMO_ERASED_PERSON.email);
+  await restoreDemoPerson(
+    new DynamoDBClient({ ...local, endpoint: endpoints.dynamodb }),
+    new S3Client({ ...local, endpoint: endpoints.s3, forcePathStyle: true }),
+    DEMO_ERASED_PERSON.email,
+  );
   const client = new PipelineClient(endpoints.api, endpoints.mail);
   const started = Date.now();
-  const { requestId, final, delivery } = await submitAndConfirm(client, { type: 'deletion', regulation: 'gdpr', subject: DEMO_ERASED_PERSON });
+  const { requestId, final, delivery } = await submitAndConfirm(client, {
+    type: 'deletion',
+    regulation: 'gdpr',
+    subject: DEMO_ERASED_PERSON,
+  });
   if (!delivery) return false;
   const { body } = await client.download(linkIn(delivery, '/download'));
   const receipt = DeletionReceipt.parse(JSON.parse(body));
@@ -74,7 +100,9 @@ async function deletionRequest(endpoints: TwinEndpoints): Promise<boolean> {
   writeFileSync(file, body);
   out(`→ deletion receipt downloaded: ${file}`);
   for (const s of receipt.systems) {
-    out(`  - ${s.id.padEnd(12)} ${s.outcome.padEnd(13)} found ${String(s.found.records).padStart(3)}, deleted ${String(s.erased.deleted).padStart(3)}, anonymised ${s.erased.anonymized}, kept ${s.erased.retained}; second search: ${s.confirmed.remaining} left`);
+    out(
+      `  - ${s.id.padEnd(12)} ${s.outcome.padEnd(13)} found ${String(s.found.records).padStart(3)}, deleted ${String(s.erased.deleted).padStart(3)}, anonymised ${s.erased.anonymized}, kept ${s.erased.retained}; second search: ${s.confirmed.remaining} left`,
+    );
   }
   out(`  ${receipt.backups.statement}`);
   out(`  complete: ${receipt.summary.complete}; time taken: ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -86,11 +114,19 @@ async function main(): Promise<number> {
   const twin = running ? undefined : await startTwin({ dataDir });
   const endpoints = running ?? twin?.endpoints;
   if (!endpoints) throw new Error('no twin');
-  out(running ? `Using the local twin already running at ${endpoints.api}` : `Started the local twin (API ${endpoints.api}, data in ${dataDir})`);
+  out(
+    running
+      ? `Using the local twin already running at ${endpoints.api}`
+      : `Started the local twin (API ${endpoints.api}, data in ${dataDir})`,
+  );
   try {
     const access = await accessRequest(endpoints);
     const deletion = access && (await deletionRequest(endpoints));
-    out(access && deletion ? '\nDemo complete: an access and a deletion request were answered end to end.' : '\nDemo FAILED: a request did not complete.');
+    out(
+      access && deletion
+        ? '\nDemo complete: an access and a deletion request were answered end to end.'
+        : '\nDemo FAILED: a request did not complete.',
+    );
     return access && deletion ? 0 : 1;
   } finally {
     if (twin) await twin.stop();

@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo, Server } from 'node:net';
 import { mkdirSync } from 'node:fs';
-import { CreateTableCommand, waitUntilTableExists, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 
 /**
  * Start and stop the local stand-ins for AWS services, on loopback only, on ports the OS picks
@@ -41,7 +46,9 @@ export async function startDynamoDb(options: { path?: string; port?: number } = 
 
 /** S3: s3rver storing objects under `directory`. It does not check signatures but does enforce presigned expiry. */
 export async function startS3(options: { directory: string; port?: number }): Promise<RunningEmulator> {
-  const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => {
+  const S3rver = require('s3rver') as new (
+    opts: Record<string, unknown>,
+  ) => {
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   };

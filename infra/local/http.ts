@@ -20,11 +20,16 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 }
 
 /** An HTTP server on loopback that closes its idle connections when stopped. */
-export function serve(port: number, onRequest: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<LocalServer> {
+export function serve(
+  port: number,
+  onRequest: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): Promise<LocalServer> {
   const server: Server = createServer((req, res) => {
     onRequest(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'internal_error', message: error instanceof Error ? error.name : 'error' } }));
+      res.end(
+        JSON.stringify({ error: { code: 'internal_error', message: error instanceof Error ? error.name : 'error' } }),
+      );
     });
   });
   server.keepAliveTimeout = 1000;

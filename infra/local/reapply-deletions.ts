@@ -5,7 +5,11 @@ import { runningTwin } from './running';
 import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE } from './twin';
 import { logger } from '../../functions/core/logger';
 import { wiring } from '../../functions/core/wiring';
-import { ReapplyDeletions, type ReapplyReport, type SystemReapplyResult } from '../../functions/reapply-deletions/reapply-deletions';
+import {
+  ReapplyDeletions,
+  type ReapplyReport,
+  type SystemReapplyResult,
+} from '../../functions/reapply-deletions/reapply-deletions';
 
 /**
  * `npm run reapply-deletions`: the one command an operator runs after restoring systems from a backup. It erases again
@@ -29,7 +33,8 @@ const TWIN_CREDENTIALS = 'S3RVER';
 async function chooseTarget(): Promise<string> {
   const dataDir = resolve(process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR);
   const twin = await runningTwin(localJsonPath(dataDir));
-  if (twin === undefined) return `the environment (table ${process.env[FUNCTION_ENV.TABLE] ?? '<unset>'}, region ${process.env.AWS_REGION ?? 'from the AWS config'})`;
+  if (twin === undefined)
+    return `the environment (table ${process.env[FUNCTION_ENV.TABLE] ?? '<unset>'}, region ${process.env.AWS_REGION ?? 'from the AWS config'})`;
   const keyFile = join(dataDir, 'hash-key');
   if (!existsSync(keyFile)) throw new Error(`the running twin has no hash key at ${keyFile}`);
   // Everything is overridden, credentials included, so no call can reach a real AWS account while a twin is targeted.
@@ -42,7 +47,9 @@ async function chooseTarget(): Promise<string> {
     AWS_ENDPOINT_URL_S3: twin.s3,
     DSAR_S3_FORCE_PATH_STYLE: 'true',
     [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
-    [FUNCTION_ENV.SYSTEMS_FILE]: resolve(process.env[FUNCTION_ENV.SYSTEMS_FILE] ?? join(REPO_ROOT, 'infra/config/systems.json')),
+    [FUNCTION_ENV.SYSTEMS_FILE]: resolve(
+      process.env[FUNCTION_ENV.SYSTEMS_FILE] ?? join(REPO_ROOT, 'infra/config/systems.json'),
+    ),
     [FUNCTION_ENV.HASH_KEY]: readFileSync(keyFile, 'utf8').trim(),
   });
   return `the local twin at ${twin.api} (data in ${dataDir})`;
@@ -57,11 +64,15 @@ function status(result: SystemReapplyResult): string {
 /** The report as an aligned text table: numbers right-aligned, one row per system. */
 function formatReport(report: ReapplyReport): string {
   const header = ['system', 'scanned', 'matched', 'deleted', 'anonymized', 'retained', 'status'];
-  const rows = report.systems.map((s) => [s.systemId, s.scanned, s.matched, s.deleted, s.anonymized, s.retained, status(s)].map(String));
+  const rows = report.systems.map((s) =>
+    [s.systemId, s.scanned, s.matched, s.deleted, s.anonymized, s.retained, status(s)].map(String),
+  );
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => (i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .map((cell, i) =>
+        i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   const failed = report.systems.filter((s) => s.error !== undefined).length;
@@ -88,7 +99,9 @@ async function main(): Promise<number> {
     }).execute();
   } catch (error) {
     // configuration and suppression-list errors name settings and tables, never an identity
-    process.stderr.write(`reapply-deletions: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    process.stderr.write(
+      `reapply-deletions: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
+    );
     return 2;
   }
   process.stdout.write(formatReport(report));

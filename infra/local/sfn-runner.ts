@@ -20,7 +20,6 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
   });
 }
 
-
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
 export interface ExecutionInfo {
@@ -89,20 +88,42 @@ export class LocalStepFunctions {
     const startDate = new Date();
     const run = this.stateMachine.run(JSON.parse(input), {
       overrides: { taskResourceLocalHandlers: this.overrides(), retryIntervalOverrides: this.retryOverrides() },
-      context: { Execution: { Id: executionArn, Name: name, Input: JSON.parse(input), StartTime: startDate.toISOString() }, Task: { Token: taskToken } },
+      context: {
+        Execution: { Id: executionArn, Name: name, Input: JSON.parse(input), StartTime: startDate.toISOString() },
+        Task: { Token: taskToken },
+      },
       noThrowOnAbort: true,
     });
     for (const observe of this.observers) observe(run.eventLogs);
-    const info = { executionArn, name, input, status: 'RUNNING' as ExecutionStatus, startDate, abort: run.abort, done: Promise.resolve() };
-    info.done = run.result.then(
-      (output) => {
-        Object.assign(info, { status: output === null && info.status === 'ABORTED' ? 'ABORTED' : 'SUCCEEDED', output: JSON.stringify(output), stopDate: new Date() });
-      },
-      (error: Error & { cause?: { name?: string; message?: string } }) => {
-        Object.assign(info, { status: 'FAILED', error: error.cause?.name ?? error.name, cause: error.cause?.message ?? error.message, stopDate: new Date() });
-        this.options.onFailure?.(info);
-      },
-    ).finally(() => this.waiters.delete(taskToken));
+    const info = {
+      executionArn,
+      name,
+      input,
+      status: 'RUNNING' as ExecutionStatus,
+      startDate,
+      abort: run.abort,
+      done: Promise.resolve(),
+    };
+    info.done = run.result
+      .then(
+        (output) => {
+          Object.assign(info, {
+            status: output === null && info.status === 'ABORTED' ? 'ABORTED' : 'SUCCEEDED',
+            output: JSON.stringify(output),
+            stopDate: new Date(),
+          });
+        },
+        (error: Error & { cause?: { name?: string; message?: string } }) => {
+          Object.assign(info, {
+            status: 'FAILED',
+            error: error.cause?.name ?? error.name,
+            cause: error.cause?.message ?? error.message,
+            stopDate: new Date(),
+          });
+          this.options.onFailure?.(info);
+        },
+      )
+      .finally(() => this.waiters.delete(taskToken));
     this.executions.set(name, info);
     return info;
   }
@@ -173,7 +194,8 @@ export class LocalStepFunctions {
       return { ExecutedVersion: '$LATEST', Payload: await this.loader.invoke(task.handler, payload), StatusCode: 200 };
     }
     const taskToken = (payload as { taskToken?: unknown } | undefined)?.taskToken;
-    if (typeof taskToken !== 'string') throw new TaskFailure('States.Runtime', 'a callback task must pass $$.Task.Token in its payload');
+    if (typeof taskToken !== 'string')
+      throw new TaskFailure('States.Runtime', 'a callback task must pass $$.Task.Token in its payload');
     const callback = new Promise((resolve, reject) => this.waiters.set(taskToken, { resolve, reject }));
     try {
       await this.loader.invoke(task.handler, payload);

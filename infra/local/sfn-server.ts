@@ -10,17 +10,29 @@ export function startSfnServer(runner: LocalStepFunctions, port = 0): Promise<Lo
   const epoch = (date?: Date) => (date ? date.getTime() / 1000 : undefined);
   const operations: Record<string, (body: Record<string, string | undefined>) => unknown> = {
     StartExecution: (body) => {
-      if (body.stateMachineArn !== runner.stateMachineArn) throw new SfnApiError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
+      if (body.stateMachineArn !== runner.stateMachineArn)
+        throw new SfnApiError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
       if (!body.name) throw new SfnApiError('InvalidName', 'an execution name is required');
       const execution = runner.start(body.name, body.input ?? '{}');
       return { executionArn: execution.executionArn, startDate: epoch(execution.startDate) };
     },
     DescribeExecution: (body) => {
       const e = runner.describe(body.executionArn ?? '');
-      return { ...e, stateMachineArn: runner.stateMachineArn, startDate: epoch(e.startDate), stopDate: epoch(e.stopDate) };
+      return {
+        ...e,
+        stateMachineArn: runner.stateMachineArn,
+        startDate: epoch(e.startDate),
+        stopDate: epoch(e.stopDate),
+      };
     },
-    SendTaskSuccess: (body) => (runner.sendTaskSuccess(body.taskToken ?? '', body.output ?? '{}'), {}),
-    SendTaskFailure: (body) => (runner.sendTaskFailure(body.taskToken ?? '', body.error, body.cause), {}),
+    SendTaskSuccess: (body) => {
+      runner.sendTaskSuccess(body.taskToken ?? '', body.output ?? '{}');
+      return {};
+    },
+    SendTaskFailure: (body) => {
+      runner.sendTaskFailure(body.taskToken ?? '', body.error, body.cause);
+      return {};
+    },
   };
   return serve(port, async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
@@ -29,7 +41,8 @@ export function startSfnServer(runner: LocalStepFunctions, port = 0): Promise<Lo
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(body));
     };
-    if (!operation) return reply(400, { __type: 'UnknownOperationException', message: `${target} is not supported locally` });
+    if (!operation)
+      return reply(400, { __type: 'UnknownOperationException', message: `${target} is not supported locally` });
     const raw = await readBody(req, 256 * 1024);
     try {
       reply(200, operation(JSON.parse(raw?.toString('utf8') || '{}')));

@@ -115,11 +115,11 @@ async function ensureRequestsTable(client: DynamoDBClient): Promise<void> {
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await createTableAndWait(client, {
-        TableName: REQUESTS_TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      });
+      TableName: REQUESTS_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    });
   }
 }
 
@@ -140,7 +140,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   };
   try {
     const ports = new PortBook(dataDir);
-    const dynamodb: RunningEmulator = await startDynamoDb({ path: options.inMemory ? undefined : join(dataDir, 'dynamodb'), port: ports.get('dynamodb') });
+    const dynamodb: RunningEmulator = await startDynamoDb({
+      path: options.inMemory ? undefined : join(dataDir, 'dynamodb'),
+      port: ports.get('dynamodb'),
+    });
     started.push(dynamodb);
     const s3 = await startS3({ directory: join(dataDir, 's3'), port: ports.get('s3') });
     started.push(s3);
@@ -188,9 +191,25 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       ...settings,
     });
 
-    ports.save({ dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, stepfunctions: sfn.url, api: api.url });
-    const endpoints: TwinEndpoints = { api: api.url, mail: ses.endpoint, dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, stepfunctions: sfn.url };
-    writeFileSync(localJsonPath(dataDir), `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints }, null, 2)}\n`);
+    ports.save({
+      dynamodb: dynamodb.endpoint,
+      s3: s3.endpoint,
+      ses: ses.endpoint,
+      stepfunctions: sfn.url,
+      api: api.url,
+    });
+    const endpoints: TwinEndpoints = {
+      api: api.url,
+      mail: ses.endpoint,
+      dynamodb: dynamodb.endpoint,
+      s3: s3.endpoint,
+      ses: ses.endpoint,
+      stepfunctions: sfn.url,
+    };
+    writeFileSync(
+      localJsonPath(dataDir),
+      `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints }, null, 2)}\n`,
+    );
 
     const resumed = (await wiring.requests().listOpen()).map((r) => r.requestId);
     for (const requestId of resumed) runner.start(requestId, JSON.stringify({ requestId }));
@@ -212,8 +231,20 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
 /** The settings the stack gives its functions, read from the synthesized template so local and cloud agree. */
 function workflowSettings(template: object): Record<string, string> {
-  const resources = (template as { Resources?: Record<string, { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }> }).Resources ?? {};
-  const wanted: string[] = [FUNCTION_ENV.SENDER, FUNCTION_ENV.VERIFICATION_TTL_SECONDS, FUNCTION_ENV.DOWNLOAD_TTL_SECONDS];
+  const resources =
+    (
+      template as {
+        Resources?: Record<
+          string,
+          { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }
+        >;
+      }
+    ).Resources ?? {};
+  const wanted: string[] = [
+    FUNCTION_ENV.SENDER,
+    FUNCTION_ENV.VERIFICATION_TTL_SECONDS,
+    FUNCTION_ENV.DOWNLOAD_TTL_SECONDS,
+  ];
   const out: Record<string, string> = {};
   for (const resource of Object.values(resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;

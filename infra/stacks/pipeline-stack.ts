@@ -57,9 +57,7 @@ export class PipelineStack extends Stack {
     this.stateMachine = new sfn.StateMachine(this, 'Workflow', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       comment: 'DSAR: verify, plan, locate, [erase, confirm], assemble, deliver',
-      definitionBody: sfn.DefinitionBody.fromChainable(
-        buildWorkflow(this, { functions: fns, verificationWindow }),
-      ),
+      definitionBody: sfn.DefinitionBody.fromChainable(buildWorkflow(this, { functions: fns, verificationWindow })),
       // No top-level TimeoutSeconds: each task has its own, and the local runner's timer overflows on days.
       tracingEnabled: true,
       logs: {
@@ -100,8 +98,14 @@ export class PipelineStack extends Stack {
     }
 
     // What an operator needs after `cdk deploy`: where to POST requests, what to watch, what to invoke after a restore.
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the DSAR HTTP API (POST /requests)' });
-    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn, description: 'The request workflow' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description: 'Base URL of the DSAR HTTP API (POST /requests)',
+    });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: this.stateMachine.stateMachineArn,
+      description: 'The request workflow',
+    });
     new CfnOutput(this, 'ReapplyDeletionsFunction', {
       value: fns.ReapplyDeletions.functionName,
       description: 'After restoring a backup: aws lambda invoke --function-name <this> out.json',

@@ -6,7 +6,6 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DOCUMENT_PREFIXES } from '../../functions/core/domain/document-keys';
 
-
 export interface StatefulStackProps extends StackProps {
   /** days exports and receipts stay downloadable before lifecycle deletes them */
   readonly exportRetentionDays: number;

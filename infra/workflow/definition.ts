@@ -133,7 +133,10 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   );
 
   const byType = sfn.Choice.jsonPath(scope, STATE.IsDeletion)
-    .when(sfn.Condition.stringEquals('$.plan.type', 'deletion'), erase.next(confirm).next(assembleReceipt).next(deliver))
+    .when(
+      sfn.Condition.stringEquals('$.plan.type', 'deletion'),
+      erase.next(confirm).next(assembleReceipt).next(deliver),
+    )
     .otherwise(assembleExport.next(deliver));
 
   const isRejected = sfn.Choice.jsonPath(scope, STATE.IsRejected)

@@ -22,7 +22,17 @@ export const LAMBDA_MEMORY_GB = 512 / 1024;
 /** Gartner's widely quoted cost of answering one DSAR by hand. */
 export const MANUAL_USD_PER_REQUEST = 1_400;
 
-const S3_PUT_TIER = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'ListObjectsV2', 'ListObjects', 'ListBuckets', 'ListParts']);
+const S3_PUT_TIER = new Set([
+  'PutObject',
+  'CopyObject',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'ListObjectsV2',
+  'ListObjects',
+  'ListBuckets',
+  'ListParts',
+]);
 const S3_FREE = new Set(['DeleteObject', 'DeleteObjects', 'AbortMultipartUpload']);
 
 export interface Usage {
@@ -48,8 +58,16 @@ export interface UsageOptions {
 
 export function usageOf(tally: Tally, options: UsageOptions): Usage {
   const usage: Usage = {
-    lambdaInvocations: 0, lambdaGbSeconds: 0, apiRequests: 0, transitions: tally.transitions, readUnits: 0,
-    writeUnits: 0, s3PutTier: 0, s3GetTier: 0, sesMessages: 0, stepFunctionsApiCalls: 0,
+    lambdaInvocations: 0,
+    lambdaGbSeconds: 0,
+    apiRequests: 0,
+    transitions: tally.transitions,
+    readUnits: 0,
+    writeUnits: 0,
+    s3PutTier: 0,
+    s3GetTier: 0,
+    sesMessages: 0,
+    stepFunctionsApiCalls: 0,
   };
   for (const [name, handler] of Object.entries(tally.handlers)) {
     if (options.excluded.has(name)) continue;
@@ -81,18 +99,39 @@ const qty = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFi
 export function costTable(usage: Usage): { rows: Row[]; total: number } {
   const items: [string, string, string, number][] = [
     ['Lambda requests', qty(usage.lambdaInvocations), '$0.20 / 1M', usage.lambdaInvocations * LAMBDA_USD_PER_REQUEST],
-    ['Lambda compute (512 MB)', `${usage.lambdaGbSeconds.toFixed(3)} GB-s`, '$0.0000166667 / GB-s', usage.lambdaGbSeconds * LAMBDA_USD_PER_GB_SECOND],
-    ['Step Functions transitions', qty(usage.transitions), '$0.025 / 1k', usage.transitions * STEP_FUNCTIONS_USD_PER_TRANSITION],
+    [
+      'Lambda compute (512 MB)',
+      `${usage.lambdaGbSeconds.toFixed(3)} GB-s`,
+      '$0.0000166667 / GB-s',
+      usage.lambdaGbSeconds * LAMBDA_USD_PER_GB_SECOND,
+    ],
+    [
+      'Step Functions transitions',
+      qty(usage.transitions),
+      '$0.025 / 1k',
+      usage.transitions * STEP_FUNCTIONS_USD_PER_TRANSITION,
+    ],
     ['DynamoDB write units', qty(usage.writeUnits), '$1.25 / 1M WRU', usage.writeUnits * DYNAMODB_USD_PER_WRU],
     ['DynamoDB read units', qty(usage.readUnits), '$0.25 / 1M RRU', usage.readUnits * DYNAMODB_USD_PER_RRU],
     ['S3 PUT/LIST requests', qty(usage.s3PutTier), '$0.005 / 1k', usage.s3PutTier * S3_USD_PER_PUT],
     ['S3 GET/HEAD requests', qty(usage.s3GetTier), '$0.0004 / 1k', usage.s3GetTier * S3_USD_PER_GET],
     ['SES messages', qty(usage.sesMessages), '$0.10 / 1k', usage.sesMessages * SES_USD_PER_MESSAGE],
-    ['API Gateway HTTP requests', qty(usage.apiRequests), '$1.00 / 1M', usage.apiRequests * API_GATEWAY_HTTP_USD_PER_REQUEST],
+    [
+      'API Gateway HTTP requests',
+      qty(usage.apiRequests),
+      '$1.00 / 1M',
+      usage.apiRequests * API_GATEWAY_HTTP_USD_PER_REQUEST,
+    ],
     ['Step Functions API calls', qty(usage.stepFunctionsApiCalls), 'not billed', 0],
   ];
   const total = items.reduce((sum, [, , , usd]) => sum + usd, 0);
-  const rows: Row[] = items.map(([label, quantity, price, usd]) => [label, quantity, price, fmtUsd(usd), `${((usd / total) * 100).toFixed(1)}%`]);
+  const rows: Row[] = items.map(([label, quantity, price, usd]) => [
+    label,
+    quantity,
+    price,
+    fmtUsd(usd),
+    `${((usd / total) * 100).toFixed(1)}%`,
+  ]);
   rows.push(['total', '', '', fmtUsd(total), '100%']);
   return { rows, total };
 }

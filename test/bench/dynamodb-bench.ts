@@ -57,8 +57,17 @@ function customersSystem(withIndex: boolean): DynamoDbSystemConfig {
 }
 
 /** Locate `count` different customers one after the other; the duration of each, in ms. */
-async function locateMany(emulators: EmulatorProcess, system: DynamoDbSystemConfig, count: number, customers: number): Promise<number[]> {
-  const connector = createConnector(system, { dynamodb: emulators.documents, s3: emulators.s3, anonymizationKey: 'bench' });
+async function locateMany(
+  emulators: EmulatorProcess,
+  system: DynamoDbSystemConfig,
+  count: number,
+  customers: number,
+): Promise<number[]> {
+  const connector = createConnector(system, {
+    dynamodb: emulators.documents,
+    s3: emulators.s3,
+    anonymizationKey: 'bench',
+  });
   const durations: number[] = [];
   for (let n = 0; n < count; n += 1) {
     const email = emailOf((n * 7_919 + 13) % customers);
@@ -91,12 +100,15 @@ export async function benchDynamoDb(emulators: EmulatorProcess, shape: DynamoSha
     `${fmtInt(1000 / mean(values))}/s`,
   ];
   print(
-    table(`3. Locate — DynamoDB connector, ${fmtInt(shape.customers)} customers, one subject per locate`, ['read path', 'locates', 'mean', 'p50', 'p95', 'rate'], [
-      row('Query on GSI byEmail', query),
-      row('Scan (no index configured)', scan),
-    ]),
+    table(
+      `3. Locate — DynamoDB connector, ${fmtInt(shape.customers)} customers, one subject per locate`,
+      ['read path', 'locates', 'mean', 'p50', 'p95', 'rate'],
+      [row('Query on GSI byEmail', query), row('Scan (no index configured)', scan)],
+    ),
   );
-  print(`  Scan / Query time ratio: ${ratio.toFixed(0)}× — a Scan reads all ${fmtInt(shape.customers)} items to find one`);
+  print(
+    `  Scan / Query time ratio: ${ratio.toFixed(0)}× — a Scan reads all ${fmtInt(shape.customers)} items to find one`,
+  );
   return {
     summary: [
       ['DynamoDB locate by index (Query)', fmtMs(mean(query)), 'per locate'],

@@ -42,7 +42,9 @@ export async function startEmulatorProcess(workDir: string): Promise<EmulatorPro
   };
   try {
     const endpoints = await new Promise<Endpoints>((resolve, reject) => {
-      child.once('message', (message) => (isEndpoints(message) ? resolve(message) : reject(new Error('emulator host sent no endpoints'))));
+      child.once('message', (message) =>
+        isEndpoints(message) ? resolve(message) : reject(new Error('emulator host sent no endpoints')),
+      );
       child.once('exit', (code) => reject(new Error(`emulator host exited early (code ${String(code)})`)));
       child.once('error', reject);
     });

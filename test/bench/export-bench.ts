@@ -52,7 +52,9 @@ async function assembleOnce(emulators: EmulatorProcess, store: S3DocumentStore, 
   await store.write(partKey, partBody(records, part), 'application/x-ndjson');
 
   const requests = new MemoryRequests();
-  await requests.create(aRequest({ requestId, status: 'locating', verified: { email: SUBJECT }, subject: { email: SUBJECT } }));
+  await requests.create(
+    aRequest({ requestId, status: 'locating', verified: { email: SUBJECT }, subject: { email: SUBJECT } }),
+  );
   const assemble = new AssembleExport(requests, store, shippedSystems());
   const outcomes = [
     { systemId: 'clickstream', status: 'found' as const, recordCount: records, partKey },
@@ -61,7 +63,8 @@ async function assembleOnce(emulators: EmulatorProcess, store: S3DocumentStore, 
   const run = await measure(() => assemble.execute(requestId, outcomes));
   const head = await emulators.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: run.result.documentKey }));
   const documentBytes = head.ContentLength ?? 0;
-  if (documentBytes < part.bytes) throw new Error(`the export (${documentBytes} bytes) is smaller than its part (${part.bytes} bytes)`);
+  if (documentBytes < part.bytes)
+    throw new Error(`the export (${documentBytes} bytes) is smaller than its part (${part.bytes} bytes)`);
   return { records, partBytes: part.bytes, documentBytes, run };
 }
 
@@ -74,31 +77,70 @@ export async function benchExportAssembly(emulators: EmulatorProcess, records: n
   const small = await assembleOnce(emulators, store, records);
   const large = await assembleOnce(emulators, store, records * 2);
 
-  const both = (label: string, value: (a: Assembly) => string, ratio: string): Row => [label, value(small), value(large), ratio];
+  const both = (label: string, value: (a: Assembly) => string, ratio: string): Row => [
+    label,
+    value(small),
+    value(large),
+    ratio,
+  ];
   const growth = (n: (a: Assembly) => number) => `${(n(large) / Math.max(n(small), 1)).toFixed(1)}×`;
   const memory = (label: string, bytes: (a: Assembly) => number) =>
     both(label, (a) => `${fmtMB(bytes(a))} (${fmtPct(bytes(a) / a.documentBytes)})`, growth(bytes));
   print(
-    table(`4. Assemble export — one system's records streamed from a JSON Lines part into one JSON document`, ['metric', 'size', 'twice the size', 'growth'], [
-      both('records', (a) => fmtInt(a.records), growth((a) => a.records)),
-      both('part read (JSON Lines)', (a) => fmtMB(a.partBytes), growth((a) => a.partBytes)),
-      both('document written (JSON)', (a) => `${fmtMB(a.documentBytes)}${a.run.result.complete ? '' : ' (incomplete!)'}`, growth((a) => a.documentBytes)),
-      both('time', (a) => fmtSeconds(a.run.seconds), growth((a) => a.run.seconds)),
-      both('throughput', (a) => `${(mb(a.documentBytes) / a.run.seconds).toFixed(1)} MB/s`, ''),
-      both('records/s', (a) => fmtInt(a.records / a.run.seconds), ''),
-      memory('peak live heap growth (% of document)', (a) => a.run.memory.liveHeap),
-      memory('peak live Buffers growth (% of document)', (a) => a.run.memory.liveExternal),
-      memory('peak heap growth incl. garbage', (a) => a.run.memory.heap),
-      both('peak RSS of the process', (a) => fmtMB(a.run.memory.rss), 'absolute'),
-      both('forced GCs of the sampler (left out of time)', (a) => fmtPct(a.run.gcShare), 'of wall time'),
-    ]),
+    table(
+      `4. Assemble export — one system's records streamed from a JSON Lines part into one JSON document`,
+      ['metric', 'size', 'twice the size', 'growth'],
+      [
+        both(
+          'records',
+          (a) => fmtInt(a.records),
+          growth((a) => a.records),
+        ),
+        both(
+          'part read (JSON Lines)',
+          (a) => fmtMB(a.partBytes),
+          growth((a) => a.partBytes),
+        ),
+        both(
+          'document written (JSON)',
+          (a) => `${fmtMB(a.documentBytes)}${a.run.result.complete ? '' : ' (incomplete!)'}`,
+          growth((a) => a.documentBytes),
+        ),
+        both(
+          'time',
+          (a) => fmtSeconds(a.run.seconds),
+          growth((a) => a.run.seconds),
+        ),
+        both('throughput', (a) => `${(mb(a.documentBytes) / a.run.seconds).toFixed(1)} MB/s`, ''),
+        both('records/s', (a) => fmtInt(a.records / a.run.seconds), ''),
+        memory('peak live heap growth (% of document)', (a) => a.run.memory.liveHeap),
+        memory('peak live Buffers growth (% of document)', (a) => a.run.memory.liveExternal),
+        memory('peak heap growth incl. garbage', (a) => a.run.memory.heap),
+        both('peak RSS of the process', (a) => fmtMB(a.run.memory.rss), 'absolute'),
+        both('forced GCs of the sampler (left out of time)', (a) => fmtPct(a.run.gcShare), 'of wall time'),
+      ],
+    ),
   );
-  print('  (flat memory: the peaks grow ≈1× while the data doubles. Buffers: lib-storage uploads in 5 MiB parts, up to 4 at once)');
+  print(
+    '  (flat memory: the peaks grow ≈1× while the data doubles. Buffers: lib-storage uploads in 5 MiB parts, up to 4 at once)',
+  );
   return {
     summary: [
-      ['Export assembly throughput', `${(mb(small.documentBytes) / small.run.seconds).toFixed(1)} MB/s`, `${fmtMB(small.documentBytes)} in ${fmtSeconds(small.run.seconds)}`],
-      ['Export assembly peak live heap / document', fmtPct(small.run.memory.liveHeap / small.documentBytes), `${fmtMB(small.run.memory.liveHeap)} for ${fmtMB(small.documentBytes)}`],
-      ['Export assembly peak live Buffers / document', fmtPct(small.run.memory.liveExternal / small.documentBytes), `${fmtMB(small.run.memory.liveExternal)}; ${fmtMB(large.run.memory.liveExternal)} at 2× the data`],
+      [
+        'Export assembly throughput',
+        `${(mb(small.documentBytes) / small.run.seconds).toFixed(1)} MB/s`,
+        `${fmtMB(small.documentBytes)} in ${fmtSeconds(small.run.seconds)}`,
+      ],
+      [
+        'Export assembly peak live heap / document',
+        fmtPct(small.run.memory.liveHeap / small.documentBytes),
+        `${fmtMB(small.run.memory.liveHeap)} for ${fmtMB(small.documentBytes)}`,
+      ],
+      [
+        'Export assembly peak live Buffers / document',
+        fmtPct(small.run.memory.liveExternal / small.documentBytes),
+        `${fmtMB(small.run.memory.liveExternal)}; ${fmtMB(large.run.memory.liveExternal)} at 2× the data`,
+      ],
     ],
   };
 }

@@ -130,7 +130,11 @@ export type Row = readonly string[];
 export function memoryRows({ memory, gcShare }: Measured<unknown>, dataBytes: number, what: string): Row[] {
   return [
     ['peak live heap growth (after GC)', fmtMB(memory.liveHeap), `${fmtPct(memory.liveHeap / dataBytes)} of ${what}`],
-    ['peak live Buffers growth (after GC)', fmtMB(memory.liveExternal), `${fmtPct(memory.liveExternal / dataBytes)} of ${what}`],
+    [
+      'peak live Buffers growth (after GC)',
+      fmtMB(memory.liveExternal),
+      `${fmtPct(memory.liveExternal / dataBytes)} of ${what}`,
+    ],
     ['peak heap growth incl. garbage', fmtMB(memory.heap), `${fmtPct(memory.heap / dataBytes)} of ${what}`],
     ['peak RSS of the process', fmtMB(memory.rss), 'absolute'],
     ['forced GCs of the sampler', fmtPct(gcShare), 'of wall time, left out of the time'],
@@ -142,7 +146,10 @@ export function table(title: string, header: Row, rows: readonly Row[]): string 
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((row) => (row[c] ?? '').length)));
   const line = (row: Row) =>
-    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ').trimEnd();
+    row
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   return [`\n${title}`, `  ${line(header)}`, `  ${rule}`, ...rows.map((row) => `  ${line(row)}`)].join('\n');
 }

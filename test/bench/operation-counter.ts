@@ -31,12 +31,29 @@ export interface Tally {
 /** Commands sent outside any handler (the twin's own start-up, the benchmark's set-up). */
 export const OUTSIDE_HANDLERS = '(outside handlers)';
 
-const CAPACITY_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactGetItems', 'TransactWriteItems']);
+const CAPACITY_OPERATIONS = new Set([
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactGetItems',
+  'TransactWriteItems',
+]);
 const READ_OPERATIONS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 /** lib-dynamodb's document commands → the DynamoDB operation they send */
 const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
-  Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', BatchGet: 'BatchGetItem',
-  BatchWrite: 'BatchWriteItem', TransactGet: 'TransactGetItems', TransactWrite: 'TransactWriteItems',
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  TransactGet: 'TransactGetItems',
+  TransactWrite: 'TransactWriteItems',
 };
 
 function operationOf(commandName: string | undefined): string {
@@ -51,7 +68,13 @@ function capacityUnits(output: unknown): number | undefined {
   const entries: unknown[] = Array.isArray(consumed) ? consumed : [consumed];
   let units = 0;
   for (const entry of entries) {
-    if (typeof entry === 'object' && entry !== null && 'CapacityUnits' in entry && typeof entry.CapacityUnits === 'number') units += entry.CapacityUnits;
+    if (
+      typeof entry === 'object' &&
+      entry !== null &&
+      'CapacityUnits' in entry &&
+      typeof entry.CapacityUnits === 'number'
+    )
+      units += entry.CapacityUnits;
   }
   return units;
 }
@@ -70,7 +93,11 @@ export class OperationCounter {
   public instrumentLoader(): void {
     const original = HandlerLoader.prototype.invoke;
     const counter = this;
-    HandlerLoader.prototype.invoke = async function invoke(this: HandlerLoader, entry: string, event: unknown): Promise<unknown> {
+    HandlerLoader.prototype.invoke = async function invoke(
+      this: HandlerLoader,
+      entry: string,
+      event: unknown,
+    ): Promise<unknown> {
       const name = handlerName(entry);
       const started = performance.now();
       try {
@@ -87,7 +114,10 @@ export class OperationCounter {
   }
 
   /** Count every command sent through `stack` (a shared SDK client's middleware stack). */
-  public instrumentClient<I extends object, O extends MetadataBearer>(service: Service, stack: MiddlewareStack<I, O>): void {
+  public instrumentClient<I extends object, O extends MetadataBearer>(
+    service: Service,
+    stack: MiddlewareStack<I, O>,
+  ): void {
     stack.add(
       (next, context) => async (args) => {
         const handler = this.handler(this.scope.getStore() ?? OUTSIDE_HANDLERS);
@@ -104,7 +134,8 @@ export class OperationCounter {
           const key = `${service}:${isPresigned(output) ? 'Presigned' : ''}${operation}`;
           handler.calls[key] = (handler.calls[key] ?? 0) + 1;
           // a failed conditional write still consumes a write unit: count one when nothing was reported
-          if (measured) handler[READ_OPERATIONS.has(operation) ? 'readUnits' : 'writeUnits'] += capacityUnits(output) ?? 1;
+          if (measured)
+            handler[READ_OPERATIONS.has(operation) ? 'readUnits' : 'writeUnits'] += capacityUnits(output) ?? 1;
         }
       },
       { step: 'initialize', name: 'benchOperationCounter', override: true },
@@ -140,7 +171,8 @@ export class OperationCounter {
     for (const [name, now] of Object.entries(after.handlers)) {
       const then = before.handlers[name];
       const calls: Record<string, number> = {};
-      for (const [key, n] of Object.entries(now.calls)) if (n - (then?.calls[key] ?? 0) > 0) calls[key] = n - (then?.calls[key] ?? 0);
+      for (const [key, n] of Object.entries(now.calls))
+        if (n - (then?.calls[key] ?? 0) > 0) calls[key] = n - (then?.calls[key] ?? 0);
       const delta: HandlerTally = {
         invocations: now.invocations - (then?.invocations ?? 0),
         billedMs: now.billedMs - (then?.billedMs ?? 0),

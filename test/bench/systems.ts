@@ -10,7 +10,11 @@ export function shippedSystems(): SystemsConfig {
 }
 
 /** The shipped system `id` with `changes` applied, validated again like the operator's own configuration. */
-export function shippedSystem<T extends SystemConfig['type']>(id: string, type: T, changes: Record<string, unknown>): Extract<SystemConfig, { type: T }> {
+export function shippedSystem<T extends SystemConfig['type']>(
+  id: string,
+  type: T,
+  changes: Record<string, unknown>,
+): Extract<SystemConfig, { type: T }> {
   const system = shippedSystems().systems.find((s) => s.id === id);
   if (system?.type !== type) throw new Error(`infra/config/systems.json has no ${type} system "${id}"`);
   const parsed = SystemConfig.parse({ ...system, ...changes });

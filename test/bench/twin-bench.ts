@@ -20,7 +20,17 @@ const handlerOf = (entry: string) => entry.split('/').at(-2) ?? entry;
 const API_HANDLERS: ReadonlySet<string> = new Set(API_ROUTES.map((r) => handlerOf(r.handler)));
 /** The benchmark polls the request's status to know when it is done; a data subject waits for the mail instead. */
 const POLLING = 'get-request';
-const ORDER = ['submit-request', 'send-verification', 'verify-identity', 'plan-request', 'locate-system', 'assemble-export', 'deliver', 'download', POLLING];
+const ORDER = [
+  'submit-request',
+  'send-verification',
+  'verify-identity',
+  'plan-request',
+  'locate-system',
+  'assemble-export',
+  'deliver',
+  'download',
+  POLLING,
+];
 
 interface RequestRun {
   seconds: number;
@@ -29,7 +39,10 @@ interface RequestRun {
 }
 
 async function accessRequest(client: PipelineClient, person: DemoPerson): Promise<{ records: number }> {
-  const submitted = await client.submit({ type: 'access', regulation: 'gdpr', subject: { email: person.email, name: person.name } }, randomUUID());
+  const submitted = await client.submit(
+    { type: 'access', regulation: 'gdpr', subject: { email: person.email, name: person.name } },
+    randomUUID(),
+  );
   if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}`);
   const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
   const verification = await client.waitForMail(person.email, requestId, /confirm/i);
@@ -44,7 +57,12 @@ async function accessRequest(client: PipelineClient, person: DemoPerson): Promis
   return { records: document.summary.records };
 }
 
-async function measuredRequest(twin: Twin, counter: OperationCounter, client: PipelineClient, person: DemoPerson): Promise<RequestRun> {
+async function measuredRequest(
+  twin: Twin,
+  counter: OperationCounter,
+  client: PipelineClient,
+  person: DemoPerson,
+): Promise<RequestRun> {
   const before = counter.snapshot();
   const { result, ms } = await timed(() => accessRequest(client, person));
   await twin.runner.idle();
@@ -70,7 +88,10 @@ function combined(runs: RequestRun[]): Tally {
 
 function operationRows(total: Tally, runs: number): Row[] {
   const per = (n: number) => (n / runs).toFixed(1).replace(/\.0$/, '');
-  const sum = (h: HandlerTally, service: string) => Object.entries(h.calls).filter(([k]) => k.startsWith(`${service}:`)).reduce((n, [, v]) => n + v, 0);
+  const sum = (h: HandlerTally, service: string) =>
+    Object.entries(h.calls)
+      .filter(([k]) => k.startsWith(`${service}:`))
+      .reduce((n, [, v]) => n + v, 0);
   const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
   return Object.entries(total.handlers)
     .filter(([name]) => name !== OUTSIDE_HANDLERS)
@@ -87,7 +108,11 @@ function operationRows(total: Tally, runs: number): Row[] {
     ]);
 }
 
-export async function benchTwin(dataDir: string, requests: number, onStop: (stop: () => Promise<void>) => void): Promise<{ summary: Row[] }> {
+export async function benchTwin(
+  dataDir: string,
+  requests: number,
+  onStop: (stop: () => Promise<void>) => void,
+): Promise<{ summary: Row[] }> {
   const counter = new OperationCounter();
   counter.instrumentLoader();
   onStop(async () => counter.restore());
@@ -110,39 +135,72 @@ export async function benchTwin(dataDir: string, requests: number, onStop: (stop
 
   const seconds = runs.map((r) => r.seconds);
   print(
-    table(`5. Whole access requests through the local twin — ${requests} in a row, each submit → … → download`, ['metric', 'value'], [
-      ['cold first request (not counted)', fmtSeconds(cold.seconds)],
-      ['p50 per request', fmtSeconds(percentile(seconds, 50))],
-      ['p95 per request', fmtSeconds(percentile(seconds, 95))],
-      ['mean / max', `${fmtSeconds(mean(seconds))} / ${fmtSeconds(Math.max(...seconds))}`],
-      ['records exported per request', `${fmtInt(mean(runs.map((r) => r.records)))} (mean)`],
-    ]),
+    table(
+      `5. Whole access requests through the local twin — ${requests} in a row, each submit → … → download`,
+      ['metric', 'value'],
+      [
+        ['cold first request (not counted)', fmtSeconds(cold.seconds)],
+        ['p50 per request', fmtSeconds(percentile(seconds, 50))],
+        ['p95 per request', fmtSeconds(percentile(seconds, 95))],
+        ['mean / max', `${fmtSeconds(mean(seconds))} / ${fmtSeconds(Math.max(...seconds))}`],
+        ['records exported per request', `${fmtInt(mean(runs.map((r) => r.records)))} (mean)`],
+      ],
+    ),
   );
   print('  (the client polls the mail store and the status route every 100 ms, so each wait rounds up by up to 0.1 s)');
 
   const total = combined(runs);
   print(
-    table('   Operations per request, by function (mean; measured handler time, rounded up per invocation)', ['function', 'invocations', 'billed ms', 'DDB RRU', 'DDB WRU', 'S3 calls', 'SES', 'SFN API'], operationRows(total, requests)),
+    table(
+      '   Operations per request, by function (mean; measured handler time, rounded up per invocation)',
+      ['function', 'invocations', 'billed ms', 'DDB RRU', 'DDB WRU', 'S3 calls', 'SES', 'SFN API'],
+      operationRows(total, requests),
+    ),
   );
-  print(`  state transitions per request: ${(total.transitions / requests).toFixed(1)} (StateEntered events, Map iterations included, + retries)`);
+  print(
+    `  state transitions per request: ${(total.transitions / requests).toFixed(1)} (StateEntered events, Map iterations included, + retries)`,
+  );
 
   const usage = scaleUsage(usageOf(total, { apiHandlers: API_HANDLERS, excluded: new Set([POLLING]) }), 1 / requests);
   const cost = costTable(usage);
-  print(table('   Estimated AWS cost per access request (us-east-1 list prices; see cost.ts)', ['item', 'per request', 'list price', 'cost', 'share'], cost.rows));
+  print(
+    table(
+      '   Estimated AWS cost per access request (us-east-1 list prices; see cost.ts)',
+      ['item', 'per request', 'list price', 'cost', 'share'],
+      cost.rows,
+    ),
+  );
   const polls = total.handlers[POLLING];
   if (polls) {
-    const pollCost = costTable(scaleUsage(usageOf({ handlers: { [POLLING]: polls }, transitions: 0 }, { apiHandlers: API_HANDLERS, excluded: new Set() }), 1 / polls.invocations)).total;
-    print(`  left out: the benchmark's ${(polls.invocations / requests).toFixed(1)} status polls per request (≈ ${fmtUsd(pollCost)} each, a subject waits for mail instead)`);
+    const pollCost = costTable(
+      scaleUsage(
+        usageOf({ handlers: { [POLLING]: polls }, transitions: 0 }, { apiHandlers: API_HANDLERS, excluded: new Set() }),
+        1 / polls.invocations,
+      ),
+    ).total;
+    print(
+      `  left out: the benchmark's ${(polls.invocations / requests).toFixed(1)} status polls per request (≈ ${fmtUsd(pollCost)} each, a subject waits for mail instead)`,
+    );
   }
-  print('  presigned download URLs count as one S3 GET each; not counted: KMS requests, CloudWatch Logs, data transfer out, free tiers');
+  print(
+    '  presigned download URLs count as one S3 GET each; not counted: KMS requests, CloudWatch Logs, data transfer out, free tiers',
+  );
   // Handler time here is against local emulators (sub-millisecond calls); in the cloud every call takes longer.
   const slowCloud = cost.total + 9 * usage.lambdaGbSeconds * LAMBDA_USD_PER_GB_SECOND;
-  print(`  handler times are local; were every handler 10× slower in the cloud, the total would be ${fmtUsd(slowCloud)}`);
+  print(
+    `  handler times are local; were every handler 10× slower in the cloud, the total would be ${fmtUsd(slowCloud)}`,
+  );
   const ratio = MANUAL_USD_PER_REQUEST / cost.total;
-  print(`\n  cost per request ≈ ${fmtUsd(cost.total)} (${(cost.total * 100).toFixed(3)}¢) vs $1,400 manual (Gartner) → 1 : ${fmtInt(ratio)}`);
+  print(
+    `\n  cost per request ≈ ${fmtUsd(cost.total)} (${(cost.total * 100).toFixed(3)}¢) vs $1,400 manual (Gartner) → 1 : ${fmtInt(ratio)}`,
+  );
   return {
     summary: [
-      ['Access request end to end (twin)', `p50 ${fmtSeconds(percentile(seconds, 50))}`, `p95 ${fmtSeconds(percentile(seconds, 95))}`],
+      [
+        'Access request end to end (twin)',
+        `p50 ${fmtSeconds(percentile(seconds, 50))}`,
+        `p95 ${fmtSeconds(percentile(seconds, 95))}`,
+      ],
       ['AWS cost per access request', fmtUsd(cost.total), `1 : ${fmtInt(ratio)} vs $1,400 manual`],
     ],
   };

@@ -92,7 +92,8 @@ export function contractRecords(exactMatch: boolean): ContractRecord[] {
     { id: 'o6', email: 'ada+news@example.com', name: 'Ada News', referrer: 'none' },
     { id: 'o7', email: 'Dave@Example.net', name: 'Dave, "the" Dane', referrer: 'none' },
   ];
-  for (let i = 0; i < 8; i += 1) others.push({ id: `p${i}`, email: `person.${i}@example.org`, name: `Person ${i}`, referrer: 'none' });
+  for (let i = 0; i < 8; i += 1)
+    others.push({ id: `p${i}`, email: `person.${i}@example.org`, name: `Person ${i}`, referrer: 'none' });
   return [...subject, ...others];
 }
 
@@ -131,7 +132,10 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
     beforeAll(async () => {
       h = await harness();
       records = contractRecords(h.exactMatch ?? false);
-      subjectIds = records.filter(isSubjects).map((record) => record.id).sort();
+      subjectIds = records
+        .filter(isSubjects)
+        .map((record) => record.id)
+        .sort();
     });
 
     afterAll(async () => {
@@ -246,7 +250,8 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
         expect(second).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
         expect([...afterFirst.keys()].sort()).toEqual([...before.keys()].sort());
         expect(without(afterFirst, subjectIds)).toEqual(without(before, subjectIds));
-        for (const id of subjectIds) expect(afterFirst.get(id), `${id} should be anonymised`).not.toEqual(before.get(id));
+        for (const id of subjectIds)
+          expect(afterFirst.get(id), `${id} should be anonymised`).not.toEqual(before.get(id));
         expect(afterSecond).toEqual(afterFirst);
         expect(await locatedIds(store.connector, { email: SUBJECT })).toEqual([]);
       });
@@ -281,23 +286,25 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
     });
 
     describe('injection-shaped identities', () => {
-      it.each(INJECTIONS.map((value) => [value.length > 40 ? `${value.slice(0, 12)}… (${value.length} chars)` : JSON.stringify(value), value]))(
-        '%s matches nothing and erases nothing',
-        async (_label, value) => {
-          // Prepare
-          const { connector, snapshot } = await readOnly();
-          const before = await snapshot();
+      it.each(
+        INJECTIONS.map((value) => [
+          value.length > 40 ? `${value.slice(0, 12)}… (${value.length} chars)` : JSON.stringify(value),
+          value,
+        ]),
+      )('%s matches nothing and erases nothing', async (_label, value) => {
+        // Prepare
+        const { connector, snapshot } = await readOnly();
+        const before = await snapshot();
 
-          // Act
-          const located = await locatedIds(connector, { email: value });
-          const outcome = await connector.erase({ email: value });
+        // Act
+        const located = await locatedIds(connector, { email: value });
+        const outcome = await connector.erase({ email: value });
 
-          // Assess
-          expect(located).toEqual([]);
-          expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
-          expect(await snapshot()).toEqual(before);
-        },
-      );
+        // Assess
+        expect(located).toEqual([]);
+        expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
+        expect(await snapshot()).toEqual(before);
+      });
     });
 
     describe('unreadable records', () => {

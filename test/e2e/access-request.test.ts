@@ -37,14 +37,27 @@ describe('End to end: an access request', () => {
     expect(clickstream?.records).toEqual(expect.arrayContaining(expectedEvents));
     const everyRecord = document.systems.flatMap((s) => s.records);
     expect(everyRecord.every((r) => r.email === DEMO_PERSON.email)).toBe(true);
-    expect(document.summary).toEqual({ systems: 2, withRecords: 2, failed: 0, records: expectedCustomers.length + expectedEvents.length, complete: true });
+    expect(document.summary).toEqual({
+      systems: 2,
+      withRecords: 2,
+      failed: 0,
+      records: expectedCustomers.length + expectedEvents.length,
+      complete: true,
+    });
     expect(document.request).toMatchObject({ id: run.requestId, type: 'access', regulation: 'gdpr' });
-    expect(customers).toMatchObject({ purpose: 'account management and billing', categories: expect.arrayContaining(['identifiers']) });
+    expect(customers).toMatchObject({
+      purpose: 'account management and billing',
+      categories: expect.arrayContaining(['identifiers']),
+    });
   });
 
   it('redirects the download button to a presigned URL that lives at most five minutes, once', async () => {
     // Prepare
-    const run = await runRequest(t.client, { type: 'access', regulation: 'ccpa', subject: { email: 'alan.lovelace@example.com' } });
+    const run = await runRequest(t.client, {
+      type: 'access',
+      regulation: 'ccpa',
+      subject: { email: 'alan.lovelace@example.com' },
+    });
     const link = linkIn(run.delivery, '/download');
 
     // Act
@@ -62,8 +75,16 @@ describe('End to end: an access request', () => {
 
   it('answers a submission for someone no system knows exactly as for a known person', async () => {
     // Act
-    const known = await t.client.submit({ type: 'access', regulation: 'gdpr', subject: { email: 'grace.hopper@example.com' } });
-    const unknown = await t.client.submit({ type: 'access', regulation: 'gdpr', subject: { email: 'nobody.at.all@example.org' } });
+    const known = await t.client.submit({
+      type: 'access',
+      regulation: 'gdpr',
+      subject: { email: 'grace.hopper@example.com' },
+    });
+    const unknown = await t.client.submit({
+      type: 'access',
+      regulation: 'gdpr',
+      subject: { email: 'nobody.at.all@example.org' },
+    });
 
     // Assess
     expect(unknown.status).toBe(known.status);
@@ -90,7 +111,11 @@ describe('End to end: an access request', () => {
 
   it('changes nothing when the link is merely opened (a mail scanner), and refuses a reused or forged token', async () => {
     // Prepare
-    const submitted = await t.client.submit({ type: 'access', regulation: 'gdpr', subject: { email: 'ken.lovelace@example.com' } });
+    const submitted = await t.client.submit({
+      type: 'access',
+      regulation: 'gdpr',
+      subject: { email: 'ken.lovelace@example.com' },
+    });
     const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
     const link = linkIn(await t.client.waitForMail('ken.lovelace@example.com', requestId, /confirm/i), '/verify');
 
@@ -111,7 +136,11 @@ describe('End to end: an access request', () => {
 
   it('answers an unknown request id and a wrong status token the same way', async () => {
     // Prepare
-    const submitted = await t.client.submit({ type: 'access', regulation: 'gdpr', subject: { email: 'hedy.lovelace@example.com' } });
+    const submitted = await t.client.submit({
+      type: 'access',
+      regulation: 'gdpr',
+      subject: { email: 'hedy.lovelace@example.com' },
+    });
     const { requestId } = submitted.json as { requestId: string };
 
     // Act
@@ -125,7 +154,11 @@ describe('End to end: an access request', () => {
 
   it('refuses an invalid body with a machine-readable 400', async () => {
     // Act
-    const response = await t.client.submit({ type: 'access', regulation: 'gdpr', subject: { email: 'not an address' } });
+    const response = await t.client.submit({
+      type: 'access',
+      regulation: 'gdpr',
+      subject: { email: 'not an address' },
+    });
 
     // Assess
     expect(response.status).toBe(400);

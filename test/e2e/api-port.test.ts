@@ -20,8 +20,12 @@ async function freePorts(count: number): Promise<number[]> {
 
 /** Answers on `api` if the twin's HTTP API listens there (an unknown id is a 404 with the API's error shape). */
 async function apiAnswers(api: string): Promise<boolean> {
-  const response = await fetch(`${api}/requests/00000000-0000-4000-8000-000000000000`, { headers: { authorization: 'Bearer x' } });
-  return response.status === 404 && ((await response.json()) as { error?: { code?: string } }).error?.code === 'not_found';
+  const response = await fetch(`${api}/requests/00000000-0000-4000-8000-000000000000`, {
+    headers: { authorization: 'Bearer x' },
+  });
+  return (
+    response.status === 404 && ((await response.json()) as { error?: { code?: string } }).error?.code === 'not_found'
+  );
 }
 
 /**

@@ -15,7 +15,8 @@ const SUBJECT = { email: 'margaret.turing@example.com', name: 'Margaret Turing' 
 async function snapshot(dynamodb: DynamoDBDocumentClient, s3: S3Client) {
   const customers = new Map<string, string>();
   for await (const page of paginateScan({ client: dynamodb }, { TableName: DEMO_TABLE })) {
-    for (const item of page.Items ?? []) customers.set(String(item.customerId), JSON.stringify(item, Object.keys(item).sort()));
+    for (const item of page.Items ?? [])
+      customers.set(String(item.customerId), JSON.stringify(item, Object.keys(item).sort()));
   }
   const objects = new Map<string, string>();
   const listing = await s3.send(new ListObjectsV2Command({ Bucket: DEMO_BUCKET }));
@@ -50,15 +51,31 @@ describe('End to end: a deletion request', () => {
 
     // Act
     const run = await runRequest(t.client, { type: 'deletion', regulation: 'gdpr', subject: SUBJECT });
-    const receipt = DeletionReceipt.parse(JSON.parse((await t.client.download(linkIn(run.delivery, '/download'))).body));
+    const receipt = DeletionReceipt.parse(
+      JSON.parse((await t.client.download(linkIn(run.delivery, '/download'))).body),
+    );
     const after = await snapshot(dynamodb, s3);
 
     // Assess: the receipt
     expect(run.final.status).toBe('completed');
     expect(receipt.summary).toMatchObject({ systems: 2, erased: 2, failed: 0, complete: true });
-    expect(receipt.summary.records).toEqual({ found: subjectCustomers + subjectEvents, deleted: subjectCustomers + subjectEvents, anonymized: 0, retained: 0, remaining: 0 });
-    expect(receipt.systems.find((s) => s.id === 'customers')).toMatchObject({ outcome: 'erased', found: { records: subjectCustomers }, confirmed: { remaining: 0, expected: 0 } });
-    expect(receipt.systems.find((s) => s.id === 'clickstream')).toMatchObject({ outcome: 'erased', found: { records: subjectEvents }, confirmed: { remaining: 0 } });
+    expect(receipt.summary.records).toEqual({
+      found: subjectCustomers + subjectEvents,
+      deleted: subjectCustomers + subjectEvents,
+      anonymized: 0,
+      retained: 0,
+      remaining: 0,
+    });
+    expect(receipt.systems.find((s) => s.id === 'customers')).toMatchObject({
+      outcome: 'erased',
+      found: { records: subjectCustomers },
+      confirmed: { remaining: 0, expected: 0 },
+    });
+    expect(receipt.systems.find((s) => s.id === 'clickstream')).toMatchObject({
+      outcome: 'erased',
+      found: { records: subjectEvents },
+      confirmed: { remaining: 0 },
+    });
     expect(receipt.backups).toMatchObject({ retentionDays: 35 });
     expect(receipt.backups.statement).toContain('35 days');
     expect(JSON.stringify(receipt)).not.toContain(SUBJECT.email);
@@ -70,7 +87,10 @@ describe('End to end: a deletion request', () => {
       else expect(after.customers.get(id)).toBe(item);
     }
     for (const [key, body] of before.objects) {
-      const expected = body.split('\n').filter((line) => !subjectLine(line)).join('\n');
+      const expected = body
+        .split('\n')
+        .filter((line) => !subjectLine(line))
+        .join('\n');
       expect(after.objects.get(key), key).toBe(expected);
     }
   });
@@ -78,7 +98,10 @@ describe('End to end: a deletion request', () => {
   it('keeps the erased identity on the suppression list as a keyed hash only', async () => {
     // Act
     const items: Record<string, unknown>[] = [];
-    for await (const page of paginateScan({ client: dynamodb }, { TableName: REQUESTS_TABLE, FilterExpression: 'kind = :k', ExpressionAttributeValues: { ':k': 'suppression' } })) {
+    for await (const page of paginateScan(
+      { client: dynamodb },
+      { TableName: REQUESTS_TABLE, FilterExpression: 'kind = :k', ExpressionAttributeValues: { ':k': 'suppression' } },
+    )) {
       items.push(...(page.Items ?? []));
     }
 
@@ -91,7 +114,8 @@ describe('End to end: a deletion request', () => {
   it('leaves no trace of the erased address in the pipeline’s own table', async () => {
     // Act
     const everything: Record<string, unknown>[] = [];
-    for await (const page of paginateScan({ client: dynamodb }, { TableName: REQUESTS_TABLE })) everything.push(...(page.Items ?? []));
+    for await (const page of paginateScan({ client: dynamodb }, { TableName: REQUESTS_TABLE }))
+      everything.push(...(page.Items ?? []));
 
     // Assess
     const deletion = everything.find((item) => item.kind === 'request' && item.type === 'deletion');
@@ -102,7 +126,9 @@ describe('End to end: a deletion request', () => {
   it('finds nothing left when the same person then asks for their data', async () => {
     // Act
     const run = await runRequest(t.client, { type: 'access', regulation: 'gdpr', subject: SUBJECT });
-    const document = ExportDocument.parse(JSON.parse((await t.client.download(linkIn(run.delivery, '/download'))).body));
+    const document = ExportDocument.parse(
+      JSON.parse((await t.client.download(linkIn(run.delivery, '/download'))).body),
+    );
 
     // Assess
     expect(document.summary).toMatchObject({ records: 0, withRecords: 0, complete: true });

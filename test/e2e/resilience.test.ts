@@ -15,7 +15,9 @@ describe('End to end: failures and restarts', () => {
 
   beforeAll(async () => {
     // Prepare: the demo systems plus one whose bucket does not exist
-    const config = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/config/systems.json'), 'utf8')) as { systems: object[] };
+    const config = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/config/systems.json'), 'utf8')) as {
+      systems: object[];
+    };
     config.systems.push({
       id: 'archive',
       type: 's3-objects',
@@ -30,7 +32,11 @@ describe('End to end: failures and restarts', () => {
     writeFileSync(systemsFile, JSON.stringify(config));
     // An 8-second verification window: ample for the other test to confirm even on a loaded machine, short enough
     // to watch a request expire.
-    t = await startTestTwin({ dataDir: join(dir, 'data'), systemsFile, context: { verificationWindowHours: 8 / 3600 } });
+    t = await startTestTwin({
+      dataDir: join(dir, 'data'),
+      systemsFile,
+      context: { verificationWindowHours: 8 / 3600 },
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -40,19 +46,29 @@ describe('End to end: failures and restarts', () => {
   it('records a system that cannot be searched, and delivers partially_completed — never complete', async () => {
     // Act
     const run = await runRequest(t.client, { type: 'access', regulation: 'gdpr', subject: DEMO_PERSON });
-    const document = ExportDocument.parse(JSON.parse((await t.client.download(linkIn(run.delivery, '/download'))).body));
+    const document = ExportDocument.parse(
+      JSON.parse((await t.client.download(linkIn(run.delivery, '/download'))).body),
+    );
 
     // Assess
     expect(run.final).toMatchObject({ status: 'partially_completed', systems: { searched: 3, failed: 1 } });
     expect(document.summary.complete).toBe(false);
-    expect(document.systems.find((s) => s.id === 'archive')).toMatchObject({ status: 'failed', error: 'ConnectorConfigError', records: [] });
+    expect(document.systems.find((s) => s.id === 'archive')).toMatchObject({
+      status: 'failed',
+      error: 'ConnectorConfigError',
+      records: [],
+    });
     expect(document.systems.find((s) => s.id === 'customers')?.status).toBe('found');
     expect(run.delivery.subject).toMatch(/partly complete/);
   });
 
   it('expires a request nobody confirms within the window, and says so by mail', async () => {
     // Prepare
-    const submitted = await t.client.submit({ type: 'access', regulation: 'gdpr', subject: { email: 'frances.lovelace@example.com' } });
+    const submitted = await t.client.submit({
+      type: 'access',
+      regulation: 'gdpr',
+      subject: { email: 'frances.lovelace@example.com' },
+    });
     const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
     const verification = await t.client.waitForMail('frances.lovelace@example.com', requestId, /confirm/i);
 

@@ -33,7 +33,9 @@ describe('End to end: a restart of the local twin', () => {
       expect(again.twin.resumed).toContain(requestId);
       expect(verified.status).toBe(200);
       expect(final.status).toBe('completed');
-      const confirmations = (await again.client.mails()).filter((m) => m.text.includes(requestId) && /confirm/i.test(m.subject));
+      const confirmations = (await again.client.mails()).filter(
+        (m) => m.text.includes(requestId) && /confirm/i.test(m.subject),
+      );
       expect(confirmations).toHaveLength(1);
     } finally {
       await again.twin.stop();

@@ -27,12 +27,20 @@ export async function startTestTwin(options: TwinOptions = {}): Promise<TestTwin
 }
 
 /** Submit, confirm from the mail, and wait for the request to end; returns what a subject would see. */
-export async function runRequest(client: PipelineClient, body: { type: string; regulation: string; subject: { email: string; name?: string } }) {
+export async function runRequest(
+  client: PipelineClient,
+  body: { type: string; regulation: string; subject: { email: string; name?: string } },
+) {
   const submitted = await client.submit(body);
   const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
   const verification = await client.waitForMail(body.subject.email, requestId, /confirm/i);
   const { confirmed: verified } = await client.confirm(linkIn(verification, '/verify'));
-  const final = await client.waitForStatus(requestId, statusToken, ['completed', 'partially_completed', 'expired', 'rejected']);
+  const final = await client.waitForStatus(requestId, statusToken, [
+    'completed',
+    'partially_completed',
+    'expired',
+    'rejected',
+  ]);
   const delivery = await client.waitForMail(body.subject.email, requestId, /request is/i);
   return { requestId, statusToken, verifyStatus: verified.status, final, delivery };
 }

@@ -5,11 +5,18 @@ import { extractWorkflow, placeholderFunctionArn } from '../../infra/local/asl';
 function templateWith(states: Record<string, unknown>, extra: Record<string, unknown> = {}): object {
   const definition = JSON.stringify({ StartAt: Object.keys(states)[0], States: states, ...extra });
   const [head, tail] = definition.split('"FN_ARN"') as [string, string?];
-  const parts: unknown[] = tail === undefined ? [definition] : [head, '"', { 'Fn::GetAtt': ['Fn1', 'Arn'] }, `"${tail}`];
+  const parts: unknown[] =
+    tail === undefined ? [definition] : [head, '"', { 'Fn::GetAtt': ['Fn1', 'Arn'] }, `"${tail}`];
   return {
     Resources: {
-      Fn1: { Type: 'AWS::Lambda::Function', Properties: { Tags: [{ Key: 'dsar:handler', Value: 'functions/x/handler.ts' }] } },
-      Machine: { Type: 'AWS::StepFunctions::StateMachine', Properties: { DefinitionString: { 'Fn::Join': ['', parts] } } },
+      Fn1: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { Tags: [{ Key: 'dsar:handler', Value: 'functions/x/handler.ts' }] },
+      },
+      Machine: {
+        Type: 'AWS::StepFunctions::StateMachine',
+        Properties: { DefinitionString: { 'Fn::Join': ['', parts] } },
+      },
     },
   };
 }
@@ -19,7 +26,10 @@ describe('Method: extractWorkflow', () => {
     // Prepare
     const template = {
       Resources: {
-        Fn1: { Type: 'AWS::Lambda::Function', Properties: { Tags: [{ Key: 'dsar:handler', Value: 'functions/x/handler.ts' }] } },
+        Fn1: {
+          Type: 'AWS::Lambda::Function',
+          Properties: { Tags: [{ Key: 'dsar:handler', Value: 'functions/x/handler.ts' }] },
+        },
         Machine: {
           Type: 'AWS::StepFunctions::StateMachine',
           Properties: {
@@ -46,7 +56,9 @@ describe('Method: extractWorkflow', () => {
     // Assess
     expect(workflow.tasks).toEqual({ A: { handler: 'functions/x/handler.ts', integration: 'invoke' } });
     expect(workflow.definition).toMatchObject({
-      States: { A: { Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: placeholderFunctionArn('Fn1') } } },
+      States: {
+        A: { Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: placeholderFunctionArn('Fn1') } },
+      },
     });
   });
 
@@ -67,10 +79,32 @@ describe('Method: extractWorkflow', () => {
   it.each([
     ['JSONata', { A: { Type: 'Pass', End: true } }, { QueryLanguage: 'JSONata' }, /JSONata/],
     ['Assign', { A: { Type: 'Pass', End: true, Assign: { x: 1 } } }, {}, /Assign/],
-    ['ItemReader', { A: { Type: 'Map', End: true, ItemReader: {}, ItemProcessor: { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } } } }, {}, /ItemReader/],
-    ['a DynamoDB task', { A: { Type: 'Task', End: true, Resource: 'arn:aws:states:::dynamodb:putItem' } }, {}, /only Lambda tasks/],
+    [
+      'ItemReader',
+      {
+        A: {
+          Type: 'Map',
+          End: true,
+          ItemReader: {},
+          ItemProcessor: { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } },
+        },
+      },
+      {},
+      /ItemReader/,
+    ],
+    [
+      'a DynamoDB task',
+      { A: { Type: 'Task', End: true, Resource: 'arn:aws:states:::dynamodb:putItem' } },
+      {},
+      /only Lambda tasks/,
+    ],
     ['a top-level TimeoutSeconds', { A: { Type: 'Pass', End: true } }, { TimeoutSeconds: 86400 }, /TimeoutSeconds/],
-    ['a task timeout past a Node timer', { A: { Type: 'Task', End: true, Resource: 'FN_ARN', TimeoutSeconds: 3_000_000 } }, {}, /Node timer/],
+    [
+      'a task timeout past a Node timer',
+      { A: { Type: 'Task', End: true, Resource: 'FN_ARN', TimeoutSeconds: 3_000_000 } },
+      {},
+      /Node timer/,
+    ],
   ])('rejects %s with a clear error', (_what, states, extra, message) => {
     // Prepare
     const template = templateWith(states as Record<string, unknown>, extra);

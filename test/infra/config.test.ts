@@ -20,7 +20,9 @@ function writeConfig(content: unknown): string {
   return path;
 }
 
-const demo = JSON.parse(readFileSync(resolve(REPO_ROOT, 'infra/config/systems.json'), 'utf8')) as { systems: unknown[] };
+const demo = JSON.parse(readFileSync(resolve(REPO_ROOT, 'infra/config/systems.json'), 'utf8')) as {
+  systems: unknown[];
+};
 
 describe('Method: buildApp', () => {
   it('fails synth with the validation message when the systems config is invalid', () => {
@@ -47,7 +49,9 @@ describe('Method: buildApp', () => {
     const path = writeConfig('{ not json');
 
     // Act & Assess
-    expect(() => buildApp({ context: { ...SKIP_BUNDLING, systemsConfig: path } })).toThrow(/Cannot read systems config/);
+    expect(() => buildApp({ context: { ...SKIP_BUNDLING, systemsConfig: path } })).toThrow(
+      /Cannot read systems config/,
+    );
   });
 
   it.each([
@@ -68,13 +72,21 @@ describe('Method: buildApp', () => {
     const config = readDeploymentConfig({ tryGetContext: (key) => context[key] });
 
     // Assess
-    expect(config).toMatchObject({ verificationWindowHours: 72, downloadLinkHours: 24, exportRetentionDays: 30, senderIsDefault: true });
+    expect(config).toMatchObject({
+      verificationWindowHours: 72,
+      downloadLinkHours: 24,
+      exportRetentionDays: 30,
+      senderIsDefault: true,
+    });
     expect(config.systems.systems.map((s) => s.id)).toEqual(['customers', 'clickstream']);
   });
 
   it('keeps cdk.json context defaults in step with the code defaults', () => {
     // Prepare
-    const cdkJson = JSON.parse(readFileSync(resolve(REPO_ROOT, 'cdk.json'), 'utf8')) as { app: string; context: Record<string, unknown> };
+    const cdkJson = JSON.parse(readFileSync(resolve(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+      app: string;
+      context: Record<string, unknown>;
+    };
 
     // Act & Assess
     expect(cdkJson.app).toBe('npx tsx infra/bin/app.ts');

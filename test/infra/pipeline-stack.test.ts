@@ -19,7 +19,14 @@ const TABLE_WRITE = [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', '
 const BUCKET_READ = ['s3:GetObject', 's3:ListBucket', 'kms:Decrypt'];
 const BUCKET_WRITE = ['s3:PutObject', 's3:AbortMultipartUpload', 'kms:Decrypt', 'kms:GenerateDataKey'];
 const SOURCES_LOCATE = ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:GetItem', 's3:GetObject', 's3:ListBucket'];
-const SOURCES_ERASE = [...SOURCES_LOCATE, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem', 's3:PutObject', 's3:DeleteObject'];
+const SOURCES_ERASE = [
+  ...SOURCES_LOCATE,
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:UpdateItem',
+  's3:PutObject',
+  's3:DeleteObject',
+];
 
 /** Written out by hand (not derived from FUNCTION_SPECS) so a loosened spec shows up here as a failure. */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
@@ -35,7 +42,13 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'functions/assemble-export/handler.ts': [...XRAY, ...TABLE_WRITE, ...BUCKET_READ, ...BUCKET_WRITE, 's3:DeleteObject'],
   'functions/assemble-receipt/handler.ts': [...XRAY, ...TABLE_WRITE, ...BUCKET_WRITE, 'secretsmanager:GetSecretValue'],
   'functions/deliver/handler.ts': [...XRAY, ...TABLE_WRITE, 'ses:SendEmail'],
-  'functions/reapply-deletions/handler.ts': [...XRAY, ...TABLE_READ, 'dynamodb:Scan', ...SOURCES_ERASE, 'secretsmanager:GetSecretValue'],
+  'functions/reapply-deletions/handler.ts': [
+    ...XRAY,
+    ...TABLE_READ,
+    'dynamodb:Scan',
+    ...SOURCES_ERASE,
+    'secretsmanager:GetSecretValue',
+  ],
 };
 
 /** Resources of the statements of `entry` that grant `action`. */
@@ -62,7 +75,11 @@ describe('Class: PipelineStack', () => {
       // Assess
       expect(functions).toHaveLength(FUNCTION_SPECS.length);
       for (const fn of functions) {
-        expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+        });
       }
     });
 
@@ -76,17 +93,34 @@ describe('Class: PipelineStack', () => {
 
     it('gives the state machine ARN to submit-request only and the systems file to the config readers', () => {
       // Prepare
-      const envOf = (entry: string) =>
-        (resources[functionIdFor(resources, entry)]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const envOf = (entry: string) => {
+        const fn = resources[functionIdFor(resources, entry)];
+        if (!fn) throw new Error(`no function for ${entry}`);
+        return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      };
 
       // Act
-      const withArn = FUNCTION_SPECS.filter((s) => FUNCTION_ENV.STATE_MACHINE_ARN in envOf(s.entry)).map((s) => s.entry);
-      const withSystems = FUNCTION_SPECS.filter((s) => envOf(s.entry)[FUNCTION_ENV.SYSTEMS_FILE] === '/var/task/systems.json');
+      const withArn = FUNCTION_SPECS.filter((s) => FUNCTION_ENV.STATE_MACHINE_ARN in envOf(s.entry)).map(
+        (s) => s.entry,
+      );
+      const withSystems = FUNCTION_SPECS.filter(
+        (s) => envOf(s.entry)[FUNCTION_ENV.SYSTEMS_FILE] === '/var/task/systems.json',
+      );
 
       // Assess
       expect(withArn).toEqual(['functions/submit-request/handler.ts']);
-      expect(withSystems.map((s) => s.id).sort()).toEqual(['AssembleExport', 'AssembleReceipt', 'EraseSystem', 'LocateSystem', 'PlanRequest', 'ReapplyDeletions']);
-      expect(envOf('functions/deliver/handler.ts')).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'dsar', NODE_OPTIONS: '--enable-source-maps' });
+      expect(withSystems.map((s) => s.id).sort()).toEqual([
+        'AssembleExport',
+        'AssembleReceipt',
+        'EraseSystem',
+        'LocateSystem',
+        'PlanRequest',
+        'ReapplyDeletions',
+      ]);
+      expect(envOf('functions/deliver/handler.ts')).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'dsar',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
       expect(envOf('functions/deliver/handler.ts')[FUNCTION_ENV.API_URL]).toBeDefined();
     });
   });
@@ -103,10 +137,14 @@ describe('Class: PipelineStack', () => {
     it('never grants Resource * except for X-Ray and log delivery', () => {
       // Prepare
       const roles = Object.keys(resources).filter((id) => resources[id]?.Type === 'AWS::IAM::Role');
-      const exempt = (action: string) => action.startsWith('xray:') || /^logs:.*(LogDelivery|LogDeliveries|ResourcePolic|DescribeLogGroups)/.test(action);
+      const exempt = (action: string) =>
+        action.startsWith('xray:') ||
+        /^logs:.*(LogDelivery|LogDeliveries|ResourcePolic|DescribeLogGroups)/.test(action);
 
       // Act
-      const wildcard = roles.flatMap((role) => statementsOfRole(resources, role)).filter((s) => s.resources.includes('*'));
+      const wildcard = roles
+        .flatMap((role) => statementsOfRole(resources, role))
+        .filter((s) => s.resources.includes('*'));
 
       // Assess
       expect(wildcard.length).toBeGreaterThan(0);
@@ -150,8 +188,8 @@ describe('Class: PipelineStack', () => {
       const locateObjects = resourcesFor(resources, 'functions/locate-system/handler.ts', 's3:GetObject').join(' ');
       const eraseDeletes = resourcesFor(resources, 'functions/erase-system/handler.ts', 's3:DeleteObject');
       const eraseWrites = resourcesFor(resources, 'functions/erase-system/handler.ts', 'dynamodb:BatchWriteItem');
-      const listing = statementsOfFunction(resources, 'functions/locate-system/handler.ts').filter((s) =>
-        s.resources.some((r) => r.includes('demo-clickstream')) && s.actions.includes('s3:ListBucket'),
+      const listing = statementsOfFunction(resources, 'functions/locate-system/handler.ts').filter(
+        (s) => s.resources.some((r) => r.includes('demo-clickstream')) && s.actions.includes('s3:ListBucket'),
       );
 
       // Assess
@@ -167,7 +205,8 @@ describe('Class: PipelineStack', () => {
     it('lets only submit-request start executions and only verify-identity answer task tokens, on the workflow', () => {
       // Prepare
       const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
-      const holders = (action: string) => FUNCTION_SPECS.filter((s) => resourcesFor(resources, s.entry, action).length > 0).map((s) => s.id);
+      const holders = (action: string) =>
+        FUNCTION_SPECS.filter((s) => resourcesFor(resources, s.entry, action).length > 0).map((s) => s.id);
 
       // Act
       const starters = holders('states:StartExecution');
@@ -194,11 +233,14 @@ describe('Class: PipelineStack', () => {
 
     it('alarms on any failed or timed-out execution, since its request would otherwise sit unnoticed', () => {
       // Prepare & Act
-      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, unknown>);
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+        (a) => a.Properties as Record<string, unknown>,
+      );
 
       // Assess
       expect(alarms.map((a) => a.MetricName).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
-      for (const alarm of alarms) expect(alarm).toMatchObject({ Namespace: 'AWS/States', Threshold: 1, Statistic: 'Sum', Period: 300 });
+      for (const alarm of alarms)
+        expect(alarm).toMatchObject({ Namespace: 'AWS/States', Threshold: 1, Statistic: 'Sum', Period: 300 });
     });
 
     it('serves exactly API_ROUTES, each with the function of its handler module', () => {
@@ -218,7 +260,9 @@ describe('Class: PipelineStack', () => {
       // Assess
       expect(served.map((s) => s.routeKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
       for (const route of API_ROUTES) {
-        expect(served.find((s) => s.routeKey === `${route.method} ${route.path}`)?.functionId).toBe(functionIdFor(resources, route.handler));
+        expect(served.find((s) => s.routeKey === `${route.method} ${route.path}`)?.functionId).toBe(
+          functionIdFor(resources, route.handler),
+        );
       }
     });
 

@@ -26,7 +26,10 @@ describe('Class: StatefulStack', () => {
           ServerSideEncryptionConfiguration: [
             {
               BucketKeyEnabled: true,
-              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] },
+              },
             },
           ],
         },
@@ -35,7 +38,12 @@ describe('Class: StatefulStack', () => {
 
     it('blocks all public access and is not versioned', () => {
       // Prepare
-      const expected = { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true };
+      const expected = {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      };
 
       // Act
       const [bucket] = Object.values(template.findResources('AWS::S3::Bucket'));
@@ -70,7 +78,9 @@ describe('Class: StatefulStack', () => {
 
       // Assess
       expect(byPrefix).toEqual({ 'parts/': 1, 'exports/': 45, 'receipts/': 45 });
-      expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }));
+      expect(rules).toContainEqual(
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      );
     });
   });
 

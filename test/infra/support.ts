@@ -16,7 +16,10 @@ export type Resources = Record<string, CfnResource>;
 export function synthStacks(context: Record<string, unknown> = {}): { stateful: Template; pipeline: Template } {
   const app = buildApp({ context: { ...context, [cxapi.BUNDLING_STACKS]: [] } });
   const stack = (id: string) => app.node.findChild(id) as Stack;
-  return { stateful: Template.fromStack(stack(STACK_IDS.stateful)), pipeline: Template.fromStack(stack(STACK_IDS.pipeline)) };
+  return {
+    stateful: Template.fromStack(stack(STACK_IDS.stateful)),
+    pipeline: Template.fromStack(stack(STACK_IDS.pipeline)),
+  };
 }
 
 export function resourcesOf(template: Template | object): Resources {
@@ -29,7 +32,9 @@ export function functionIdFor(resources: Resources, entry: string): string {
   const found = Object.entries(resources).find(
     ([, r]) =>
       r.Type === 'AWS::Lambda::Function' &&
-      ((r.Properties.Tags ?? []) as { Key: string; Value: string }[]).some((t) => t.Key === HANDLER_TAG && t.Value === entry),
+      ((r.Properties.Tags ?? []) as { Key: string; Value: string }[]).some(
+        (t) => t.Key === HANDLER_TAG && t.Value === entry,
+      ),
   );
   if (!found) throw new Error(`no function tagged ${entry}`);
   return found[0];

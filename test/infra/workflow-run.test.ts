@@ -36,7 +36,13 @@ async function run(definition: Json, stubs: Record<string, Stub>): Promise<{ out
   const { StateMachine } = await import('aws-local-stepfunctions');
   const calls: [string, Json][] = [];
   const handlers = Object.fromEntries(
-    Object.entries(stubs).map(([state, stub]) => [state, async (input: Json) => (calls.push([state, input]), stub(input))]),
+    Object.entries(stubs).map(([state, stub]) => [
+      state,
+      async (input: Json) => {
+        calls.push([state, input]);
+        return stub(input);
+      },
+    ]),
   );
   const machine = new StateMachine(definition as never);
   const execution = machine.run(
@@ -52,7 +58,9 @@ async function run(definition: Json, stubs: Record<string, Stub>): Promise<{ out
   return { output: (await execution.result) as Json, calls };
 }
 
-const plan = (type: string): Stub => () => ({ type, systems: [{ systemId: 'customers' }, { systemId: 'clickstream' }] });
+const plan =
+  (type: string): Stub =>
+  () => ({ type, systems: [{ systemId: 'customers' }, { systemId: 'clickstream' }] });
 const common: Record<string, Stub> = {
   SendVerification: () => ({ verified: true }),
   LocateSystem: (i) => ({ systemId: i.systemId, status: 'found', recordCount: 2 }),
@@ -85,7 +93,11 @@ describe('Class: Workflow (local run)', () => {
 
       // Assess
       expect(calls.filter(([s, i]) => s === 'LocateSystem' && i.systemId === 'clickstream')).toHaveLength(4);
-      expect(calls.find(([s]) => s === 'LocateSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers', phase: 'locate' });
+      expect(calls.find(([s]) => s === 'LocateSystem')?.[1]).toEqual({
+        requestId: 'r-1',
+        systemId: 'customers',
+        phase: 'locate',
+      });
       expect(calls.find(([s]) => s === 'AssembleExport')?.[1]).toEqual({
         requestId: 'r-1',
         outcomes: [
@@ -111,12 +123,29 @@ describe('Class: Workflow (local run)', () => {
 
       // Assess
       expect(calls.map(([s]) => s)).toEqual([
-        'SendVerification', 'PlanRequest', 'LocateSystem', 'LocateSystem', 'EraseSystem', 'EraseSystem',
-        'ConfirmSystem', 'ConfirmSystem', 'AssembleReceipt', 'Deliver',
+        'SendVerification',
+        'PlanRequest',
+        'LocateSystem',
+        'LocateSystem',
+        'EraseSystem',
+        'EraseSystem',
+        'ConfirmSystem',
+        'ConfirmSystem',
+        'AssembleReceipt',
+        'Deliver',
       ]);
       expect(calls.find(([s]) => s === 'EraseSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers' });
-      expect(calls.find(([s]) => s === 'ConfirmSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers', phase: 'confirm' });
-      expect(Object.keys(calls.find(([s]) => s === 'AssembleReceipt')?.[1] ?? {})).toEqual(['requestId', 'located', 'erased', 'confirmed']);
+      expect(calls.find(([s]) => s === 'ConfirmSystem')?.[1]).toEqual({
+        requestId: 'r-1',
+        systemId: 'customers',
+        phase: 'confirm',
+      });
+      expect(Object.keys(calls.find(([s]) => s === 'AssembleReceipt')?.[1] ?? {})).toEqual([
+        'requestId',
+        'located',
+        'erased',
+        'confirmed',
+      ]);
     });
 
     it('stops a rejected request after planning', async () => {

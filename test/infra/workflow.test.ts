@@ -21,7 +21,8 @@ function allStates(machine: Json): Record<string, Json> {
 function templateWords(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(templateWords);
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...templateWords(v)]);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [k, ...templateWords(v)]);
   return [];
 }
 
@@ -55,7 +56,15 @@ describe('Class: Workflow', () => {
       expect(workflow.definition.TimeoutSeconds).toBeUndefined();
       // ResultPath "$" is valid ASL, but the local runner nests the result under a key named "$".
       expect(Object.values(states).filter((s) => s.ResultPath === '$')).toEqual([]);
-      for (const forbidden of ['JSONata', '"Assign"', '"ItemReader"', '"ItemBatcher"', '"ResultWriter"', 'DISTRIBUTED', '"Arguments"']) {
+      for (const forbidden of [
+        'JSONata',
+        '"Assign"',
+        '"ItemReader"',
+        '"ItemBatcher"',
+        '"ResultWriter"',
+        'DISTRIBUTED',
+        '"Arguments"',
+      ]) {
         expect(text).not.toContain(forbidden);
       }
     });
@@ -75,7 +84,11 @@ describe('Class: Workflow', () => {
 
     it('retries connector tasks on ConnectorUnavailableError and catches what is left as a failed outcome', () => {
       // Prepare
-      const fallbacks = { LocateSystem: STATE.LocateFailed, EraseSystem: STATE.EraseFailed, ConfirmSystem: STATE.ConfirmFailed };
+      const fallbacks = {
+        LocateSystem: STATE.LocateFailed,
+        EraseSystem: STATE.EraseFailed,
+        ConfirmSystem: STATE.ConfirmFailed,
+      };
 
       for (const [task, fallback] of Object.entries(fallbacks)) {
         // Act
@@ -85,7 +98,11 @@ describe('Class: Workflow', () => {
         // Assess
         expect(state.Retry).toEqual([
           expect.objectContaining({
-            ErrorEquals: expect.arrayContaining(['ConnectorUnavailableError', 'Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
+            ErrorEquals: expect.arrayContaining([
+              'ConnectorUnavailableError',
+              'Lambda.ServiceException',
+              'Lambda.TooManyRequestsException',
+            ]),
             IntervalSeconds: 2,
             BackoffRate: 2,
             MaxAttempts: 3,
@@ -93,19 +110,29 @@ describe('Class: Workflow', () => {
           }),
         ]);
         expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: fallback }]);
-        expect(failed.Parameters).toMatchObject({ 'systemId.$': '$.systemId', status: 'failed', 'error.$': '$.error.Error' });
+        expect(failed.Parameters).toMatchObject({
+          'systemId.$': '$.systemId',
+          status: 'failed',
+          'error.$': '$.error.Error',
+        });
       }
       expect((states[STATE.LocateFailed] as { Parameters: Json }).Parameters.recordCount).toBe(0);
     });
 
     it('expires a request whose verification times out', () => {
       // Prepare & Act
-      const verify = states[STATE.SendVerification] as { Catch: Json[]; Parameters: { Payload: Json }; Resource: string };
+      const verify = states[STATE.SendVerification] as {
+        Catch: Json[];
+        Parameters: { Payload: Json };
+        Resource: string;
+      };
 
       // Assess
       expect(verify.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
       expect(verify.Parameters.Payload).toEqual({ 'requestId.$': '$.requestId', 'taskToken.$': '$$.Task.Token' });
-      expect(verify.Catch).toEqual([{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: STATE.ExpireRequest }]);
+      expect(verify.Catch).toEqual([
+        { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: STATE.ExpireRequest },
+      ]);
       expect(states[STATE.ExpireRequest]?.Next).toBe(STATE.RequestExpired);
       expect(states[STATE.RequestExpired]?.Type).toBe('Succeed');
     });
@@ -116,9 +143,13 @@ describe('Class: Workflow', () => {
       const isDeletion = states[STATE.IsDeletion] as { Choices: Json[]; Default: string };
 
       // Assess
-      expect(isRejected.Choices).toEqual([{ Variable: '$.plan.type', StringEquals: 'rejected', Next: STATE.RequestRejected }]);
+      expect(isRejected.Choices).toEqual([
+        { Variable: '$.plan.type', StringEquals: 'rejected', Next: STATE.RequestRejected },
+      ]);
       expect(isRejected.Default).toBe(STATE.LocateSystems);
-      expect(isDeletion.Choices).toEqual([{ Variable: '$.plan.type', StringEquals: 'deletion', Next: STATE.EraseSystems }]);
+      expect(isDeletion.Choices).toEqual([
+        { Variable: '$.plan.type', StringEquals: 'deletion', Next: STATE.EraseSystems },
+      ]);
       expect(isDeletion.Default).toBe(STATE.AssembleExport);
       expect(states[STATE.EraseSystems]?.Next).toBe(STATE.ConfirmSystems);
       expect(states[STATE.ConfirmSystems]?.Next).toBe(STATE.AssembleReceipt);
@@ -146,12 +177,18 @@ describe('Class: Workflow', () => {
       });
       // Erase decides from the system and the request record alone: the Map hands it nothing else.
       expect(erase.ItemSelector).toEqual({ 'requestId.$': '$.requestId', 'systemId.$': '$$.Map.Item.Value.systemId' });
-      expect(confirm).toMatchObject({ ItemsPath: '$.plan.systems', ResultPath: '$.confirmed', ItemSelector: { phase: 'confirm' } });
+      expect(confirm).toMatchObject({
+        ItemsPath: '$.plan.systems',
+        ResultPath: '$.confirmed',
+        ItemSelector: { phase: 'confirm' },
+      });
     });
 
     it('never puts subject data in a payload template', () => {
       // Prepare
-      const templates = Object.values(states).flatMap((s) => [s.Parameters, s.ItemSelector, s.ResultSelector].filter(Boolean));
+      const templates = Object.values(states).flatMap((s) =>
+        [s.Parameters, s.ItemSelector, s.ResultSelector].filter(Boolean),
+      );
 
       // Act (FunctionName is the integration's own field, not payload)
       const words = templates.flatMap(templateWords).filter((w) => w !== 'FunctionName');
@@ -171,9 +208,17 @@ describe('Class: Workflow', () => {
       const tasks = workflow.tasks;
 
       // Assess
-      expect(Object.keys(tasks).sort()).toEqual(
-        ['AssembleExport', 'AssembleReceipt', 'ConfirmSystem', 'Deliver', 'EraseSystem', 'ExpireRequest', 'LocateSystem', 'PlanRequest', 'SendVerification'],
-      );
+      expect(Object.keys(tasks).sort()).toEqual([
+        'AssembleExport',
+        'AssembleReceipt',
+        'ConfirmSystem',
+        'Deliver',
+        'EraseSystem',
+        'ExpireRequest',
+        'LocateSystem',
+        'PlanRequest',
+        'SendVerification',
+      ]);
       for (const [name, task] of Object.entries(tasks)) {
         expect(entries.has(task.handler), name).toBe(true);
         expect(task.handler).toMatch(/^functions\/[a-z-]+\/handler\.ts$/);

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeExecutionCommand, SFNClient, SendTaskSuccessCommand, StartExecutionCommand, TaskDoesNotExist } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SFNClient,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+} from '@aws-sdk/client-sfn';
 import { HandlerLoader } from '../../infra/local/handlers';
 import { startApiServer } from '../../infra/local/api-server';
 import { LocalStepFunctions } from '../../infra/local/sfn-runner';
@@ -15,7 +21,10 @@ describe('Local runtime: the HTTP API server', () => {
   let api: LocalServer;
 
   beforeAll(async () => {
-    api = await startApiServer([{ method: 'GET', path: '/things/{id}', handler: 'test/fixtures/handlers/echo.ts' }], new HandlerLoader(REPO_ROOT));
+    api = await startApiServer(
+      [{ method: 'GET', path: '/things/{id}', handler: 'test/fixtures/handlers/echo.ts' }],
+      new HandlerLoader(REPO_ROOT),
+    );
   });
   afterAll(async () => api?.stop());
 
@@ -67,9 +76,20 @@ describe('Local runtime: Step Functions behind the real SDK client', () => {
   let sfn: SFNClient;
 
   beforeAll(async () => {
-    runner = new LocalStepFunctions({ definition, tasks: { Wait: { handler: 'test/fixtures/handlers/callback.ts', integration: 'waitForTaskToken' } } }, new HandlerLoader(REPO_ROOT), ARN);
+    runner = new LocalStepFunctions(
+      {
+        definition,
+        tasks: { Wait: { handler: 'test/fixtures/handlers/callback.ts', integration: 'waitForTaskToken' } },
+      },
+      new HandlerLoader(REPO_ROOT),
+      ARN,
+    );
     server = await startSfnServer(runner);
-    sfn = new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    sfn = new SFNClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
   });
   afterAll(async () => {
     await runner?.stop();
@@ -78,8 +98,12 @@ describe('Local runtime: Step Functions behind the real SDK client', () => {
 
   it('starts an execution once per name, waits for its callback, and finishes with its output', async () => {
     // Act
-    const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: ARN, name: 'req-1', input: '{"id":"req-1"}' }));
-    const again = await sfn.send(new StartExecutionCommand({ stateMachineArn: ARN, name: 'req-1', input: '{"id":"req-1"}' }));
+    const first = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: ARN, name: 'req-1', input: '{"id":"req-1"}' }),
+    );
+    const again = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: ARN, name: 'req-1', input: '{"id":"req-1"}' }),
+    );
     while (callback.tokens.length === 0) await sleep(10);
     const running = await sfn.send(new DescribeExecutionCommand({ executionArn: first.executionArn }));
     await sfn.send(new SendTaskSuccessCommand({ taskToken: callback.tokens[0], output: '{"verified":true}' }));

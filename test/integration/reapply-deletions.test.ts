@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemsConfig } from '../../connectors/config';
@@ -42,7 +48,11 @@ const CONFIG = SystemsConfig.parse({
       key: { partition: 'orderId' },
       identity: { email: { attribute: 'contact' } },
       holds: { categories: ['commercial_information'], purpose: 'bookkeeping' },
-      erasure: { strategy: 'anonymize', fields: { contact: { action: 'hash' }, name: { action: 'remove' } }, reason: 'order statistics' },
+      erasure: {
+        strategy: 'anonymize',
+        fields: { contact: { action: 'hash' }, name: { action: 'remove' } },
+        reason: 'order statistics',
+      },
     },
     {
       id: 'clickstream',
@@ -81,9 +91,21 @@ function backup(): { customers: Item[]; orders: Item[]; objects: Map<string, See
   const orders: Item[] = [];
   for (let i = 0; i < PEOPLE; i += 1) {
     // an indexed lookup matches exactly, so this table keeps addresses lower-cased
-    customers.push({ customerId: `c-${String(i).padStart(3, '0')}`, email: email(i), name: `Person ${i}`, plan: i % 3 === 0 ? 'pro' : 'free', tags: new Set(['a', `t${i % 4}`]) });
+    customers.push({
+      customerId: `c-${String(i).padStart(3, '0')}`,
+      email: email(i),
+      name: `Person ${i}`,
+      plan: i % 3 === 0 ? 'pro' : 'free',
+      tags: new Set(['a', `t${i % 4}`]),
+    });
     for (let o = 0; o < 2; o += 1) {
-      orders.push({ orderId: `o-${i}-${o}`, contact: spelling(i, i + o), name: `Person ${i}`, total: 10 + i + o / 10, lines: [{ sku: `sku-${o}`, qty: o + 1 }] });
+      orders.push({
+        orderId: `o-${i}-${o}`,
+        contact: spelling(i, i + o),
+        name: `Person ${i}`,
+        total: 10 + i + o / 10,
+        lines: [{ sku: `sku-${o}`, qty: o + 1 }],
+      });
     }
   }
   const objects = new Map<string, SeedLine[]>();
@@ -94,7 +116,10 @@ function backup(): { customers: Item[]; orders: Item[]; objects: Map<string, See
     for (let i = 0; i < PEOPLE; i += 1) {
       if (i % 5 !== d && (i + 2) % 5 !== d) continue;
       n += 1;
-      const event = n % 3 === 0 ? JSON.stringify({ page: `/p/${n}`, email: spelling(i, n), at: n }).replace(/,"/g, ', "') : JSON.stringify({ email: spelling(i, n), page: `/p/${n}`, at: n });
+      const event =
+        n % 3 === 0
+          ? JSON.stringify({ page: `/p/${n}`, email: spelling(i, n), at: n }).replace(/,"/g, ', "')
+          : JSON.stringify({ email: spelling(i, n), page: `/p/${n}`, at: n });
       lines.push({ text: event + eol, person: i });
     }
     if (d === 1) lines.splice(4, 0, { text: eol }, { text: `{"email": "person.1@example.org", broken${eol}` });
@@ -136,7 +161,14 @@ function expectedAfterErasure(): { customers: Item[]; orders: Item[]; objects: M
     const kept = lines.filter((line) => !isSubject(line.person));
     if (kept.some((line) => line.person !== undefined)) objects.set(key, body(kept));
   }
-  return { customers: byKey(data.customers.filter((c) => !isSubject(personOf(c.email))), 'customerId'), orders: byKey(orders, 'orderId'), objects };
+  return {
+    customers: byKey(
+      data.customers.filter((c) => !isSubject(personOf(c.email))),
+      'customerId',
+    ),
+    orders: byKey(orders, 'orderId'),
+    objects,
+  };
 }
 
 /** Items in the order the test reads tables back in. */
@@ -162,7 +194,11 @@ describe('Class: ReapplyDeletions (dynalite + s3rver)', () => {
     dynalite = await startDynamoDb();
     directory = mkdtempSync(join(tmpdir(), 'reapply-deletions-'));
     s3rver = await startS3({ directory });
-    base = new DynamoDBClient({ endpoint: dynalite.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    base = new DynamoDBClient({
+      endpoint: dynalite.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     // Records every Scan, so the test can prove the identity walk reads one attribute only.
     base.middlewareStack.add(
       (next, context) => async (args) => {
@@ -172,20 +208,37 @@ describe('Class: ReapplyDeletions (dynalite + s3rver)', () => {
       { step: 'initialize', name: 'recordScans' },
     );
     dynamodb = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-    s3 = new S3Client({ endpoint: s3rver.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    s3 = new S3Client({
+      endpoint: s3rver.endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     suppression = new DynamoSuppressionList(dynamodb, REQUESTS);
 
     const string = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
     const hash = (name: string) => [{ AttributeName: name, KeyType: 'HASH' as const }];
-    await createTableAndWait(base, { TableName: REQUESTS, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [string('pk')], KeySchema: hash('pk') });
+    await createTableAndWait(base, {
+      TableName: REQUESTS,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [string('pk')],
+      KeySchema: hash('pk'),
+    });
     await createTableAndWait(base, {
       TableName: 'Customers',
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [string('customerId'), string('email')],
       KeySchema: hash('customerId'),
-      GlobalSecondaryIndexes: [{ IndexName: 'byEmail', KeySchema: hash('email'), Projection: { ProjectionType: 'ALL' } }],
+      GlobalSecondaryIndexes: [
+        { IndexName: 'byEmail', KeySchema: hash('email'), Projection: { ProjectionType: 'ALL' } },
+      ],
     });
-    await createTableAndWait(base, { TableName: 'Orders', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [string('orderId')], KeySchema: hash('orderId') });
+    await createTableAndWait(base, {
+      TableName: 'Orders',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [string('orderId')],
+      KeySchema: hash('orderId'),
+    });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   });
 
@@ -200,13 +253,22 @@ describe('Class: ReapplyDeletions (dynalite + s3rver)', () => {
   /** Puts the backup's data back: every item (overwriting what is there) and every object. */
   async function restoreBackup(): Promise<void> {
     const data = backup();
-    for (const [table, items] of [['Customers', data.customers], ['Orders', data.orders]] as const) {
+    for (const [table, items] of [
+      ['Customers', data.customers],
+      ['Orders', data.orders],
+    ] as const) {
       for (let i = 0; i < items.length; i += 25) {
-        await dynamodb.send(new BatchWriteCommand({ RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+        await dynamodb.send(
+          new BatchWriteCommand({
+            RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+          }),
+        );
       }
     }
     for (const [key, lines] of data.objects) {
-      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body(lines), ContentType: 'application/x-ndjson' }));
+      await s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body(lines), ContentType: 'application/x-ndjson' }),
+      );
     }
   }
 
@@ -227,7 +289,11 @@ describe('Class: ReapplyDeletions (dynalite + s3rver)', () => {
   }
 
   async function state(): Promise<{ customers: Item[]; orders: Item[]; objects: Map<string, Buffer> }> {
-    return { customers: await items('Customers', 'customerId'), orders: await items('Orders', 'orderId'), objects: await objects() };
+    return {
+      customers: await items('Customers', 'customerId'),
+      orders: await items('Orders', 'orderId'),
+      objects: await objects(),
+    };
   }
 
   async function collect<T>(values: AsyncIterable<T>): Promise<T[]> {
@@ -245,7 +311,8 @@ describe('Class: ReapplyDeletions (dynalite + s3rver)', () => {
     expect(actual.customers).toEqual(expected.customers);
     expect(actual.orders).toEqual(expected.orders);
     expect([...actual.objects.keys()].sort()).toEqual([...expected.objects.keys()].sort());
-    for (const [key, bytes] of expected.objects) expect(actual.objects.get(key)?.equals(bytes), `${key} byte for byte`).toBe(true);
+    for (const [key, bytes] of expected.objects)
+      expect(actual.objects.get(key)?.equals(bytes), `${key} byte for byte`).toBe(true);
   }
 
   describe('Method: identities (the connectors)', () => {
@@ -267,8 +334,13 @@ describe('Class: ReapplyDeletions (dynalite + s3rver)', () => {
         expect(scan.ExpressionAttributeNames).toEqual({ '#id': 'contact' });
       }
       const lines = [...data.objects.values()].flat().filter((line) => line.person !== undefined);
-      expect(clickstream.sort()).toEqual(lines.map((line) => String((JSON.parse(line.text) as { email: string }).email)).sort());
-      expect(clickstream.filter((value) => value !== value.trim().toLowerCase()).length, 'values as stored, not normalised').toBeGreaterThan(0);
+      expect(clickstream.sort()).toEqual(
+        lines.map((line) => String((JSON.parse(line.text) as { email: string }).email)).sort(),
+      );
+      expect(
+        clickstream.filter((value) => value !== value.trim().toLowerCase()).length,
+        'values as stored, not normalised',
+      ).toBeGreaterThan(0);
     });
   });
 
@@ -284,7 +356,8 @@ describe('Class: ReapplyDeletions (dynalite + s3rver)', () => {
       assertState(afterErasure, expectedAfterErasure());
       // then the systems are restored from the backup, bringing the three back
       await restoreBackup();
-      for (const system of CONFIG.systems) expect((await held(connectorFor(system.id), 42)).length, `${system.id} restored`).toBeGreaterThan(0);
+      for (const system of CONFIG.systems)
+        expect((await held(connectorFor(system.id), 42)).length, `${system.id} restored`).toBeGreaterThan(0);
       const reapply = new ReapplyDeletions({ suppression, systems: CONFIG, connectorFor, hashKey: async () => KEY });
 
       // Act
@@ -298,11 +371,19 @@ describe('Class: ReapplyDeletions (dynalite + s3rver)', () => {
         systems: [
           { systemId: 'customers', scanned: PEOPLE, matched: 3, deleted: 3, anonymized: 0, retained: 0 },
           { systemId: 'orders', scanned: PEOPLE * 2, matched: 3, deleted: 0, anonymized: 6, retained: 0 },
-          { systemId: 'clickstream', scanned: [...data.objects.values()].flat().filter((l) => l.person !== undefined).length, matched: 3, deleted: subjectLines, anonymized: 0, retained: 0 },
+          {
+            systemId: 'clickstream',
+            scanned: [...data.objects.values()].flat().filter((l) => l.person !== undefined).length,
+            matched: 3,
+            deleted: subjectLines,
+            anonymized: 0,
+            retained: 0,
+          },
         ],
       });
       for (const system of CONFIG.systems) {
-        for (const i of SUBJECTS) expect(await held(connectorFor(system.id), i), `${system.id} holds nothing of subject ${i}`).toEqual([]);
+        for (const i of SUBJECTS)
+          expect(await held(connectorFor(system.id), i), `${system.id} holds nothing of subject ${i}`).toEqual([]);
         expect((await held(connectorFor(system.id), 8)).length, `${system.id} still holds person 8`).toBeGreaterThan(0);
       }
       assertState(await state(), afterErasure);
@@ -314,11 +395,14 @@ describe('Class: ReapplyDeletions (dynalite + s3rver)', () => {
       const all: Item[] = [];
 
       // Act
-      for await (const page of paginateScan({ client: dynamodb }, { TableName: REQUESTS })) all.push(...(page.Items ?? []));
+      for await (const page of paginateScan({ client: dynamodb }, { TableName: REQUESTS }))
+        all.push(...(page.Items ?? []));
 
       // Assess
       expect(all).toHaveLength(SUBJECTS.length);
-      const text = JSON.stringify(all, (_key, value: unknown) => (value instanceof Set ? [...(value as Set<unknown>)] : value));
+      const text = JSON.stringify(all, (_key, value: unknown) =>
+        value instanceof Set ? [...(value as Set<unknown>)] : value,
+      );
       expect(text).not.toContain('@');
       expect(text).not.toMatch(/person/i);
       for (const item of all) expect(item.pk).toMatch(/^SUPPRESSION#[0-9a-f]{64}$/);

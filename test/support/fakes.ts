@@ -25,7 +25,10 @@ export class MemoryRequests implements RequestRepository {
   public async create(record: RequestRecord, idempotency?: IdempotencyClaim): Promise<CreateResult> {
     if (idempotency) {
       const claim = this.claims.get(idempotency.keyHash);
-      if (claim) return claim.fingerprint === idempotency.fingerprint ? { outcome: 'duplicate', requestId: claim.requestId } : { outcome: 'conflict' };
+      if (claim)
+        return claim.fingerprint === idempotency.fingerprint
+          ? { outcome: 'duplicate', requestId: claim.requestId }
+          : { outcome: 'conflict' };
       this.claims.set(idempotency.keyHash, { requestId: record.requestId, fingerprint: idempotency.fingerprint });
     }
     this.records.set(record.requestId, structuredClone(record));
@@ -60,7 +63,8 @@ export class MemoryRequests implements RequestRepository {
 
   public async forgetSubject(requestId: string): Promise<void> {
     const record = this.records.get(requestId);
-    if (!record || record.type !== 'deletion' || (record.status !== 'completed' && record.status !== 'partially_completed')) throw new StatusConflictError(requestId, 'forget');
+    if (record?.type !== 'deletion' || (record.status !== 'completed' && record.status !== 'partially_completed'))
+      throw new StatusConflictError(requestId, 'forget');
     delete record.subject;
     delete record.verified;
     delete record.verifyTaskToken;
@@ -73,7 +77,13 @@ export class MemoryRequests implements RequestRepository {
 }
 
 export class MemoryTokens implements TokenStore {
-  public readonly issued: { purpose: TokenPurpose; requestId: string; token: string; ttlSeconds: number; used: boolean }[] = [];
+  public readonly issued: {
+    purpose: TokenPurpose;
+    requestId: string;
+    token: string;
+    ttlSeconds: number;
+    used: boolean;
+  }[] = [];
 
   public async issue(purpose: TokenPurpose, requestId: string, ttlSeconds: number): Promise<string> {
     const token = `${purpose}-${this.issued.length}-${'x'.repeat(30)}`;
@@ -134,7 +144,8 @@ export class MemoryDocuments implements DocumentStore {
 
   public async write(key: string, body: Readable | AsyncIterable<string>, contentType: string): Promise<void> {
     let text = '';
-    for await (const chunk of body) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    for await (const chunk of body)
+      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
     this.objects.set(key, { body: text, contentType });
   }
 

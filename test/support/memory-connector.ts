@@ -130,9 +130,12 @@ export class MemoryConnector extends BaseConnector<SystemConfig> {
   /** The error this call must fail with, if any (counting the calls that failed). */
   private failure(method: ConnectorMethod): Error | undefined {
     const injected = this.failures[method];
-    if (injected === undefined || (injected.calls !== undefined && this.failed[method] >= injected.calls)) return undefined;
+    if (injected === undefined || (injected.calls !== undefined && this.failed[method] >= injected.calls))
+      return undefined;
     this.failed[method] += 1;
     const message = `injected failure of ${method}`;
-    return injected.error === 'unavailable' ? new ConnectorUnavailableError(this.systemId, message) : new ConnectorConfigError(this.systemId, message);
+    return injected.error === 'unavailable'
+      ? new ConnectorUnavailableError(this.systemId, message)
+      : new ConnectorConfigError(this.systemId, message);
   }
 }

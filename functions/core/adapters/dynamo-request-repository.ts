@@ -1,7 +1,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  paginateScan,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { RequestRecord } from '../domain/request-record';
-import { STATUSES, TERMINAL_STATUSES, allowedPredecessors, isAtOrPast, isTerminal, type RequestStatus } from '../domain/status';
+import {
+  STATUSES,
+  TERMINAL_STATUSES,
+  allowedPredecessors,
+  isAtOrPast,
+  isTerminal,
+  type RequestStatus,
+} from '../domain/status';
 import { RequestNotFoundError, StatusConflictError } from '../domain/errors';
 import type { CreateResult, IdempotencyClaim, RecordPatch, RequestRepository } from '../ports';
 
@@ -64,8 +77,11 @@ export class DynamoRequestRepository implements RequestRepository {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: claimKey(idempotency.keyHash), ConsistentRead: true }));
-    if (!Item || Item.fingerprint !== idempotency.fingerprint || typeof Item.requestId !== 'string') return { outcome: 'conflict' };
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: claimKey(idempotency.keyHash), ConsistentRead: true }),
+    );
+    if (!Item || Item.fingerprint !== idempotency.fingerprint || typeof Item.requestId !== 'string')
+      return { outcome: 'conflict' };
     const existing = await this.get(Item.requestId);
     if (!existing) {
       await this.create({ ...record, requestId: Item.requestId });
@@ -74,7 +90,9 @@ export class DynamoRequestRepository implements RequestRepository {
   }
 
   public async get(requestId: string): Promise<RequestRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: requestKey(requestId), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: requestKey(requestId), ConsistentRead: true }),
+    );
     return Item ? RequestRecord.parse(Item) : undefined;
   }
 
@@ -93,7 +111,15 @@ export class DynamoRequestRepository implements RequestRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: requestKey(requestId),
-          ...this.setExpression({ ...patch, status: to, updatedAt: new Date().toISOString(), ttl: isTerminal(to) ? recordExpiry() : undefined }, values),
+          ...this.setExpression(
+            {
+              ...patch,
+              status: to,
+              updatedAt: new Date().toISOString(),
+              ttl: isTerminal(to) ? recordExpiry() : undefined,
+            },
+            values,
+          ),
           ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
           ReturnValues: 'ALL_NEW',
         }),
@@ -122,7 +148,8 @@ export class DynamoRequestRepository implements RequestRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new StatusConflictError(requestId, 'update', { cause: error });
+      if (error instanceof ConditionalCheckFailedException)
+        throw new StatusConflictError(requestId, 'update', { cause: error });
       throw error;
     }
   }
@@ -135,7 +162,12 @@ export class DynamoRequestRepository implements RequestRepository {
         UpdateExpression: 'SET subjectForgottenAt = :now REMOVE subject, verified, verifyTaskToken',
         ConditionExpression: 'attribute_exists(pk) AND #type = :deletion AND #status IN (:completed, :partial)',
         ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
-        ExpressionAttributeValues: { ':now': new Date().toISOString(), ':deletion': 'deletion', ':completed': 'completed', ':partial': 'partially_completed' },
+        ExpressionAttributeValues: {
+          ':now': new Date().toISOString(),
+          ':deletion': 'deletion',
+          ':completed': 'completed',
+          ':partial': 'partially_completed',
+        },
       }),
     );
   }
@@ -145,7 +177,12 @@ export class DynamoRequestRepository implements RequestRepository {
     const open: RequestRecord[] = [];
     const pages = paginateScan(
       { client: this.client },
-      { TableName: this.table, FilterExpression: 'kind = :kind', ExpressionAttributeValues: { ':kind': 'request' }, ConsistentRead: true },
+      {
+        TableName: this.table,
+        FilterExpression: 'kind = :kind',
+        ExpressionAttributeValues: { ':kind': 'request' },
+        ConsistentRead: true,
+      },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
@@ -167,6 +204,10 @@ export class DynamoRequestRepository implements RequestRepository {
         sets.push(`${name} = :v${i}`);
         values[`:v${i}`] = value;
       });
-    return { UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+    return {
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
   }
 }

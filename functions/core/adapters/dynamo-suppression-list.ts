@@ -16,14 +16,17 @@ export class DynamoSuppressionList implements SuppressionList {
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: `${PREFIX}${identityHash}` },
-        UpdateExpression: 'SET kind = :kind, firstErasedAt = if_not_exists(firstErasedAt, :now), lastErasedAt = :now ADD requestIds :ids',
+        UpdateExpression:
+          'SET kind = :kind, firstErasedAt = if_not_exists(firstErasedAt, :now), lastErasedAt = :now ADD requestIds :ids',
         ExpressionAttributeValues: { ':kind': 'suppression', ':now': now, ':ids': new Set([requestId]) },
       }),
     );
   }
 
   public async has(identityHash: string): Promise<boolean> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: `${PREFIX}${identityHash}` }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `${PREFIX}${identityHash}` }, ConsistentRead: true }),
+    );
     return Item !== undefined;
   }
 
@@ -31,7 +34,12 @@ export class DynamoSuppressionList implements SuppressionList {
   public async *all(): AsyncIterable<string> {
     const pages = paginateScan(
       { client: this.client },
-      { TableName: this.table, FilterExpression: 'kind = :kind', ExpressionAttributeValues: { ':kind': 'suppression' }, ProjectionExpression: 'pk' },
+      {
+        TableName: this.table,
+        FilterExpression: 'kind = :kind',
+        ExpressionAttributeValues: { ':kind': 'suppression' },
+        ProjectionExpression: 'pk',
+      },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) yield String(item.pk).slice(PREFIX.length);

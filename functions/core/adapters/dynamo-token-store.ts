@@ -22,7 +22,14 @@ export class DynamoTokenStore implements TokenStore {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...key(hashToken(token)), kind: 'token', purpose, requestId, expiresAt, ttl: Math.ceil(expiresAt / 1000) + 86_400 },
+        Item: {
+          ...key(hashToken(token)),
+          kind: 'token',
+          purpose,
+          requestId,
+          expiresAt,
+          ttl: Math.ceil(expiresAt / 1000) + 86_400,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -37,8 +44,13 @@ export class DynamoTokenStore implements TokenStore {
           TableName: this.table,
           Key: key(hashToken(token)),
           UpdateExpression: 'SET usedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND purpose = :purpose AND expiresAt > :nowMs',
-          ExpressionAttributeValues: { ':now': this.now().toISOString(), ':purpose': purpose, ':nowMs': this.now().getTime() },
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(usedAt) AND purpose = :purpose AND expiresAt > :nowMs',
+          ExpressionAttributeValues: {
+            ':now': this.now().toISOString(),
+            ':purpose': purpose,
+            ':nowMs': this.now().getTime(),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -51,8 +63,16 @@ export class DynamoTokenStore implements TokenStore {
 
   public async check(purpose: TokenPurpose, token: string): Promise<string | undefined> {
     if (!isWellFormedToken(token)) return undefined;
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: key(hashToken(token)), ConsistentRead: true }));
-    if (!Item || Item.purpose !== purpose || typeof Item.expiresAt !== 'number' || Item.expiresAt <= this.now().getTime()) return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: key(hashToken(token)), ConsistentRead: true }),
+    );
+    if (
+      !Item ||
+      Item.purpose !== purpose ||
+      typeof Item.expiresAt !== 'number' ||
+      Item.expiresAt <= this.now().getTime()
+    )
+      return undefined;
     return typeof Item.requestId === 'string' ? Item.requestId : undefined;
   }
 }

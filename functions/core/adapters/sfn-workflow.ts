@@ -22,7 +22,11 @@ export class SfnExecutions implements WorkflowStarter {
   public async start(requestId: string): Promise<void> {
     try {
       await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: requestId, input: JSON.stringify({ requestId }) }),
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: requestId,
+          input: JSON.stringify({ requestId }),
+        }),
       );
     } catch (error) {
       // Same name, other input cannot happen (the input is the name); an existing execution is the one we want.
@@ -43,7 +47,8 @@ export class SfnTaskCallbacks implements TaskCallbacks {
     } catch (error) {
       // The task is gone (timed out, or its execution was restarted with a new token): the record already says
       // what happened, and a re-run of the waiting step reads it from there.
-      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken) return false;
+      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
+        return false;
       throw error;
     }
   }

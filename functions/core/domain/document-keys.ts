@@ -14,6 +14,7 @@ export const DOCUMENT_PREFIXES = {
 
 export type DocumentPrefix = (typeof DOCUMENT_PREFIXES)[keyof typeof DOCUMENT_PREFIXES];
 
-export const partKey = (requestId: string, systemId: string) => `${DOCUMENT_PREFIXES.parts}${requestId}/${systemId}.jsonl`;
+export const partKey = (requestId: string, systemId: string) =>
+  `${DOCUMENT_PREFIXES.parts}${requestId}/${systemId}.jsonl`;
 export const exportKey = (requestId: string) => `${DOCUMENT_PREFIXES.exports}${requestId}.json`;
 export const receiptKey = (requestId: string) => `${DOCUMENT_PREFIXES.receipts}${requestId}.json`;

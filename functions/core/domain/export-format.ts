@@ -8,7 +8,9 @@ import { Regulation, RequestType } from './request';
  */
 export const SystemSection = z.object({
   id: z.string().describe('stable id of the system, from the systems configuration'),
-  status: z.enum(['found', 'not_found', 'failed']).describe('failed: the system could not be searched; its records may be missing'),
+  status: z
+    .enum(['found', 'not_found', 'failed'])
+    .describe('failed: the system could not be searched; its records may be missing'),
   recordCount: z.number().int().nonnegative(),
   categories: z.array(z.string()).describe('categories of personal data the system holds'),
   purpose: z.string().describe('why the system holds it'),
@@ -16,7 +18,12 @@ export const SystemSection = z.object({
   recipients: z.array(z.string()).describe('categories of recipients it is disclosed to'),
   retention: z.string().optional().describe('how long it is kept (ISO-8601 duration)'),
   error: z.string().optional().describe('for failed systems: the kind of failure'),
-  unreadableRecords: z.number().int().positive().optional().describe('records the system holds that could not be parsed, so could not be searched'),
+  unreadableRecords: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('records the system holds that could not be parsed, so could not be searched'),
   records: z.array(z.record(z.string(), z.unknown())).describe('the records, as the system holds them'),
 });
 

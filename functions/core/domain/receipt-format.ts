@@ -13,19 +13,35 @@ export const ReceiptSystem = z.object({
   outcome: z
     .enum(['erased', 'anonymized', 'retained', 'nothing_found', 'failed'])
     .describe('failed: the system could not be searched or erased, or still held records afterwards'),
-  found: z.object({ status: z.enum(['found', 'not_found', 'failed']), records: z.number().int().nonnegative() }).describe('before erasure'),
+  found: z
+    .object({ status: z.enum(['found', 'not_found', 'failed']), records: z.number().int().nonnegative() })
+    .describe('before erasure'),
   erased: z
-    .object({ status: z.enum(['erased', 'failed']), deleted: z.number().int(), anonymized: z.number().int(), retained: z.number().int(), error: z.string().optional() })
+    .object({
+      status: z.enum(['erased', 'failed']),
+      deleted: z.number().int(),
+      anonymized: z.number().int(),
+      retained: z.number().int(),
+      error: z.string().optional(),
+    })
     .describe('what the erasure did'),
   confirmed: z
     .object({
       status: z.enum(['found', 'not_found', 'failed']),
       remaining: z.number().int().nonnegative(),
       expected: z.number().int().nonnegative(),
-      unreadable: z.number().int().positive().optional().describe('records that could not be parsed, so were neither erased nor checked'),
+      unreadable: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('records that could not be parsed, so were neither erased nor checked'),
     })
     .describe('a second search after erasure: `remaining` must equal `expected` (0 unless records are retained)'),
-  retention: z.object({ reason: z.string(), law: z.string().optional() }).optional().describe('why records were kept or anonymised rather than deleted'),
+  retention: z
+    .object({ reason: z.string(), law: z.string().optional() })
+    .optional()
+    .describe('why records were kept or anonymised rather than deleted'),
   categories: z.array(z.string()),
   recipients: z.array(z.string()).describe('recipients of this data, who are to be told of the erasure'),
 });
@@ -44,7 +60,11 @@ export const DeletionReceipt = z.object({
   }),
   subject: z.object({
     maskedEmail: z.string(),
-    keyedHash: z.string().describe('HMAC-SHA-256 of the verified address under the deployment key; the suppression list holds the same value'),
+    keyedHash: z
+      .string()
+      .describe(
+        'HMAC-SHA-256 of the verified address under the deployment key; the suppression list holds the same value',
+      ),
   }),
   systems: z.array(ReceiptSystem),
   backups: z.object({
@@ -58,7 +78,13 @@ export const DeletionReceipt = z.object({
     retained: z.number().int().nonnegative(),
     nothingFound: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),
-    records: z.object({ found: z.number().int(), deleted: z.number().int(), anonymized: z.number().int(), retained: z.number().int(), remaining: z.number().int() }),
+    records: z.object({
+      found: z.number().int(),
+      deleted: z.number().int(),
+      anonymized: z.number().int(),
+      retained: z.number().int(),
+      remaining: z.number().int(),
+    }),
     complete: z.boolean().describe('true only if every system confirmed the expected count'),
   }),
 });

@@ -60,7 +60,10 @@ function jsonErrors(): middy.MiddlewareObj<HttpEvent, HttpResult> {
       // Name and frames only: a message (ours or an SDK's) could quote a value from the request.
       const frames = error instanceof Error ? (error.stack ?? '').split('\n').slice(1).join('\n') : '';
       logger.error('request failed', { error: { name: error instanceof Error ? error.name : typeof error, frames } });
-      request.response = json(500, errorBody('internal_error', 'Something went wrong on our side; nothing was changed by this call'));
+      request.response = json(
+        500,
+        errorBody('internal_error', 'Something went wrong on our side; nothing was changed by this call'),
+      );
     },
   };
 }

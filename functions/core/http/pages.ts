@@ -1,15 +1,15 @@
 import { html } from './responses';
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Minimal, self-contained pages for the links people click in their mail. No scripts, no external assets. */
 export function page(statusCode: number, title: string, message: string, extra = '') {
   return html(
     statusCode,
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-      `<meta name="robots" content="noindex"><title>${escape(title)}</title></head>` +
+      `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title></head>` +
       `<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">` +
-      `<h1>${escape(title)}</h1><p>${escape(message)}</p>${extra}</body></html>`,
+      `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${extra}</body></html>`,
   );
 }
 
@@ -19,7 +19,7 @@ export function page(statusCode: number, title: string, message: string, extra =
  */
 export function confirmPage(title: string, message: string, action: string, token: string, button: string) {
   const form =
-    `<form method="post" action="${escape(action)}"><input type="hidden" name="token" value="${escape(token)}">` +
-    `<button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">${escape(button)}</button></form>`;
+    `<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="token" value="${escapeHtml(token)}">` +
+    `<button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">${escapeHtml(button)}</button></form>`;
   return page(200, title, message, form);
 }

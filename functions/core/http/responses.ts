@@ -7,13 +7,21 @@ const SECURITY_HEADERS = {
 } as const;
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: { 'content-type': 'application/json', ...SECURITY_HEADERS }, body: JSON.stringify(body) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...SECURITY_HEADERS },
+    body: JSON.stringify(body),
+  };
 }
 
 export function html(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'", ...SECURITY_HEADERS },
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'",
+      ...SECURITY_HEADERS,
+    },
     body,
   };
 }

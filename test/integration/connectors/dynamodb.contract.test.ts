@@ -15,7 +15,11 @@ const KEY = 'contract-test-key';
 function harness(path: 'index' | 'scan'): () => Promise<ContractHarness> {
   return async () => {
     const dynalite = await startDynamoDb();
-    const base = new DynamoDBClient({ endpoint: dynalite.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const base = new DynamoDBClient({
+      endpoint: dynalite.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const client = DynamoDBDocumentClient.from(base);
     let tables = 0;
     return {
@@ -30,7 +34,15 @@ function harness(path: 'index' | 'scan'): () => Promise<ContractHarness> {
           KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
           BillingMode: 'PAY_PER_REQUEST',
           GlobalSecondaryIndexes:
-            path === 'index' ? [{ IndexName: 'byEmail', KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }] : undefined,
+            path === 'index'
+              ? [
+                  {
+                    IndexName: 'byEmail',
+                    KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
+                    Projection: { ProjectionType: 'ALL' },
+                  },
+                ]
+              : undefined,
         });
         for (let i = 0; i < records.length; i += 25) {
           const batch = records.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));

@@ -22,10 +22,25 @@ type Item = Record<string, unknown>;
 /** The three read paths, each with its own table layout. */
 type Layout = 'index' | 'partition' | 'scan';
 
-const LAYOUTS: Record<Layout, { key: DynamoDbSystemConfig['key']; identity: DynamoDbSystemConfig['identity']; emailAttribute: string }> = {
-  index: { key: { partition: 'id' }, identity: { email: { attribute: 'email', index: 'byEmail' } }, emailAttribute: 'email' },
-  partition: { key: { partition: 'email', sort: 'seq' }, identity: { email: { attribute: 'email' } }, emailAttribute: 'email' },
-  scan: { key: { partition: 'id', sort: 'at' }, identity: { email: { attribute: 'contact' } }, emailAttribute: 'contact' },
+const LAYOUTS: Record<
+  Layout,
+  { key: DynamoDbSystemConfig['key']; identity: DynamoDbSystemConfig['identity']; emailAttribute: string }
+> = {
+  index: {
+    key: { partition: 'id' },
+    identity: { email: { attribute: 'email', index: 'byEmail' } },
+    emailAttribute: 'email',
+  },
+  partition: {
+    key: { partition: 'email', sort: 'seq' },
+    identity: { email: { attribute: 'email' } },
+    emailAttribute: 'email',
+  },
+  scan: {
+    key: { partition: 'id', sort: 'at' },
+    identity: { email: { attribute: 'contact' } },
+    emailAttribute: 'contact',
+  },
 };
 
 /**
@@ -41,7 +56,13 @@ function seedItems(layout: Layout): { items: Item[]; subject: Item[] } {
   let n = 0;
   const add = (email: string, name: string, isSubject: boolean): void => {
     n += 1;
-    const item: Item = { [attribute]: email, name, note: note(next), phone: `+49 30 ${100000 + n}`, tags: new Set(['a', `t${n % 5}`]) };
+    const item: Item = {
+      [attribute]: email,
+      name,
+      note: note(next),
+      phone: `+49 30 ${100000 + n}`,
+      tags: new Set(['a', `t${n % 5}`]),
+    };
     if (layout === 'index') item.id = `item-${n}`;
     if (layout === 'partition') item.seq = n;
     if (layout === 'scan') {
@@ -53,7 +74,8 @@ function seedItems(layout: Layout): { items: Item[]; subject: Item[] } {
     if (isSubject) subject.push(item);
   };
   for (const person of population()) for (let i = 0; i < 4; i += 1) add(person.email, person.name, false);
-  for (let i = 0; i < SUBJECT_ITEMS; i += 1) add(layout === 'scan' ? pick(next, SUBJECT_SPELLINGS) : SUBJECT, 'Ann Example', true);
+  for (let i = 0; i < SUBJECT_ITEMS; i += 1)
+    add(layout === 'scan' ? pick(next, SUBJECT_SPELLINGS) : SUBJECT, 'Ann Example', true);
   return { items, subject };
 }
 
@@ -79,7 +101,8 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
     // Records the read calls, so tests can tell which read path was taken and that it paginated.
     base.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'QueryCommand' || context.commandName === 'ScanCommand') reads.push(context.commandName);
+        if (context.commandName === 'QueryCommand' || context.commandName === 'ScanCommand')
+          reads.push(context.commandName);
         return next(args);
       },
       { step: 'initialize', name: 'recordReads' },
@@ -93,7 +116,11 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
   });
 
   function dynamoClient(endpoint: string): DynamoDBClient {
-    return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    return new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   }
 
   async function createTable(layout: Layout): Promise<string> {
@@ -107,15 +134,21 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
     }
     if (layout === 'index') definitions.push({ AttributeName: 'email', AttributeType: 'S' });
     await createTableAndWait(base, {
-        TableName: table,
-        AttributeDefinitions: definitions,
-        KeySchema: schema,
-        BillingMode: 'PAY_PER_REQUEST',
-        GlobalSecondaryIndexes:
-          layout === 'index'
-            ? [{ IndexName: 'byEmail', KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }]
-            : undefined,
-      });
+      TableName: table,
+      AttributeDefinitions: definitions,
+      KeySchema: schema,
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes:
+        layout === 'index'
+          ? [
+              {
+                IndexName: 'byEmail',
+                KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
+                Projection: { ProjectionType: 'ALL' },
+              },
+            ]
+          : undefined,
+    });
     return table;
   }
 
@@ -124,7 +157,13 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
     const { items, subject } = seedItems(layout);
     const batches: Item[][] = [];
     for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-    await Promise.all(batches.map((batch) => client.send(new BatchWriteCommand({ RequestItems: { [table]: batch.map((Item) => ({ PutRequest: { Item } })) } }))));
+    await Promise.all(
+      batches.map((batch) =>
+        client.send(
+          new BatchWriteCommand({ RequestItems: { [table]: batch.map((Item) => ({ PutRequest: { Item } })) } }),
+        ),
+      ),
+    );
     return { table, subject };
   }
 
@@ -174,7 +213,9 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
     it.each<Layout>(['index', 'partition', 'scan'])('finds exactly the subject’s items (%s path)', async (layout) => {
       // Prepare
       const { table, subject } = await seedOnce(layout);
-      const connector = new DynamoDbConnector(system(table, layout, { strategy: 'delete' }), client, { anonymizationKey: KEY });
+      const connector = new DynamoDbConnector(system(table, layout, { strategy: 'delete' }), client, {
+        anonymizationKey: KEY,
+      });
       reads.length = 0;
 
       // Act
@@ -190,7 +231,9 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
     it('a look-alike address finds only its own items', async () => {
       // Prepare
       const { table } = await seedOnce('scan');
-      const connector = new DynamoDbConnector(system(table, 'scan', { strategy: 'delete' }), client, { anonymizationKey: KEY });
+      const connector = new DynamoDbConnector(system(table, 'scan', { strategy: 'delete' }), client, {
+        anonymizationKey: KEY,
+      });
 
       // Act
       const found = await collect(connector.locate({ email: 'xann@example.com' }));
@@ -206,11 +249,16 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
       await client.send(
         new BatchWriteCommand({
           RequestItems: {
-            [table]: [{ PutRequest: { Item: { id: 'lower', email: SUBJECT } } }, { PutRequest: { Item: { id: 'mixed', email: 'Ann@Example.com' } } }],
+            [table]: [
+              { PutRequest: { Item: { id: 'lower', email: SUBJECT } } },
+              { PutRequest: { Item: { id: 'mixed', email: 'Ann@Example.com' } } },
+            ],
           },
         }),
       );
-      const connector = new DynamoDbConnector(system(table, 'index', { strategy: 'delete' }), client, { anonymizationKey: KEY });
+      const connector = new DynamoDbConnector(system(table, 'index', { strategy: 'delete' }), client, {
+        anonymizationKey: KEY,
+      });
 
       // Act
       const found = await collect(connector.locate({ email: SUBJECT }));
@@ -221,61 +269,82 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
   });
 
   describe('Method: erase', () => {
-    it.each<Layout>(['index', 'partition', 'scan'])('delete removes the subject’s items and nothing else; a second run changes nothing (%s path)', async (layout) => {
-      // Prepare
-      const { table, subject } = await seed(layout);
-      const connector = new DynamoDbConnector(system(table, layout, { strategy: 'delete' }), client, { anonymizationKey: KEY });
-      const before = await scanAll(table, layout);
+    it.each<Layout>(['index', 'partition', 'scan'])(
+      'delete removes the subject’s items and nothing else; a second run changes nothing (%s path)',
+      async (layout) => {
+        // Prepare
+        const { table, subject } = await seed(layout);
+        const connector = new DynamoDbConnector(system(table, layout, { strategy: 'delete' }), client, {
+          anonymizationKey: KEY,
+        });
+        const before = await scanAll(table, layout);
 
-      // Act
-      const first = await connector.erase({ email: SUBJECT });
-      const afterFirst = await scanAll(table, layout);
-      const second = await connector.erase({ email: SUBJECT });
+        // Act
+        const first = await connector.erase({ email: SUBJECT });
+        const afterFirst = await scanAll(table, layout);
+        const second = await connector.erase({ email: SUBJECT });
 
-      // Assess
-      expect(first).toEqual({ deleted: SUBJECT_ITEMS, anonymized: 0, retained: 0, unreadable: 0 });
-      expect(second).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
-      const expected = new Map(before);
-      for (const item of subject) expected.delete(keyString(item, layout));
-      expect(afterFirst).toStrictEqual(expected);
-      expect(await scanAll(table, layout)).toStrictEqual(afterFirst);
-      expect(await collect(connector.locate({ email: SUBJECT }))).toEqual([]);
-    });
+        // Assess
+        expect(first).toEqual({ deleted: SUBJECT_ITEMS, anonymized: 0, retained: 0, unreadable: 0 });
+        expect(second).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
+        const expected = new Map(before);
+        for (const item of subject) expected.delete(keyString(item, layout));
+        expect(afterFirst).toStrictEqual(expected);
+        expect(await scanAll(table, layout)).toStrictEqual(afterFirst);
+        expect(await collect(connector.locate({ email: SUBJECT }))).toEqual([]);
+      },
+    );
 
-    it.each<Layout>(['index', 'scan'])('anonymize rewrites only the subject’s items, which stop matching; a second run changes nothing (%s path)', async (layout) => {
-      // Prepare
-      const { table, subject } = await seed(layout);
-      const attribute = LAYOUTS[layout].emailAttribute;
-      const erasure = {
-        strategy: 'anonymize',
-        reason: 'order history kept for accounting',
-        fields: { [attribute]: { action: 'hash' }, name: { action: 'remove' }, phone: { action: 'replace', value: 'redacted' }, fax: { action: 'remove' } },
-      } as const;
-      const connector = new DynamoDbConnector(system(table, layout, erasure), client, { anonymizationKey: KEY });
-      const before = await scanAll(table, layout);
+    it.each<Layout>(['index', 'scan'])(
+      'anonymize rewrites only the subject’s items, which stop matching; a second run changes nothing (%s path)',
+      async (layout) => {
+        // Prepare
+        const { table, subject } = await seed(layout);
+        const attribute = LAYOUTS[layout].emailAttribute;
+        const erasure = {
+          strategy: 'anonymize',
+          reason: 'order history kept for accounting',
+          fields: {
+            [attribute]: { action: 'hash' },
+            name: { action: 'remove' },
+            phone: { action: 'replace', value: 'redacted' },
+            fax: { action: 'remove' },
+          },
+        } as const;
+        const connector = new DynamoDbConnector(system(table, layout, erasure), client, { anonymizationKey: KEY });
+        const before = await scanAll(table, layout);
 
-      // Act
-      const first = await connector.erase({ email: SUBJECT });
-      const afterFirst = await scanAll(table, layout);
-      const second = await connector.erase({ email: SUBJECT });
+        // Act
+        const first = await connector.erase({ email: SUBJECT });
+        const afterFirst = await scanAll(table, layout);
+        const second = await connector.erase({ email: SUBJECT });
 
-      // Assess
-      expect(first).toEqual({ deleted: 0, anonymized: SUBJECT_ITEMS, retained: 0, unreadable: 0 });
-      expect(second).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
-      const expected = new Map(before);
-      for (const item of subject) {
-        const { name: _name, ...rest } = item;
-        expected.set(keyString(item, layout), { ...rest, [attribute]: hmac(String(item[attribute])), phone: 'redacted' });
-      }
-      expect(afterFirst).toStrictEqual(expected);
-      expect(await scanAll(table, layout)).toStrictEqual(afterFirst);
-      expect(await collect(connector.locate({ email: SUBJECT }))).toEqual([]);
-    });
+        // Assess
+        expect(first).toEqual({ deleted: 0, anonymized: SUBJECT_ITEMS, retained: 0, unreadable: 0 });
+        expect(second).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
+        const expected = new Map(before);
+        for (const item of subject) {
+          const { name: _name, ...rest } = item;
+          expected.set(keyString(item, layout), {
+            ...rest,
+            [attribute]: hmac(String(item[attribute])),
+            phone: 'redacted',
+          });
+        }
+        expect(afterFirst).toStrictEqual(expected);
+        expect(await scanAll(table, layout)).toStrictEqual(afterFirst);
+        expect(await collect(connector.locate({ email: SUBJECT }))).toEqual([]);
+      },
+    );
 
     it('retain touches nothing and reports the subject’s items as retained, every time', async () => {
       // Prepare
       const { table } = await seed('index');
-      const connector = new DynamoDbConnector(system(table, 'index', { strategy: 'retain', reason: 'legal hold' }), client, { anonymizationKey: KEY });
+      const connector = new DynamoDbConnector(
+        system(table, 'index', { strategy: 'retain', reason: 'legal hold' }),
+        client,
+        { anonymizationKey: KEY },
+      );
       const before = await scanAll(table, 'index');
 
       // Act
@@ -298,7 +367,10 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
       flakyBase.middlewareStack.add(
         (next, context) => async (args) => {
           if (context.commandName === 'BatchWriteItemCommand' && (batches += 1) === 2) {
-            throw new ProvisionedThroughputExceededException({ message: 'injected', $metadata: { httpStatusCode: 400 } });
+            throw new ProvisionedThroughputExceededException({
+              message: 'injected',
+              $metadata: { httpStatusCode: 400 },
+            });
           }
           return next(args);
         },
@@ -307,7 +379,9 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
       const config = system(table, 'index', { strategy: 'delete' });
 
       // Act
-      const failed = new DynamoDbConnector(config, DynamoDBDocumentClient.from(flakyBase), { anonymizationKey: KEY }).erase({ email: SUBJECT });
+      const failed = new DynamoDbConnector(config, DynamoDBDocumentClient.from(flakyBase), {
+        anonymizationKey: KEY,
+      }).erase({ email: SUBJECT });
       await expect(failed).rejects.toBeInstanceOf(ConnectorUnavailableError);
       const afterFault = await scanAll(table, 'index');
       const retried = await new DynamoDbConnector(config, client, { anonymizationKey: KEY }).erase({ email: SUBJECT });
@@ -325,7 +399,9 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
   describe('Errors', () => {
     it('a missing table is a configuration error, without the subject’s email in the message', async () => {
       // Prepare
-      const connector = new DynamoDbConnector(system('no-such-table', 'index', { strategy: 'delete' }), client, { anonymizationKey: KEY });
+      const connector = new DynamoDbConnector(system('no-such-table', 'index', { strategy: 'delete' }), client, {
+        anonymizationKey: KEY,
+      });
 
       // Act
       const erased = connector.erase({ email: SUBJECT });

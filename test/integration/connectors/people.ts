@@ -7,13 +7,45 @@
 export const SUBJECT = 'ann@example.com';
 
 /** How the subject's email appears in stores: case and stray spaces vary, it is the same person. */
-export const SUBJECT_SPELLINGS = ['ann@example.com', 'Ann@Example.com', 'ANN@EXAMPLE.COM', ' ann@example.com ', 'aNN@example.COM'];
+export const SUBJECT_SPELLINGS = [
+  'ann@example.com',
+  'Ann@Example.com',
+  'ANN@EXAMPLE.COM',
+  ' ann@example.com ',
+  'aNN@example.COM',
+];
 
 /** Not the subject: a superstring, a prefix, other domains. */
-export const LOOKALIKES = ['xann@example.com', 'ann@example.com.au', 'ann@example.co', 'jo.ann@example.com', 'ann+news@example.com'];
+export const LOOKALIKES = [
+  'xann@example.com',
+  'ann@example.com.au',
+  'ann@example.co',
+  'jo.ann@example.com',
+  'ann+news@example.com',
+];
 
-const NAMES = ['Zoë Quinn', 'Łukasz Nowak', 'José "Pepe" García', 'O\'Brien, Pat', '李雷', 'Ana María', 'Søren', 'Nguyễn Văn A', 'Émile 🚀', 'Plain Name'];
-const NOTES = ['likes tea', 'said "hello, world"', 'line one\nline two', 'first\r\nsecond', 'comma, separated', '', 'naïve café', '"quoted"'];
+const NAMES = [
+  'Zoë Quinn',
+  'Łukasz Nowak',
+  'José "Pepe" García',
+  "O'Brien, Pat",
+  '李雷',
+  'Ana María',
+  'Søren',
+  'Nguyễn Văn A',
+  'Émile 🚀',
+  'Plain Name',
+];
+const NOTES = [
+  'likes tea',
+  'said "hello, world"',
+  'line one\nline two',
+  'first\r\nsecond',
+  'comma, separated',
+  '',
+  'naïve café',
+  '"quoted"',
+];
 
 /** mulberry32: a tiny seeded PRNG so the population is the same on every run. */
 export function random(seed: number): () => number {

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, paginateListObjectsV2, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  paginateListObjectsV2,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { SystemConfig } from '../../../connectors/config';
 import { S3ObjectsConnector } from '../../../connectors/s3-objects/s3-objects-connector';
 import { startS3 } from '../../../infra/local/emulators';
@@ -19,7 +25,9 @@ function csvCell(value: string): string {
 }
 
 function line(format: Format, record: ContractRecord): string {
-  return format === 'jsonl' ? `${JSON.stringify(record)}\n` : `${COLUMNS.map((column) => csvCell(record[column])).join(',')}\n`;
+  return format === 'jsonl'
+    ? `${JSON.stringify(record)}\n`
+    : `${COLUMNS.map((column) => csvCell(record[column])).join(',')}\n`;
 }
 
 /** A line no parser can read: not JSON, or a row of the wrong width. */
@@ -63,12 +71,18 @@ function harness(format: Format): () => Promise<ContractHarness> {
       canHoldUnreadable: true,
       async seed(records, erasure, { unreadable }) {
         const prefix = `seed-${(seeds += 1)}/`;
-        const bodies: string[] = Array.from({ length: OBJECTS }, () => (format === 'csv' ? `${COLUMNS.join(',')}\n` : ''));
+        const bodies: string[] = Array.from({ length: OBJECTS }, () =>
+          format === 'csv' ? `${COLUMNS.join(',')}\n` : '',
+        );
         records.forEach((record, i) => {
           bodies[i % OBJECTS] += line(format, record);
         });
         for (let n = 0; n < unreadable; n += 1) bodies[0] += unreadableLine(format, n);
-        await Promise.all(bodies.map((Body, i) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}part-${i}.${format}`, Body }))));
+        await Promise.all(
+          bodies.map((Body, i) =>
+            client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}part-${i}.${format}`, Body })),
+          ),
+        );
         const system = SystemConfig.parse({
           id: 'contract',
           type: 's3-objects',

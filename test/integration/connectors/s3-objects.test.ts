@@ -66,7 +66,8 @@ function seedObjects(prefix: string, format: Format): SeedObject[] {
   const next = random(format === 'jsonl' ? 7 : 11);
   const people = population();
   const contentType = format === 'jsonl' ? 'application/x-ndjson' : 'text/csv; charset=utf-8';
-  const header = (eol: string): SeedLine[] => (format === 'csv' ? [{ text: COLUMNS.join(',') + eol, subject: false }] : []);
+  const header = (eol: string): SeedLine[] =>
+    format === 'csv' ? [{ text: COLUMNS.join(',') + eol, subject: false }] : [];
   const objects: SeedObject[] = [];
   let n = 0;
   for (let o = 0; o < 10; o += 1) {
@@ -74,22 +75,57 @@ function seedObjects(prefix: string, format: Format): SeedObject[] {
     const lines: SeedLine[] = [];
     people.forEach((person, i) => {
       if (i % 10 !== o && (i + 3) % 10 !== o && (i + 7) % 10 !== o) return;
-      lines.push(dataLine(format, { email: person.email, name: person.name, note: note(next), n: String((n += 1)) }, eol, i, false));
+      lines.push(
+        dataLine(
+          format,
+          { email: person.email, name: person.name, note: note(next), n: String((n += 1)) },
+          eol,
+          i,
+          false,
+        ),
+      );
     });
     if ([1, 2, 4, 7, 8].includes(o)) {
       for (let s = 0; s < 3; s += 1) {
-        const row = { email: pick(next, SUBJECT_SPELLINGS), name: 'Ann "Annie" Example', note: note(next), n: String((n += 1)) };
+        const row = {
+          email: pick(next, SUBJECT_SPELLINGS),
+          name: 'Ann "Annie" Example',
+          note: note(next),
+          n: String((n += 1)),
+        };
         lines.splice(Math.floor(next() * lines.length), 0, dataLine(format, row, eol, s, true));
       }
     }
     if (o === 3) lines.splice(5, 0, { text: eol, subject: false }, { text: `   ${eol}`, subject: false });
-    if (o === 5) lines.splice(9, 0, { text: format === 'jsonl' ? `{"email": "person.1@example.org", "name": broken${eol}` : `person.1@example.org,too,few${eol}`, subject: false });
+    if (o === 5)
+      lines.splice(9, 0, {
+        text:
+          format === 'jsonl'
+            ? `{"email": "person.1@example.org", "name": broken${eol}`
+            : `person.1@example.org,too,few${eol}`,
+        subject: false,
+      });
     if (o === 6 && format === 'jsonl') lines.splice(2, 0, { text: `[1,2,3]${eol}`, subject: false });
     if (o === 8) {
-      const last = dataLine(format, { email: 'ANN@example.com', name: 'Ann', note: 'last line, no newline', n: String((n += 1)) }, '', 1, true);
+      const last = dataLine(
+        format,
+        { email: 'ANN@example.com', name: 'Ann', note: 'last line, no newline', n: String((n += 1)) },
+        '',
+        1,
+        true,
+      );
       lines.push(last);
     }
-    if (o === 9) lines.push(dataLine(format, { email: 'person.9@example.org', name: 'Nine', note: 'no newline', n: String((n += 1)) }, '', 1, false));
+    if (o === 9)
+      lines.push(
+        dataLine(
+          format,
+          { email: 'person.9@example.org', name: 'Nine', note: 'no newline', n: String((n += 1)) },
+          '',
+          1,
+          false,
+        ),
+      );
     objects.push({ key: `${prefix}mixed-${o}.${format}`, contentType, lines: [...header(eol), ...lines] });
   }
   const onlyAnn: SeedLine[] = [
@@ -101,7 +137,15 @@ function seedObjects(prefix: string, format: Format): SeedObject[] {
   objects.push({ key: `${prefix}only-ann.${format}`, contentType, lines: onlyAnn });
   const nobody: SeedLine[] = [...header('\n')];
   for (let i = 0; i < 50; i += 1) {
-    nobody.push(dataLine(format, { email: `someone.${i}@example.net`, name: 'Someone', note: note(next), n: String(i) }, '\n', i, false));
+    nobody.push(
+      dataLine(
+        format,
+        { email: `someone.${i}@example.net`, name: 'Someone', note: note(next), n: String(i) },
+        '\n',
+        i,
+        false,
+      ),
+    );
   }
   objects.push({ key: `${prefix}nobody.${format}`, contentType, lines: nobody });
   return objects;
@@ -129,15 +173,27 @@ function anonymizedText(format: Format, line: SeedLine): string {
 }
 
 /** Every object's expected body after the erasure, or undefined when the object must be gone. */
-function expectedAfter(objects: SeedObject[], format: Format, strategy: 'delete' | 'anonymize' | 'retain'): Map<string, Buffer | undefined> {
+function expectedAfter(
+  objects: SeedObject[],
+  format: Format,
+  strategy: 'delete' | 'anonymize' | 'retain',
+): Map<string, Buffer | undefined> {
   const expected = new Map<string, Buffer | undefined>();
   for (const object of objects) {
     if (strategy === 'retain') expected.set(object.key, concat(object.lines));
     else if (strategy === 'anonymize') {
-      expected.set(object.key, Buffer.from(object.lines.map((line) => (line.subject ? anonymizedText(format, line) : line.text)).join(''), 'utf8'));
+      expected.set(
+        object.key,
+        Buffer.from(
+          object.lines.map((line) => (line.subject ? anonymizedText(format, line) : line.text)).join(''),
+          'utf8',
+        ),
+      );
     } else {
       const kept = object.lines.filter((line) => !line.subject);
-      const keptData = kept.filter((line) => line.text.trim() !== '' && !(format === 'csv' && line === object.lines[0]));
+      const keptData = kept.filter(
+        (line) => line.text.trim() !== '' && !(format === 'csv' && line === object.lines[0]),
+      );
       const hadSubject = object.lines.some((line) => line.subject);
       expected.set(object.key, hadSubject && keptData.length === 0 ? undefined : concat(kept));
     }
@@ -158,7 +214,11 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
     // Records every write, so tests can prove objects without the subject's lines are never written.
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        if (['PutObjectCommand', 'DeleteObjectCommand', 'CreateMultipartUploadCommand'].includes(context.commandName ?? '')) {
+        if (
+          ['PutObjectCommand', 'DeleteObjectCommand', 'CreateMultipartUploadCommand'].includes(
+            context.commandName ?? '',
+          )
+        ) {
           const input = args.input as { Key?: string };
           writes.push(`${context.commandName}:${input.Key}`);
         }
@@ -176,7 +236,12 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
   });
 
   function s3Client(endpoint: string): S3Client {
-    return new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    return new S3Client({
+      endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
   }
 
   function system(prefix: string, format: Format, erasure: S3ObjectsSystemConfig['erasure']): S3ObjectsSystemConfig {
@@ -198,7 +263,14 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
     const objects = seedObjects(prefix, format);
     await Promise.all(
       objects.map((object) =>
-        client.send(new PutObjectCommand({ Bucket: BUCKET, Key: object.key, Body: concat(object.lines), ContentType: object.contentType })),
+        client.send(
+          new PutObjectCommand({
+            Bucket: BUCKET,
+            Key: object.key,
+            Body: concat(object.lines),
+            ContentType: object.contentType,
+          }),
+        ),
       ),
     );
     writes.length = 0;
@@ -226,7 +298,12 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
       if (body === undefined) expect(actual.has(key), `${key} should be deleted`).toBe(false);
       else expect(actual.get(key)?.equals(body), `${key} should be byte-identical to the expectation`).toBe(true);
     }
-    expect([...actual.keys()].sort()).toEqual([...expected].filter(([, body]) => body !== undefined).map(([key]) => key).sort());
+    expect([...actual.keys()].sort()).toEqual(
+      [...expected]
+        .filter(([, body]) => body !== undefined)
+        .map(([key]) => key)
+        .sort(),
+    );
   }
 
   function subjectKeys(objects: SeedObject[]): string[] {
@@ -239,7 +316,9 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
         // Prepare
         const prefix = `locate-${format}/`;
         const objects = await seed(prefix, format);
-        const connector = new S3ObjectsConnector(system(prefix, format, { strategy: 'delete' }), client, { anonymizationKey: KEY });
+        const connector = new S3ObjectsConnector(system(prefix, format, { strategy: 'delete' }), client, {
+          anonymizationKey: KEY,
+        });
 
         // Act
         const found: Record<string, unknown>[] = [];
@@ -261,7 +340,9 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
         // Prepare
         const prefix = `lookalike-${format}/`;
         await seed(prefix, format);
-        const connector = new S3ObjectsConnector(system(prefix, format, { strategy: 'delete' }), client, { anonymizationKey: KEY });
+        const connector = new S3ObjectsConnector(system(prefix, format, { strategy: 'delete' }), client, {
+          anonymizationKey: KEY,
+        });
 
         // Act
         const found = await collect(connector.locate({ email: 'xann@example.com' }));
@@ -277,7 +358,9 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
         // Prepare
         const prefix = `delete-${format}/`;
         const objects = await seed(prefix, format);
-        const connector = new S3ObjectsConnector(system(prefix, format, { strategy: 'delete' }), client, { anonymizationKey: KEY });
+        const connector = new S3ObjectsConnector(system(prefix, format, { strategy: 'delete' }), client, {
+          anonymizationKey: KEY,
+        });
 
         // Act
         const first = await connector.erase({ email: SUBJECT });
@@ -291,7 +374,9 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
         assertBodies(await bodies(prefix), expectedAfter(objects, format, 'delete'));
         const onlyAnn = `${prefix}only-ann.${format}`;
         expect(writesOfFirst.sort()).toEqual(
-          subjectKeys(objects).map((key) => (key === onlyAnn ? `DeleteObjectCommand:${key}` : `PutObjectCommand:${key}`)).sort(),
+          subjectKeys(objects)
+            .map((key) => (key === onlyAnn ? `DeleteObjectCommand:${key}` : `PutObjectCommand:${key}`))
+            .sort(),
         );
         expect(writes).toEqual([]);
         expect(await collect(connector.locate({ email: SUBJECT }))).toEqual([]);
@@ -306,7 +391,11 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
         const erasure = {
           strategy: 'anonymize',
           reason: 'aggregate statistics',
-          fields: { email: { action: 'hash' }, name: { action: 'replace', value: 'redacted' }, note: { action: 'remove' } },
+          fields: {
+            email: { action: 'hash' },
+            name: { action: 'replace', value: 'redacted' },
+            note: { action: 'remove' },
+          },
         } as const;
         const connector = new S3ObjectsConnector(system(prefix, format, erasure), client, { anonymizationKey: KEY });
 
@@ -320,7 +409,11 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
         expect(first).toEqual({ deleted: 0, anonymized: 18, retained: 0, unreadable: UNREADABLE[format] });
         expect(second).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: UNREADABLE[format] });
         assertBodies(await bodies(prefix), expectedAfter(objects, format, 'anonymize'));
-        expect(writesOfFirst.sort()).toEqual(subjectKeys(objects).map((key) => `PutObjectCommand:${key}`).sort());
+        expect(writesOfFirst.sort()).toEqual(
+          subjectKeys(objects)
+            .map((key) => `PutObjectCommand:${key}`)
+            .sort(),
+        );
         expect(writes).toEqual([]);
         expect(await collect(connector.locate({ email: SUBJECT }))).toEqual([]);
       });
@@ -353,7 +446,12 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
         flaky.middlewareStack.add(
           (next, context) => async (args) => {
             if (context.commandName === 'PutObjectCommand' && (puts += 1) === 2) {
-              throw new S3ServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'injected' });
+              throw new S3ServiceException({
+                name: 'ServiceUnavailable',
+                $fault: 'server',
+                $metadata: { httpStatusCode: 503 },
+                message: 'injected',
+              });
             }
             return next(args);
           },
@@ -365,14 +463,20 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
         const failed = new S3ObjectsConnector(config, flaky, { anonymizationKey: KEY }).erase({ email: SUBJECT });
         await expect(failed).rejects.toBeInstanceOf(ConnectorUnavailableError);
         const afterFault = await bodies(prefix);
-        const retried = await new S3ObjectsConnector(config, client, { anonymizationKey: KEY }).erase({ email: SUBJECT });
+        const retried = await new S3ObjectsConnector(config, client, { anonymizationKey: KEY }).erase({
+          email: SUBJECT,
+        });
 
         // Assess
         const partiallyErased = objects.filter((object) => !afterFault.get(object.key)?.equals(concat(object.lines)));
         expect(partiallyErased).toHaveLength(1);
-        expect(retried.deleted).toBe(18 - partiallyErased.flatMap((object) => object.lines.filter((line) => line.subject)).length);
+        expect(retried.deleted).toBe(
+          18 - partiallyErased.flatMap((object) => object.lines.filter((line) => line.subject)).length,
+        );
         assertBodies(await bodies(prefix), expectedAfter(objects, format, 'delete'));
-        expect(await collect(new S3ObjectsConnector(config, client, { anonymizationKey: KEY }).locate({ email: SUBJECT }))).toEqual([]);
+        expect(
+          await collect(new S3ObjectsConnector(config, client, { anonymizationKey: KEY }).locate({ email: SUBJECT })),
+        ).toEqual([]);
         flaky.destroy();
       });
     });
@@ -382,8 +486,12 @@ describe('Class: S3ObjectsConnector (s3rver)', () => {
     it('a CSV object without the identity column is a configuration error', async () => {
       // Prepare
       const prefix = 'no-column/';
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}a.csv`, Body: 'mail,name\nann@example.com,Ann\n' }));
-      const connector = new S3ObjectsConnector(system(prefix, 'csv', { strategy: 'delete' }), client, { anonymizationKey: KEY });
+      await client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}a.csv`, Body: 'mail,name\nann@example.com,Ann\n' }),
+      );
+      const connector = new S3ObjectsConnector(system(prefix, 'csv', { strategy: 'delete' }), client, {
+        anonymizationKey: KEY,
+      });
 
       // Act
       const located = collect(connector.locate({ email: SUBJECT }));

@@ -9,9 +9,17 @@ import { hashToken } from '../../../functions/core/tokens';
 
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const ddb = mockClient(client);
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const storedRequest = (status: string) => ({
-  requestId: 'r1', type: 'access', regulation: 'gdpr', subject: { email: 'a@b.co' }, status, receivedAt: 'x', dueDate: 'y', updatedAt: 'z',
+  requestId: 'r1',
+  type: 'access',
+  regulation: 'gdpr',
+  subject: { email: 'a@b.co' },
+  status,
+  receivedAt: 'x',
+  dueDate: 'y',
+  updatedAt: 'z',
 });
 
 describe('Class: DynamoTokenStore', () => {
@@ -29,7 +37,12 @@ describe('Class: DynamoTokenStore', () => {
       // Assess
       expect(Buffer.from(token, 'base64url')).toHaveLength(32);
       const item = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
-      expect(item).toMatchObject({ pk: `TOKEN#${hashToken(token)}`, purpose: 'verify', requestId: 'r1', expiresAt: Date.parse('2026-01-01T00:01:00Z') });
+      expect(item).toMatchObject({
+        pk: `TOKEN#${hashToken(token)}`,
+        purpose: 'verify',
+        requestId: 'r1',
+        expiresAt: Date.parse('2026-01-01T00:01:00Z'),
+      });
       expect(JSON.stringify(item)).not.toContain(token);
     });
   });
@@ -82,7 +95,16 @@ describe('Class: DynamoRequestRepository', () => {
     it('writes conditionally on the earlier statuses allowed to move there', async () => {
       // Prepare
       ddb.on(UpdateCommand).resolves({
-        Attributes: { requestId: 'r1', type: 'access', regulation: 'gdpr', subject: { email: 'a@b.co' }, status: 'verified', receivedAt: 'x', dueDate: 'y', updatedAt: 'z' },
+        Attributes: {
+          requestId: 'r1',
+          type: 'access',
+          regulation: 'gdpr',
+          subject: { email: 'a@b.co' },
+          status: 'verified',
+          receivedAt: 'x',
+          dueDate: 'y',
+          updatedAt: 'z',
+        },
       });
 
       // Act
@@ -99,7 +121,16 @@ describe('Class: DynamoRequestRepository', () => {
 
     it('gives a request that ends an expiry 24 months out, and none to one still open', async () => {
       // Prepare
-      const attributes = { requestId: 'r1', type: 'access', regulation: 'gdpr', subject: { email: 'a@b.co' }, status: 'completed', receivedAt: 'x', dueDate: 'y', updatedAt: 'z' };
+      const attributes = {
+        requestId: 'r1',
+        type: 'access',
+        regulation: 'gdpr',
+        subject: { email: 'a@b.co' },
+        status: 'completed',
+        receivedAt: 'x',
+        dueDate: 'y',
+        updatedAt: 'z',
+      };
       ddb.on(UpdateCommand).resolves({ Attributes: attributes });
       const repository = new DynamoRequestRepository(client, 'T');
 
@@ -109,9 +140,14 @@ describe('Class: DynamoRequestRepository', () => {
 
       // Assess
       const [ending, open] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-      const ttlOf = (input: typeof ending) => Object.entries(input?.ExpressionAttributeNames ?? {}).find(([, name]) => name === 'ttl');
+      const ttlOf = (input: typeof ending) =>
+        Object.entries(input?.ExpressionAttributeNames ?? {}).find(([, name]) => name === 'ttl');
       const ttlName = ttlOf(ending)?.[0];
-      const ttlValue = Number(ending?.ExpressionAttributeValues?.[ending.UpdateExpression?.match(new RegExp(`${ttlName} = (:v\\d+)`))?.[1] ?? '']);
+      const ttlValue = Number(
+        ending?.ExpressionAttributeValues?.[
+          ending.UpdateExpression?.match(new RegExp(`${ttlName} = (:v\\d+)`))?.[1] ?? ''
+        ],
+      );
       expect(ttlValue - Date.now() / 1000).toBeGreaterThan(730 * 86_400);
       expect(ttlOf(open)).toBeUndefined();
     });
@@ -163,11 +199,31 @@ describe('Class: DynamoRequestRepository', () => {
         if (input.Item.pk.startsWith('IDEMPOTENCY#')) throw conditionFailed();
         return {};
       });
-      ddb.on(GetCommand, { Key: { pk: 'IDEMPOTENCY#k' } }).resolves({ Item: { pk: 'IDEMPOTENCY#k', requestId: 'first', fingerprint: 'f' } });
+      ddb
+        .on(GetCommand, { Key: { pk: 'IDEMPOTENCY#k' } })
+        .resolves({ Item: { pk: 'IDEMPOTENCY#k', requestId: 'first', fingerprint: 'f' } });
       ddb.on(GetCommand, { Key: { pk: 'REQUEST#first' } }).resolves({
-        Item: { requestId: 'first', type: 'access', regulation: 'gdpr', subject: { email: 'a@b.co' }, status: 'locating', receivedAt: 'x', dueDate: 'y', updatedAt: 'z' },
+        Item: {
+          requestId: 'first',
+          type: 'access',
+          regulation: 'gdpr',
+          subject: { email: 'a@b.co' },
+          status: 'locating',
+          receivedAt: 'x',
+          dueDate: 'y',
+          updatedAt: 'z',
+        },
       });
-      const record = { requestId: 'second', type: 'access' as const, regulation: 'gdpr' as const, subject: { email: 'a@b.co' }, status: 'received' as const, receivedAt: 'x', dueDate: 'y', updatedAt: 'z' };
+      const record = {
+        requestId: 'second',
+        type: 'access' as const,
+        regulation: 'gdpr' as const,
+        subject: { email: 'a@b.co' },
+        status: 'received' as const,
+        receivedAt: 'x',
+        dueDate: 'y',
+        updatedAt: 'z',
+      };
 
       // Act
       const result = await new DynamoRequestRepository(client, 'T').create(record, { keyHash: 'k', fingerprint: 'f' });

@@ -48,7 +48,11 @@ describe('Module: anonymize', () => {
     it('removes, replaces and hashes the configured fields, leaves the rest, and does not mutate the input', () => {
       // Prepare
       const record = { email: 'ann@example.com', name: 'Ann', phone: '123', total: 42 };
-      const fields = { email: { action: 'hash' }, name: { action: 'remove' }, phone: { action: 'replace', value: null } } as const;
+      const fields = {
+        email: { action: 'hash' },
+        name: { action: 'remove' },
+        phone: { action: 'replace', value: null },
+      } as const;
 
       // Act
       const result = anonymizeRecord(record, fields, 'k');
@@ -61,7 +65,11 @@ describe('Module: anonymize', () => {
 
     it('never adds a field the record did not have', () => {
       // Prepare
-      const fields = { fax: { action: 'replace', value: 'redacted' }, email: { action: 'hash' }, name: { action: 'remove' } } as const;
+      const fields = {
+        fax: { action: 'replace', value: 'redacted' },
+        email: { action: 'hash' },
+        name: { action: 'remove' },
+      } as const;
 
       // Act
       const changes = anonymizationChanges({ total: 1 }, fields, 'k');

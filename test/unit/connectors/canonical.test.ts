@@ -4,7 +4,14 @@ import { canonicalJson, hmacHex, plainJson } from '../../../connectors/canonical
 describe('Module: canonical', () => {
   it('writes store values as plain JSON: sets sorted, bytes as base64, bigints as strings, order kept', () => {
     // Prepare
-    const record = { z: 1, tags: new Set(['b', 'a']), n: new Set([10, 9]), bytes: new Uint8Array([1, 2, 3]), big: 2n ** 64n, a: 'x' };
+    const record = {
+      z: 1,
+      tags: new Set(['b', 'a']),
+      n: new Set([10, 9]),
+      bytes: new Uint8Array([1, 2, 3]),
+      big: 2n ** 64n,
+      a: 'x',
+    };
 
     // Act
     const text = plainJson(record);
@@ -25,6 +32,8 @@ describe('Module: canonical', () => {
 
   it('hashes with HMAC-SHA-256 (RFC 4231 test case 2)', () => {
     // Act & Assess
-    expect(hmacHex('Jefe', 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    expect(hmacHex('Jefe', 'what do ya want for nothing?')).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
   });
 });

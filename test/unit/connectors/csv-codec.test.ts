@@ -20,7 +20,10 @@ describe('Class: CsvCodec', () => {
       // Assess
       expect(blank.kind).toBe('structure');
       expect(header.kind).toBe('structure');
-      expect(row).toMatchObject({ kind: 'record', record: { email: 'ann@example.com', name: 'O\'Brien, "Pat"', note: 'two\nlines' } });
+      expect(row).toMatchObject({
+        kind: 'record',
+        record: { email: 'ann@example.com', name: 'O\'Brien, "Pat"', note: 'two\nlines' },
+      });
       expect(codec.canHold('email')).toBe(true);
       expect(codec.canHold('mail')).toBe(false);
     });

@@ -1,5 +1,16 @@
-import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keyedHash } from '../../../connectors/anonymize';
@@ -27,7 +38,10 @@ function system(overrides: Record<string, unknown> = {}): DynamoDbSystemConfig {
 }
 
 function connector(config: DynamoDbSystemConfig = system()): DynamoDbConnector {
-  return new DynamoDbConnector(config, client, { anonymizationKey: 'k', batchRetry: { maxAttempts: 3, baseDelayMs: 1 } });
+  return new DynamoDbConnector(config, client, {
+    anonymizationKey: 'k',
+    batchRetry: { maxAttempts: 3, baseDelayMs: 1 },
+  });
 }
 
 async function collect(records: AsyncIterable<Record<string, unknown>>): Promise<Record<string, unknown>[]> {
@@ -48,7 +62,9 @@ describe('Class: DynamoDbConnector', () => {
   describe('Method: constructor', () => {
     it('rejects an anonymize rule that leaves the identity attribute (Confirm would find the record again)', () => {
       // Prepare
-      const config = system({ erasure: { strategy: 'anonymize', reason: 'r', fields: { name: { action: 'remove' } } } });
+      const config = system({
+        erasure: { strategy: 'anonymize', reason: 'r', fields: { name: { action: 'remove' } } },
+      });
 
       // Act & Assess
       expect(() => connector(config)).toThrow(ConnectorConfigError);
@@ -68,7 +84,9 @@ describe('Class: DynamoDbConnector', () => {
 
     it('rejects replacing an index key with a value DynamoDB would refuse', () => {
       // Prepare
-      const config = system({ erasure: { strategy: 'anonymize', reason: 'r', fields: { email: { action: 'replace', value: null } } } });
+      const config = system({
+        erasure: { strategy: 'anonymize', reason: 'r', fields: { email: { action: 'replace', value: null } } },
+      });
 
       // Act & Assess
       expect(() => connector(config)).toThrow(/key of index 'byEmail'/);
@@ -95,7 +113,10 @@ describe('Class: DynamoDbConnector', () => {
   describe('Method: locate', () => {
     it('queries the index when the identity has one, page by page', async () => {
       // Prepare
-      ddb.on(QueryCommand).resolvesOnce({ Items: items(2), LastEvaluatedKey: { id: 'item-1' } }).resolvesOnce({ Items: items(1, 2) });
+      ddb
+        .on(QueryCommand)
+        .resolvesOnce({ Items: items(2), LastEvaluatedKey: { id: 'item-1' } })
+        .resolvesOnce({ Items: items(1, 2) });
 
       // Act
       const found = await collect(connector().locate({ email: EMAIL }));
@@ -161,7 +182,10 @@ describe('Class: DynamoDbConnector', () => {
 
     it('translates throttling into ConnectorUnavailableError, keeping the cause and not the email', async () => {
       // Prepare
-      const throttled = new ProvisionedThroughputExceededException({ message: `throttled for ${EMAIL}`, $metadata: { httpStatusCode: 400 } });
+      const throttled = new ProvisionedThroughputExceededException({
+        message: `throttled for ${EMAIL}`,
+        $metadata: { httpStatusCode: 400 },
+      });
       ddb.on(QueryCommand).rejects(throttled);
 
       // Act
@@ -169,7 +193,11 @@ describe('Class: DynamoDbConnector', () => {
 
       // Assess
       await expect(located).rejects.toBeInstanceOf(ConnectorUnavailableError);
-      await expect(located).rejects.toMatchObject({ name: 'ConnectorUnavailableError', systemId: 'customers', cause: throttled });
+      await expect(located).rejects.toMatchObject({
+        name: 'ConnectorUnavailableError',
+        systemId: 'customers',
+        cause: throttled,
+      });
       await expect(located).rejects.not.toThrow(/ann@/);
     });
 
@@ -192,9 +220,26 @@ describe('Class: DynamoDbConnector', () => {
     });
 
     it.each([
-      ['ResourceNotFoundException', new ResourceNotFoundException({ message: 'no table', $metadata: { httpStatusCode: 400 } })],
-      ['AccessDeniedException', Object.assign(new Error('denied'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } })],
-      ['ValidationException', Object.assign(new Error('bad'), { name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 } })],
+      [
+        'ResourceNotFoundException',
+        new ResourceNotFoundException({ message: 'no table', $metadata: { httpStatusCode: 400 } }),
+      ],
+      [
+        'AccessDeniedException',
+        Object.assign(new Error('denied'), {
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      ],
+      [
+        'ValidationException',
+        Object.assign(new Error('bad'), {
+          name: 'ValidationException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      ],
     ])('translates %s into ConnectorConfigError', async (_label, error) => {
       // Prepare
       ddb.on(QueryCommand).rejects(error);
@@ -230,7 +275,9 @@ describe('Class: DynamoDbConnector', () => {
 
       // Assess
       expect(outcome).toEqual({ deleted: 30, anonymized: 0, retained: 0, unreadable: 0 });
-      const batches = ddb.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems?.Customers ?? []);
+      const batches = ddb
+        .commandCalls(BatchWriteCommand)
+        .map((call) => call.args[0].input.RequestItems?.Customers ?? []);
       expect(batches.map((batch) => batch.length)).toEqual([25, 5]);
       expect(batches[0]?.[0]).toEqual({ DeleteRequest: { Key: { id: 'item-0' } } });
     });
@@ -239,7 +286,10 @@ describe('Class: DynamoDbConnector', () => {
       // Prepare
       ddb.on(QueryCommand).resolves({ Items: items(3) });
       const leftover = [{ DeleteRequest: { Key: { id: 'item-2' } } }];
-      ddb.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: { Customers: leftover } }).resolvesOnce({ UnprocessedItems: {} });
+      ddb
+        .on(BatchWriteCommand)
+        .resolvesOnce({ UnprocessedItems: { Customers: leftover } })
+        .resolvesOnce({ UnprocessedItems: {} });
 
       // Act
       const outcome = await connector().erase({ email: EMAIL });
@@ -254,7 +304,9 @@ describe('Class: DynamoDbConnector', () => {
     it('gives up after the bounded attempts with ConnectorUnavailableError', async () => {
       // Prepare
       ddb.on(QueryCommand).resolves({ Items: items(1) });
-      ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: { Customers: [{ DeleteRequest: { Key: { id: 'item-0' } } }] } });
+      ddb
+        .on(BatchWriteCommand)
+        .resolves({ UnprocessedItems: { Customers: [{ DeleteRequest: { Key: { id: 'item-0' } } }] } });
 
       // Act
       const erased = connector().erase({ email: EMAIL });
@@ -267,9 +319,18 @@ describe('Class: DynamoDbConnector', () => {
     it('anonymizes with one conditional UpdateItem per item; an item gone meanwhile is not counted', async () => {
       // Prepare
       const config = system({
-        erasure: { strategy: 'anonymize', reason: 'r', fields: { email: { action: 'hash' }, name: { action: 'remove' }, tier: { action: 'replace', value: 'none' } } },
+        erasure: {
+          strategy: 'anonymize',
+          reason: 'r',
+          fields: { email: { action: 'hash' }, name: { action: 'remove' }, tier: { action: 'replace', value: 'none' } },
+        },
       });
-      ddb.on(QueryCommand).resolves({ Items: [{ id: 'a', email: EMAIL, name: 'Ann', tier: 'gold' }, { id: 'b', email: EMAIL }] });
+      ddb.on(QueryCommand).resolves({
+        Items: [
+          { id: 'a', email: EMAIL, name: 'Ann', tier: 'gold' },
+          { id: 'b', email: EMAIL },
+        ],
+      });
       ddb
         .on(UpdateCommand)
         .resolvesOnce({})

@@ -12,7 +12,11 @@ function chunks(input: Buffer, sizes: number[]): Buffer[] {
   return result;
 }
 
-async function split(input: Buffer | string, options: { quoteAware: boolean; maxLineBytes?: number }, sizes = [1]): Promise<RawLine[]> {
+async function split(
+  input: Buffer | string,
+  options: { quoteAware: boolean; maxLineBytes?: number },
+  sizes = [1],
+): Promise<RawLine[]> {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   const lines: RawLine[] = [];
   for await (const line of splitLines(chunks(bytes, sizes), { maxLineBytes: 1024, ...options })) lines.push(line);
@@ -20,7 +24,8 @@ async function split(input: Buffer | string, options: { quoteAware: boolean; max
 }
 
 const JSONL = '{"a":"Zoë 🚀"}\r\n\n{"b":"李雷"}\n  \r\n{"c":3}';
-const CSV = 'email,note\r\nann@example.com,"two\nlines"\r\nbob@example.com,"say ""hi"", ok"\nzoë@example.com,"crlf\r\ninside"\r\nlast,"no newline"';
+const CSV =
+  'email,note\r\nann@example.com,"two\nlines"\r\nbob@example.com,"say ""hi"", ok"\nzoë@example.com,"crlf\r\ninside"\r\nlast,"no newline"';
 
 describe('Function: splitLines', () => {
   it.each([[[1]], [[2, 3, 5]], [[7]], [[4096]]])('gives back every byte, whatever the chunking (%j)', async (sizes) => {

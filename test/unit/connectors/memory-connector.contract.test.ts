@@ -6,23 +6,26 @@ import { MemoryConnector } from '../../support/memory-connector';
  * The unit tests' fake keeps the same contract as the real connectors, so what the use-case tests prove with it
  * holds for them too.
  */
-connectorContract('in-memory fake', async (): Promise<ContractHarness> => ({
-  canHoldUnreadable: true,
-  async seed(records, erasure, { unreadable }) {
-    const system: SystemConfig = {
-      id: 'memory',
-      type: 's3-objects',
-      bucket: 'unused',
-      prefix: '',
-      format: 'jsonl',
-      identity: { email: { field: 'email' } },
-      holds: { categories: ['identifiers'], purpose: 'contract tests', recipients: [] },
-      erasure,
-    };
-    const connector = new MemoryConnector(system, { records, unreadable, anonymizationKey: 'contract-test-key' });
-    return {
-      connector,
-      snapshot: async () => new Map(connector.records.map((record) => [String(record.id), structuredClone(record)])),
-    };
-  },
-}));
+connectorContract(
+  'in-memory fake',
+  async (): Promise<ContractHarness> => ({
+    canHoldUnreadable: true,
+    async seed(records, erasure, { unreadable }) {
+      const system: SystemConfig = {
+        id: 'memory',
+        type: 's3-objects',
+        bucket: 'unused',
+        prefix: '',
+        format: 'jsonl',
+        identity: { email: { field: 'email' } },
+        holds: { categories: ['identifiers'], purpose: 'contract tests', recipients: [] },
+        erasure,
+      };
+      const connector = new MemoryConnector(system, { records, unreadable, anonymizationKey: 'contract-test-key' });
+      return {
+        connector,
+        snapshot: async () => new Map(connector.records.map((record) => [String(record.id), structuredClone(record)])),
+      };
+    },
+  }),
+);

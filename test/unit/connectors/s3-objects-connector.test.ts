@@ -62,7 +62,12 @@ function listing(...keys: string[]): void {
 }
 
 function s3Error(name: string, status: number): S3ServiceException {
-  return new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message: `${name} for ${EMAIL}` });
+  return new S3ServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+    message: `${name} for ${EMAIL}`,
+  });
 }
 
 describe('Class: S3ObjectsConnector', () => {
@@ -73,7 +78,9 @@ describe('Class: S3ObjectsConnector', () => {
   describe('Method: constructor', () => {
     it('rejects an anonymize rule that leaves the identity field', () => {
       // Prepare
-      const config = system({ erasure: { strategy: 'anonymize', reason: 'r', fields: { name: { action: 'remove' } } } });
+      const config = system({
+        erasure: { strategy: 'anonymize', reason: 'r', fields: { name: { action: 'remove' } } },
+      });
 
       // Act & Assess
       expect(() => connector(config)).toThrow(ConnectorConfigError);
@@ -84,8 +91,12 @@ describe('Class: S3ObjectsConnector', () => {
     it('streams the objects under the prefix and yields the subject’s lines, counting malformed ones', async () => {
       // Prepare
       listing('clicks/a.jsonl', 'clicks/b.jsonl');
-      s3.on(GetObjectCommand, { Key: 'clicks/a.jsonl' }).resolves({ Body: body('{"email":"ANN@example.com","p":1}\r\n{"email":"xann@example.com"}\r\n{broken\r\n') });
-      s3.on(GetObjectCommand, { Key: 'clicks/b.jsonl' }).resolves({ Body: body('{"email":"bob@example.com"}\n{"em', 'ail":" ann@example.com ","p":2}\n[]\n') });
+      s3.on(GetObjectCommand, { Key: 'clicks/a.jsonl' }).resolves({
+        Body: body('{"email":"ANN@example.com","p":1}\r\n{"email":"xann@example.com"}\r\n{broken\r\n'),
+      });
+      s3.on(GetObjectCommand, { Key: 'clicks/b.jsonl' }).resolves({
+        Body: body('{"email":"bob@example.com"}\n{"em', 'ail":" ann@example.com ","p":2}\n[]\n'),
+      });
       const subject = connector();
 
       // Act
@@ -95,9 +106,15 @@ describe('Class: S3ObjectsConnector', () => {
       });
 
       // Assess
-      expect(found).toEqual([{ email: 'ANN@example.com', p: 1 }, { email: ' ann@example.com ', p: 2 }]);
+      expect(found).toEqual([
+        { email: 'ANN@example.com', p: 1 },
+        { email: ' ann@example.com ', p: 2 },
+      ]);
       expect(report.unreadable).toBe(2);
-      expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({ Bucket: 'events', Prefix: 'clicks/' });
+      expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({
+        Bucket: 'events',
+        Prefix: 'clicks/',
+      });
     });
 
     it('skips an object deleted between listing and reading', async () => {
@@ -138,13 +155,17 @@ describe('Class: S3ObjectsConnector', () => {
       const located = collect(connector().locate({ email: EMAIL }));
 
       // Assess
-      await expect(located).rejects.toBeInstanceOf(name === 'SlowDown' ? ConnectorUnavailableError : ConnectorConfigError);
+      await expect(located).rejects.toBeInstanceOf(
+        name === 'SlowDown' ? ConnectorUnavailableError : ConnectorConfigError,
+      );
     });
 
     it('translates a connection reset while streaming a body into ConnectorUnavailableError', async () => {
       // Prepare
       listing('clicks/a.jsonl');
-      s3.on(GetObjectCommand).resolves({ Body: body('{"email":"ann@example.com"}\n{"email', Object.assign(new Error('aborted'), { code: 'ECONNRESET' })) });
+      s3.on(GetObjectCommand).resolves({
+        Body: body('{"email":"ann@example.com"}\n{"email', Object.assign(new Error('aborted'), { code: 'ECONNRESET' })),
+      });
 
       // Act
       const located = collect(connector().locate({ email: EMAIL }));
@@ -158,8 +179,14 @@ describe('Class: S3ObjectsConnector', () => {
     it('rewrites an object keeping the other lines’ bytes, its content type and metadata', async () => {
       // Prepare
       listing('clicks/a.jsonl');
-      const text = '{"email":"bob@example.com", "x": 1}\r\n{"email":"Ann@Example.com"}\r\n\r\n{not json}\r\n{"email":"carl@example.com"}';
-      s3.on(GetObjectCommand).callsFake(() => ({ Body: body(text), ContentType: 'application/x-ndjson', Metadata: { owner: 'analytics' }, ETag: '"e1"' }));
+      const text =
+        '{"email":"bob@example.com", "x": 1}\r\n{"email":"Ann@Example.com"}\r\n\r\n{not json}\r\n{"email":"carl@example.com"}';
+      s3.on(GetObjectCommand).callsFake(() => ({
+        Body: body(text),
+        ContentType: 'application/x-ndjson',
+        Metadata: { owner: 'analytics' },
+        ETag: '"e1"',
+      }));
       s3.on(PutObjectCommand).resolves({});
 
       // Act
@@ -168,8 +195,15 @@ describe('Class: S3ObjectsConnector', () => {
       // Assess
       expect(outcome).toEqual({ deleted: 1, anonymized: 0, retained: 0, unreadable: 1 });
       const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
-      expect(put).toMatchObject({ Bucket: 'events', Key: 'clicks/a.jsonl', ContentType: 'application/x-ndjson', Metadata: { owner: 'analytics' } });
-      expect(Buffer.from(put?.Body as Uint8Array).toString('utf8')).toBe('{"email":"bob@example.com", "x": 1}\r\n\r\n{not json}\r\n{"email":"carl@example.com"}');
+      expect(put).toMatchObject({
+        Bucket: 'events',
+        Key: 'clicks/a.jsonl',
+        ContentType: 'application/x-ndjson',
+        Metadata: { owner: 'analytics' },
+      });
+      expect(Buffer.from(put?.Body as Uint8Array).toString('utf8')).toBe(
+        '{"email":"bob@example.com", "x": 1}\r\n\r\n{not json}\r\n{"email":"carl@example.com"}',
+      );
     });
 
     it('writes nothing to an object without the subject’s lines', async () => {
@@ -189,7 +223,9 @@ describe('Class: S3ObjectsConnector', () => {
     it('deletes an object that holds only the subject’s lines', async () => {
       // Prepare
       listing('clicks/a.jsonl');
-      s3.on(GetObjectCommand).callsFake(() => ({ Body: body('{"email":"ann@example.com"}\n\n{"email":"ANN@example.com"}\n') }));
+      s3.on(GetObjectCommand).callsFake(() => ({
+        Body: body('{"email":"ann@example.com"}\n\n{"email":"ANN@example.com"}\n'),
+      }));
       s3.on(DeleteObjectCommand).resolves({});
 
       // Act
@@ -197,7 +233,10 @@ describe('Class: S3ObjectsConnector', () => {
 
       // Assess
       expect(outcome).toEqual({ deleted: 2, anonymized: 0, retained: 0, unreadable: 0 });
-      expect(s3.commandCalls(DeleteObjectCommand)[0]?.args[0].input).toEqual({ Bucket: 'events', Key: 'clicks/a.jsonl' });
+      expect(s3.commandCalls(DeleteObjectCommand)[0]?.args[0].input).toEqual({
+        Bucket: 'events',
+        Key: 'clicks/a.jsonl',
+      });
       expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     });
 
@@ -206,7 +245,12 @@ describe('Class: S3ObjectsConnector', () => {
       listing('clicks/a.jsonl');
       const text = '{"email":"ann@example.com"}\n{"email":"bob@example.com"}\n';
       let reads = 0;
-      s3.on(GetObjectCommand).callsFake(() => ({ Body: (reads += 1) === 1 ? body(text) : body(text.slice(0, 20), Object.assign(new Error('aborted'), { code: 'ECONNRESET' })) }));
+      s3.on(GetObjectCommand).callsFake(() => ({
+        Body:
+          (reads += 1) === 1
+            ? body(text)
+            : body(text.slice(0, 20), Object.assign(new Error('aborted'), { code: 'ECONNRESET' })),
+      }));
 
       // Act
       const erased = connector().erase({ email: EMAIL });
@@ -219,7 +263,9 @@ describe('Class: S3ObjectsConnector', () => {
     it('translates a failed rewrite into ConnectorUnavailableError', async () => {
       // Prepare
       listing('clicks/a.jsonl');
-      s3.on(GetObjectCommand).callsFake(() => ({ Body: body('{"email":"ann@example.com"}\n{"email":"bob@example.com"}\n') }));
+      s3.on(GetObjectCommand).callsFake(() => ({
+        Body: body('{"email":"ann@example.com"}\n{"email":"bob@example.com"}\n'),
+      }));
       s3.on(PutObjectCommand).rejects(s3Error('InternalError', 500));
 
       // Act

@@ -4,7 +4,11 @@ import { SubmitRequestBody } from '../../../functions/core/domain/request';
 describe('Schema: SubmitRequestBody', () => {
   it('normalises the email to lower case and trims it', () => {
     // Act
-    const body = SubmitRequestBody.parse({ type: 'access', regulation: 'gdpr', subject: { email: '  Ada.Lovelace@Example.COM ' } });
+    const body = SubmitRequestBody.parse({
+      type: 'access',
+      regulation: 'gdpr',
+      subject: { email: '  Ada.Lovelace@Example.COM ' },
+    });
 
     // Assess
     expect(body.subject.email).toBe('ada.lovelace@example.com');

@@ -45,12 +45,21 @@ function systemNamed(id: string): SystemConfig {
 }
 
 /** The configured system's connector over a fixed list; it records which identities it was asked for. */
-function listConnector(systemId: string, records: SourceRecord[], options: MemoryConnectorOptions = {}): MemoryConnector {
+function listConnector(
+  systemId: string,
+  records: SourceRecord[],
+  options: MemoryConnectorOptions = {},
+): MemoryConnector {
   return new MemoryConnector(systemNamed(systemId), { ...options, records });
 }
 
 const verifiedRequest = () =>
-  aRequest({ status: 'verified', subject: { email: 'ada@example.com', name: 'Ada' }, verified: { email: 'ada@example.com' }, verifiedAt: '2026-11-01T11:00:00.000Z' });
+  aRequest({
+    status: 'verified',
+    subject: { email: 'ada@example.com', name: 'Ada' },
+    verified: { email: 'ada@example.com' },
+    verifiedAt: '2026-11-01T11:00:00.000Z',
+  });
 
 describe('Class: PlanRequest', () => {
   it('moves a verified request to locating and plans every configured system', async () => {
@@ -83,7 +92,11 @@ describe('Class: LocateSystem', () => {
   it('searches by the verified identity only, and streams the records into a part', async () => {
     // Prepare
     const requests = new MemoryRequests();
-    await requests.create({ ...verifiedRequest(), subject: { email: 'typed-by-requester@example.com' }, verified: { email: 'ada@example.com' } });
+    await requests.create({
+      ...verifiedRequest(),
+      subject: { email: 'typed-by-requester@example.com' },
+      verified: { email: 'ada@example.com' },
+    });
     const documents = new MemoryDocuments();
     const connector = listConnector('customers', [
       { email: 'ada@example.com', tags: new Set(['b', 'a']) },
@@ -92,12 +105,23 @@ describe('Class: LocateSystem', () => {
     ]);
 
     // Act
-    const outcome = await new LocateSystem(requests, documents, () => connector).execute(aRequest().requestId, 'customers', 'locate');
+    const outcome = await new LocateSystem(requests, documents, () => connector).execute(
+      aRequest().requestId,
+      'customers',
+      'locate',
+    );
 
     // Assess
     expect(connector.asked.locate).toEqual([{ email: 'ada@example.com' }]);
-    expect(outcome).toEqual({ systemId: 'customers', status: 'found', recordCount: 2, partKey: `parts/${aRequest().requestId}/customers.jsonl` });
-    expect(documents.objects.get(outcome.partKey ?? '')?.body).toBe('{"email":"ada@example.com","tags":["a","b"]}\n{"email":"ada@example.com","n":2}\n');
+    expect(outcome).toEqual({
+      systemId: 'customers',
+      status: 'found',
+      recordCount: 2,
+      partKey: `parts/${aRequest().requestId}/customers.jsonl`,
+    });
+    expect(documents.objects.get(outcome.partKey ?? '')?.body).toBe(
+      '{"email":"ada@example.com","tags":["a","b"]}\n{"email":"ada@example.com","n":2}\n',
+    );
   });
 
   it('reports records the connector could not read, so the answer does not overstate itself', async () => {
@@ -107,7 +131,11 @@ describe('Class: LocateSystem', () => {
     const connector = listConnector('events', [{ email: 'ada@example.com' }], { unreadable: 2 });
 
     // Act
-    const outcome = await new LocateSystem(requests, new MemoryDocuments(), () => connector).execute(aRequest().requestId, 'events', 'locate');
+    const outcome = await new LocateSystem(requests, new MemoryDocuments(), () => connector).execute(
+      aRequest().requestId,
+      'events',
+      'locate',
+    );
 
     // Assess
     expect(outcome).toMatchObject({ systemId: 'events', status: 'found', recordCount: 1, unreadable: 2 });
@@ -120,7 +148,11 @@ describe('Class: LocateSystem', () => {
     const documents = new MemoryDocuments();
 
     // Act
-    const outcome = await new LocateSystem(requests, documents, () => listConnector('events', [])).execute(aRequest().requestId, 'events', 'confirm');
+    const outcome = await new LocateSystem(requests, documents, () => listConnector('events', [])).execute(
+      aRequest().requestId,
+      'events',
+      'confirm',
+    );
 
     // Assess
     expect(outcome).toEqual({ systemId: 'events', status: 'not_found', recordCount: 0 });
@@ -134,7 +166,11 @@ describe('Class: LocateSystem', () => {
     const connector = listConnector('customers', []);
 
     // Act
-    const result = new LocateSystem(requests, new MemoryDocuments(), () => connector).execute(aRequest().requestId, 'customers', 'locate');
+    const result = new LocateSystem(requests, new MemoryDocuments(), () => connector).execute(
+      aRequest().requestId,
+      'customers',
+      'locate',
+    );
 
     // Assess
     await expect(result).rejects.toBeInstanceOf(NotVerifiedError);
@@ -148,21 +184,49 @@ describe('Class: AssembleExport', () => {
     const requests = new MemoryRequests();
     await requests.create({ ...verifiedRequest(), status: 'locating' });
     const documents = new MemoryDocuments();
-    await documents.write('parts/x/customers.jsonl', Readable.from(['{"email":"ada@example.com","id":1}\n', '\n', '{"email":"ada@example.com","id":2}\n']), 'application/x-ndjson');
+    await documents.write(
+      'parts/x/customers.jsonl',
+      Readable.from(['{"email":"ada@example.com","id":1}\n', '\n', '{"email":"ada@example.com","id":2}\n']),
+      'application/x-ndjson',
+    );
     const outcomes = [
       { systemId: 'customers', status: 'found' as const, recordCount: 2, partKey: 'parts/x/customers.jsonl' },
-      { systemId: 'events', status: 'failed' as const, recordCount: 0, error: 'ConnectorUnavailableError', unreadable: 3 },
+      {
+        systemId: 'events',
+        status: 'failed' as const,
+        recordCount: 0,
+        error: 'ConnectorUnavailableError',
+        unreadable: 3,
+      },
     ];
 
     // Act
-    const result = await new AssembleExport(requests, documents, SYSTEMS, () => new Date('2026-11-02T00:00:00Z')).execute(aRequest().requestId, outcomes);
+    const result = await new AssembleExport(
+      requests,
+      documents,
+      SYSTEMS,
+      () => new Date('2026-11-02T00:00:00Z'),
+    ).execute(aRequest().requestId, outcomes);
 
     // Assess
     expect(result).toEqual({ documentKey: `exports/${aRequest().requestId}.json`, complete: false });
     const document = ExportDocument.parse(JSON.parse(documents.objects.get(result.documentKey)?.body ?? ''));
     expect(document.subject).toEqual({ email: 'ada@example.com' });
-    expect(document.systems[0]).toMatchObject({ id: 'customers', status: 'found', recordCount: 2, categories: ['identifiers'], purpose: 'accounts', records: [{ id: 1 }, { id: 2 }] });
-    expect(document.systems[1]).toMatchObject({ id: 'events', status: 'failed', error: 'ConnectorUnavailableError', unreadableRecords: 3, records: [] });
+    expect(document.systems[0]).toMatchObject({
+      id: 'customers',
+      status: 'found',
+      recordCount: 2,
+      categories: ['identifiers'],
+      purpose: 'accounts',
+      records: [{ id: 1 }, { id: 2 }],
+    });
+    expect(document.systems[1]).toMatchObject({
+      id: 'events',
+      status: 'failed',
+      error: 'ConnectorUnavailableError',
+      unreadableRecords: 3,
+      records: [],
+    });
     expect(document.systems[0]).not.toHaveProperty('unreadableRecords');
     expect(document.summary).toEqual({ systems: 2, withRecords: 1, failed: 1, records: 2, complete: false });
     expect((await requests.get(aRequest().requestId))?.status).toBe('assembling');
@@ -177,7 +241,13 @@ describe('Class: Deliver', () => {
     const tokens = new MemoryTokens();
     const mailer = new MemoryMailer();
     await requests.create({ ...verifiedRequest(), status: 'assembling' });
-    const deliver = new Deliver({ requests, tokens, mailer, apiUrl: 'https://api.example', downloadTtlSeconds: 86_400 });
+    const deliver = new Deliver({
+      requests,
+      tokens,
+      mailer,
+      apiUrl: 'https://api.example',
+      downloadTtlSeconds: 86_400,
+    });
 
     // Act
     const first = await deliver.execute(aRequest().requestId, 'exports/x.json', true);
@@ -188,7 +258,10 @@ describe('Class: Deliver', () => {
     expect(second).toEqual({ status: 'completed' });
     expect(mailer.sent).toHaveLength(1);
     expect(mailer.sent[0]?.text).toContain(`https://api.example/download?token=${tokens.issued[0]?.token}`);
-    expect(await requests.get(aRequest().requestId)).toMatchObject({ status: 'completed', documentKey: 'exports/x.json' });
+    expect(await requests.get(aRequest().requestId)).toMatchObject({
+      status: 'completed',
+      documentKey: 'exports/x.json',
+    });
   });
 
   it('never calls a partial result complete', async () => {
@@ -198,7 +271,13 @@ describe('Class: Deliver', () => {
     await requests.create({ ...verifiedRequest(), status: 'assembling' });
 
     // Act
-    const result = await new Deliver({ requests, tokens: new MemoryTokens(), mailer, apiUrl: 'https://api.example', downloadTtlSeconds: 60 }).execute(aRequest().requestId, 'exports/x.json', false);
+    const result = await new Deliver({
+      requests,
+      tokens: new MemoryTokens(),
+      mailer,
+      apiUrl: 'https://api.example',
+      downloadTtlSeconds: 60,
+    }).execute(aRequest().requestId, 'exports/x.json', false);
 
     // Assess
     expect(result).toEqual({ status: 'partially_completed' });

@@ -12,23 +12,98 @@ import { MemoryConnector } from '../../support/memory-connector';
 
 const KEY = 'k'.repeat(64);
 const holds = { categories: ['identifiers'], purpose: 'p', recipients: ['payment processor'] };
-const base = { type: 's3-objects' as const, bucket: 'b', prefix: '', format: 'jsonl' as const, identity: { email: { field: 'email' } }, holds };
+const base = {
+  type: 's3-objects' as const,
+  bucket: 'b',
+  prefix: '',
+  format: 'jsonl' as const,
+  identity: { email: { field: 'email' } },
+  holds,
+};
 const DELETE: SystemConfig = { ...base, id: 'events', erasure: { strategy: 'delete' } };
-const ANONYMIZE: SystemConfig = { ...base, id: 'orders', erasure: { strategy: 'anonymize', reason: 'tax law', fields: { email: { action: 'hash' } } } };
-const RETAIN: SystemConfig = { ...base, id: 'hold', erasure: { strategy: 'retain', reason: 'legal hold', law: 'FRCP 37(e)' } };
+const ANONYMIZE: SystemConfig = {
+  ...base,
+  id: 'orders',
+  erasure: { strategy: 'anonymize', reason: 'tax law', fields: { email: { action: 'hash' } } },
+};
+const RETAIN: SystemConfig = {
+  ...base,
+  id: 'hold',
+  erasure: { strategy: 'retain', reason: 'legal hold', law: 'FRCP 37(e)' },
+};
 
-const found = (systemId: string, recordCount: number) => ({ systemId, status: recordCount ? ('found' as const) : ('not_found' as const), recordCount });
-const erased = (systemId: string, o: Partial<EraseOutcome> = {}) => ({ systemId, status: 'erased' as const, deleted: 0, anonymized: 0, retained: 0, ...o });
+const found = (systemId: string, recordCount: number) => ({
+  systemId,
+  status: recordCount ? ('found' as const) : ('not_found' as const),
+  recordCount,
+});
+const erased = (systemId: string, o: Partial<EraseOutcome> = {}) => ({
+  systemId,
+  status: 'erased' as const,
+  deleted: 0,
+  anonymized: 0,
+  retained: 0,
+  ...o,
+});
 
 describe('Function: receiptLine', () => {
   it.each([
-    ['a deletion confirmed by a second search', DELETE, found('events', 3), erased('events', { deleted: 3 }), found('events', 0), 'erased'],
-    ['an anonymisation confirmed', ANONYMIZE, found('orders', 2), erased('orders', { anonymized: 2 }), found('orders', 0), 'anonymized'],
-    ['records kept under an exemption, still there', RETAIN, found('hold', 2), erased('hold', { retained: 2 }), found('hold', 2), 'retained'],
+    [
+      'a deletion confirmed by a second search',
+      DELETE,
+      found('events', 3),
+      erased('events', { deleted: 3 }),
+      found('events', 0),
+      'erased',
+    ],
+    [
+      'an anonymisation confirmed',
+      ANONYMIZE,
+      found('orders', 2),
+      erased('orders', { anonymized: 2 }),
+      found('orders', 0),
+      'anonymized',
+    ],
+    [
+      'records kept under an exemption, still there',
+      RETAIN,
+      found('hold', 2),
+      erased('hold', { retained: 2 }),
+      found('hold', 2),
+      'retained',
+    ],
     ['a system that held nothing', DELETE, found('events', 0), erased('events'), found('events', 0), 'nothing_found'],
-    ['records left after a deletion', DELETE, found('events', 3), erased('events', { deleted: 3 }), found('events', 1), 'failed'],
-    ['an erase that failed', DELETE, found('events', 3), { systemId: 'events', status: 'failed' as const, deleted: 0, anonymized: 0, retained: 0, error: 'ConnectorUnavailableError' }, found('events', 3), 'failed'],
-    ['a confirmation that could not run', DELETE, found('events', 3), erased('events', { deleted: 3 }), { systemId: 'events', status: 'failed' as const, recordCount: 0 }, 'failed'],
+    [
+      'records left after a deletion',
+      DELETE,
+      found('events', 3),
+      erased('events', { deleted: 3 }),
+      found('events', 1),
+      'failed',
+    ],
+    [
+      'an erase that failed',
+      DELETE,
+      found('events', 3),
+      {
+        systemId: 'events',
+        status: 'failed' as const,
+        deleted: 0,
+        anonymized: 0,
+        retained: 0,
+        error: 'ConnectorUnavailableError',
+      },
+      found('events', 3),
+      'failed',
+    ],
+    [
+      'a confirmation that could not run',
+      DELETE,
+      found('events', 3),
+      erased('events', { deleted: 3 }),
+      { systemId: 'events', status: 'failed' as const, recordCount: 0 },
+      'failed',
+    ],
     ['a missing confirmation', DELETE, found('events', 3), erased('events', { deleted: 3 }), undefined, 'failed'],
   ])('judges %s as %s', (_, system, located, erasure, confirmed, outcome) => {
     // Act
@@ -40,7 +115,10 @@ describe('Function: receiptLine', () => {
 
   it('says how many records could not be read at the second search, without calling the system failed', () => {
     // Act
-    const line = receiptLine(DELETE, found('events', 3), erased('events', { deleted: 3 }), { ...found('events', 0), unreadable: 2 });
+    const line = receiptLine(DELETE, found('events', 3), erased('events', { deleted: 3 }), {
+      ...found('events', 0),
+      unreadable: 2,
+    });
 
     // Assess
     expect(line.outcome).toBe('erased');
@@ -52,7 +130,12 @@ describe('Function: receiptLine', () => {
     const line = receiptLine(RETAIN, found('hold', 2), erased('hold', { retained: 2 }), found('hold', 2));
 
     // Assess
-    expect(line).toMatchObject({ strategy: 'retain', retention: { reason: 'legal hold', law: 'FRCP 37(e)' }, confirmed: { remaining: 2, expected: 2 }, recipients: ['payment processor'] });
+    expect(line).toMatchObject({
+      strategy: 'retain',
+      retention: { reason: 'legal hold', law: 'FRCP 37(e)' },
+      confirmed: { remaining: 2, expected: 2 },
+      recipients: ['payment processor'],
+    });
   });
 });
 
@@ -66,11 +149,14 @@ describe('Class: AssembleReceipt', () => {
     await requests.create(aRequest({ type: 'deletion', status: 'confirming', verified: { email: 'ada@example.com' } }));
 
     // Act
-    const result = await new AssembleReceipt(requests, documents, systems, async () => KEY).execute(aRequest().requestId, {
-      located: [found('events', 3), found('hold', 1)],
-      erased: [erased('events', { deleted: 3 }), erased('hold', { retained: 1 })],
-      confirmed: [found('events', 0), found('hold', 1)],
-    });
+    const result = await new AssembleReceipt(requests, documents, systems, async () => KEY).execute(
+      aRequest().requestId,
+      {
+        located: [found('events', 3), found('hold', 1)],
+        erased: [erased('events', { deleted: 3 }), erased('hold', { retained: 1 })],
+        confirmed: [found('events', 0), found('hold', 1)],
+      },
+    );
 
     // Assess
     const body = documents.objects.get(result.documentKey)?.body ?? '';
@@ -78,7 +164,12 @@ describe('Class: AssembleReceipt', () => {
     expect(result).toEqual({ documentKey: `receipts/${aRequest().requestId}.json`, complete: true });
     expect(body).not.toContain('ada@example.com');
     expect(receipt.subject.keyedHash).toBe(identityHash(KEY, 'email', 'ada@example.com'));
-    expect(receipt.summary).toMatchObject({ erased: 1, retained: 1, failed: 0, records: { found: 4, deleted: 3, retained: 1, remaining: 1 } });
+    expect(receipt.summary).toMatchObject({
+      erased: 1,
+      retained: 1,
+      failed: 0,
+      records: { found: 4, deleted: 3, retained: 1, remaining: 1 },
+    });
     expect(receipt.backups.statement).toContain('35 days');
   });
 
@@ -88,11 +179,24 @@ describe('Class: AssembleReceipt', () => {
     await requests.create(aRequest({ type: 'deletion', status: 'confirming', verified: { email: 'ada@example.com' } }));
 
     // Act
-    const result = await new AssembleReceipt(requests, new MemoryDocuments(), systems, async () => KEY).execute(aRequest().requestId, {
-      located: [found('events', 3), found('hold', 1)],
-      erased: [{ systemId: 'events', status: 'failed', deleted: 0, anonymized: 0, retained: 0, error: 'ConnectorUnavailableError' }, erased('hold', { retained: 1 })],
-      confirmed: [found('events', 3), found('hold', 1)],
-    });
+    const result = await new AssembleReceipt(requests, new MemoryDocuments(), systems, async () => KEY).execute(
+      aRequest().requestId,
+      {
+        located: [found('events', 3), found('hold', 1)],
+        erased: [
+          {
+            systemId: 'events',
+            status: 'failed',
+            deleted: 0,
+            anonymized: 0,
+            retained: 0,
+            error: 'ConnectorUnavailableError',
+          },
+          erased('hold', { retained: 1 }),
+        ],
+        confirmed: [found('events', 3), found('hold', 1)],
+      },
+    );
 
     // Assess
     expect(result.complete).toBe(false);
@@ -116,10 +220,22 @@ describe('Class: EraseSystem', () => {
     const requests = new MemoryRequests();
     const suppression = new MemorySuppression();
     const connector = eventsConnector();
-    await requests.create(aRequest({ type: 'deletion', status: 'locating', subject: { email: 'typed@example.com' }, verified: { email: 'ada@example.com' } }));
+    await requests.create(
+      aRequest({
+        type: 'deletion',
+        status: 'locating',
+        subject: { email: 'typed@example.com' },
+        verified: { email: 'ada@example.com' },
+      }),
+    );
 
     // Act
-    const result = await new EraseSystem(requests, suppression, () => connector, async () => KEY).execute(aRequest().requestId, 'events');
+    const result = await new EraseSystem(
+      requests,
+      suppression,
+      () => connector,
+      async () => KEY,
+    ).execute(aRequest().requestId, 'events');
 
     // Assess
     expect(result).toEqual({ systemId: 'events', status: 'erased', deleted: 2, anonymized: 0, retained: 0 });
@@ -136,7 +252,12 @@ describe('Class: EraseSystem', () => {
     await requests.create(aRequest({ type: 'deletion', status: 'locating' }));
 
     // Act
-    const result = new EraseSystem(requests, new MemorySuppression(), () => connector, async () => KEY).execute(aRequest().requestId, 'events');
+    const result = new EraseSystem(
+      requests,
+      new MemorySuppression(),
+      () => connector,
+      async () => KEY,
+    ).execute(aRequest().requestId, 'events');
 
     // Assess
     await expect(result).rejects.toBeInstanceOf(NotVerifiedError);
@@ -150,7 +271,12 @@ describe('Class: EraseSystem', () => {
     await requests.create(aRequest({ type: 'access', status: 'locating', verified: { email: 'ada@example.com' } }));
 
     // Act
-    const result = new EraseSystem(requests, new MemorySuppression(), () => connector, async () => KEY).execute(aRequest().requestId, 'events');
+    const result = new EraseSystem(
+      requests,
+      new MemorySuppression(),
+      () => connector,
+      async () => KEY,
+    ).execute(aRequest().requestId, 'events');
 
     // Assess
     await expect(result).rejects.toThrow(/not a deletion request/);
@@ -165,8 +291,21 @@ describe('Class: Deliver (deletion)', () => {
     const { MemoryMailer, MemoryTokens } = await import('../../support/fakes');
     const requests = new MemoryRequests();
     const mailer = new MemoryMailer();
-    await requests.create(aRequest({ type: 'deletion', status: 'assembling', subject: { email: 'ada@example.com', name: 'Ada' }, verified: { email: 'ada@example.com' } }));
-    const deliver = new Deliver({ requests, tokens: new MemoryTokens(), mailer, apiUrl: 'https://api.example', downloadTtlSeconds: 60 });
+    await requests.create(
+      aRequest({
+        type: 'deletion',
+        status: 'assembling',
+        subject: { email: 'ada@example.com', name: 'Ada' },
+        verified: { email: 'ada@example.com' },
+      }),
+    );
+    const deliver = new Deliver({
+      requests,
+      tokens: new MemoryTokens(),
+      mailer,
+      apiUrl: 'https://api.example',
+      downloadTtlSeconds: 60,
+    });
 
     // Act
     await deliver.execute(aRequest().requestId, 'receipts/x.json', true);

@@ -34,7 +34,9 @@ function memory(config: SystemConfig, records: SourceRecord[], options: MemoryCo
 
 /** A system that answers a few identities and then becomes unreachable. */
 function failing(id: string): MemoryConnector {
-  return memory(system(id), [{ id: 1, email: 'ada@example.com' }], { fail: { identities: { error: 'unavailable', after: 1 } } });
+  return memory(system(id), [{ id: 1, email: 'ada@example.com' }], {
+    fail: { identities: { error: 'unavailable', after: 1 } },
+  });
 }
 
 function connectorsFor(...connectors: MemoryConnector[]): ConnectorFor {
@@ -115,11 +117,17 @@ describe('Class: ReapplyDeletions', () => {
 
     it('skips a system kept under an exemption without reading it, and still runs the others', async () => {
       // Prepare
-      const invoices = memory(system('invoices', { strategy: 'retain', reason: 'tax records', law: 'HGB §257' }), people());
+      const invoices = memory(
+        system('invoices', { strategy: 'retain', reason: 'tax records', law: 'HGB §257' }),
+        people(),
+      );
       const customers = memory(system('customers'), people());
       const reapply = new ReapplyDeletions({
         suppression: await suppressing('ada@example.com'),
-        systems: config(system('invoices', { strategy: 'retain', reason: 'tax records', law: 'HGB §257' }), system('customers')),
+        systems: config(
+          system('invoices', { strategy: 'retain', reason: 'tax records', law: 'HGB §257' }),
+          system('customers'),
+        ),
         connectorFor: connectorsFor(invoices, customers),
         hashKey: async () => KEY,
       });
@@ -145,10 +153,23 @@ describe('Class: ReapplyDeletions', () => {
 
     it('anonymises under an anonymize strategy, and a second run does not match the anonymised values', async () => {
       // Prepare
-      const tickets = memory(system('tickets', { strategy: 'anonymize', fields: { email: { action: 'hash' } }, reason: 'ticket statistics' }), people());
+      const tickets = memory(
+        system('tickets', {
+          strategy: 'anonymize',
+          fields: { email: { action: 'hash' } },
+          reason: 'ticket statistics',
+        }),
+        people(),
+      );
       const reapply = new ReapplyDeletions({
         suppression: await suppressing('bob@example.com'),
-        systems: config(system('tickets', { strategy: 'anonymize', fields: { email: { action: 'hash' } }, reason: 'ticket statistics' })),
+        systems: config(
+          system('tickets', {
+            strategy: 'anonymize',
+            fields: { email: { action: 'hash' } },
+            reason: 'ticket statistics',
+          }),
+        ),
         connectorFor: connectorsFor(tickets),
         hashKey: async () => KEY,
       });
@@ -179,7 +200,15 @@ describe('Class: ReapplyDeletions', () => {
 
       // Assess
       expect(report.systems).toEqual([
-        { systemId: 'crm', scanned: 1, matched: 1, deleted: 0, anonymized: 0, retained: 0, error: 'ConnectorUnavailableError' },
+        {
+          systemId: 'crm',
+          scanned: 1,
+          matched: 1,
+          deleted: 0,
+          anonymized: 0,
+          retained: 0,
+          error: 'ConnectorUnavailableError',
+        },
         { systemId: 'unknown', scanned: 0, matched: 0, deleted: 0, anonymized: 0, retained: 0, error: 'Error' },
         { systemId: 'customers', scanned: 5, matched: 1, deleted: 2, anonymized: 0, retained: 0 },
       ]);
@@ -255,7 +284,17 @@ describe('Class: ReapplyDeletions', () => {
       // Assess
       expect(report).toEqual({
         suppressed: 0,
-        systems: [{ systemId: 'customers', scanned: 0, matched: 0, deleted: 0, anonymized: 0, retained: 0, skipped: 'the suppression list is empty' }],
+        systems: [
+          {
+            systemId: 'customers',
+            scanned: 0,
+            matched: 0,
+            deleted: 0,
+            anonymized: 0,
+            retained: 0,
+            skipped: 'the suppression list is empty',
+          },
+        ],
       });
       expect(customers.asked.identities.length).toBe(0);
     });

@@ -12,7 +12,10 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 let handler: Handler;
 
-function post(body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }): APIGatewayProxyEventV2 {
+function post(
+  body: string | undefined,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: 'POST /requests',
@@ -52,7 +55,12 @@ describe('Handler: submit-request', () => {
     expect(body.statusToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
     const request = puts.find((item) => item?.pk === `REQUEST#${body.requestId}`);
-    expect(request).toMatchObject({ status: 'received', subject: { email: 'ada@example.com' }, type: 'access', regulation: 'gdpr' });
+    expect(request).toMatchObject({
+      status: 'received',
+      subject: { email: 'ada@example.com' },
+      type: 'access',
+      regulation: 'gdpr',
+    });
     expect(puts.some((item) => String(item?.pk).startsWith('TOKEN#') && item?.purpose === 'status')).toBe(true);
     expect(JSON.stringify(puts)).not.toContain(body.statusToken);
     const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
@@ -65,7 +73,11 @@ describe('Handler: submit-request', () => {
     ['an unknown right', JSON.stringify({ ...valid, type: 'everything' }), 'invalid_request'],
     ['a missing email', JSON.stringify({ ...valid, subject: {} }), 'invalid_request'],
     ['an unexpected field', JSON.stringify({ ...valid, admin: true }), 'invalid_request'],
-    ['an oversized body', JSON.stringify({ ...valid, subject: { ...valid.subject, name: 'x'.repeat(20_000) } }), 'invalid_request'],
+    [
+      'an oversized body',
+      JSON.stringify({ ...valid, subject: { ...valid.subject, name: 'x'.repeat(20_000) } }),
+      'invalid_request',
+    ],
     ['no body', undefined, 'invalid_request'],
   ])('refuses %s with 400 and a machine-readable error, storing nothing', async (_, body, code) => {
     // Act
@@ -82,7 +94,10 @@ describe('Handler: submit-request', () => {
 
   it('lists the invalid fields in details', async () => {
     // Act
-    const response = await handler(post(JSON.stringify({ ...valid, regulation: 'lgpd', subject: { email: 'nope' } })), lambdaContext('submit'));
+    const response = await handler(
+      post(JSON.stringify({ ...valid, regulation: 'lgpd', subject: { email: 'nope' } })),
+      lambdaContext('submit'),
+    );
 
     // Assess
     const details = (JSON.parse(response.body ?? '{}') as { error: { details: { path: string }[] } }).error.details;
@@ -91,7 +106,10 @@ describe('Handler: submit-request', () => {
 
   it('refuses a body that is not JSON by content type with 415', async () => {
     // Act
-    const response = await handler(post(JSON.stringify(valid), { 'content-type': 'text/plain' }), lambdaContext('submit'));
+    const response = await handler(
+      post(JSON.stringify(valid), { 'content-type': 'text/plain' }),
+      lambdaContext('submit'),
+    );
 
     // Assess
     expect(response.statusCode).toBe(415);
@@ -104,13 +122,15 @@ describe('Handler: submit-request', () => {
    */
   function rememberingTable(): void {
     const items = new Map<string, Record<string, unknown>>();
-    ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown> & { pk: string }; ConditionExpression?: string }) => {
-      if (input.ConditionExpression === 'attribute_not_exists(pk)' && items.has(input.Item.pk)) {
-        throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
-      }
-      items.set(input.Item.pk, input.Item);
-      return {};
-    });
+    ddb
+      .on(PutCommand)
+      .callsFake((input: { Item: Record<string, unknown> & { pk: string }; ConditionExpression?: string }) => {
+        if (input.ConditionExpression === 'attribute_not_exists(pk)' && items.has(input.Item.pk)) {
+          throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+        }
+        items.set(input.Item.pk, input.Item);
+        return {};
+      });
     ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({ Item: items.get(input.Key.pk) }));
     const started = new Set<string>();
     sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {
@@ -134,8 +154,13 @@ describe('Handler: submit-request', () => {
     expect(first.statusCode).toBe(202);
     expect(repeat.statusCode).toBe(202);
     const firstId = (JSON.parse(first.body ?? '{}') as { requestId: string }).requestId;
-    expect((JSON.parse(repeat.body ?? '{}') as { requestId: string; status: string })).toMatchObject({ requestId: firstId, status: 'received' });
-    const requests = ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.pk).startsWith('REQUEST#'));
+    expect(JSON.parse(repeat.body ?? '{}') as { requestId: string; status: string }).toMatchObject({
+      requestId: firstId,
+      status: 'received',
+    });
+    const requests = ddb
+      .commandCalls(PutCommand)
+      .filter((c) => String(c.args[0].input.Item?.pk).startsWith('REQUEST#'));
     expect(requests).toHaveLength(1);
     // The repeat asks for the same execution name again (that recovers a first attempt that died before starting
     // it), which Step Functions refuses: one request, one run.
@@ -148,13 +173,18 @@ describe('Handler: submit-request', () => {
     const first = await handler(post(JSON.stringify(valid), withKey('key-123456789')), lambdaContext('submit'));
 
     // Act
-    const reused = await handler(post(JSON.stringify({ ...valid, type: 'deletion' }), withKey('key-123456789')), lambdaContext('submit'));
+    const reused = await handler(
+      post(JSON.stringify({ ...valid, type: 'deletion' }), withKey('key-123456789')),
+      lambdaContext('submit'),
+    );
 
     // Assess
     expect(first.statusCode).toBe(202);
     expect(reused.statusCode).toBe(422);
     expect((JSON.parse(reused.body ?? '{}') as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
-    const requests = ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.pk).startsWith('REQUEST#'));
+    const requests = ddb
+      .commandCalls(PutCommand)
+      .filter((c) => String(c.args[0].input.Item?.pk).startsWith('REQUEST#'));
     expect(requests).toHaveLength(1);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
@@ -219,7 +249,13 @@ describe('Class: SubmitRequest (idempotency)', () => {
     const { SubmitRequest } = await import('../../../functions/submit-request/submit-request');
     const { MemoryRequests, MemoryTokens, MemoryWorkflow } = await import('../../support/fakes');
     const requests = new MemoryRequests();
-    const submit = new SubmitRequest({ requests, tokens: new MemoryTokens(), workflow: new MemoryWorkflow(), statusTokenTtlSeconds: 60, now: () => new Date('2026-01-31T12:00:00Z') });
+    const submit = new SubmitRequest({
+      requests,
+      tokens: new MemoryTokens(),
+      workflow: new MemoryWorkflow(),
+      statusTokenTtlSeconds: 60,
+      now: () => new Date('2026-01-31T12:00:00Z'),
+    });
 
     // Act
     const gdpr = await submit.execute({ type: 'access', regulation: 'gdpr', subject: { email: 'a@example.com' } });

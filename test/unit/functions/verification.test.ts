@@ -19,7 +19,15 @@ describe('Class: SendVerification', () => {
     tokens = new MemoryTokens();
     mailer = new MemoryMailer();
     workflow = new MemoryWorkflow();
-    step = new SendVerification({ requests, tokens, mailer, workflow, apiUrl: 'https://api.example/', ttlSeconds: 3600, now: () => NOW });
+    step = new SendVerification({
+      requests,
+      tokens,
+      mailer,
+      workflow,
+      apiUrl: 'https://api.example/',
+      ttlSeconds: 3600,
+      now: () => NOW,
+    });
     await requests.create(aRequest());
   });
 
@@ -30,7 +38,11 @@ describe('Class: SendVerification', () => {
 
       // Assess
       const record = await requests.get(aRequest().requestId);
-      expect(record).toMatchObject({ status: 'pending_verification', verifyTaskToken: 'task-token-1', verificationExpiresAt: '2026-11-02T10:00:00.000Z' });
+      expect(record).toMatchObject({
+        status: 'pending_verification',
+        verifyTaskToken: 'task-token-1',
+        verificationExpiresAt: '2026-11-02T10:00:00.000Z',
+      });
       expect(mailer.sent).toHaveLength(1);
       expect(mailer.sent[0]?.to).toBe('ada@example.com');
       expect(mailer.sent[0]?.text).toContain(`https://api.example/verify?token=${tokens.issued[0]?.token}`);
@@ -70,7 +82,13 @@ describe('Class: VerifyIdentity', () => {
     const requests = new MemoryRequests();
     const tokens = new MemoryTokens();
     const workflow = new MemoryWorkflow();
-    await requests.create(aRequest({ status: 'pending_verification', verifyTaskToken: 'task-token', subject: { email: 'ada@example.com', name: 'Ada' } }));
+    await requests.create(
+      aRequest({
+        status: 'pending_verification',
+        verifyTaskToken: 'task-token',
+        subject: { email: 'ada@example.com', name: 'Ada' },
+      }),
+    );
     const token = await tokens.issue('verify', aRequest().requestId, 60);
     const verify = new VerifyIdentity(requests, tokens, workflow, () => NOW);
 
@@ -80,7 +98,11 @@ describe('Class: VerifyIdentity', () => {
 
     // Assess
     await expect(second).rejects.toBeInstanceOf(InvalidTokenError);
-    expect(await requests.get(aRequest().requestId)).toMatchObject({ status: 'verified', verified: { email: 'ada@example.com' }, verifiedAt: NOW.toISOString() });
+    expect(await requests.get(aRequest().requestId)).toMatchObject({
+      status: 'verified',
+      verified: { email: 'ada@example.com' },
+      verifiedAt: NOW.toISOString(),
+    });
     expect(workflow.completed).toEqual([{ taskToken: 'task-token', output: { verified: true } }]);
   });
 
@@ -159,7 +181,12 @@ describe('Class: SendVerification (a restart racing the link)', () => {
     const requests = new MemoryRequests();
     const workflow = new MemoryWorkflow();
     await requests.create(
-      aRequest({ status: 'pending_verification', verificationSentAt: '2026-11-02T08:00:00.000Z', verificationExpiresAt: '2026-11-03T08:00:00.000Z', verifyTaskToken: 'old' }),
+      aRequest({
+        status: 'pending_verification',
+        verificationSentAt: '2026-11-02T08:00:00.000Z',
+        verificationExpiresAt: '2026-11-03T08:00:00.000Z',
+        verifyTaskToken: 'old',
+      }),
     );
     const racing = Object.assign(Object.create(requests) as MemoryRequests, {
       update: async (id: string, patch: object) => {
@@ -167,7 +194,15 @@ describe('Class: SendVerification (a restart racing the link)', () => {
         await requests.advance(id, 'verified', { verified: { email: 'ada@example.com' } });
       },
     });
-    const step = new SendVerification({ requests: racing, tokens: new MemoryTokens(), mailer: new MemoryMailer(), workflow, apiUrl: 'https://api.example', ttlSeconds: 60, now: () => NOW });
+    const step = new SendVerification({
+      requests: racing,
+      tokens: new MemoryTokens(),
+      mailer: new MemoryMailer(),
+      workflow,
+      apiUrl: 'https://api.example',
+      ttlSeconds: 60,
+      now: () => NOW,
+    });
 
     // Act
     await step.execute(aRequest().requestId, 'new');

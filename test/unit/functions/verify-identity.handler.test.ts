@@ -13,7 +13,14 @@ const TOKEN = 'T'.repeat(43);
 let handler: Handler;
 
 const event = (method: 'GET' | 'POST', extra: Partial<APIGatewayProxyEventV2> = {}) =>
-  ({ version: '2.0', rawPath: '/verify', headers: {}, isBase64Encoded: false, requestContext: { http: { method, path: '/verify' } }, ...extra }) as unknown as APIGatewayProxyEventV2;
+  ({
+    version: '2.0',
+    rawPath: '/verify',
+    headers: {},
+    isBase64Encoded: false,
+    requestContext: { http: { method, path: '/verify' } },
+    ...extra,
+  }) as unknown as APIGatewayProxyEventV2;
 
 describe('Handler: verify-identity', () => {
   beforeAll(async () => {
@@ -40,7 +47,10 @@ describe('Handler: verify-identity', () => {
 
   it('escapes whatever arrives as a token before putting it in the page', async () => {
     // Act
-    const response = await handler(event('GET', { queryStringParameters: { token: '"><script>alert(1)</script>' } }), lambdaContext('verify'));
+    const response = await handler(
+      event('GET', { queryStringParameters: { token: '"><script>alert(1)</script>' } }),
+      lambdaContext('verify'),
+    );
 
     // Assess
     expect(response.body).not.toContain('<script>');

@@ -5,21 +5,26 @@ import { ERROR_STATUSES, statusFor } from '../../../functions/core/http/error-st
 
 type AnyErrorClass = new (...args: never[]) => Error;
 const classes = (module: Record<string, unknown>) =>
-  Object.entries(module).filter((entry): entry is [string, AnyErrorClass] => typeof entry[1] === 'function' && entry[0] !== 'DsarError');
+  Object.entries(module).filter(
+    (entry): entry is [string, AnyErrorClass] => typeof entry[1] === 'function' && entry[0] !== 'DsarError',
+  );
 
 describe('Module: errors', () => {
-  it.each([...classes(domainErrors), ...classes(runtimeErrors)])('%s is named for its class', (className, ErrorClass) => {
-    // Prepare: every constructor takes ids or messages first (InvalidTaskInputError takes the failing paths)
-    const args = className === 'InvalidTaskInputError' ? [['requestId']] : ['r1', 'x'];
+  it.each([...classes(domainErrors), ...classes(runtimeErrors)])(
+    '%s is named for its class',
+    (className, ErrorClass) => {
+      // Prepare: every constructor takes ids or messages first (InvalidTaskInputError takes the failing paths)
+      const args = className === 'InvalidTaskInputError' ? [['requestId']] : ['r1', 'x'];
 
-    // Act
-    const error = Reflect.construct(ErrorClass, args) as Error & { code?: unknown };
+      // Act
+      const error = Reflect.construct(ErrorClass, args) as Error & { code?: unknown };
 
-    // Assess
-    expect(error).toBeInstanceOf(Error);
-    expect(error.name).toBe(className);
-    if (className in domainErrors) expect(error.code).toMatch(/^[a-z_]+$/);
-  });
+      // Assess
+      expect(error).toBeInstanceOf(Error);
+      expect(error.name).toBe(className);
+      if (className in domainErrors) expect(error.code).toMatch(/^[a-z_]+$/);
+    },
+  );
 });
 
 describe('Function: statusFor', () => {
@@ -40,7 +45,12 @@ describe('Function: statusFor', () => {
 
   it('hides every other error, domain or not', () => {
     // Prepare
-    const hidden = [new domainErrors.NotVerifiedError('r1'), new domainErrors.StatusConflictError('r1', 'x'), new runtimeErrors.ConfigurationError('x'), new Error('x')];
+    const hidden = [
+      new domainErrors.NotVerifiedError('r1'),
+      new domainErrors.StatusConflictError('r1', 'x'),
+      new runtimeErrors.ConfigurationError('x'),
+      new Error('x'),
+    ];
 
     // Act & Assess
     for (const error of hidden) expect(statusFor(error), error.name).toBeUndefined();
