@@ -11,19 +11,16 @@ const CLOSED: PassReport = { unreadable: 0 };
 
 /** Runs a pass to its end, handing each item to `each` (awaited, one at a time); returns the pass's report. */
 export async function drain<T>(pass: Pass<T>, each?: (item: T) => void | Promise<void>): Promise<PassReport> {
-  let finished = false;
+  // through mapPass, which closes the pass if we leave early (an `each` that throws)
+  const items = mapPass(pass, (item) => item);
   try {
-    for (;;) {
-      const step = await pass.next();
-      if (step.done === true) {
-        finished = true;
-        return step.value;
-      }
+    for (let step = await items.next(); ; step = await items.next()) {
+      if (step.done === true) return step.value;
       if (each !== undefined) await each(step.value);
     }
-  } finally {
-    // `each` threw: close the pass so it releases what it holds (an open S3 body, a paginator)
-    if (!finished) await pass.return(CLOSED);
+  } catch (error) {
+    await items.return(CLOSED);
+    throw error;
   }
 }
 
