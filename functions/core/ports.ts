@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { RequestRecord } from './domain/request-record';
+import type { RequestType } from './domain/request';
 import type { RequestStatus } from './domain/status';
 
 export type { RequestRecord };
@@ -31,6 +32,8 @@ export type CreateResult =
 export interface RequestRepository {
   /** Persist a new request; with an idempotency claim, a repeat returns the first request instead. */
   create(record: RequestRecord, idempotency?: IdempotencyClaim): Promise<CreateResult>;
+  /** What an idempotency key was already used for, without claiming it: the first request, a conflict, or nothing. */
+  findClaimed(idempotency: IdempotencyClaim): Promise<CreateResult | undefined>;
   get(requestId: string): Promise<RequestRecord | undefined>;
   /** As `get`, for the workflow steps, which are only ever given ids of existing requests: none is RequestNotFoundError. */
   load(requestId: string): Promise<RequestRecord>;
@@ -45,19 +48,49 @@ export interface RequestRepository {
   /** Set fields without moving the status; refused (StatusConflictError) once the request is terminal. */
   update(requestId: string, patch: RecordPatch): Promise<void>;
   /**
-   * Drop the subject's identity from an answered deletion request: once their data is erased, the request record must
-   * not be the last place that names them. What stays is the request's dates, type, status and outcome counts.
+   * Drop the subject's identity from a request that has ended (refused for one still open): an answered deletion (once
+   * their data is erased the record must not be the last place that names them), an expired, cancelled or rejected
+   * request (nothing was done for anyone), an answered access request whose download window closed. What stays is the
+   * keyed hash of the address, the dates, type, status and outcome counts. A no-op when already forgotten.
    */
   forgetSubject(requestId: string): Promise<void>;
   /** Requests not yet in a terminal status (used to resume work after a restart). */
   listOpen(): Promise<RequestRecord[]>;
+  /** Every request record, page by page (the sweeper's walk; a Scan: fine at the volumes a DSAR pipeline sees). */
+  all(): AsyncIterable<RequestRecord>;
+  /**
+   * The open (unverified) request of this identity and type, if one is still waiting for its link to be followed:
+   * repeats coalesce into it instead of mailing again. `subjectHash` is the keyed hash of the address, never the address.
+   */
+  findOpen(subjectHash: string, type: RequestType): Promise<RequestRecord | undefined>;
+  /** Remember `requestId` as the open request of this identity and type until `expiresAt`. */
+  markOpen(subjectHash: string, type: RequestType, requestId: string, expiresAt: Date): Promise<void>;
 }
 
 export type TokenPurpose = 'verify' | 'download' | 'status';
 
+/** What a limit said: go on, or wait this long (`limit` names which one, for the machine-readable error). */
+export type Admission = { ok: true } | { ok: false; limit: 'client' | 'address' | 'domain'; retryAfterSeconds: number };
+
+/**
+ * Anti-automation for the intake (OWASP ASVS 5.0 2.4.1): counters per client and per address, each a conditional
+ * write keyed by a keyed hash (never a plain IP or address), expiring by TTL.
+ */
+export interface IntakeLimits {
+  /** Count one submission from a client (keyed hash of its IP); refused past the hourly cap. */
+  admitClient(clientHash: string): Promise<Admission>;
+  /** Count one verification mail to an address and its domain (keyed hashes); refused past either daily cap. */
+  admitMail(addressHash: string, domainHash: string): Promise<Admission>;
+}
+
 export interface TokenStore {
   /** Issue a fresh random token; only its hash is stored. */
   issue(purpose: TokenPurpose, requestId: string, ttlSeconds: number): Promise<string>;
+  /**
+   * Register a token the caller derived (a keyed hash with 256 bits, e.g. the status token of an idempotent submission,
+   * so that a repeat gets the same token back instead of a new one); registering it again changes nothing.
+   */
+  register(purpose: TokenPurpose, requestId: string, token: string, ttlSeconds: number): Promise<void>;
   /** Single use: returns the request id and marks the token used, or undefined if unknown/expired/used/other purpose. */
   consume(purpose: TokenPurpose, token: string): Promise<string | undefined>;
   /** Reusable read capability (status tokens): the request id, or undefined. */
@@ -74,10 +107,20 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
-/** Starting a request's workflow (only the intake needs this: it alone holds the state machine's ARN). */
+/** What became of a request's execution (named by the request id). */
+export type ExecutionState = 'none' | 'running' | 'succeeded' | 'failed';
+
+/** Starting a request's workflow (only who confirms a request, and the sweeper, hold the state machine's ARN). */
 export interface WorkflowStarter {
   /** Start the request's workflow, named by its id; starting it again with the same id is a no-op. */
   start(requestId: string): Promise<void>;
+}
+
+/** The sweeper's view of executions: is one running for this request, and run a failed one again from where it failed. */
+export interface Executions extends WorkflowStarter {
+  describe(requestId: string): Promise<ExecutionState>;
+  /** Run a failed (or timed-out, or aborted) execution again; every step is re-entrant. */
+  redrive(requestId: string): Promise<void>;
 }
 
 /** Answering a task that waits for a callback (the task token names its execution: no ARN is needed). */

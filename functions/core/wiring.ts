@@ -1,4 +1,5 @@
 import { dynamoDocumentClient, s3Client, sesClient, sfnClient } from './adapters/aws-clients';
+import { DynamoIntakeLimits } from './adapters/dynamo-intake-limits';
 import { DynamoRequestRepository } from './adapters/dynamo-request-repository';
 import { DynamoSuppressionList } from './adapters/dynamo-suppression-list';
 import { DynamoTokenStore } from './adapters/dynamo-token-store';
@@ -29,10 +30,11 @@ const systems = once(() => loadSystems(settings('systemsFile').systemsFile));
 export const wiring = {
   requests: once(() => new DynamoRequestRepository(dynamoDocumentClient(), table())),
   tokens: once(() => new DynamoTokenStore(dynamoDocumentClient(), table())),
+  limits: once(() => new DynamoIntakeLimits(dynamoDocumentClient(), table())),
   suppression: once(() => new DynamoSuppressionList(dynamoDocumentClient(), table())),
   documents: once(() => new S3DocumentStore(s3Client(), settings('bucket').bucket)),
   mailer: once(() => new SesMailer(sesClient(), settings('sender').sender)),
-  /** only the intake starts executions, so only it needs the state machine's ARN */
+  /** only verify-identity (which starts a request's execution) and the sweeper need the state machine's ARN */
   executions: once(() => new SfnExecutions(sfnClient(), settings('stateMachineArn').stateMachineArn)),
   taskCallbacks: once(() => new SfnTaskCallbacks(sfnClient())),
   systems,

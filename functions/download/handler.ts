@@ -20,7 +20,7 @@ export const handler = httpRoute(async (event) => {
       'The download link works once. The file is a JSON document; keep it somewhere safe, it holds personal data.',
       'download',
       event.queryStringParameters?.token ?? '',
-      'Download',
+      [{ value: 'download', label: 'Download' }],
     );
   }
   try {

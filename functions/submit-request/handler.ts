@@ -1,5 +1,6 @@
-import { IdempotencyKey, SubmitRequestBody } from '../core/domain/request';
+import { settings } from '../core/config';
 import { ValidationError } from '../core/domain/errors';
+import { IdempotencyKey, SubmitRequestBody } from '../core/domain/request';
 import { httpJsonRoute } from '../core/http/middlewares';
 import { json } from '../core/http/responses';
 import { logger } from '../core/logger';
@@ -8,14 +9,19 @@ import { SubmitRequest } from './submit-request';
 
 /** The status token is a read-only capability for GET /requests/{id}; it outlives the request's answer. */
 const STATUS_TOKEN_TTL_SECONDS = 400 * 86_400;
+const env = settings('apiUrl', 'verificationTtlSeconds');
 const submit = new SubmitRequest({
   requests: wiring.requests(),
   tokens: wiring.tokens(),
-  workflow: wiring.executions(),
+  mailer: wiring.mailer(),
+  limits: wiring.limits(),
+  hashKey: wiring.hashKey,
+  apiUrl: env.apiUrl,
+  verificationTtlSeconds: env.verificationTtlSeconds,
   statusTokenTtlSeconds: STATUS_TOKEN_TTL_SECONDS,
 });
 
-/** POST /requests → 202 {requestId, status, statusToken}. Optional header Idempotency-Key. */
+/** POST /requests → 202 {requestId, status, statusToken}. Optional header Idempotency-Key. 429 past the intake's caps. */
 export const handler = httpJsonRoute(SubmitRequestBody, async (event) => {
   const rawKey = event.headers['idempotency-key'];
   const key = rawKey === undefined ? undefined : IdempotencyKey.safeParse(rawKey);
@@ -23,7 +29,10 @@ export const handler = httpJsonRoute(SubmitRequestBody, async (event) => {
     const message = key.error.issues[0]?.message ?? 'invalid';
     throw new ValidationError('The Idempotency-Key header is invalid', [{ path: 'Idempotency-Key', message }]);
   }
-  const result = await submit.execute(event.body, key?.data);
+  const result = await submit.execute(event.body, {
+    idempotencyKey: key?.data,
+    clientIp: event.requestContext.http?.sourceIp,
+  });
   logger.info('request accepted', {
     requestId: result.requestId,
     type: event.body.type,

@@ -1,35 +1,63 @@
 import { InvalidTokenError } from '../core/domain/errors';
-import type { RequestRepository, TaskCallbacks, TokenStore } from '../core/ports';
+import type { RequestRecord } from '../core/domain/request-record';
 import { logger } from '../core/logger';
+import type { RequestRepository, TokenStore, WorkflowStarter } from '../core/ports';
+
+export type VerifyAction = 'confirm' | 'cancel';
 
 /**
- * The subject followed the emailed link: the token proves control of the address on the request.
- * Record what was verified (only that address: connectors search by verified identities alone), then release
- * the workflow waiting on its task token. The token is consumed first, so a second click changes nothing.
+ * The subject followed the emailed link and pressed a button: the token proves control of the address on the request.
+ *
+ * - confirm: record what was verified (only that address: connectors search by verified identities alone), then start
+ *   the request's workflow (execution named by the request id). The record is written first: it is the source of
+ *   truth, so once this answers "confirmed" the request is processed even if starting the execution fails or is lost —
+ *   the sweeper (and the twin at start) starts any verified request that has no execution. Starting twice is harmless.
+ * - cancel ("this was not me"): the request ends `cancelled` and forgets the address at once.
+ * The token is consumed first (single use), so a second press changes nothing.
  */
 export class VerifyIdentity {
   public constructor(
     private readonly requests: RequestRepository,
     private readonly tokens: TokenStore,
-    private readonly workflow: TaskCallbacks,
+    private readonly workflow: WorkflowStarter,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  public async execute(token: string | undefined): Promise<{ requestId: string }> {
+  /** The request behind a verification link, to say what confirming will do; consumes nothing. */
+  public async peek(token: string | undefined): Promise<RequestRecord> {
+    const requestId = token ? await this.tokens.check('verify', token) : undefined;
+    const record = requestId ? await this.requests.get(requestId) : undefined;
+    if (!record?.subject || record.status !== 'pending_verification') throw new InvalidTokenError();
+    return record;
+  }
+
+  public async execute(
+    token: string | undefined,
+    action: VerifyAction = 'confirm',
+  ): Promise<{ requestId: string; action: VerifyAction }> {
     const requestId = token ? await this.tokens.consume('verify', token) : undefined;
     if (!requestId) throw new InvalidTokenError();
     const record = await this.requests.get(requestId);
-    if (!record?.subject || record.status !== 'pending_verification' || !record.verifyTaskToken)
-      throw new InvalidTokenError();
+    if (!record?.subject || record.status !== 'pending_verification') throw new InvalidTokenError();
+    const at = this.now().toISOString();
 
-    await this.requests.advance(requestId, 'verified', {
-      verified: { email: record.subject.email },
-      verifiedAt: this.now().toISOString(),
-    });
-    const released = await this.workflow.complete(record.verifyTaskToken, { verified: true });
-    // If the waiting task is gone (e.g. the twin restarted and the step is being re-run), the re-run reads the
-    // verified status from the record and goes on by itself.
-    logger.info('identity verified', { requestId, released });
-    return { requestId };
+    if (action === 'cancel') {
+      await this.requests.advance(requestId, 'cancelled', { completedAt: at });
+      await this.requests.forgetSubject(requestId);
+      logger.info('request cancelled by its subject', { requestId });
+      return { requestId, action };
+    }
+    await this.requests.advance(requestId, 'verified', { verified: { email: record.subject.email }, verifiedAt: at });
+    try {
+      await this.workflow.start(requestId);
+    } catch (error) {
+      // Recorded as verified: the sweeper starts it. The person is told the truth — their confirmation is kept.
+      logger.warn('could not start the workflow; the sweeper will', {
+        requestId,
+        errorName: error instanceof Error ? error.name : 'unknown',
+      });
+    }
+    logger.info('identity verified', { requestId });
+    return { requestId, action };
   }
 }

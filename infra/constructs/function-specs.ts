@@ -60,9 +60,12 @@ export const FUNCTION_SPECS = [
     id: 'SubmitRequest',
     entry: 'functions/submit-request/handler.ts',
     timeoutSeconds: API_SECONDS,
-    purpose: 'POST /requests: record the request, then start its workflow execution (name = request id)',
+    purpose: 'POST /requests: record the request and mail its verification link (no execution until confirmed)',
     table: 'readWrite',
-    startsWorkflow: true,
+    sendsMail: true,
+    linksToApi: true,
+    // the keyed hash of the address (coalescing, what an ended request keeps) and of the client IP (rate limits)
+    hashesIdentities: true,
   },
   {
     id: 'GetRequest',
@@ -76,9 +79,9 @@ export const FUNCTION_SPECS = [
     entry: 'functions/verify-identity/handler.ts',
     timeoutSeconds: API_SECONDS,
     purpose:
-      'GET /verify: a confirmation page that changes nothing; POST /verify: consume the verification token and resume the waiting workflow',
+      'GET /verify: a confirmation page that changes nothing; POST /verify: consume the token, then confirm (start the workflow) or cancel',
     table: 'readWrite',
-    answersTaskTokens: true,
+    startsWorkflow: true,
   },
   {
     id: 'Download',
@@ -90,24 +93,6 @@ export const FUNCTION_SPECS = [
     bucket: { read: ['exports/', 'receipts/'] },
   },
   // --- workflow steps ---
-  {
-    id: 'SendVerification',
-    entry: 'functions/send-verification/handler.ts',
-    timeoutSeconds: STEP_SECONDS,
-    purpose: 'mail a single-use verification link and keep the task token for verify-identity',
-    table: 'readWrite',
-    sendsMail: true,
-    linksToApi: true,
-  },
-  {
-    id: 'ExpireRequest',
-    entry: 'functions/expire-request/handler.ts',
-    timeoutSeconds: STEP_SECONDS,
-    purpose: 'mark a request never verified in time as expired and tell the requester',
-    table: 'readWrite',
-    sendsMail: true,
-    linksToApi: true,
-  },
   {
     id: 'PlanRequest',
     entry: 'functions/plan-request/handler.ts',

@@ -6,7 +6,14 @@ import { readBody, serve, type LocalServer } from './http';
  * The Step Functions API (AWS JSON 1.0 protocol) in front of the local runner, so the functions use the real
  * SFN client (pointed here by AWS_ENDPOINT_URL_SFN) and do not know they run locally.
  */
-export function startSfnServer(runner: LocalStepFunctions, port = 0): Promise<LocalServer> {
+/** Injected failures, for tests of what happens when Step Functions does not answer (tests only). */
+export interface SfnFaults {
+  /** answer this many StartExecution calls with a 503 before serving them */
+  startExecution?: number;
+}
+
+export function startSfnServer(runner: LocalStepFunctions, port = 0, faults: SfnFaults = {}): Promise<LocalServer> {
+  let failStarts = faults.startExecution ?? 0;
   const epoch = (date?: Date) => (date ? date.getTime() / 1000 : undefined);
   const operations: Record<string, (body: Record<string, string | undefined>) => unknown> = {
     StartExecution: (body) => {
@@ -25,6 +32,10 @@ export function startSfnServer(runner: LocalStepFunctions, port = 0): Promise<Lo
         stopDate: epoch(e.stopDate),
       };
     },
+    RedriveExecution: (body) => {
+      const execution = runner.redrive(body.executionArn ?? '');
+      return { redriveDate: epoch(execution.startDate) };
+    },
     SendTaskSuccess: (body) => {
       runner.sendTaskSuccess(body.taskToken ?? '', body.output ?? '{}');
       return {};
@@ -37,6 +48,12 @@ export function startSfnServer(runner: LocalStepFunctions, port = 0): Promise<Lo
   return serve(port, async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
     const operation = operations[target];
+    if (target === 'StartExecution' && failStarts > 0) {
+      failStarts -= 1;
+      res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'ServiceUnavailable', message: 'injected fault' }));
+      return;
+    }
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(body));

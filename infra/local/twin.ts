@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createTableAndWait, startDynamoDb, startS3, startSes, type RunningEmulator } from './emulators';
 import { HandlerLoader } from './handlers';
 import { LocalStepFunctions } from './sfn-runner';
-import { startSfnServer } from './sfn-server';
+import { type SfnFaults, startSfnServer } from './sfn-server';
 import { startApiServer } from './api-server';
 import { createBucket, seedDemoCompany } from './demo-company';
 import { extractWorkflow, synthTemplate } from './asl';
@@ -14,6 +14,7 @@ import { API_ROUTES } from '../constructs/api-routes';
 import { FUNCTION_ENV } from '../../functions/core/env';
 import type { LocalServer } from './http';
 import { wiring } from '../../functions/core/wiring';
+import { Sweep, type SweepReport } from '../../functions/sweep/sweep';
 
 /**
  * The local twin: the whole pipeline on one machine. Real emulators for DynamoDB, S3 and SES; the state machine
@@ -42,6 +43,12 @@ export interface TwinOptions {
   retryIntervalMs?: number;
   /** keep DynamoDB in memory instead of on disk (tests) */
   inMemory?: boolean;
+  /** the sweeper (the cloud's EventBridge schedule, locally): how often (default 60 s) and its patience (tests) */
+  sweep?: { intervalMs?: number; startAfterSeconds?: number };
+  /** failures injected into the local Step Functions API (tests only) */
+  faults?: SfnFaults;
+  /** awaited before the first sweep resumes unfinished requests: lets a test hold the resume open (tests only) */
+  beforeResume?: () => Promise<void>;
 }
 
 export interface TwinEndpoints {
@@ -57,6 +64,8 @@ export interface Twin {
   endpoints: TwinEndpoints;
   /** request ids resumed at start */
   resumed: string[];
+  /** run the sweeper once now (it also runs on its timer) */
+  sweep(): Promise<SweepReport>;
   runner: LocalStepFunctions;
   stop(): Promise<void>;
 }
@@ -174,7 +183,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       // Names and messages only: error messages never carry personal data (a rule of the functions and connectors).
       onFailure: (e) => process.stderr.write(`workflow ${e.name} failed: ${e.error ?? ''} ${e.cause ?? ''}\n`),
     });
-    const sfn = await startSfnServer(runner, ports.get('stepfunctions'));
+    const sfn = await startSfnServer(runner, ports.get('stepfunctions'), options.faults);
     started.push({ stop: () => sfn.stop() }, { stop: () => runner.stop() });
 
     const api: LocalServer = await startApiServer(API_ROUTES, loader, apiPortFor(ports, options.apiPort));
@@ -211,13 +220,18 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints }, null, 2)}\n`,
     );
 
-    const resumed = (await wiring.requests().listOpen()).map((r) => r.requestId);
-    for (const requestId of resumed) runner.start(requestId, JSON.stringify({ requestId }));
+    // Resume: the sweeper, run at once with no patience (nothing runs in a fresh process, so every confirmed request that
+    // has not ended is started again; every step is re-entrant), then on a timer like the cloud's schedule.
+    await options.beforeResume?.();
+    const sweeper = localSweeper(Number(process.env[FUNCTION_ENV.DOWNLOAD_TTL_SECONDS]), options.sweep ?? {});
+    const resumed = (await sweeper.now()).recovered;
+    started.push({ stop: () => sweeper.stop() });
 
     return {
       endpoints,
       resumed,
       runner,
+      sweep: () => sweeper.sweep(),
       stop: async () => {
         await stopAll();
         writeFileSync(localJsonPath(dataDir), '{}\n');
@@ -253,4 +267,41 @@ function workflowSettings(template: object): Record<string, string> {
     }
   }
   return out;
+}
+
+/**
+ * The sweeper in the twin's process: once at start with no patience (resume), then every `intervalMs` with the
+ * cloud's defaults. Sweeps never overlap; stop() waits for one under way.
+ */
+function localSweeper(downloadTtlSeconds: number, options: { intervalMs?: number; startAfterSeconds?: number }) {
+  const make = (patient: boolean) =>
+    new Sweep({
+      requests: wiring.requests(),
+      executions: wiring.executions(),
+      downloadTtlSeconds,
+      ...(patient ? { startAfterSeconds: options.startAfterSeconds } : { startAfterSeconds: 0, stuckAfterSeconds: 0 }),
+    });
+  let running: Promise<SweepReport> | undefined;
+  const sweep = (patient = true): Promise<SweepReport> => {
+    running ??= make(patient)
+      .execute()
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = setInterval(() => {
+    sweep().catch((error: unknown) =>
+      process.stderr.write(`sweep failed: ${error instanceof Error ? error.name : 'error'}\n`),
+    );
+  }, options.intervalMs ?? 60_000);
+  timer.unref();
+  return {
+    now: () => sweep(false),
+    sweep: () => sweep(),
+    stop: async () => {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
 }

@@ -57,7 +57,7 @@ export class PipelineStack extends Stack {
     this.stateMachine = new sfn.StateMachine(this, 'Workflow', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       comment: 'DSAR: verify, plan, locate, [erase, confirm], assemble, deliver',
-      definitionBody: sfn.DefinitionBody.fromChainable(buildWorkflow(this, { functions: fns, verificationWindow })),
+      definitionBody: sfn.DefinitionBody.fromChainable(buildWorkflow(this, { functions: fns })),
       // No top-level TimeoutSeconds: each task has its own, and the local runner's timer overflows on days.
       tracingEnabled: true,
       logs: {

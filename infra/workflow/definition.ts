@@ -1,7 +1,5 @@
-import type { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { FunctionId } from '../constructs/function-specs';
 import { withRetries } from './retries';
@@ -12,9 +10,11 @@ import { lambdaStep, perSystemMap } from './steps';
  * The DSAR workflow, defined once. The cloud runs it as a Standard state machine; the local twin runs the same
  * definition, extracted from the synthesized template (infra/local/asl.ts).
  *
+ * An execution starts only once the subject has confirmed (verify-identity starts it, named by the request id): an
+ * unverified request holds nothing open, so a flood of submissions cannot exhaust the account's open executions.
+ *
  * Shapes (the contract with the step functions; every field is an id, a count, a status or an S3 key):
  *   input                 { requestId }
- *   $.verification        whatever verify-identity passes to SendTaskSuccess
  *   $.plan                { type: 'access' | 'deletion' | 'rejected', systems: [{ systemId }] }
  *   $.located[i]          locate-system's outcome, or { systemId, status: 'failed', recordCount: 0, error }
  *   $.erased[i]           erase-system's outcome, or { systemId, status: 'failed', error }
@@ -24,8 +24,6 @@ import { lambdaStep, perSystemMap } from './steps';
 
 /** The functions the workflow invokes (the rest serve the HTTP API). */
 export const WORKFLOW_FUNCTIONS = [
-  'SendVerification',
-  'ExpireRequest',
   'PlanRequest',
   'LocateSystem',
   'EraseSystem',
@@ -38,8 +36,6 @@ export type WorkflowFunctionId = (typeof WORKFLOW_FUNCTIONS)[number];
 
 export interface WorkflowProps {
   readonly functions: Readonly<Record<WorkflowFunctionId, lambda.IFunction>>;
-  /** how long the requester has to verify; the SendVerification task times out after it */
-  readonly verificationWindow: Duration;
 }
 
 const requestId = () => sfn.JsonPath.stringAt('$.requestId');
@@ -49,22 +45,6 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   const fns = props.functions;
   const step = (name: string, fnId: WorkflowFunctionId, payload: Record<string, unknown>, resultPath: string) =>
     withRetries(lambdaStep(scope, name, { fn: fns[fnId], fnId, payload, resultPath }));
-
-  // Verify: mail a link, then wait for verify-identity to hand the task token back. No answer in time → expired.
-  const expired = step(STATE.ExpireRequest, 'ExpireRequest', { requestId: requestId() }, sfn.JsonPath.DISCARD).next(
-    sfn.Succeed.jsonPath(scope, STATE.RequestExpired),
-  );
-  const sendVerification = withRetries(
-    tasks.LambdaInvoke.jsonPath(scope, STATE.SendVerification, {
-      lambdaFunction: fns.SendVerification,
-      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      retryOnServiceExceptions: false,
-      payload: sfn.TaskInput.fromObject({ requestId: requestId(), taskToken: sfn.JsonPath.taskToken }),
-      taskTimeout: sfn.Timeout.duration(props.verificationWindow),
-      resultPath: '$.verification',
-    }),
-    { onError: { next: expired, errors: [sfn.Errors.TIMEOUT] } },
-  );
 
   // Plan. IsRejected is where the policy step (regulation clock, frequency limits, exemptions) plugs in.
   const plan = step(STATE.PlanRequest, 'PlanRequest', { requestId: requestId() }, '$.plan');
@@ -143,5 +123,5 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
     .when(sfn.Condition.stringEquals('$.plan.type', 'rejected'), sfn.Succeed.jsonPath(scope, STATE.RequestRejected))
     .otherwise(locate.next(byType));
 
-  return sfn.Chain.start(sendVerification).next(plan).next(isRejected);
+  return sfn.Chain.start(plan).next(isRejected);
 }

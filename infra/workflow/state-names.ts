@@ -3,9 +3,6 @@
  * so they are a contract: change one here and everywhere follows. Plain data: no aws-cdk-lib import.
  */
 export const STATE = {
-  SendVerification: 'SendVerification',
-  ExpireRequest: 'ExpireRequest',
-  RequestExpired: 'RequestExpired',
   PlanRequest: 'PlanRequest',
   IsRejected: 'IsRejected',
   RequestRejected: 'RequestRejected',

@@ -122,16 +122,20 @@ describe('End to end: an access request', () => {
     // Act
     const opened = await t.client.open(link);
     const afterOpening = await t.client.status(requestId, statusToken);
-    const forged = await t.client.confirm(link.replace(/token=.{6}/, 'token=AAAAAA'));
+    const forged = await t.client.open(link.replace(/token=.{6}/, 'token=AAAAAA'));
+    const forgedPost = await postToken(link.replace(/token=.{6}/, 'token=AAAAAA'));
     const first = await t.client.confirm(link);
-    const reused = await t.client.confirm(link);
+    const reusedPage = await t.client.open(link);
+    const reusedPost = await postToken(link);
 
-    // Assess
+    // Assess: a used or forged link shows no form, and pressing a button with it anyway changes nothing
     expect(opened.status).toBe(200);
     expect(afterOpening.json.status).toBe('pending_verification');
-    expect(forged.confirmed.status).toBe(410);
+    expect(forged.status).toBe(410);
+    expect(forgedPost.status).toBe(410);
     expect(first.confirmed.status).toBe(200);
-    expect(reused.confirmed.status).toBe(410);
+    expect(reusedPage.status).toBe(410);
+    expect(reusedPost.status).toBe(410);
   });
 
   it('answers an unknown request id and a wrong status token the same way', async () => {
@@ -165,3 +169,13 @@ describe('End to end: an access request', () => {
     expect(response.json).toMatchObject({ error: { code: 'invalid_request', details: [{ path: 'subject.email' }] } });
   });
 });
+
+/** POST a link's token straight to /verify, as a forged or replayed button press would. */
+function postToken(link: string): Promise<Response> {
+  const url = new URL(link);
+  return fetch(new URL('/verify', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: url.searchParams.get('token') ?? '' }).toString(),
+  });
+}

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractWorkflow, synthTemplate, type ExtractedWorkflow } from '../../infra/local/asl';
-import { STATE } from '../../infra/workflow/state-names';
 
 /**
  * The synthesized definition, run as-is in aws-local-stepfunctions (the twin's runner) with stub tasks:
@@ -62,7 +61,6 @@ const plan =
   (type: string): Stub =>
   () => ({ type, systems: [{ systemId: 'customers' }, { systemId: 'clickstream' }] });
 const common: Record<string, Stub> = {
-  SendVerification: () => ({ verified: true }),
   LocateSystem: (i) => ({ systemId: i.systemId, status: 'found', recordCount: 2 }),
   AssembleExport: () => ({ documentKey: 'exports/r-1.json', complete: true }),
   AssembleReceipt: () => ({ documentKey: 'receipts/r-1.json', complete: true }),
@@ -123,7 +121,6 @@ describe('Class: Workflow (local run)', () => {
 
       // Assess
       expect(calls.map(([s]) => s)).toEqual([
-        'SendVerification',
         'PlanRequest',
         'LocateSystem',
         'LocateSystem',
@@ -156,21 +153,7 @@ describe('Class: Workflow (local run)', () => {
       const { calls } = await run(workflow.definition, stubs);
 
       // Assess
-      expect(calls.map(([s]) => s)).toEqual(['SendVerification', 'PlanRequest']);
-    });
-
-    it('expires a request nobody verifies in time', async () => {
-      // Prepare: a one-second window instead of a week
-      const definition = structuredClone(workflow.definition) as { States: Record<string, Json> };
-      (definition.States[STATE.SendVerification] as Json).TimeoutSeconds = 1;
-      const stubs = { ...common, SendVerification: () => new Promise(() => undefined), ExpireRequest: () => ({}) };
-
-      // Act
-      const { calls } = await run(definition, stubs);
-
-      // Assess
-      expect(calls.map(([s]) => s)).toEqual(['SendVerification', 'ExpireRequest']);
-      expect(calls[1]?.[1]).toEqual({ requestId: 'r-1' });
+      expect(calls.map(([s]) => s)).toEqual(['PlanRequest']);
     });
   });
 });

@@ -38,12 +38,12 @@ describe('Class: Workflow', () => {
   }, 60_000);
 
   describe('Method: definition', () => {
-    it('has exactly the contract state names, starting at SendVerification', () => {
+    it('has exactly the contract state names, starting at PlanRequest (the subject has already confirmed)', () => {
       // Prepare & Act
       const names = Object.keys(states).sort();
 
       // Assess
-      expect(workflow.definition.StartAt).toBe(STATE.SendVerification);
+      expect(workflow.definition.StartAt).toBe(STATE.PlanRequest);
       expect(names).toEqual(Object.values(STATE).sort());
     });
 
@@ -79,7 +79,6 @@ describe('Class: Workflow', () => {
         expect(state.TimeoutSeconds, name).toBeGreaterThan(0);
         expect(state.TimeoutSeconds, name).toBeLessThanOrEqual(2_147_483);
       }
-      expect(states[STATE.SendVerification]?.TimeoutSeconds).toBe(168 * 3600);
     });
 
     it('retries connector tasks on ConnectorUnavailableError and catches what is left as a failed outcome', () => {
@@ -119,22 +118,17 @@ describe('Class: Workflow', () => {
       expect((states[STATE.LocateFailed] as { Parameters: Json }).Parameters.recordCount).toBe(0);
     });
 
-    it('expires a request whose verification times out', () => {
+    it('waits for nothing: no callback task, so no execution is held open while a subject decides', () => {
       // Prepare & Act
-      const verify = states[STATE.SendVerification] as {
-        Catch: Json[];
-        Parameters: { Payload: Json };
-        Resource: string;
-      };
+      const callbacks = Object.entries(states).filter(([, s]) =>
+        String(s.Resource ?? '').endsWith('.waitForTaskToken'),
+      );
 
-      // Assess
-      expect(verify.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
-      expect(verify.Parameters.Payload).toEqual({ 'requestId.$': '$.requestId', 'taskToken.$': '$$.Task.Token' });
-      expect(verify.Catch).toEqual([
-        { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: STATE.ExpireRequest },
-      ]);
-      expect(states[STATE.ExpireRequest]?.Next).toBe(STATE.RequestExpired);
-      expect(states[STATE.RequestExpired]?.Type).toBe('Succeed');
+      // Assess: verification happens before the execution starts (verify-identity starts it)
+      expect(callbacks).toEqual([]);
+      expect(Math.max(...Object.values(states).map((s) => Number(s.TimeoutSeconds ?? 0)))).toBeLessThanOrEqual(
+        2 * 3600,
+      );
     });
 
     it('branches on the plan: rejected ends, deletion erases and confirms, both deliver through one Deliver state', () => {
@@ -214,15 +208,13 @@ describe('Class: Workflow', () => {
         'ConfirmSystem',
         'Deliver',
         'EraseSystem',
-        'ExpireRequest',
         'LocateSystem',
         'PlanRequest',
-        'SendVerification',
       ]);
       for (const [name, task] of Object.entries(tasks)) {
         expect(entries.has(task.handler), name).toBe(true);
         expect(task.handler).toMatch(/^functions\/[a-z-]+\/handler\.ts$/);
-        expect(task.integration, name).toBe(name === STATE.SendVerification ? 'waitForTaskToken' : 'direct');
+        expect(task.integration, name).toBe('direct');
       }
       expect(tasks.ConfirmSystem?.handler).toBe('functions/locate-system/handler.ts');
     });

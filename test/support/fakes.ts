@@ -13,9 +13,13 @@ import type {
   SuppressionList,
   TokenPurpose,
   TokenStore,
+  Admission,
+  ExecutionState,
+  Executions,
+  IntakeLimits,
   TaskCallbacks,
-  WorkflowStarter,
 } from '../../functions/core/ports';
+import type { RequestType } from '../../functions/core/domain/request';
 
 /** In-memory ports with the same rules as the DynamoDB adapters, for use-case tests. */
 export class MemoryRequests implements RequestRepository {
@@ -33,6 +37,14 @@ export class MemoryRequests implements RequestRepository {
     }
     this.records.set(record.requestId, structuredClone(record));
     return { outcome: 'created', requestId: record.requestId };
+  }
+
+  public async findClaimed(idempotency: IdempotencyClaim): Promise<CreateResult | undefined> {
+    const claim = this.claims.get(idempotency.keyHash);
+    if (!claim) return undefined;
+    return claim.fingerprint === idempotency.fingerprint
+      ? { outcome: 'duplicate', requestId: claim.requestId }
+      : { outcome: 'conflict' };
   }
 
   public async get(requestId: string): Promise<RequestRecord | undefined> {
@@ -63,16 +75,32 @@ export class MemoryRequests implements RequestRepository {
 
   public async forgetSubject(requestId: string): Promise<void> {
     const record = this.records.get(requestId);
-    if (record?.type !== 'deletion' || (record.status !== 'completed' && record.status !== 'partially_completed'))
-      throw new StatusConflictError(requestId, 'forget');
+    if (!record || !isTerminal(record.status)) throw new StatusConflictError(requestId, 'forget');
     delete record.subject;
     delete record.verified;
     delete record.verifyTaskToken;
-    record.subjectForgottenAt = new Date().toISOString();
+    record.subjectForgottenAt ??= new Date().toISOString();
   }
 
   public async listOpen(): Promise<RequestRecord[]> {
     return [...this.records.values()].filter((r) => !isTerminal(r.status));
+  }
+
+  public async *all(): AsyncIterable<RequestRecord> {
+    for (const record of this.records.values()) yield structuredClone(record);
+  }
+
+  private readonly open = new Map<string, string>();
+
+  public async findOpen(subjectHash: string, type: RequestType): Promise<RequestRecord | undefined> {
+    const record = this.records.get(this.open.get(`${type}#${subjectHash}`) ?? '');
+    const waiting =
+      record?.status === 'pending_verification' && new Date(record.verificationExpiresAt ?? 0) > new Date();
+    return waiting ? structuredClone(record) : undefined;
+  }
+
+  public async markOpen(subjectHash: string, type: RequestType, requestId: string): Promise<void> {
+    this.open.set(`${type}#${subjectHash}`, requestId);
   }
 }
 
@@ -89,6 +117,11 @@ export class MemoryTokens implements TokenStore {
     const token = `${purpose}-${this.issued.length}-${'x'.repeat(30)}`;
     this.issued.push({ purpose, requestId, token, ttlSeconds, used: false });
     return token;
+  }
+
+  public async register(purpose: TokenPurpose, requestId: string, token: string, ttlSeconds: number): Promise<void> {
+    if (this.issued.some((t) => t.token === token)) return;
+    this.issued.push({ purpose, requestId, token, ttlSeconds, used: false });
   }
 
   public async consume(purpose: TokenPurpose, token: string): Promise<string | undefined> {
@@ -111,8 +144,20 @@ export class MemoryMailer implements Mailer {
   }
 }
 
-export class MemoryWorkflow implements WorkflowStarter, TaskCallbacks {
+export class MemoryWorkflow implements Executions, TaskCallbacks {
   public readonly started: string[] = [];
+  public readonly redriven: string[] = [];
+  /** what describe() answers per request (default: whether it was started) */
+  public readonly states = new Map<string, ExecutionState>();
+
+  public async describe(requestId: string): Promise<ExecutionState> {
+    return this.states.get(requestId) ?? (this.started.includes(requestId) ? 'running' : 'none');
+  }
+
+  public async redrive(requestId: string): Promise<void> {
+    this.redriven.push(requestId);
+  }
+
   public readonly completed: { taskToken: string; output: Record<string, unknown> }[] = [];
 
   public async start(requestId: string): Promise<void> {
@@ -180,5 +225,33 @@ export class MemorySuppression implements SuppressionList {
 
   public async *all(): AsyncIterable<string> {
     yield* [...this.entries.keys()];
+  }
+}
+
+/** Intake limits in memory: per-key counters against the same caps as the DynamoDB adapter. */
+export class MemoryIntakeLimits implements IntakeLimits {
+  public readonly counts = new Map<string, number>();
+
+  public constructor(private readonly caps = { clientPerHour: 30, addressPerDay: 5, domainPerDay: 500 }) {}
+
+  public async admitClient(clientHash: string): Promise<Admission> {
+    return this.count(`client#${clientHash}`, this.caps.clientPerHour)
+      ? { ok: true }
+      : { ok: false, limit: 'client', retryAfterSeconds: 3600 };
+  }
+
+  public async admitMail(addressHash: string, domainHash: string): Promise<Admission> {
+    if (!this.count(`address#${addressHash}`, this.caps.addressPerDay))
+      return { ok: false, limit: 'address', retryAfterSeconds: 86_400 };
+    if (!this.count(`domain#${domainHash}`, this.caps.domainPerDay))
+      return { ok: false, limit: 'domain', retryAfterSeconds: 86_400 };
+    return { ok: true };
+  }
+
+  private count(key: string, cap: number): boolean {
+    const n = this.counts.get(key) ?? 0;
+    if (n >= cap) return false;
+    this.counts.set(key, n + 1);
+    return true;
   }
 }

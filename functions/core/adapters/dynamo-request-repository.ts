@@ -6,6 +6,7 @@ import {
   paginateScan,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { RequestType } from '../domain/request';
 import { RequestRecord } from '../domain/request-record';
 import {
   STATUSES,
@@ -20,6 +21,7 @@ import type { CreateResult, IdempotencyClaim, RecordPatch, RequestRepository } f
 
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const claimKey = (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}` });
+const openKey = (subjectHash: string, type: RequestType) => ({ pk: `OPEN#${type}#${subjectHash}` });
 const IDEMPOTENCY_TTL_SECONDS = 90 * 86_400;
 /**
  * How long an answered request's record is kept: CCPA regulations (11 CCR §7101) require records of consumer requests
@@ -30,7 +32,7 @@ export const RECORD_RETENTION_DAYS = 731;
 const recordExpiry = () => Math.floor(Date.now() / 1000) + RECORD_RETENTION_DAYS * 86_400;
 
 /**
- * Requests in one DynamoDB table (items `REQUEST#id`, `IDEMPOTENCY#hash`, `TOKEN#hash`). No transactions are
+ * Requests in one DynamoDB table (items `REQUEST#id`, `IDEMPOTENCY#hash`, `OPEN#type#hash`). No transactions are
  * used (the local emulator has none): every invariant is one conditional write.
  */
 export class DynamoRequestRepository implements RequestRepository {
@@ -86,6 +88,16 @@ export class DynamoRequestRepository implements RequestRepository {
     if (!existing) {
       await this.create({ ...record, requestId: Item.requestId });
     }
+    return { outcome: 'duplicate', requestId: Item.requestId };
+  }
+
+  public async findClaimed(idempotency: IdempotencyClaim): Promise<CreateResult | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: claimKey(idempotency.keyHash), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    if (Item.fingerprint !== idempotency.fingerprint || typeof Item.requestId !== 'string')
+      return { outcome: 'conflict' };
     return { outcome: 'duplicate', requestId: Item.requestId };
   }
 
@@ -155,18 +167,64 @@ export class DynamoRequestRepository implements RequestRepository {
   }
 
   public async forgetSubject(requestId: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
+    const ended = [...TERMINAL_STATUSES];
+    const values: Record<string, unknown> = Object.fromEntries(ended.map((status, i) => [`:end${i}`, status]));
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: requestKey(requestId),
+          UpdateExpression:
+            'SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE subject, verified, verifyTaskToken',
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${ended.map((_, i) => `:end${i}`).join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...values, ':now': new Date().toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new StatusConflictError(requestId, 'forget', { cause: error });
+      throw error;
+    }
+  }
+
+  public async *all(): AsyncIterable<RequestRecord> {
+    const pages = paginateScan(
+      { client: this.client },
+      {
         TableName: this.table,
-        Key: requestKey(requestId),
-        UpdateExpression: 'SET subjectForgottenAt = :now REMOVE subject, verified, verifyTaskToken',
-        ConditionExpression: 'attribute_exists(pk) AND #type = :deletion AND #status IN (:completed, :partial)',
-        ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':now': new Date().toISOString(),
-          ':deletion': 'deletion',
-          ':completed': 'completed',
-          ':partial': 'partially_completed',
+        FilterExpression: 'kind = :kind',
+        ExpressionAttributeValues: { ':kind': 'request' },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) yield RequestRecord.parse(item);
+    }
+  }
+
+  public async findOpen(subjectHash: string, type: RequestType): Promise<RequestRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: openKey(subjectHash, type), ConsistentRead: true }),
+    );
+    if (typeof Item?.requestId !== 'string') return undefined;
+    const record = await this.get(Item.requestId);
+    const waiting =
+      record?.status === 'pending_verification' &&
+      record.verificationExpiresAt !== undefined &&
+      new Date(record.verificationExpiresAt) > new Date();
+    return waiting ? record : undefined;
+  }
+
+  public async markOpen(subjectHash: string, type: RequestType, requestId: string, expiresAt: Date): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...openKey(subjectHash, type),
+          kind: 'open',
+          requestId,
+          ttl: Math.ceil(expiresAt.getTime() / 1000) + 86_400,
         },
       }),
     );

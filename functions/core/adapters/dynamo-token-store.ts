@@ -18,6 +18,20 @@ export class DynamoTokenStore implements TokenStore {
 
   public async issue(purpose: TokenPurpose, requestId: string, ttlSeconds: number): Promise<string> {
     const token = newToken();
+    await this.put(purpose, requestId, token, ttlSeconds);
+    return token;
+  }
+
+  public async register(purpose: TokenPurpose, requestId: string, token: string, ttlSeconds: number): Promise<void> {
+    try {
+      await this.put(purpose, requestId, token, ttlSeconds);
+    } catch (error) {
+      // already registered: the same derived token for the same request, which is the point
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async put(purpose: TokenPurpose, requestId: string, token: string, ttlSeconds: number): Promise<void> {
     const expiresAt = this.now().getTime() + ttlSeconds * 1000;
     await this.client.send(
       new PutCommand({
@@ -33,7 +47,6 @@ export class DynamoTokenStore implements TokenStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return token;
   }
 
   public async consume(purpose: TokenPurpose, token: string): Promise<string | undefined> {

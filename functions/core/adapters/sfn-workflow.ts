@@ -1,5 +1,8 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  RedriveExecutionCommand,
   InvalidToken,
   SendTaskSuccessCommand,
   type SFNClient,
@@ -7,13 +10,13 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { TaskCallbacks, WorkflowStarter } from '../ports';
+import type { ExecutionState, Executions, TaskCallbacks } from '../ports';
 
 /**
  * The request workflow in Step Functions. Executions are named by request id, so a second start of the
  * same request is refused by Step Functions itself (same name and input within 90 days → the same execution).
  */
-export class SfnExecutions implements WorkflowStarter {
+export class SfnExecutions implements Executions {
   public constructor(
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
@@ -33,6 +36,28 @@ export class SfnExecutions implements WorkflowStarter {
       if (error instanceof ExecutionAlreadyExists) return;
       throw error;
     }
+  }
+
+  public async describe(requestId: string): Promise<ExecutionState> {
+    try {
+      const { status } = await this.client.send(
+        new DescribeExecutionCommand({ executionArn: this.executionArn(requestId) }),
+      );
+      if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return 'running';
+      return status === 'SUCCEEDED' ? 'succeeded' : 'failed';
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return 'none';
+      throw error;
+    }
+  }
+
+  public async redrive(requestId: string): Promise<void> {
+    await this.client.send(new RedriveExecutionCommand({ executionArn: this.executionArn(requestId) }));
+  }
+
+  /** An execution's ARN follows from its machine's and its name (arn:…:stateMachine:M → arn:…:execution:M:name). */
+  private executionArn(requestId: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${requestId}`;
   }
 }
 

@@ -76,6 +76,21 @@ export class IdempotencyConflictError extends DsarError {
   }
 }
 
+/** A limit of the intake was reached (OWASP ASVS 2.4.1 anti-automation); `retryAfterSeconds` goes into Retry-After. */
+export class RateLimitedError extends DsarError {
+  public readonly code = 'rate_limited';
+  public constructor(
+    public readonly limit: 'client' | 'address' | 'domain',
+    public readonly retryAfterSeconds: number,
+  ) {
+    const what = { client: 'from this network', address: 'for this address', domain: 'for addresses at this domain' }[
+      limit
+    ];
+    super(`Too many requests ${what}; please try again later`, { details: { limit, retryAfterSeconds } });
+    this.name = 'RateLimitedError';
+  }
+}
+
 /** A workflow step was given a request id with no record behind it (a bug or a lost record: never retried blindly). */
 export class RequestNotFoundError extends DsarError {
   public readonly code = 'request_not_found';

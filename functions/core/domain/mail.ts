@@ -10,29 +10,29 @@ const RIGHT: Record<RequestRecord['type'], string> = {
   deletion: 'the deletion of your personal data',
 };
 
+/** What confirming will do, said before anyone confirms (a deletion cannot be undone). */
+export const CONSEQUENCE: Record<RequestRecord['type'], string> = {
+  access:
+    'Confirming sends a copy of the personal data we hold about this address to this mailbox, as a download link.',
+  deletion:
+    'Confirming will permanently erase the personal data we hold about this address in every system that holds it, ' +
+    'except what the law requires us to keep; the receipt will say what was kept and why. This cannot be undone.',
+};
+
 export function verificationMail(record: RequestRecord, link: string, expiresAt: Date): MailMessage {
   return {
     to: subjectEmail(record),
     subject: 'Please confirm your privacy request',
     text: [
       `We received a request for ${RIGHT[record.type]} (reference ${record.requestId}).`,
+      CONSEQUENCE[record.type],
       '',
-      'To make sure it was you, please confirm by opening this link:',
+      'To make sure it was you, please open this link and confirm:',
       link,
       '',
       `The link works once and expires on ${expiresAt.toISOString().replace('T', ' ').slice(0, 16)} UTC.`,
-      'If you did not make this request, ignore this mail: nothing will happen.',
-    ].join('\n'),
-  };
-}
-
-export function expiredMail(record: RequestRecord): MailMessage {
-  return {
-    to: subjectEmail(record),
-    subject: 'Your privacy request has expired',
-    text: [
-      `Your request (reference ${record.requestId}) was not confirmed in time, so we did not act on it.`,
-      'If you still want it, please submit a new request.',
+      'If you did not make this request, open the link and choose "This was not me" to cancel it, or ignore this mail:',
+      'nothing will happen, and the request lapses when the link expires.',
     ].join('\n'),
   };
 }

@@ -12,8 +12,13 @@ export const RequestRecord = z.object({
   requestId: z.string(),
   type: RequestType,
   regulation: Regulation,
-  /** removed once a deletion request is answered (see RequestRepository.forgetSubject) */
+  /** removed once the request has ended and nothing more is owed to its subject (see RequestRepository.forgetSubject) */
   subject: SubjectIdentity.optional(),
+  /**
+   * HMAC-SHA-256 of the address under the deployment key: what the record keeps of its subject once the address is
+   * forgotten (the suppression list and receipts use the same value), and how repeats for one identity coalesce.
+   */
+  subjectHash: z.string().optional(),
   subjectForgottenAt: z.string().optional(),
   /** identities proven by the verification step; connectors search by these alone */
   verified: z.object({ email: z.string().optional() }).optional(),

@@ -1,6 +1,7 @@
 import {
   type DsarError,
   IdempotencyConflictError,
+  RateLimitedError,
   InvalidTokenError,
   MalformedBodyError,
   NotFoundError,
@@ -22,6 +23,7 @@ export const ERROR_STATUSES: readonly (readonly [ErrorClass, number])[] = [
   [InvalidTokenError, 410],
   [UnsupportedMediaTypeError, 415],
   [IdempotencyConflictError, 422],
+  [RateLimitedError, 429],
 ];
 
 /** The status for an error the caller may see, or undefined for one that must stay hidden (a 500). */

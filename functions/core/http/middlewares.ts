@@ -4,7 +4,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { MalformedBodyError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
+import { MalformedBodyError, RateLimitedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import { statusFor } from './error-statuses';
 import { logger } from '../logger';
 import { errorBody, json } from './responses';
@@ -54,7 +54,11 @@ function jsonErrors(): middy.MiddlewareObj<HttpEvent, HttpResult> {
       const error = request.error;
       const shown = statusFor(error);
       if (shown) {
-        request.response = json(shown.status, errorBody(shown.error.code, shown.error.message, shown.error.details));
+        const response = json(shown.status, errorBody(shown.error.code, shown.error.message, shown.error.details));
+        // RFC 9110 §10.2.3: a 429 says when to come back
+        if (shown.error instanceof RateLimitedError)
+          response.headers = { ...response.headers, 'retry-after': String(shown.error.retryAfterSeconds) };
+        request.response = response;
         return;
       }
       // Name and frames only: a message (ours or an SDK's) could quote a value from the request.

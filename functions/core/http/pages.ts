@@ -13,13 +13,31 @@ export function page(statusCode: number, title: string, message: string, extra =
   );
 }
 
+export interface FormButton {
+  /** sent as `action=<value>`; the first button is the default */
+  value: string;
+  label: string;
+}
+
 /**
- * A page whose button POSTs `token` to `action`. Opening a link must never act by itself: mail scanners and link
- * previews fetch links in mail, and a deletion must not be confirmed by a robot.
+ * A page whose buttons POST `token` (and the pressed button's `action`) to `action`. Opening a link must never act by
+ * itself: mail scanners and link previews fetch links in mail, and a deletion must not be confirmed by a robot.
  */
-export function confirmPage(title: string, message: string, action: string, token: string, button: string) {
+export function confirmPage(
+  title: string,
+  message: string,
+  action: string,
+  token: string,
+  buttons: readonly FormButton[],
+) {
+  const controls = buttons
+    .map(
+      (b) =>
+        `<button type="submit" name="action" value="${escapeHtml(b.value)}" style="font-size:1.1rem;padding:.6rem 1.2rem;margin-right:1rem">${escapeHtml(b.label)}</button>`,
+    )
+    .join('');
   const form =
     `<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="token" value="${escapeHtml(token)}">` +
-    `<button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">${escapeHtml(button)}</button></form>`;
+    `${controls}</form>`;
   return page(200, title, message, form);
 }

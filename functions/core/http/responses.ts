@@ -19,7 +19,9 @@ export function html(statusCode: number, body: string): APIGatewayProxyStructure
     statusCode,
     headers: {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': "default-src 'none'",
+      // pages carry single-use tokens: no framing (clickjacking a confirm button), forms post back here only
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+      'x-frame-options': 'DENY',
       ...SECURITY_HEADERS,
     },
     body,

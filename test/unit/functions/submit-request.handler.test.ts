@@ -1,20 +1,24 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { lambdaContext } from '../../../infra/local/lambda-context';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Item = Record<string, unknown> & { pk: string };
 
 const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESv2Client);
 const sfn = mockClient(SFNClient);
 let handler: Handler;
 
 function post(
   body: string | undefined,
   headers: Record<string, string> = { 'content-type': 'application/json' },
+  sourceIp = '203.0.113.7',
 ): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
@@ -24,48 +28,101 @@ function post(
     headers,
     body,
     isBase64Encoded: false,
-    requestContext: { http: { method: 'POST', path: '/requests' } },
+    requestContext: { http: { method: 'POST', path: '/requests', sourceIp } },
   } as unknown as APIGatewayProxyEventV2;
 }
 
 const valid = { type: 'access', regulation: 'gdpr', subject: { email: 'Ada@Example.com', name: 'Ada' } };
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+
+/**
+ * A table that keeps what is put and updated, honouring the conditions the adapters use (`attribute_not_exists(pk)`
+ * on puts, the `#n < :cap` of the intake counters): enough to run the intake for real against mocked SDK edges.
+ */
+function rememberingTable(): Map<string, Item> {
+  const items = new Map<string, Item>();
+  ddb.on(PutCommand).callsFake((input: { Item: Item; ConditionExpression?: string }) => {
+    if (input.ConditionExpression === 'attribute_not_exists(pk)' && items.has(input.Item.pk)) throw conditionFailed();
+    items.set(input.Item.pk, { ...input.Item });
+    return {};
+  });
+  ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({ Item: items.get(input.Key.pk) }));
+  ddb
+    .on(UpdateCommand)
+    .callsFake(
+      (input: {
+        Key: { pk: string };
+        UpdateExpression: string;
+        ExpressionAttributeNames?: Record<string, string>;
+        ExpressionAttributeValues?: Record<string, unknown>;
+      }) => {
+        const names = input.ExpressionAttributeNames ?? {};
+        const values = input.ExpressionAttributeValues ?? {};
+        const item = items.get(input.Key.pk) ?? { pk: input.Key.pk };
+        if (input.Key.pk.startsWith('LIMIT#')) {
+          const count = Number(item.count ?? 0);
+          if (count >= Number(values[':cap'])) throw conditionFailed();
+          items.set(input.Key.pk, { ...item, count: count + 1 });
+          return {};
+        }
+        for (const [, name, value] of input.UpdateExpression.matchAll(/(#\w+) = (:\w+)/g)) {
+          if (name && value) item[names[name] ?? name] = values[value];
+        }
+        items.set(input.Key.pk, item);
+        return { Attributes: item };
+      },
+    );
+  return items;
+}
 
 describe('Handler: submit-request', () => {
   beforeAll(async () => {
-    process.env.DSAR_TABLE = 'Requests';
-    process.env.DSAR_STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Dsar';
+    Object.assign(process.env, {
+      DSAR_TABLE: 'Requests',
+      DSAR_API_URL: 'https://api.example',
+      DSAR_SENDER: 'privacy@example.org',
+      DSAR_VERIFICATION_TTL_SECONDS: '3600',
+      DSAR_HASH_KEY: 'k'.repeat(64),
+    });
     ({ handler } = (await import('../../../functions/submit-request/handler')) as unknown as { handler: Handler });
   });
 
+  let items: Map<string, Item>;
   beforeEach(() => {
     ddb.reset();
+    ses.reset();
     sfn.reset();
-    ddb.on(PutCommand).resolves({});
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+    items = rememberingTable();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
   });
 
-  it('persists the request, then starts the execution named by its id, and answers 202', async () => {
+  it('persists the request, mails the verification link to its address, starts no execution, and answers 202', async () => {
     // Act
     const response = await handler(post(JSON.stringify(valid)), lambdaContext('submit'));
 
     // Assess
     expect(response.statusCode).toBe(202);
     const body = JSON.parse(response.body ?? '{}') as { requestId: string; status: string; statusToken: string };
-    expect(body.status).toBe('received');
+    expect(body.status).toBe('pending_verification');
     expect(body.statusToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
-    const request = puts.find((item) => item?.pk === `REQUEST#${body.requestId}`);
+    const request = items.get(`REQUEST#${body.requestId}`);
     expect(request).toMatchObject({
-      status: 'received',
+      status: 'pending_verification',
       subject: { email: 'ada@example.com' },
+      subjectHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       type: 'access',
       regulation: 'gdpr',
     });
+    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
     expect(puts.some((item) => String(item?.pk).startsWith('TOKEN#') && item?.purpose === 'status')).toBe(true);
-    expect(JSON.stringify(puts)).not.toContain(body.statusToken);
-    const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
-    expect(start).toMatchObject({ name: body.requestId, input: JSON.stringify({ requestId: body.requestId }) });
-    expect(start?.input).not.toContain('@');
+    expect(JSON.stringify([...items.values()])).not.toContain(body.statusToken);
+    const mail = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
+    expect(mail?.Destination?.ToAddresses).toEqual(['ada@example.com']);
+    expect(mail?.Content?.Simple?.Body?.Text?.Data).toMatch(/https:\/\/api\.example\/verify\?token=[A-Za-z0-9_-]{43}/);
+    // the workflow starts when the link is confirmed, not before: an unverified request holds no execution open
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    // counters and the open-request pointer are keyed by hashes: no plain address or IP in any key
+    expect([...items.keys()].join(' ')).not.toMatch(/@|203\.0\.113/);
   });
 
   it.each([
@@ -89,7 +146,7 @@ describe('Handler: submit-request', () => {
     expect(error.code).toBe(code);
     expect(error.message).toEqual(expect.any(String));
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
   it('lists the invalid fields in details', async () => {
@@ -116,35 +173,10 @@ describe('Handler: submit-request', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
-  /**
-   * A table that keeps what is put, honouring `attribute_not_exists(pk)`, and an SFN that refuses a second execution
-   * of the same name (as Step Functions does for a Standard workflow): enough to run the idempotency path for real.
-   */
-  function rememberingTable(): void {
-    const items = new Map<string, Record<string, unknown>>();
-    ddb
-      .on(PutCommand)
-      .callsFake((input: { Item: Record<string, unknown> & { pk: string }; ConditionExpression?: string }) => {
-        if (input.ConditionExpression === 'attribute_not_exists(pk)' && items.has(input.Item.pk)) {
-          throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
-        }
-        items.set(input.Item.pk, input.Item);
-        return {};
-      });
-    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({ Item: items.get(input.Key.pk) }));
-    const started = new Set<string>();
-    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {
-      if (started.has(input.name)) throw new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
-      started.add(input.name);
-      return { executionArn: `arn:x:${input.name}`, startDate: new Date() };
-    });
-  }
-
   const withKey = (key: string) => ({ 'content-type': 'application/json', 'idempotency-key': key });
 
-  it('answers a repeat with the same idempotency key and body with the first request, and runs it once', async () => {
+  it('answers a repeat with the same idempotency key and body with the first request and the same status token, mailing once', async () => {
     // Prepare
-    rememberingTable();
     const first = await handler(post(JSON.stringify(valid), withKey('key-123456789')), lambdaContext('submit'));
 
     // Act
@@ -153,23 +185,20 @@ describe('Handler: submit-request', () => {
     // Assess
     expect(first.statusCode).toBe(202);
     expect(repeat.statusCode).toBe(202);
-    const firstId = (JSON.parse(first.body ?? '{}') as { requestId: string }).requestId;
-    expect(JSON.parse(repeat.body ?? '{}') as { requestId: string; status: string }).toMatchObject({
-      requestId: firstId,
-      status: 'received',
-    });
+    const firstBody = JSON.parse(first.body ?? '{}') as { requestId: string; statusToken: string };
+    expect(JSON.parse(repeat.body ?? '{}')).toEqual({ ...firstBody, status: 'pending_verification' });
     const requests = ddb
       .commandCalls(PutCommand)
       .filter((c) => String(c.args[0].input.Item?.pk).startsWith('REQUEST#'));
     expect(requests).toHaveLength(1);
-    // The repeat asks for the same execution name again (that recovers a first attempt that died before starting
-    // it), which Step Functions refuses: one request, one run.
-    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([firstId, firstId]);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    // an idempotent repeat mints no new status token
+    const statusTokens = [...items.values()].filter((item) => item.kind === 'token' && item.purpose === 'status');
+    expect(statusTokens).toHaveLength(1);
   });
 
-  it('refuses the same idempotency key with a different body with 422 idempotency_key_reused, starting nothing', async () => {
+  it('refuses the same idempotency key with a different body with 422 idempotency_key_reused, doing nothing', async () => {
     // Prepare
-    rememberingTable();
     const first = await handler(post(JSON.stringify(valid), withKey('key-123456789')), lambdaContext('submit'));
 
     // Act
@@ -186,7 +215,31 @@ describe('Handler: submit-request', () => {
       .commandCalls(PutCommand)
       .filter((c) => String(c.args[0].input.Item?.pk).startsWith('REQUEST#'));
     expect(requests).toHaveLength(1);
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('answers 429 with Retry-After and a machine-readable code past the per-client cap, storing no request', async () => {
+    // Prepare: 30 submissions from one IP this hour (for 30 different people)
+    for (let i = 0; i < 30; i += 1) {
+      const body = { ...valid, subject: { email: `person${i}@example.com` } };
+      expect((await handler(post(JSON.stringify(body)), lambdaContext('submit'))).statusCode).toBe(202);
+    }
+    const before = [...items.keys()].filter((k) => k.startsWith('REQUEST#')).length;
+
+    // Act
+    const response = await handler(post(JSON.stringify(valid)), lambdaContext('submit'));
+    const stored = [...items.keys()].filter((k) => k.startsWith('REQUEST#')).length;
+    const otherClient = await handler(post(JSON.stringify(valid), undefined, '198.51.100.9'), lambdaContext('submit'));
+
+    // Assess
+    expect(response.statusCode).toBe(429);
+    expect(Number(response.headers?.['retry-after'])).toBeGreaterThan(0);
+    expect(Number(response.headers?.['retry-after'])).toBeLessThanOrEqual(3600);
+    expect(JSON.parse(response.body ?? '{}')).toMatchObject({
+      error: { code: 'rate_limited', details: { limit: 'client' } },
+    });
+    expect(stored).toBe(before);
+    expect(otherClient.statusCode).toBe(202);
   });
 
   it('hides the cause of an internal failure behind a generic 500', async () => {
@@ -200,69 +253,6 @@ describe('Handler: submit-request', () => {
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('123');
     expect((JSON.parse(response.body ?? '{}') as { error: { code: string } }).error.code).toBe('internal_error');
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
-  });
-});
-
-describe('Class: SubmitRequest (idempotency)', () => {
-  it('answers a repeat with the same key and body with the first request, restarting the same execution name', async () => {
-    // Prepare
-    const { SubmitRequest } = await import('../../../functions/submit-request/submit-request');
-    const { MemoryRequests, MemoryTokens, MemoryWorkflow } = await import('../../support/fakes');
-    const requests = new MemoryRequests();
-    const workflow = new MemoryWorkflow();
-    const submit = new SubmitRequest({ requests, tokens: new MemoryTokens(), workflow, statusTokenTtlSeconds: 60 });
-    const body = { type: 'deletion' as const, regulation: 'ccpa' as const, subject: { email: 'ada@example.com' } };
-
-    // Act
-    const first = await submit.execute(body, 'key-0000001');
-    const second = await submit.execute(body, 'key-0000001');
-
-    // Assess
-    expect(second.requestId).toBe(first.requestId);
-    expect(requests.records.size).toBe(1);
-    expect(workflow.started).toEqual([first.requestId, first.requestId]);
-    expect(second.statusToken).not.toBe(first.statusToken);
-  });
-
-  it('refuses the same key with a different body as a reused key, recording and starting nothing more', async () => {
-    // Prepare
-    const { SubmitRequest } = await import('../../../functions/submit-request/submit-request');
-    const { MemoryRequests, MemoryTokens, MemoryWorkflow } = await import('../../support/fakes');
-    const requests = new MemoryRequests();
-    const workflow = new MemoryWorkflow();
-    const submit = new SubmitRequest({ requests, tokens: new MemoryTokens(), workflow, statusTokenTtlSeconds: 60 });
-    const body = { type: 'deletion' as const, regulation: 'ccpa' as const, subject: { email: 'ada@example.com' } };
-    const first = await submit.execute(body, 'key-0000001');
-
-    // Act
-    const other = submit.execute({ ...body, type: 'access' }, 'key-0000001');
-
-    // Assess
-    await expect(other).rejects.toMatchObject({ name: 'IdempotencyConflictError', code: 'idempotency_key_reused' });
-    expect(requests.records.size).toBe(1);
-    expect(workflow.started).toEqual([first.requestId]);
-  });
-
-  it('sets the statutory due date from the regulation', async () => {
-    // Prepare
-    const { SubmitRequest } = await import('../../../functions/submit-request/submit-request');
-    const { MemoryRequests, MemoryTokens, MemoryWorkflow } = await import('../../support/fakes');
-    const requests = new MemoryRequests();
-    const submit = new SubmitRequest({
-      requests,
-      tokens: new MemoryTokens(),
-      workflow: new MemoryWorkflow(),
-      statusTokenTtlSeconds: 60,
-      now: () => new Date('2026-01-31T12:00:00Z'),
-    });
-
-    // Act
-    const gdpr = await submit.execute({ type: 'access', regulation: 'gdpr', subject: { email: 'a@example.com' } });
-    const ccpa = await submit.execute({ type: 'access', regulation: 'ccpa', subject: { email: 'a@example.com' } });
-
-    // Assess
-    expect(requests.records.get(gdpr.requestId)?.dueDate).toBe('2026-02-28');
-    expect(requests.records.get(ccpa.requestId)?.dueDate).toBe('2026-03-17');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 });

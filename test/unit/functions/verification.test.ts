@@ -1,93 +1,20 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { SendVerification } from '../../../functions/send-verification/send-verification';
+import { describe, expect, it } from 'vitest';
 import { VerifyIdentity } from '../../../functions/verify-identity/verify-identity';
-import { ExpireRequest } from '../../../functions/expire-request/expire-request';
 import { InvalidTokenError } from '../../../functions/core/domain/errors';
-import { MemoryMailer, MemoryRequests, MemoryTokens, MemoryWorkflow, aRequest } from '../../support/fakes';
+import type { RequestRecord } from '../../../functions/core/domain/request-record';
+import { Sweep } from '../../../functions/sweep/sweep';
+import { MemoryRequests, MemoryTokens, MemoryWorkflow, aRequest } from '../../support/fakes';
 
 const NOW = new Date('2026-11-02T09:00:00Z');
 
-describe('Class: SendVerification', () => {
-  let requests: MemoryRequests;
-  let tokens: MemoryTokens;
-  let mailer: MemoryMailer;
-  let workflow: MemoryWorkflow;
-  let step: SendVerification;
-
-  beforeEach(async () => {
-    requests = new MemoryRequests();
-    tokens = new MemoryTokens();
-    mailer = new MemoryMailer();
-    workflow = new MemoryWorkflow();
-    step = new SendVerification({
-      requests,
-      tokens,
-      mailer,
-      workflow,
-      apiUrl: 'https://api.example/',
-      ttlSeconds: 3600,
-      now: () => NOW,
-    });
-    await requests.create(aRequest());
-  });
-
-  describe('Method: execute', () => {
-    it('mails a single-use link to the address on the request and waits on the task token', async () => {
-      // Act
-      await step.execute(aRequest().requestId, 'task-token-1');
-
-      // Assess
-      const record = await requests.get(aRequest().requestId);
-      expect(record).toMatchObject({
-        status: 'pending_verification',
-        verifyTaskToken: 'task-token-1',
-        verificationExpiresAt: '2026-11-02T10:00:00.000Z',
-      });
-      expect(mailer.sent).toHaveLength(1);
-      expect(mailer.sent[0]?.to).toBe('ada@example.com');
-      expect(mailer.sent[0]?.text).toContain(`https://api.example/verify?token=${tokens.issued[0]?.token}`);
-      expect(tokens.issued[0]).toMatchObject({ purpose: 'verify', ttlSeconds: 3600 });
-      expect(workflow.completed).toHaveLength(0);
-    });
-
-    it('run again while the link is valid, only records the new task token (no second mail)', async () => {
-      // Prepare
-      await step.execute(aRequest().requestId, 'task-token-1');
-
-      // Act
-      await step.execute(aRequest().requestId, 'task-token-2');
-
-      // Assess
-      expect(mailer.sent).toHaveLength(1);
-      expect((await requests.get(aRequest().requestId))?.verifyTaskToken).toBe('task-token-2');
-    });
-
-    it('releases the workflow at once for a request already verified', async () => {
-      // Prepare
-      await requests.advance(aRequest().requestId, 'verified', { verified: { email: 'ada@example.com' } });
-
-      // Act
-      await step.execute(aRequest().requestId, 'task-token-3');
-
-      // Assess
-      expect(workflow.completed).toEqual([{ taskToken: 'task-token-3', output: { verified: true } }]);
-      expect(mailer.sent).toHaveLength(0);
-    });
-  });
-});
-
 describe('Class: VerifyIdentity', () => {
-  it('records only the verified address, consumes the token and completes the waiting task once', async () => {
+  it('records only the verified address, consumes the token and starts the workflow once', async () => {
     // Prepare
     const requests = new MemoryRequests();
     const tokens = new MemoryTokens();
     const workflow = new MemoryWorkflow();
     await requests.create(
-      aRequest({
-        status: 'pending_verification',
-        verifyTaskToken: 'task-token',
-        subject: { email: 'ada@example.com', name: 'Ada' },
-      }),
+      aRequest({ status: 'pending_verification', subject: { email: 'ada@example.com', name: 'Ada' } }),
     );
     const token = await tokens.issue('verify', aRequest().requestId, 60);
     const verify = new VerifyIdentity(requests, tokens, workflow, () => NOW);
@@ -103,7 +30,7 @@ describe('Class: VerifyIdentity', () => {
       verified: { email: 'ada@example.com' },
       verifiedAt: NOW.toISOString(),
     });
-    expect(workflow.completed).toEqual([{ taskToken: 'task-token', output: { verified: true } }]);
+    expect(workflow.started).toEqual([aRequest().requestId]);
   });
 
   it.each([
@@ -113,7 +40,7 @@ describe('Class: VerifyIdentity', () => {
     // Prepare
     const requests = new MemoryRequests();
     const workflow = new MemoryWorkflow();
-    await requests.create(aRequest({ status: 'pending_verification', verifyTaskToken: 'task-token' }));
+    await requests.create(aRequest({ status: 'pending_verification' }));
 
     // Act
     const result = new VerifyIdentity(requests, new MemoryTokens(), workflow).execute(token);
@@ -121,14 +48,14 @@ describe('Class: VerifyIdentity', () => {
     // Assess
     await expect(result).rejects.toBeInstanceOf(InvalidTokenError);
     expect((await requests.get(aRequest().requestId))?.status).toBe('pending_verification');
-    expect(workflow.completed).toHaveLength(0);
+    expect(workflow.started).toHaveLength(0);
   });
 
   it('refuses a download token used as a verification token', async () => {
     // Prepare
     const requests = new MemoryRequests();
     const tokens = new MemoryTokens();
-    await requests.create(aRequest({ status: 'pending_verification', verifyTaskToken: 'task-token' }));
+    await requests.create(aRequest({ status: 'pending_verification' }));
     const downloadToken = await tokens.issue('download', aRequest().requestId, 60);
 
     // Act
@@ -139,75 +66,107 @@ describe('Class: VerifyIdentity', () => {
   });
 });
 
-describe('Class: ExpireRequest', () => {
-  it('expires an unverified request and tells the address, once', async () => {
-    // Prepare
-    const requests = new MemoryRequests();
-    const mailer = new MemoryMailer();
-    await requests.create(aRequest({ status: 'pending_verification' }));
-    const expire = new ExpireRequest(requests, mailer, () => NOW);
+describe('Class: Sweep', () => {
+  const HOUR = 3_600_000;
+  const id = (n: number) => `0b9a3c52-6a8e-4f43-9d2c-3c1e2f4a5b${String(n).padStart(2, '0')}`;
 
-    // Act
-    const first = await expire.execute(aRequest().requestId);
-    const second = await expire.execute(aRequest().requestId);
-
-    // Assess
-    expect(first).toEqual({ expired: true });
-    expect(second).toEqual({ expired: true });
-    expect((await requests.get(aRequest().requestId))?.status).toBe('expired');
-    expect(mailer.sent).toHaveLength(1);
-    expect(mailer.sent[0]?.subject).toMatch(/expired/);
-  });
-
-  it('leaves a request verified meanwhile alone', async () => {
-    // Prepare
-    const requests = new MemoryRequests();
-    const mailer = new MemoryMailer();
-    await requests.create(aRequest({ status: 'verified' }));
-
-    // Act
-    const result = await new ExpireRequest(requests, mailer).execute(aRequest().requestId);
-
-    // Assess
-    expect(result).toEqual({ expired: false });
-    expect((await requests.get(aRequest().requestId))?.status).toBe('verified');
-    expect(mailer.sent).toHaveLength(0);
-  });
-});
-
-describe('Class: SendVerification (a restart racing the link)', () => {
-  it('releases the new task itself when the link was followed while it was recording the new token', async () => {
-    // Prepare: a request whose link is valid; the subject confirms just as the step re-runs
+  async function world(records: Partial<RequestRecord>[]) {
     const requests = new MemoryRequests();
     const workflow = new MemoryWorkflow();
-    await requests.create(
-      aRequest({
-        status: 'pending_verification',
-        verificationSentAt: '2026-11-02T08:00:00.000Z',
-        verificationExpiresAt: '2026-11-03T08:00:00.000Z',
-        verifyTaskToken: 'old',
-      }),
-    );
-    const racing = Object.assign(Object.create(requests) as MemoryRequests, {
-      update: async (id: string, patch: object) => {
-        await requests.update(id, patch);
-        await requests.advance(id, 'verified', { verified: { email: 'ada@example.com' } });
-      },
-    });
-    const step = new SendVerification({
-      requests: racing,
-      tokens: new MemoryTokens(),
-      mailer: new MemoryMailer(),
-      workflow,
-      apiUrl: 'https://api.example',
-      ttlSeconds: 60,
-      now: () => NOW,
-    });
+    for (const [i, overrides] of records.entries())
+      await requests.create(aRequest({ requestId: id(i), subjectHash: 'h'.repeat(64), ...overrides }));
+    const sweep = new Sweep({ requests, executions: workflow, downloadTtlSeconds: 7 * 24 * 3600, now: () => NOW });
+    return { requests, workflow, sweep };
+  }
+  const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+
+  it('expires an unverified request whose link has expired, and forgets its address (keeping the keyed hash), once', async () => {
+    // Prepare
+    const { requests, sweep } = await world([
+      { status: 'pending_verification', verificationExpiresAt: ago(1000) },
+      { status: 'pending_verification', verificationExpiresAt: new Date(NOW.getTime() + HOUR).toISOString() },
+    ]);
 
     // Act
-    await step.execute(aRequest().requestId, 'new');
+    const first = await sweep.execute();
+    const second = await sweep.execute();
 
     // Assess
-    expect(workflow.completed).toEqual([{ taskToken: 'new', output: { verified: true } }]);
+    expect(first.expired).toBe(1);
+    expect(second.expired).toBe(0);
+    const expired = requests.records.get(id(0));
+    expect(expired).toMatchObject({ status: 'expired', subjectHash: 'h'.repeat(64), completedAt: NOW.toISOString() });
+    expect(expired?.subject).toBeUndefined();
+    expect(requests.records.get(id(1))?.status).toBe('pending_verification');
+  });
+
+  it('starts a confirmed request that has no execution, and leaves one whose execution runs', async () => {
+    // Prepare
+    const { workflow, sweep } = await world([
+      { status: 'verified', updatedAt: ago(10 * 60_000) },
+      { status: 'verified', updatedAt: ago(10 * 60_000) },
+      { status: 'verified', updatedAt: ago(1000) },
+    ]);
+    workflow.states.set(id(1), 'running');
+
+    // Act
+    const report = await sweep.execute();
+
+    // Assess: the third was confirmed a second ago, its StartExecution may still be on its way
+    expect(workflow.started).toEqual([id(0)]);
+    expect(report).toMatchObject({ started: 1, redriven: 0, stuck: 0, recovered: [id(0)] });
+  });
+
+  it('redrives a working request whose execution failed, and reports one whose execution ended without it', async () => {
+    // Prepare
+    const { workflow, sweep } = await world([
+      { status: 'assembling', updatedAt: ago(2 * HOUR) },
+      { status: 'locating', updatedAt: ago(2 * HOUR) },
+      { status: 'locating', updatedAt: ago(60_000) },
+    ]);
+    workflow.states.set(id(0), 'failed');
+    workflow.states.set(id(1), 'succeeded');
+    workflow.states.set(id(2), 'failed');
+
+    // Act
+    const report = await sweep.execute();
+
+    // Assess
+    expect(workflow.redriven).toEqual([id(0)]);
+    expect(report).toMatchObject({ redriven: 1, stuck: 1 });
+  });
+
+  it('forgets an answered access request once its download window has closed, not before', async () => {
+    // Prepare
+    const { requests, sweep } = await world([
+      { status: 'completed', deliveredAt: ago(8 * 24 * HOUR), documentKey: 'exports/a.json' },
+      { status: 'completed', deliveredAt: ago(HOUR), documentKey: 'exports/b.json' },
+      { status: 'cancelled', subject: { email: 'ada@example.com' } },
+    ]);
+
+    // Act
+    const report = await sweep.execute();
+
+    // Assess
+    expect(report.forgotten).toBe(2);
+    expect(requests.records.get(id(0))?.subject).toBeUndefined();
+    expect(requests.records.get(id(0))?.documentKey).toBe('exports/a.json');
+    expect(requests.records.get(id(1))?.subject).toEqual({ email: 'ada@example.com' });
+    expect(requests.records.get(id(2))?.subject).toBeUndefined();
+  });
+
+  it('counts open requests past their due date', async () => {
+    // Prepare
+    const { sweep } = await world([
+      { status: 'locating', dueDate: '2026-10-01', updatedAt: ago(1000) },
+      { status: 'locating', dueDate: '2026-12-01', updatedAt: ago(1000) },
+      { status: 'completed', dueDate: '2026-10-01', subject: undefined },
+    ]);
+
+    // Act
+    const report = await sweep.execute();
+
+    // Assess
+    expect(report.overdue).toBe(1);
   });
 });

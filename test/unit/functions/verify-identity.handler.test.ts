@@ -1,8 +1,8 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { lambdaContext } from '../../../infra/local/lambda-context';
 
@@ -25,6 +25,7 @@ const event = (method: 'GET' | 'POST', extra: Partial<APIGatewayProxyEventV2> = 
 describe('Handler: verify-identity', () => {
   beforeAll(async () => {
     process.env.DSAR_TABLE = 'Requests';
+    process.env.DSAR_STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Dsar';
     ({ handler } = (await import('../../../functions/verify-identity/handler')) as unknown as { handler: Handler });
   });
   beforeEach(() => {
@@ -32,7 +33,26 @@ describe('Handler: verify-identity', () => {
     sfn.reset();
   });
 
-  it('answers an opened link with a confirmation form and touches nothing', async () => {
+  it('answers an opened link with a page that says what confirming does, two buttons, and writes nothing', async () => {
+    // Prepare: the token belongs to a deletion request waiting for its subject
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
+      input.Key.pk.startsWith('TOKEN#')
+        ? { Item: { pk: input.Key.pk, purpose: 'verify', requestId: 'r-1', expiresAt: Date.now() + 60_000 } }
+        : {
+            Item: {
+              pk: 'REQUEST#r-1',
+              requestId: 'r-1',
+              type: 'deletion',
+              regulation: 'gdpr',
+              subject: { email: 'ada@example.com' },
+              status: 'pending_verification',
+              receivedAt: 'x',
+              dueDate: 'y',
+              updatedAt: 'z',
+            },
+          },
+    );
+
     // Act
     const response = await handler(event('GET', { queryStringParameters: { token: TOKEN } }), lambdaContext('verify'));
 
@@ -41,8 +61,29 @@ describe('Handler: verify-identity', () => {
     expect(response.headers?.['content-type']).toMatch(/text\/html/);
     expect(response.body).toContain('<form method="post" action="verify">');
     expect(response.body).toContain(`name="token" value="${TOKEN}"`);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(response.body).toContain('permanently erase');
+    expect(response.body).toContain('value="cancel"');
+    expect(response.body).not.toContain('ada@example.com');
+    // a page carrying a token cannot be framed, cached or leak it through Referer
+    expect(response.headers?.['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers?.['x-frame-options']).toBe('DENY');
+    expect(response.headers?.['cache-control']).toBe('no-store');
+    expect(response.headers?.['referrer-policy']).toBe('no-referrer');
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('refuses an oversized form before reading it, changing nothing', async () => {
+    // Act
+    const response = await handler(
+      event('POST', { body: `token=${TOKEN}&pad=${'x'.repeat(4096)}` }),
+      lambdaContext('verify'),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(ddb.calls()).toHaveLength(0);
   });
 
   it('escapes whatever arrives as a token before putting it in the page', async () => {
@@ -68,6 +109,6 @@ describe('Handler: verify-identity', () => {
     expect(response.statusCode).toBe(410);
     const consume = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(consume?.ExpressionAttributeValues?.[':purpose']).toBe('verify');
-    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });

@@ -14,7 +14,12 @@ describe('Module: errors', () => {
     '%s is named for its class',
     (className, ErrorClass) => {
       // Prepare: every constructor takes ids or messages first (InvalidTaskInputError takes the failing paths)
-      const args = className === 'InvalidTaskInputError' ? [['requestId']] : ['r1', 'x'];
+      const args =
+        className === 'InvalidTaskInputError'
+          ? [['requestId']]
+          : className === 'RateLimitedError'
+            ? ['client', 60]
+            : ['r1', 'x'];
 
       // Act
       const error = Reflect.construct(ErrorClass, args) as Error & { code?: unknown };
@@ -40,6 +45,7 @@ describe('Function: statusFor', () => {
       InvalidTokenError: 410,
       UnsupportedMediaTypeError: 415,
       IdempotencyConflictError: 422,
+      RateLimitedError: 429,
     });
   });
 

@@ -1,0 +1,29 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { settings } from '../core/config';
+import { workflowTask } from '../core/task';
+import { wiring } from '../core/wiring';
+import { Sweep } from './sweep';
+
+const env = settings('downloadTtlSeconds');
+const sweep = new Sweep({
+  requests: wiring.requests(),
+  executions: wiring.executions(),
+  downloadTtlSeconds: env.downloadTtlSeconds,
+});
+
+/**
+ * CloudWatch metrics through the embedded metric format (log lines CloudWatch turns into metrics: no API call, no
+ * grant). The stack alarms on StuckRequests and OverdueRequests.
+ */
+const metrics = new Metrics({ namespace: 'Dsar', serviceName: 'dsar' });
+
+/** Invoked by EventBridge Scheduler (no input of interest) → SweepReport (counts only). */
+export const handler = workflowTask(z.unknown(), async () => {
+  const report = await sweep.execute();
+  metrics.addMetric('StuckRequests', MetricUnit.Count, report.stuck);
+  metrics.addMetric('OverdueRequests', MetricUnit.Count, report.overdue);
+  metrics.addMetric('RequestsRecovered', MetricUnit.Count, report.started + report.redriven);
+  metrics.publishStoredMetrics();
+  return { ...report, recovered: report.recovered.length };
+});
