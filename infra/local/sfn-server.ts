@@ -1,12 +1,17 @@
 import type { LocalStepFunctions } from './sfn-runner';
 import { SfnApiError } from './sfn-runner';
-import { readBody, serve, type LocalServer } from './http';
+import { readBody, serve, type LocalCredentials, type LocalServer } from './http';
 
 /**
  * The Step Functions API (AWS JSON 1.0 protocol) in front of the local runner, so the functions use the real
- * SFN client (pointed here by AWS_ENDPOINT_URL_SFN) and do not know they run locally.
+ * SFN client (pointed here by AWS_ENDPOINT_URL_SFN) and do not know they run locally. With `credentials`, a request
+ * that is not signed with their access key id is refused, like a foreign Host or any Origin (no page calls it).
  */
-export function startSfnServer(runner: LocalStepFunctions, port = 0): Promise<LocalServer> {
+export function startSfnServer(
+  runner: LocalStepFunctions,
+  port = 0,
+  credentials?: LocalCredentials,
+): Promise<LocalServer> {
   const epoch = (date?: Date) => (date ? date.getTime() / 1000 : undefined);
   const operations: Record<string, (body: Record<string, string | undefined>) => unknown> = {
     StartExecution: (body) => {
@@ -34,21 +39,25 @@ export function startSfnServer(runner: LocalStepFunctions, port = 0): Promise<Lo
       return {};
     },
   };
-  return serve(port, async (req, res) => {
-    const target = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
-    const operation = operations[target];
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify(body));
-    };
-    if (!operation)
-      return reply(400, { __type: 'UnknownOperationException', message: `${target} is not supported locally` });
-    const raw = await readBody(req, 256 * 1024);
-    try {
-      reply(200, operation(JSON.parse(raw?.toString('utf8') || '{}')));
-    } catch (error) {
-      if (error instanceof SfnApiError) return reply(400, { __type: error.name, message: error.message });
-      throw error;
-    }
-  });
+  return serve(
+    port,
+    async (req, res) => {
+      const target = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
+      const operation = operations[target];
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify(body));
+      };
+      if (!operation)
+        return reply(400, { __type: 'UnknownOperationException', message: `${target} is not supported locally` });
+      const raw = await readBody(req, 256 * 1024);
+      try {
+        reply(200, operation(JSON.parse(raw?.toString('utf8') || '{}')));
+      } catch (error) {
+        if (error instanceof SfnApiError) return reply(400, { __type: error.name, message: error.message });
+        throw error;
+      }
+    },
+    credentials ? { accessKeyId: credentials.accessKeyId, requireCredential: true } : {},
+  );
 }
