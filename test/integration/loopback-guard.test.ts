@@ -227,21 +227,26 @@ describe('Local runtime: the loopback guard in front of every server of the twin
           Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 'b' } } } },
         }),
       );
-      const sfnAnswer = sfnGood.send(new StartExecutionCommand({ stateMachineArn: `${ARN}x`, name: 'n' }));
-      const refusedDynamo = new DynamoDBClient({ ...client(wrong), endpoint: dynamodb.endpoint }).send(
-        new ListTablesCommand({}),
+      const settled = (promise: Promise<unknown>) => promise.catch((error: unknown) => error);
+      const sfnAnswer = await settled(
+        sfnGood.send(new StartExecutionCommand({ stateMachineArn: `${ARN}x`, name: 'n' })),
       );
-      const refusedS3 = new S3Client({ ...client(wrong), endpoint: s3.endpoint, forcePathStyle: true }).send(
-        new GetObjectCommand({ Bucket: 'guarded', Key: 'k' }),
+      const refusedDynamo = await settled(
+        new DynamoDBClient({ ...client(wrong), endpoint: dynamodb.endpoint }).send(new ListTablesCommand({})),
+      );
+      const refusedS3 = await settled(
+        new S3Client({ ...client(wrong), endpoint: s3.endpoint, forcePathStyle: true }).send(
+          new GetObjectCommand({ Bucket: 'guarded', Key: 'k' }),
+        ),
       );
 
       // Assess
       expect(tables.TableNames).toEqual([]);
       expect(object).toBe('v');
       expect(sent.MessageId).toBeTruthy();
-      await expect(sfnAnswer).rejects.toBeInstanceOf(StateMachineDoesNotExist);
-      await expect(refusedDynamo).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
-      await expect(refusedS3).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+      expect(sfnAnswer).toBeInstanceOf(StateMachineDoesNotExist);
+      expect(refusedDynamo).toMatchObject({ $metadata: { httpStatusCode: 403 } });
+      expect(refusedS3).toMatchObject({ $metadata: { httpStatusCode: 403 } });
     });
 
     it('the mail viewer stays readable unsigned on loopback (README: what the twin does not protect)', async () => {
