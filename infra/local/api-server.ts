@@ -73,39 +73,46 @@ function toEvent(
   };
 }
 
-/** The HTTP API on loopback: the same route table and handler modules as the cloud's API Gateway. */
+/**
+ * The HTTP API on loopback: the same route table and handler modules as the cloud's API Gateway. Its pages post
+ * forms to it, so its own origin is accepted; any other `Origin`, and any `Host` but its own, is refused (403).
+ */
 export function startApiServer(routes: readonly Route[], loader: HandlerLoader, port = 0): Promise<LocalServer> {
   const compiled = routes.map((route) => ({ route, match: compile(route) }));
-  return serve(port, async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const candidates = compiled
-      .map(({ route, match }) => ({ route, params: match(url.pathname) }))
-      .filter((c) => c.params);
-    const found = candidates.find((c) => c.route.method === req.method);
-    const send = (status: number, headers: Record<string, string>, body: string) => {
-      res.writeHead(status, headers);
-      res.end(body);
-    };
-    if (!found?.params) {
-      const code = candidates.length ? 'method_not_allowed' : 'not_found';
-      return send(
-        candidates.length ? 405 : 404,
-        { 'content-type': 'application/json' },
-        JSON.stringify({ error: { code, message: `No route for ${req.method} ${url.pathname}` } }),
-      );
-    }
-    const body = await readBody(req, MAX_PAYLOAD_BYTES);
-    if (!body)
-      return send(
-        413,
-        { 'content-type': 'application/json' },
-        JSON.stringify({ error: { code: 'payload_too_large', message: 'Request entity too large' } }),
-      );
-    const result = (await loader.invoke(
-      found.route.handler,
-      toEvent(req, url, found.route, found.params, body),
-    )) as APIGatewayProxyStructuredResultV2;
-    const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
-    send(result.statusCode ?? 200, headers, result.body ?? '');
-  });
+  return serve(
+    port,
+    async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const candidates = compiled
+        .map(({ route, match }) => ({ route, params: match(url.pathname) }))
+        .filter((c) => c.params);
+      const found = candidates.find((c) => c.route.method === req.method);
+      const send = (status: number, headers: Record<string, string>, body: string) => {
+        res.writeHead(status, headers);
+        res.end(body);
+      };
+      if (!found?.params) {
+        const code = candidates.length ? 'method_not_allowed' : 'not_found';
+        return send(
+          candidates.length ? 405 : 404,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ error: { code, message: `No route for ${req.method} ${url.pathname}` } }),
+        );
+      }
+      const body = await readBody(req, MAX_PAYLOAD_BYTES);
+      if (!body)
+        return send(
+          413,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ error: { code: 'payload_too_large', message: 'Request entity too large' } }),
+        );
+      const result = (await loader.invoke(
+        found.route.handler,
+        toEvent(req, url, found.route, found.params, body),
+      )) as APIGatewayProxyStructuredResultV2;
+      const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      send(result.statusCode ?? 200, headers, result.body ?? '');
+    },
+    { allowOwnOrigin: true },
+  );
 }

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_DATA_DIR, localJsonPath, startTwin, type TwinEndpoints } from './twin';
-import { runningTwin } from './running';
+import type { LocalCredentials } from './http';
+import { credentialsOf, runningTwin } from './running';
 import { PipelineClient, linkIn } from './client';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -78,8 +79,9 @@ async function submitAndConfirm(
   return { requestId, final, delivery };
 }
 
-async function deletionRequest(endpoints: TwinEndpoints): Promise<boolean> {
-  const local = { region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
+async function deletionRequest(endpoints: TwinEndpoints, credentials: LocalCredentials): Promise<boolean> {
+  // the emulators accept only the credentials the twin made at its start
+  const local = { region: 'us-east-1', credentials };
   out(`\n(demo data) restoring ${DEMO_ERASED_PERSON.email}'s records so there is something to erase`);
   await restoreDemoPerson(
     new DynamoDBClient({ ...local, endpoint: endpoints.dynamodb }),
@@ -110,10 +112,13 @@ async function deletionRequest(endpoints: TwinEndpoints): Promise<boolean> {
 }
 
 async function main(): Promise<number> {
-  const running = await runningTwin(localJsonPath(dataDir));
+  const localJson = localJsonPath(dataDir);
+  const running = await runningTwin(localJson);
   const twin = running ? undefined : await startTwin({ dataDir });
   const endpoints = running ?? twin?.endpoints;
   if (!endpoints) throw new Error('no twin');
+  const credentials = running ? credentialsOf(running, localJson) : twin?.credentials;
+  if (!credentials) throw new Error('no twin credentials');
   out(
     running
       ? `Using the local twin already running at ${endpoints.api}`
@@ -121,7 +126,7 @@ async function main(): Promise<number> {
   );
   try {
     const access = await accessRequest(endpoints);
-    const deletion = access && (await deletionRequest(endpoints));
+    const deletion = access && (await deletionRequest(endpoints, credentials));
     out(
       access && deletion
         ? '\nDemo complete: an access and a deletion request were answered end to end.'

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FUNCTION_ENV } from '../../functions/core/env';
-import { runningTwin } from './running';
+import { credentialsOf, runningTwin } from './running';
 import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE } from './twin';
 import { logger } from '../../functions/core/logger';
 import { wiring } from '../../functions/core/wiring';
@@ -26,22 +26,23 @@ import {
  */
 
 const TWIN_REGION = 'us-east-1';
-/** s3rver's fixed credentials; dynalite accepts any */
-const TWIN_CREDENTIALS = 'S3RVER';
 
 /** Points this process at a running twin, or says why the environment is used as given. */
 async function chooseTarget(): Promise<string> {
   const dataDir = resolve(process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR);
-  const twin = await runningTwin(localJsonPath(dataDir));
+  const localJson = localJsonPath(dataDir);
+  const twin = await runningTwin(localJson);
   if (twin === undefined)
     return `the environment (table ${process.env[FUNCTION_ENV.TABLE] ?? '<unset>'}, region ${process.env.AWS_REGION ?? 'from the AWS config'})`;
   const keyFile = join(dataDir, 'hash-key');
   if (!existsSync(keyFile)) throw new Error(`the running twin has no hash key at ${keyFile}`);
+  // the emulators accept only the credentials the twin made at its start (local.json, 0600)
+  const credentials = credentialsOf(twin, localJson);
   // Everything is overridden, credentials included, so no call can reach a real AWS account while a twin is targeted.
   Object.assign(process.env, {
     AWS_REGION: TWIN_REGION,
-    AWS_ACCESS_KEY_ID: TWIN_CREDENTIALS,
-    AWS_SECRET_ACCESS_KEY: TWIN_CREDENTIALS,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_ENDPOINT_URL_DYNAMODB: twin.dynamodb,
     AWS_ENDPOINT_URL_S3: twin.s3,

@@ -1,10 +1,11 @@
 import type { LocalStepFunctions } from './sfn-runner';
 import { SfnApiError } from './sfn-runner';
-import { readBody, serve, type LocalServer } from './http';
+import { readBody, serve, type LocalCredentials, type LocalServer } from './http';
 
 /**
  * The Step Functions API (AWS JSON 1.0 protocol) in front of the local runner, so the functions use the real
- * SFN client (pointed here by AWS_ENDPOINT_URL_SFN) and do not know they run locally.
+ * SFN client (pointed here by AWS_ENDPOINT_URL_SFN) and do not know they run locally. With `credentials`, a request
+ * that is not signed with their access key id is refused, like a foreign Host or any Origin (no page calls it).
  */
 /** Injected failures, for tests of what happens when Step Functions does not answer (tests only). */
 export interface SfnFaults {
@@ -12,7 +13,12 @@ export interface SfnFaults {
   startExecution?: number;
 }
 
-export function startSfnServer(runner: LocalStepFunctions, port = 0, faults: SfnFaults = {}): Promise<LocalServer> {
+export function startSfnServer(
+  runner: LocalStepFunctions,
+  port = 0,
+  credentials?: LocalCredentials,
+  faults: SfnFaults = {},
+): Promise<LocalServer> {
   let failStarts = faults.startExecution ?? 0;
   const epoch = (date?: Date) => (date ? date.getTime() / 1000 : undefined);
   const operations: Record<string, (body: Record<string, string | undefined>) => unknown> = {
@@ -45,27 +51,31 @@ export function startSfnServer(runner: LocalStepFunctions, port = 0, faults: Sfn
       return {};
     },
   };
-  return serve(port, async (req, res) => {
-    const target = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
-    const operation = operations[target];
-    if (target === 'StartExecution' && failStarts > 0) {
-      failStarts -= 1;
-      res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: 'ServiceUnavailable', message: 'injected fault' }));
-      return;
-    }
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify(body));
-    };
-    if (!operation)
-      return reply(400, { __type: 'UnknownOperationException', message: `${target} is not supported locally` });
-    const raw = await readBody(req, 256 * 1024);
-    try {
-      reply(200, operation(JSON.parse(raw?.toString('utf8') || '{}')));
-    } catch (error) {
-      if (error instanceof SfnApiError) return reply(400, { __type: error.name, message: error.message });
-      throw error;
-    }
-  });
+  return serve(
+    port,
+    async (req, res) => {
+      const target = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
+      const operation = operations[target];
+      if (target === 'StartExecution' && failStarts > 0) {
+        failStarts -= 1;
+        res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'ServiceUnavailable', message: 'injected fault' }));
+        return;
+      }
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify(body));
+      };
+      if (!operation)
+        return reply(400, { __type: 'UnknownOperationException', message: `${target} is not supported locally` });
+      const raw = await readBody(req, 256 * 1024);
+      try {
+        reply(200, operation(JSON.parse(raw?.toString('utf8') || '{}')));
+      } catch (error) {
+        if (error instanceof SfnApiError) return reply(400, { __type: error.name, message: error.message });
+        throw error;
+      }
+    },
+    credentials ? { accessKeyId: credentials.accessKeyId, requireCredential: true } : {},
+  );
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,7 +12,8 @@ import { createBucket, seedDemoCompany } from './demo-company';
 import { extractWorkflow, synthTemplate } from './asl';
 import { API_ROUTES } from '../constructs/api-routes';
 import { FUNCTION_ENV } from '../../functions/core/env';
-import type { LocalServer } from './http';
+import type { LocalCredentials, LocalServer } from './http';
+import { privateDirectory, tightenFile, twinCredentials, writePrivateFile } from './secrets';
 import { wiring } from '../../functions/core/wiring';
 import { Sweep, type SweepReport } from '../../functions/sweep/sweep';
 
@@ -62,6 +63,8 @@ export interface TwinEndpoints {
 
 export interface Twin {
   endpoints: TwinEndpoints;
+  /** what the emulators accept from this start on; also in local.json (0600) for `npm run demo`/`reapply-deletions` */
+  credentials: LocalCredentials;
   /** request ids resumed at start */
   resumed: string[];
   /** run the sweeper once now (it also runs on its timer) */
@@ -111,10 +114,11 @@ function apiPortFor(ports: PortBook, requested: number | undefined): number {
   return ports.get('api', requested ?? DEFAULT_API_PORT);
 }
 
-/** The deployment's hash key, made once and kept with the data (never committed). */
+/** The deployment's hash key, made once and kept with the data (never committed), readable by its owner only. */
 function hashKey(dataDir: string): string {
   const file = join(dataDir, 'hash-key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  if (!existsSync(file)) writePrivateFile(file, randomBytes(32).toString('hex'));
+  tightenFile(file);
   return readFileSync(file, 'utf8').trim();
 }
 
@@ -139,7 +143,9 @@ function configureEnvironment(settings: Record<string, string>): void {
 
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  // Requests, records and keys lie unencrypted under dataDir: no other user of the machine may enter it.
+  privateDirectory(dataDir);
+  const credentials = twinCredentials();
   const systemsFile = resolve(options.systemsFile ?? join(REPO_ROOT, 'infra/config/systems.json'));
   const context = { systemsConfig: systemsFile, ...options.context };
 
@@ -152,17 +158,18 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const dynamodb: RunningEmulator = await startDynamoDb({
       path: options.inMemory ? undefined : join(dataDir, 'dynamodb'),
       port: ports.get('dynamodb'),
+      credentials,
     });
     started.push(dynamodb);
-    const s3 = await startS3({ directory: join(dataDir, 's3'), port: ports.get('s3') });
+    const s3 = await startS3({ directory: join(dataDir, 's3'), port: ports.get('s3'), credentials });
     started.push(s3);
-    const ses = await startSes({ port: ports.get('ses') });
+    const ses = await startSes({ port: ports.get('ses'), credentials });
     started.push(ses);
 
     configureEnvironment({
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -183,7 +190,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       // Names and messages only: error messages never carry personal data (a rule of the functions and connectors).
       onFailure: (e) => process.stderr.write(`workflow ${e.name} failed: ${e.error ?? ''} ${e.cause ?? ''}\n`),
     });
-    const sfn = await startSfnServer(runner, ports.get('stepfunctions'), options.faults);
+    const sfn = await startSfnServer(runner, ports.get('stepfunctions'), credentials, options.faults);
     started.push({ stop: () => sfn.stop() }, { stop: () => runner.stop() });
 
     const api: LocalServer = await startApiServer(API_ROUTES, loader, apiPortFor(ports, options.apiPort));
@@ -215,9 +222,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       ses: ses.endpoint,
       stepfunctions: sfn.url,
     };
-    writeFileSync(
+    writePrivateFile(
       localJsonPath(dataDir),
-      `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints }, null, 2)}\n`,
+      `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints, credentials }, null, 2)}\n`,
     );
 
     // Resume: the sweeper, run at once with no patience (nothing runs in a fresh process, so every confirmed request that
@@ -229,12 +236,13 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
     return {
       endpoints,
+      credentials,
       resumed,
       runner,
       sweep: () => sweeper.sweep(),
       stop: async () => {
         await stopAll();
-        writeFileSync(localJsonPath(dataDir), '{}\n');
+        writePrivateFile(localJsonPath(dataDir), '{}\n');
       },
     };
   } catch (error) {
