@@ -79,6 +79,13 @@ const S3ObjectsSystem = z
     bucket: z.string().min(3).max(63),
     prefix: z.string().default(''),
     format: z.enum(['jsonl', 'csv']),
+    /**
+     * The bucket keeps versions (S3 Versioning enabled or suspended): every version is read and erased by its id, and
+     * Object Lock is honoured (see the connector). Declared, not detected: detection would need
+     * s3:GetBucketVersioning on every bucket and a call per cold start, and the operator knows; leaving it off on a
+     * versioned bucket leaves old versions behind, so say so in the configuration review.
+     */
+    versioned: z.boolean().optional(),
     /** which field of a line (JSON property or CSV column) holds each identity kind */
     identity: z.object({ email: z.object({ field: z.string().min(1) }).strict() }).strict(),
     holds: Holds,
