@@ -67,6 +67,11 @@ const DynamoDbSystem = z
     identity: z
       .object({ email: z.object({ attribute: z.string().min(1), index: z.string().min(1).optional() }).strict() })
       .strict(),
+    /**
+     * Without an index the subject is found by a Scan of the whole table: above this many items (DescribeTable's
+     * ItemCount) the table is not scanned and the system is reported failed with the reason. Default 1,000,000.
+     */
+    scanCeiling: z.number().int().nonnegative().optional(),
     holds: Holds,
     erasure: Erasure,
   })
