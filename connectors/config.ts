@@ -56,6 +56,18 @@ export const Erasure = z.discriminatedUnion('strategy', [
 ]);
 export type Erasure = z.infer<typeof Erasure>;
 
+/**
+ * What an access export shows of this system's records, besides the default deny-list of secrets that always applies
+ * (see ../connectors/export-filter): `include` keeps only these top-level fields, `exclude` leaves out fields or dotted
+ * paths. The export names every field withheld and why.
+ */
+const ExportRules = z
+  .object({
+    include: z.array(z.string().min(1)).optional(),
+    exclude: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
 const DynamoDbSystem = z
   .object({
     id: Id,
@@ -74,6 +86,7 @@ const DynamoDbSystem = z
     scanCeiling: z.number().int().nonnegative().optional(),
     holds: Holds,
     erasure: Erasure,
+    export: ExportRules.optional(),
   })
   .strict();
 
@@ -95,6 +108,7 @@ const S3ObjectsSystem = z
     identity: z.object({ email: z.object({ field: z.string().min(1) }).strict() }).strict(),
     holds: Holds,
     erasure: Erasure,
+    export: ExportRules.optional(),
   })
   .strict();
 

@@ -322,7 +322,7 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
 
 /** What the receipt says of records kept because the store refuses to change them. */
 export const OBJECT_LOCK_REASON =
-  'kept under S3 Object Lock (a retention period not yet over, or a legal hold): it cannot be erased until the lock ends';
+  'kept under S3 Object Lock (a retention period not yet over, or a legal hold): they cannot be erased until the lock ends';
 
 /** Whether GetObject's answer says the version is locked now (legal hold on, or a retention date still ahead). */
 function isLocked(response: GetObjectCommandOutput, now: Date): boolean {
