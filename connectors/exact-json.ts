@@ -21,7 +21,8 @@ export function parseExactJson(text: string): unknown {
 /** Text that may hold a number with more than 15 significant digits or an exponent beyond ±99. */
 const RISKY_NUMBER = /[\d.]{16}|[eE][+-]?\d{3}/;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+// a JSON string: no raw control characters (JSON.parse, which decodes the matched token, refuses them anyway)
+const STRING = /"(?:[^"\\]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
 class Parser {
   public at = 0;

@@ -394,8 +394,8 @@ describe('Export filtering and exact numbers (LocateSystem → AssembleExport)',
         return { unreadable: 0 };
       },
       erase: () => Promise.reject(new Error('not used')),
-      async *identities() {
-        return { unreadable: 0 };
+      identities: () => {
+        throw new Error('not used');
       },
     };
 
