@@ -56,6 +56,18 @@ export const Erasure = z.discriminatedUnion('strategy', [
 ]);
 export type Erasure = z.infer<typeof Erasure>;
 
+/**
+ * What an access export shows of this system's records, besides the default deny-list of secrets that always applies
+ * (see ../connectors/export-filter): `include` keeps only these top-level fields, `exclude` leaves out fields or dotted
+ * paths. The export names every field withheld and why.
+ */
+const ExportRules = z
+  .object({
+    include: z.array(z.string().min(1)).optional(),
+    exclude: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
 const DynamoDbSystem = z
   .object({
     id: Id,
@@ -67,8 +79,14 @@ const DynamoDbSystem = z
     identity: z
       .object({ email: z.object({ attribute: z.string().min(1), index: z.string().min(1).optional() }).strict() })
       .strict(),
+    /**
+     * Without an index the subject is found by a Scan of the whole table: above this many items (DescribeTable's
+     * ItemCount) the table is not scanned and the system is reported failed with the reason. Default 1,000,000.
+     */
+    scanCeiling: z.number().int().nonnegative().optional(),
     holds: Holds,
     erasure: Erasure,
+    export: ExportRules.optional(),
   })
   .strict();
 
@@ -79,10 +97,18 @@ const S3ObjectsSystem = z
     bucket: z.string().min(3).max(63),
     prefix: z.string().default(''),
     format: z.enum(['jsonl', 'csv']),
+    /**
+     * The bucket keeps versions (S3 Versioning enabled or suspended): every version is read and erased by its id, and
+     * Object Lock is honoured (see the connector). Declared, not detected: detection would need
+     * s3:GetBucketVersioning on every bucket and a call per cold start, and the operator knows; leaving it off on a
+     * versioned bucket leaves old versions behind, so say so in the configuration review.
+     */
+    versioned: z.boolean().optional(),
     /** which field of a line (JSON property or CSV column) holds each identity kind */
     identity: z.object({ email: z.object({ field: z.string().min(1) }).strict() }).strict(),
     holds: Holds,
     erasure: Erasure,
+    export: ExportRules.optional(),
   })
   .strict();
 

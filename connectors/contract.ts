@@ -29,8 +29,13 @@ export interface EraseOutcome {
   deleted: number;
   /** records kept with the configured fields anonymised */
   anonymized: number;
-  /** records kept untouched under an exemption */
+  /**
+   * records kept untouched: under the `retain` exemption, or — for `delete` and `anonymize` — because the store refuses
+   * to change them (S3 Object Lock), with `retainedReason` saying why; never counted as deleted or anonymised
+   */
   retained: number;
+  /** why records were kept although the strategy changes them (fixed text, never a key or a value) */
+  retainedReason?: string;
   /** records the erasure could not read (see `PassReport`): never matched, so never erased */
   unreadable: number;
 }

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { DescribeTableCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   paginateQuery,
   paginateScan,
@@ -12,26 +12,16 @@ import { anonymizationChanges, type AnonymizationFields } from '../anonymize';
 import { type AnonymizeErasure, BaseConnector, type ChangingErasure, type ConnectorOptions } from '../base';
 import type { DynamoDbSystemConfig } from '../config';
 import type { EraseOutcome, IdentityKind, Pass, SourceRecord, VerifiedIdentities } from '../contract';
-import { ConnectorConfigError, ConnectorUnavailableError } from '../errors';
+import { ConnectorConfigError } from '../errors';
 import { translateDynamoDbError } from './errors';
 import { isSameEmail, normalizedEmail } from '../identity';
 
-/** How hard to retry BatchWriteItem's UnprocessedItems before giving the failure to the workflow. */
-export interface BatchRetryOptions {
-  /** attempts per batch, the first included */
-  maxAttempts: number;
-  /** delay before the first retry; doubled (with jitter) each time */
-  baseDelayMs: number;
-}
-
-export interface DynamoDbConnectorOptions extends ConnectorOptions {
-  batchRetry?: Partial<BatchRetryOptions>;
-}
+export type DynamoDbConnectorOptions = ConnectorOptions;
 
 type Key = Record<string, unknown>;
 
-const BATCH_SIZE = 25;
-const DEFAULT_RETRY: BatchRetryOptions = { maxAttempts: 6, baseDelayMs: 50 };
+/** Items above which a table without an index is not scanned, unless the system sets `scanCeiling`. */
+export const DEFAULT_SCAN_CEILING = 1_000_000;
 
 /**
  * A DynamoDB table holding personal data, found by an email attribute.
@@ -43,17 +33,27 @@ const DEFAULT_RETRY: BatchRetryOptions = { maxAttempts: 6, baseDelayMs: 50 };
  *
  * Keys are matched exactly by DynamoDB, so the Query paths only find emails stored lower-cased (the caller
  * lower-cases the verified email). The Scan path compares case-insensitively, after trimming.
- * An index must project ALL attributes, or access requests get partial records.
+ * An index must project ALL attributes (or access requests get partial records) and be keyed by the identity attribute
+ * (or Query matches something else): both are checked with one DescribeTable at first use, which also refuses to Scan
+ * a table without an index holding more items than `scanCeiling` (a ConnectorConfigError saying it was not scanned and
+ * why: the export and receipt report the system as failed with that reason, never as empty).
+ *
+ * Deletes are one DeleteItem each, conditional on the identity attribute still holding the value read (`#id = :id`):
+ * BatchWriteItem cannot carry a condition, and an item whose identity changed since it was read is no longer the
+ * subject's to delete. Numbers: read with the document client's `unmarshallOptions.wrapNumbers`, numbers arrive as
+ * `NumberValue` and are passed back untouched (keys of deletes and updates) and written as their digits in exports;
+ * without it, integers beyond 2^53 arrive as bigint (still exact), decimals with more than 15 digits are rounded by the
+ * SDK before we see them — so the client should be built with `wrapNumbers: true`.
  */
 export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
   protected readonly translate = translateDynamoDbError;
   private readonly client: DynamoDBDocumentClient;
-  private readonly retry: BatchRetryOptions;
+  /** the one DescribeTable of this instance and its verdict (a rejected promise is kept: the refusal is permanent) */
+  private checked: Promise<void> | undefined;
 
   public constructor(system: DynamoDbSystemConfig, client: DynamoDBDocumentClient, options: DynamoDbConnectorOptions) {
     super(system, options);
     this.client = client;
-    this.retry = { ...DEFAULT_RETRY, ...options.batchRetry };
   }
 
   /** Items always parse: the report never counts anything unreadable. */
@@ -61,6 +61,7 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
     const email = normalizedEmail(identities);
     if (email === undefined) return { unreadable: 0 };
     const attribute = this.identityField('email');
+    await this.checkTable();
     for await (const item of this.pages(email)) {
       if (isSameEmail(item[attribute], email)) yield item;
     }
@@ -164,46 +165,83 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
     return Object.fromEntries(this.keyAttributes().map((name) => [name, item[name]]));
   }
 
-  /** Deletes the subject's items in batches of 25 as they are found; returns how many were deleted. */
+  /** Deletes the subject's items one conditional DeleteItem each, as they are found; returns how many were deleted. */
   private async deleteAll(email: string): Promise<number> {
     let deleted = 0;
-    let batch: Key[] = [];
     for await (const item of this.locate({ email })) {
-      batch.push(this.keyOf(item));
-      if (batch.length === BATCH_SIZE) {
-        deleted += await this.deleteBatch(batch);
-        batch = [];
-      }
+      if (await this.deleteItem(item)) deleted += 1;
     }
-    if (batch.length > 0) deleted += await this.deleteBatch(batch);
     return deleted;
   }
 
-  /** One BatchWriteItem, retrying UnprocessedItems with exponential backoff and jitter, bounded. */
-  private async deleteBatch(keys: Key[]): Promise<number> {
-    const table = this.system.table;
-    let requests = keys.map((key) => ({ DeleteRequest: { Key: key } }));
-    for (let attempt = 1; ; attempt += 1) {
-      const output = await this.call('BatchWriteItem', () =>
-        this.client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } })),
+  /**
+   * DeleteItem on condition that the item is still the subject's (the identity attribute still holds the value read).
+   * Returns false when the condition fails: the item went away, or now belongs to someone else — not ours to delete.
+   */
+  private async deleteItem(item: SourceRecord): Promise<boolean> {
+    const attribute = this.system.identity.email.attribute;
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.system.table,
+          Key: this.keyOf(item),
+          ConditionExpression: '#id = :id',
+          ExpressionAttributeNames: { '#id': attribute },
+          ExpressionAttributeValues: { ':id': item[attribute] },
+        }),
       );
-      requests = (output.UnprocessedItems?.[table] ?? []).flatMap((request) =>
-        request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [],
-      );
-      if (requests.length === 0) return keys.length;
-      if (attempt >= this.retry.maxAttempts) {
-        throw new ConnectorUnavailableError(
-          this.systemId,
-          `BatchWriteItem left ${requests.length} deletions unprocessed after ${attempt} attempts`,
-        );
-      }
-      await sleep(this.backoff(attempt));
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw this.translate(this.systemId, 'DeleteItem', error);
     }
   }
 
-  private backoff(attempt: number): number {
-    const ceiling = this.retry.baseDelayMs * 2 ** (attempt - 1);
-    return ceiling / 2 + Math.random() * (ceiling / 2);
+  /**
+   * One DescribeTable per connector instance, before the first read: the index must exist, be keyed (partition) by the
+   * identity attribute and project ALL attributes; a table read by Scan must not hold more than `scanCeiling` items
+   * (DescribeTable's ItemCount, which DynamoDB refreshes about every six hours: a bound, not a count).
+   */
+  private checkTable(): Promise<void> {
+    this.checked ??= this.describeAndCheck();
+    return this.checked;
+  }
+
+  private async describeAndCheck(): Promise<void> {
+    const { table } = this.system;
+    const output = await this.call('DescribeTable', () =>
+      this.client.send(new DescribeTableCommand({ TableName: table })),
+    );
+    const description: TableDescription = output.Table ?? {};
+    const { attribute, index } = this.system.identity.email;
+    if (index !== undefined) {
+      const found = [...(description.GlobalSecondaryIndexes ?? []), ...(description.LocalSecondaryIndexes ?? [])].find(
+        (candidate) => candidate.IndexName === index,
+      );
+      if (found === undefined)
+        throw new ConnectorConfigError(this.systemId, `index '${index}' does not exist on the table`);
+      const partition = found.KeySchema?.find((key) => key.KeyType === 'HASH')?.AttributeName;
+      if (partition !== attribute)
+        throw new ConnectorConfigError(
+          this.systemId,
+          `index '${index}' is keyed by '${partition ?? 'nothing'}', not by the identity attribute '${attribute}': a Query on it would not find the subject`,
+        );
+      const projection = found.Projection?.ProjectionType;
+      if (projection !== 'ALL')
+        throw new ConnectorConfigError(
+          this.systemId,
+          `index '${index}' projects ${projection ?? 'unknown'} attributes, not ALL: an export from it would leave out part of each record`,
+        );
+      return;
+    }
+    if (attribute === this.system.key.partition) return;
+    const ceiling = this.system.scanCeiling ?? DEFAULT_SCAN_CEILING;
+    const items = description.ItemCount ?? 0;
+    if (items > ceiling)
+      throw new ConnectorConfigError(
+        this.systemId,
+        `not scanned: the table holds about ${items} items, over its scanCeiling of ${ceiling}, and '${attribute}' has no index; give it a GSI on '${attribute}' (projecting ALL) or raise scanCeiling`,
+      );
   }
 
   /** Anonymises the subject's items one UpdateItem each; returns how many were changed. */

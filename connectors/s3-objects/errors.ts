@@ -12,6 +12,10 @@ export const translateS3Error = sdkErrorTranslator({
     'ThrottlingException',
     'TooManyRequestsException',
     'TimeoutError',
+    // If-Match failed: the object changed since the census read it; the next attempt reads the new content
+    'PreconditionFailed',
+    // a conditional write raced another write to the same key
+    'ConditionalRequestConflict',
   ],
   permanent: [
     'NoSuchBucket',
@@ -28,5 +32,5 @@ export const translateS3Error = sdkErrorTranslator({
 
 /** The object went away between listing and reading it: nothing of anyone's is in it any more. */
 export function isNoSuchKey(error: unknown): boolean {
-  return error instanceof Error && error.name === 'NoSuchKey';
+  return error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NoSuchVersion');
 }

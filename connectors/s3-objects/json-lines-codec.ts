@@ -1,8 +1,13 @@
+import { plainJson } from '../canonical';
 import type { SourceRecord } from '../contract';
+import { parseExactJson } from '../exact-json';
 import type { RawLine } from './line-splitter';
 import type { ObjectCodec, ParsedLine } from './object-codec';
 
-/** JSON Lines: one JSON object per line; blank lines are allowed; anything else on a line is malformed. */
+/**
+ * JSON Lines: one JSON object per line; blank lines are allowed; anything else on a line is malformed.
+ * Numbers are read and written exactly (../exact-json): a rewritten line keeps 12345678901234567890 as it was.
+ */
 export class JsonLinesCodec implements ObjectCodec {
   public read(line: RawLine): ParsedLine {
     if (line.oversized) return { kind: 'malformed', line };
@@ -13,7 +18,7 @@ export class JsonLinesCodec implements ObjectCodec {
   }
 
   public write(record: SourceRecord, terminator: string): Buffer {
-    return Buffer.from(JSON.stringify(record) + terminator, 'utf8');
+    return Buffer.from(plainJson(record) + terminator, 'utf8');
   }
 
   public canHold(): boolean {
@@ -23,7 +28,7 @@ export class JsonLinesCodec implements ObjectCodec {
 
 function parseObject(text: string): SourceRecord | undefined {
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = parseExactJson(text);
     return isRecord(value) ? value : undefined;
   } catch {
     return undefined;

@@ -3,6 +3,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
+  ListObjectVersionsCommand,
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -22,6 +23,17 @@ import { isSameEmail, normalizedEmail } from '../identity';
 export interface S3ObjectsConnectorOptions extends ConnectorOptions {
   /** longest line parsed; longer ones are skipped (and kept as they are on rewrite). Default 4 MiB. */
   maxLineBytes?: number;
+  /** the clock Object Lock retention dates are compared with */
+  now?: () => Date;
+}
+
+/** One object to read: its key and, in a versioned bucket, one version of it. */
+interface ObjectRef {
+  key: string;
+  /** set when the system is `versioned`: every version is read, and erased by its id */
+  versionId?: string;
+  /** the current version (always true without versioning) */
+  latest: boolean;
 }
 
 /** An object as it was read: its lines in order, and what a rewrite must preserve. */
@@ -31,6 +43,10 @@ interface OpenedObject {
   codec: ObjectCodec;
   contentType?: string;
   metadata?: Record<string, string>;
+  /** the ETag of what was read: rewrites and deletes are conditional on it */
+  etag?: string;
+  /** under S3 Object Lock (a retention period not yet over, or a legal hold): it cannot be changed or deleted */
+  locked: boolean;
   close(): void;
 }
 
@@ -38,33 +54,24 @@ interface OpenedObject {
 interface ObjectCensus {
   subject: number;
   others: number;
+  /** the ETag the census read: the rewrite's read, its upload and a delete all require it still to be current */
+  etag?: string;
+  locked: boolean;
 }
 
 const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 
-/**
- * Objects under an S3 prefix holding one record per line (JSON Lines, or CSV with a header row), e.g. exports,
- * logs, event archives. Every object is streamed line by line: nothing ever holds a whole object in memory.
- *
- * Erasure rewrites only objects that hold the subject's lines, streaming them through a transform into an upload to the
- * same key; every other line keeps its exact bytes (terminators, quoting, header). An object holding nothing but the
- * subject's lines is deleted under the `delete` strategy.
- *
- * Concurrency: the rewrite is not guarded by a conditional write. The guard would be `IfMatch: <ETag read before>` on
- * the GetObject of the rewrite and on the Upload (lib-storage forwards it to PutObject / CompleteMultipartUpload) and
- * the DeleteObject; S3 honours it, but s3rver (the local twin) ignores If-Match entirely, so it is left out until it
- * can be tested. Until then a line appended to an object while it is being rewritten can be lost: erase objects
- * that are no longer being written to (closed log files, finished exports).
- */
 export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
   protected readonly translate = translateS3Error;
   private readonly client: S3Client;
   private readonly maxLineBytes: number;
+  private readonly now: () => Date;
 
   public constructor(system: S3ObjectsSystemConfig, client: S3Client, options: S3ObjectsConnectorOptions) {
     super(system, options);
     this.client = client;
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.now = options.now ?? (() => new Date());
   }
 
   /** The report counts the lines that could not be parsed (malformed JSON, a CSV row of the wrong width, a runaway line). */
@@ -96,20 +103,30 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     return this.system.identity[kind].field;
   }
 
-  /** Object by object: a census first, and only an object holding the subject's lines is written. */
+  /**
+   * Object (version) by object: a census first, and only an object holding the subject's lines is written. A locked
+   * version is counted as retained; a noncurrent version is deleted by its id; the current one is rewritten or deleted.
+   */
   protected async eraseSubject(email: string, erasure: ChangingErasure): Promise<EraseOutcome> {
     const outcome: EraseOutcome = { deleted: 0, anonymized: 0, retained: 0, unreadable: 0 };
-    for await (const key of this.keys()) {
-      const census = await this.census(key, email, outcome);
-      if (census.subject > 0) await this.eraseFrom(key, email, erasure, census, outcome);
+    for await (const ref of this.objects()) {
+      const census = await this.census(ref, email, outcome);
+      if (census.subject === 0) continue;
+      if (census.locked) {
+        outcome.retained += census.subject;
+        outcome.retainedReason = OBJECT_LOCK_REASON;
+      } else if (!ref.latest) {
+        await this.deleteObject(ref, census.etag);
+        outcome.deleted += census.subject;
+      } else await this.eraseFrom(ref, email, erasure, census, outcome);
     }
     return outcome;
   }
 
   /** Every parsed record of every object under the prefix, one line in memory at a time; unreadable lines are counted in `report`. */
   private async *records(report: PassReport): AsyncGenerator<SourceRecord> {
-    for await (const key of this.keys()) {
-      const object = await this.open(key);
+    for await (const ref of this.objects()) {
+      const object = await this.open(ref);
       if (object === undefined) continue;
       try {
         for await (const parsed of object.lines) {
@@ -123,41 +140,77 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
   }
 
   private async eraseFrom(
-    key: string,
+    ref: ObjectRef,
     email: string,
     erasure: ChangingErasure,
     census: ObjectCensus,
     outcome: EraseOutcome,
   ): Promise<void> {
     if (erasure.strategy === 'delete' && census.others === 0) {
-      await this.call('DeleteObject', () =>
-        this.client.send(new DeleteObjectCommand({ Bucket: this.system.bucket, Key: key })),
-      );
+      await this.deleteObject(ref, census.etag);
       outcome.deleted += census.subject;
-    } else {
-      const fields = erasure.strategy === 'anonymize' ? erasure.fields : undefined;
-      const changed = await this.rewrite(key, email, fields);
-      if (fields === undefined) outcome.deleted += changed;
-      else outcome.anonymized += changed;
+      return;
     }
+    const fields = erasure.strategy === 'anonymize' ? erasure.fields : undefined;
+    const changed = await this.rewrite(ref, census.etag, email, fields);
+    if (fields === undefined) outcome.deleted += changed;
+    else outcome.anonymized += changed;
+    // the rewrite is the new current version; the version it replaced still holds the subject
+    if (ref.versionId !== undefined) await this.deleteObject(ref, census.etag);
   }
 
-  /** Keys under the prefix, page by page. */
-  private async *keys(): AsyncGenerator<string> {
-    const paginator = paginateListObjectsV2(
-      { client: this.client },
-      { Bucket: this.system.bucket, Prefix: this.system.prefix },
+  /**
+   * DeleteObject: by VersionId in a versioned bucket (a version never changes, so its id is the guard: a delete
+   * marker would only hide it), else conditional on the census ETag.
+   */
+  private async deleteObject(ref: ObjectRef, etag: string | undefined): Promise<void> {
+    const guard =
+      ref.versionId !== undefined ? { VersionId: ref.versionId } : etag !== undefined ? { IfMatch: etag } : {};
+    await this.call('DeleteObject', () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.system.bucket, Key: ref.key, ...guard })),
     );
+  }
+
+  /** The objects under the prefix, page by page: every version of each in a versioned bucket, else the current ones. */
+  private async *objects(): AsyncGenerator<ObjectRef> {
+    const input = { Bucket: this.system.bucket, Prefix: this.system.prefix };
+    if (this.system.versioned === true) {
+      // the SDK has no paginator for ListObjectVersions: its markers are followed here
+      let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
+      for (;;) {
+        const page = await this.call('ListObjectVersions', () =>
+          this.client.send(new ListObjectVersionsCommand({ ...input, ...markers })),
+        );
+        // delete markers hold no data: only versions are read
+        for (const version of page.Versions ?? []) {
+          if (version.Key === undefined) continue;
+          yield { key: version.Key, versionId: version.VersionId ?? 'null', latest: version.IsLatest === true };
+        }
+        if (page.IsTruncated !== true) return;
+        markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
+      }
+    }
+    const paginator = paginateListObjectsV2({ client: this.client }, input);
     for await (const page of this.translated('ListObjectsV2', paginator)) {
-      for (const object of page.Contents ?? []) if (object.Key !== undefined) yield object.Key;
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) yield { key: object.Key, latest: true };
     }
   }
 
-  /** Streams an object's parsed lines; undefined when it vanished since the listing. */
-  private async open(key: string): Promise<OpenedObject | undefined> {
+  /**
+   * Streams an object's parsed lines; undefined when it vanished since the listing. `ifMatch`: the read must be of
+   * that very content (412 PreconditionFailed otherwise, translated as transient).
+   */
+  private async open(ref: ObjectRef, ifMatch?: string): Promise<OpenedObject | undefined> {
     let response: GetObjectCommandOutput;
     try {
-      response = await this.client.send(new GetObjectCommand({ Bucket: this.system.bucket, Key: key }));
+      response = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.system.bucket,
+          Key: ref.key,
+          ...(ref.versionId !== undefined ? { VersionId: ref.versionId } : {}),
+          ...(ifMatch !== undefined ? { IfMatch: ifMatch } : {}),
+        }),
+      );
     } catch (error) {
       if (isNoSuchKey(error)) return undefined;
       throw this.translate(this.systemId, 'GetObject', error);
@@ -171,6 +224,8 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
       codec,
       contentType: response.ContentType,
       metadata: response.Metadata,
+      etag: response.ETag,
+      locked: isLocked(response, this.now()),
       close: () => body.destroy(),
     };
   }
@@ -191,9 +246,9 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
   }
 
   /** First pass: does this object hold the subject's lines, and anybody else's? Nothing is written; unreadable lines are counted in `report`. */
-  private async census(key: string, email: string, report: PassReport): Promise<ObjectCensus> {
-    const census: ObjectCensus = { subject: 0, others: 0 };
-    const object = await this.open(key);
+  private async census(ref: ObjectRef, email: string, report: PassReport): Promise<ObjectCensus> {
+    const object = await this.open(ref);
+    const census: ObjectCensus = { subject: 0, others: 0, etag: object?.etag, locked: object?.locked ?? false };
     if (object === undefined) return census;
     try {
       for await (const parsed of object.lines) {
@@ -212,8 +267,13 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
    * read before the upload completes (PutObject or CompleteMultipartUpload happen at the end), so the reader never
    * sees its own output. Returns how many of the subject's lines were dropped or anonymised.
    */
-  private async rewrite(key: string, email: string, fields: AnonymizationFields | undefined): Promise<number> {
-    const object = await this.open(key);
+  private async rewrite(
+    ref: ObjectRef,
+    etag: string | undefined,
+    email: string,
+    fields: AnonymizationFields | undefined,
+  ): Promise<number> {
+    const object = await this.open(ref, etag);
     if (object === undefined) return 0;
     const counter = { changed: 0 };
     try {
@@ -221,10 +281,12 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
         client: this.client,
         params: {
           Bucket: this.system.bucket,
-          Key: key,
+          Key: ref.key,
           Body: Readable.from(this.transform(object, email, fields, counter)),
           ContentType: object.contentType,
           Metadata: object.metadata,
+          // only if the object is still what the census read: else 412, retried on the new content
+          ...(etag !== undefined ? { IfMatch: etag } : {}),
         },
       });
       await this.call('PutObject (rewrite)', () => upload.done());
@@ -256,6 +318,17 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     const stored = record[this.system.identity.email.field];
     return isSameEmail(stored, email);
   }
+}
+
+/** What the receipt says of records kept because the store refuses to change them. */
+export const OBJECT_LOCK_REASON =
+  'kept under S3 Object Lock (a retention period not yet over, or a legal hold): they cannot be erased until the lock ends';
+
+/** Whether GetObject's answer says the version is locked now (legal hold on, or a retention date still ahead). */
+function isLocked(response: GetObjectCommandOutput, now: Date): boolean {
+  if (response.ObjectLockLegalHoldStatus === 'ON') return true;
+  const until = response.ObjectLockRetainUntilDate;
+  return response.ObjectLockMode !== undefined && until !== undefined && until.getTime() > now.getTime();
 }
 
 /** A malformed line counts once (an oversized one arrives in pieces). */

@@ -1,6 +1,9 @@
 import type { SystemsConfig } from '../../connectors/config';
 import type { SystemOutcome } from '../core/domain/request';
-import { jsonArrayFromLines, openObject } from '../core/domain/json-stream';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { parseWithheldLine, type Withheld } from '../../connectors/export-filter';
+import { openObject } from '../core/domain/json-stream';
 import type { DocumentStore, RequestRecord, RequestRepository } from '../core/ports';
 import { subjectEmail } from '../core/domain/request-record';
 import { findSystem } from '../core/systems';
@@ -9,7 +12,9 @@ import { logger } from '../core/logger';
 
 /**
  * Assemble the export: one JSON document (format `dsar-export` v1) streamed from the per-system parts into S3.
- * `complete` is false when any system failed — the delivery then says "partly complete", never "complete".
+ * `complete` is false when any system failed or held records it could not read (then `needsReview`, with the reason
+ * per system): what could not be read was not searched, and GDPR Art. 15 asks for all of it — the delivery then says
+ * "partly complete", never "complete".
  * Re-entrant: re-running rewrites the same document from the same parts.
  */
 export class AssembleExport {
@@ -32,8 +37,8 @@ export class AssembleExport {
     await this.documents.write(key, this.document(record, outcomes), 'application/json');
     // The parts were copies made for this document: once it is written, they go (the lifecycle rule is the backstop).
     await Promise.all(outcomes.flatMap((o) => (o.partKey ? [this.documents.remove(o.partKey)] : [])));
-    const complete = outcomes.every((o) => o.status !== 'failed');
-    logger.info('export assembled', { systems: outcomes.length, complete });
+    const { complete, needsReview } = judge(outcomes);
+    logger.info('export assembled', { systems: outcomes.length, complete, needsReview });
     return { documentKey: key, complete };
   }
 
@@ -72,18 +77,55 @@ export class AssembleExport {
         unreadableRecords: outcome.unreadable,
       };
       yield `${i > 0 ? ',' : ''}${openObject(section, 'records')}`;
+      const withheld: Withheld[] = [];
       if (outcome.partKey && outcome.status === 'found')
-        yield* jsonArrayFromLines(await this.documents.read(outcome.partKey));
+        yield* recordsArray(await this.documents.read(outcome.partKey), withheld);
       else yield '[]';
-      yield '}';
+      // after the records: a part says what it withheld on its last line
+      yield `,"withheld":${JSON.stringify(withheld)}}`;
     }
     const summary = {
       systems: outcomes.length,
       withRecords: outcomes.filter((o) => o.status === 'found').length,
       failed: outcomes.filter((o) => o.status === 'failed').length,
       records: outcomes.reduce((n, o) => n + o.recordCount, 0),
-      complete: outcomes.every((o) => o.status !== 'failed'),
+      ...judge(outcomes),
     };
     yield `],"summary":${JSON.stringify(summary)}}`;
   }
+}
+
+/** Whether the export is complete, and what a person must review first (records a system could not read). */
+function judge(outcomes: SystemOutcome[]): {
+  complete: boolean;
+  needsReview: boolean;
+  reviewReasons: { system: string; reason: string }[];
+} {
+  const reviewReasons = outcomes.flatMap((o) =>
+    o.unreadable
+      ? [{ system: o.systemId, reason: `${o.unreadable} records could not be read, so they were not searched` }]
+      : [],
+  );
+  const needsReview = reviewReasons.length > 0;
+  return { complete: !needsReview && outcomes.every((o) => o.status !== 'failed'), needsReview, reviewReasons };
+}
+
+/**
+ * A part's record lines as a JSON array, spliced line by line (memory stays flat); its withheld line, if any, goes into
+ * `withheld` instead of the array.
+ */
+async function* recordsArray(lines: Readable, withheld: Withheld[]): AsyncGenerator<string> {
+  yield '[';
+  let first = true;
+  for await (const line of createInterface({ input: lines, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    const listed = parseWithheldLine(line);
+    if (listed !== undefined) {
+      withheld.push(...listed);
+      continue;
+    }
+    yield first ? line : `,${line}`;
+    first = false;
+  }
+  yield ']';
 }

@@ -5,7 +5,7 @@ import { identityHash } from '../core/domain/keyed-hash';
 import type { EraseResult, SystemOutcome } from '../core/domain/request';
 import type { DocumentStore, RequestRepository } from '../core/ports';
 import { logger, redact } from '../core/logger';
-import { receiptLine } from './receipt';
+import { receiptLine, reviewReasonsFor } from './receipt';
 import { receiptKey } from '../core/domain/document-keys';
 import { NotVerifiedError } from '../core/domain/errors';
 
@@ -18,7 +18,8 @@ export interface ReceiptInput {
 /**
  * Write the deletion receipt (format `dsar-deletion-receipt` v1): per system what was found, erased, anonymised or
  * kept with its reason, and the confirming second search; the backup statement; a summary. `complete` only if
- * every system confirmed. Re-entrant: the same inputs give the same receipt.
+ * every system confirmed and nothing needs review (records that could not be read were neither erased nor checked;
+ * records a storage lock kept were not erased: GDPR Art. 17 is then not yet satisfied, whatever the counts say). Re-entrant: the same inputs give the same receipt.
  */
 export class AssembleReceipt {
   public constructor(
@@ -45,6 +46,15 @@ export class AssembleReceipt {
     );
     const count = (outcome: string) => lines.filter((l) => l.outcome === outcome).length;
     const sum = (pick: (l: (typeof lines)[number]) => number) => lines.reduce((n, l) => n + pick(l), 0);
+    const reviewReasons = this.systems.systems.flatMap((system) =>
+      reviewReasonsFor(
+        system,
+        byId(input.located, system.id),
+        byId(input.erased, system.id),
+        byId(input.confirmed, system.id),
+      ),
+    );
+    const needsReview = reviewReasons.length > 0;
     const retentionDays = this.systems.backups?.retentionDays;
     const receipt = DeletionReceipt.parse({
       format: 'dsar-deletion-receipt',
@@ -80,7 +90,9 @@ export class AssembleReceipt {
           retained: sum((l) => l.erased.retained),
           remaining: sum((l) => l.confirmed.remaining),
         },
-        complete: count('failed') === 0,
+        complete: count('failed') === 0 && !needsReview,
+        needsReview,
+        reviewReasons,
       },
     });
 

@@ -1,4 +1,5 @@
 import type { SystemConfig } from '../../connectors/config';
+import { OBJECT_LOCK_REASON } from '../../connectors/s3-objects/s3-objects-connector';
 import type { ReceiptSystem } from '../core/domain/receipt-format';
 import type { EraseResult, SystemOutcome } from '../core/domain/request';
 
@@ -23,7 +24,10 @@ export function receiptLine(
     retained: 0,
     error: 'not run',
   };
-  const expected = strategy === 'retain' ? erasure.retained : 0;
+  // a delete or anonymize that kept records did so because the store refused (S3 Object Lock): they stay, and are
+  // expected to stay — reported as retained with the lock as the reason, never as erased
+  const locked = strategy !== 'retain' && erasure.status !== 'failed' && erasure.retained > 0;
+  const expected = strategy === 'retain' || locked ? erasure.retained : 0;
   const remaining = confirmed?.recordCount ?? 0;
   const confirmation = {
     status: confirmed?.status ?? 'failed',
@@ -38,7 +42,9 @@ export function receiptLine(
     ? 'failed'
     : touched === 0 && found.records === 0
       ? 'nothing_found'
-      : ({ delete: 'erased', anonymize: 'anonymized', retain: 'retained' } as const)[strategy];
+      : locked
+        ? 'retained'
+        : ({ delete: 'erased', anonymize: 'anonymized', retain: 'retained' } as const)[strategy];
 
   return {
     id: system.id,
@@ -53,15 +59,44 @@ export function receiptLine(
       ...(erasure.error ? { error: erasure.error } : {}),
     },
     confirmed: confirmation,
-    ...(system.erasure.strategy === 'delete'
-      ? {}
-      : {
-          retention: {
-            reason: system.erasure.reason,
-            ...('law' in system.erasure && system.erasure.law ? { law: system.erasure.law } : {}),
-          },
-        }),
+    ...(locked
+      ? { retention: { reason: lockReason(system) } }
+      : system.erasure.strategy === 'delete'
+        ? {}
+        : {
+            retention: {
+              reason: system.erasure.reason,
+              ...('law' in system.erasure && system.erasure.law ? { law: system.erasure.law } : {}),
+            },
+          }),
     categories: system.holds.categories,
     recipients: system.holds.recipients,
   };
+}
+
+/** Why a store kept records its strategy changes: only S3 Object Lock does so today. */
+function lockReason(system: SystemConfig): string {
+  return system.type === 's3-objects' ? OBJECT_LOCK_REASON : 'the store refused to change them';
+}
+
+/**
+ * Why a person must review this system's erasure before it is called complete: records that could not be read (so
+ * were neither erased nor checked), or records a storage lock kept although the strategy erases them.
+ */
+export function reviewReasonsFor(
+  system: SystemConfig,
+  located?: SystemOutcome,
+  erased?: EraseResult,
+  confirmed?: SystemOutcome,
+): { system: string; reason: string }[] {
+  const reasons: { system: string; reason: string }[] = [];
+  const unreadable = Math.max(located?.unreadable ?? 0, confirmed?.unreadable ?? 0);
+  if (unreadable > 0)
+    reasons.push({
+      system: system.id,
+      reason: `${unreadable} records could not be read, so they were neither erased nor checked`,
+    });
+  if (system.erasure.strategy !== 'retain' && erased?.status === 'erased' && erased.retained > 0)
+    reasons.push({ system: system.id, reason: `${erased.retained} records ${lockReason(system)}` });
+  return reasons;
 }

@@ -1,4 +1,7 @@
+import type { SystemsConfig } from '../../connectors/config';
+import { ExportFilter, withheldLine } from '../../connectors/export-filter';
 import { NotVerifiedError } from '../core/domain/errors';
+import { findSystem } from '../core/systems';
 import type { Connector, PassReport, VerifiedIdentities } from '../../connectors/contract';
 import { drain, mapPass } from '../../connectors/pass';
 import type { SystemOutcome } from '../core/domain/request';
@@ -12,7 +15,9 @@ import { partKey } from '../core/domain/document-keys';
 
 /**
  * Find the subject's records in one system, by verified identities only.
- * - `locate` for an access request: stream the records into a part object (JSON Lines) for the export.
+ * - `locate` for an access request: stream the records into a part object (JSON Lines) for the export, through the
+ *   system's export filter (the default deny-list of secrets, and its include/exclude): secrets are withheld here,
+ *   before anything is stored, and the part's last line lists the fields withheld (names and reasons, no values).
  * - `locate` for a deletion request: count only — the receipt needs what existed, not a copy of what is being erased.
  * - `confirm`: after erasure, count what is still found; nothing is stored.
  * The workflow state gets the outcome only: ids, counts and the S3 key. Re-running overwrites the same part.
@@ -22,6 +27,7 @@ export class LocateSystem {
     private readonly requests: RequestRepository,
     private readonly documents: DocumentStore,
     private readonly connectorFor: (systemId: string) => Connector,
+    private readonly systems: SystemsConfig,
   ) {}
 
   public async execute(requestId: string, systemId: string, phase: LocatePhase): Promise<SystemOutcome> {
@@ -33,12 +39,15 @@ export class LocateSystem {
     let recordCount = 0;
     // what the pass could not read comes back with the pass, once it has read everything
     let report: PassReport = { unreadable: 0 };
+    const filter = new ExportFilter(findSystem(this.systems, systemId).export);
     const lines = async function* () {
       // a generator, so the part streams into S3 as the connector yields
       report = yield* mapPass(connector.locate(identities), (found) => {
         recordCount += 1;
-        return `${toJsonLine(found)}\n`;
+        return `${toJsonLine(filter.apply(found))}\n`;
       });
+      const withheld = filter.withheld();
+      if (withheld.length > 0) yield withheldLine(withheld);
     };
     let key: string | undefined;
     if (phase === 'locate' && record.type === 'access') {
@@ -50,7 +59,7 @@ export class LocateSystem {
       });
     }
     const { unreadable } = report;
-    logger.info('system searched', { systemId, phase, recordCount, unreadable });
+    logger.info('system searched', { systemId, phase, recordCount, unreadable, withheld: filter.withheld().length });
     return {
       systemId,
       status: recordCount > 0 ? 'found' : 'not_found',

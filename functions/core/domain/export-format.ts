@@ -24,7 +24,14 @@ export const SystemSection = z.object({
     .positive()
     .optional()
     .describe('records the system holds that could not be parsed, so could not be searched'),
-  records: z.array(z.record(z.string(), z.unknown())).describe('the records, as the system holds them'),
+  records: z
+    .array(z.record(z.string(), z.unknown()))
+    .describe('the records, as the system holds them, without the fields listed in `withheld`'),
+  withheld: z
+    .array(z.object({ field: z.string(), reason: z.enum(['secret', 'excluded by configuration']) }))
+    .describe(
+      'fields left out of the records (names only): secrets such as passwords, tokens and MFA seeds are never exported, and the configuration may exclude more',
+    ),
 });
 
 export const ExportDocument = z.object({
@@ -46,7 +53,15 @@ export const ExportDocument = z.object({
     withRecords: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),
     records: z.number().int().nonnegative(),
-    complete: z.boolean().describe('false when any system failed: the export is then partial'),
+    complete: z
+      .boolean()
+      .describe('false when any system failed or held records it could not read: the export is then partial'),
+    needsReview: z
+      .boolean()
+      .describe('true when a person must look before the answer can be called complete (see reviewReasons)'),
+    reviewReasons: z
+      .array(z.object({ system: z.string(), reason: z.string() }))
+      .describe('per system, why the answer needs review (e.g. records that could not be read, so were not searched)'),
   }),
 });
 export type ExportDocument = z.infer<typeof ExportDocument>;

@@ -85,7 +85,15 @@ export const DeletionReceipt = z.object({
       retained: z.number().int(),
       remaining: z.number().int(),
     }),
-    complete: z.boolean().describe('true only if every system confirmed the expected count'),
+    complete: z.boolean().describe('true only if every system confirmed the expected count and nothing needs review'),
+    needsReview: z
+      .boolean()
+      .describe(
+        'true when a person must look before the erasure can be called complete: records that could not be read, or that a storage lock kept',
+      ),
+    reviewReasons: z
+      .array(z.object({ system: z.string(), reason: z.string() }))
+      .describe('per system, why the erasure needs review'),
   }),
 });
 export type DeletionReceipt = z.infer<typeof DeletionReceipt>;

@@ -4,8 +4,12 @@ import {
   DynamoDBClient,
   type KeySchemaElement,
   ProvisionedThroughputExceededException,
+  PutItemCommand,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { plainJson } from '../../../connectors/canonical';
+import { drain } from '../../../connectors/pass';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDbSystemConfig } from '../../../connectors/config';
 import { SystemConfig } from '../../../connectors/config';
@@ -358,15 +362,15 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
       expect(await collect(connector.locate({ email: SUBJECT }))).toHaveLength(SUBJECT_ITEMS);
     });
 
-    it('a BatchWriteItem failing after the first batch throws ConnectorUnavailableError; the retried erase ends clean', async () => {
+    it('a DeleteItem failing after 25 deletions throws ConnectorUnavailableError; the retried erase ends clean', async () => {
       // Prepare
       const { table, subject } = await seed('index');
       const before = await scanAll(table, 'index');
       const flakyBase = dynamoClient(dynalite.endpoint);
-      let batches = 0;
+      let deletes = 0;
       flakyBase.middlewareStack.add(
         (next, context) => async (args) => {
-          if (context.commandName === 'BatchWriteItemCommand' && (batches += 1) === 2) {
+          if (context.commandName === 'DeleteItemCommand' && (deletes += 1) === 26) {
             throw new ProvisionedThroughputExceededException({
               message: 'injected',
               $metadata: { httpStatusCode: 400 },
@@ -374,7 +378,7 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
           }
           return next(args);
         },
-        { step: 'initialize', name: 'failSecondBatch' },
+        { step: 'initialize', name: 'failTwentySixthDelete' },
       );
       const config = system(table, 'index', { strategy: 'delete' });
 
@@ -409,6 +413,121 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
       // Assess
       await expect(erased).rejects.toBeInstanceOf(ConnectorConfigError);
       await expect(erased).rejects.not.toThrow(/ann@/i);
+    });
+  });
+
+  describe('First-use table checks (DescribeTable)', () => {
+    async function tableWithIndex(projection: 'ALL' | 'KEYS_ONLY', keyedBy: string): Promise<string> {
+      const table = `checked-${(tables += 1)}`;
+      await createTableAndWait(base, {
+        TableName: table,
+        AttributeDefinitions: [
+          { AttributeName: 'id', AttributeType: 'S' },
+          { AttributeName: keyedBy, AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byEmail',
+            KeySchema: [{ AttributeName: keyedBy, KeyType: 'HASH' }],
+            Projection: { ProjectionType: projection },
+          },
+        ],
+      });
+      await client.send(new PutCommand({ TableName: table, Item: { id: '1', email: SUBJECT, [keyedBy]: SUBJECT } }));
+      return table;
+    }
+
+    it.each([
+      ['projects KEYS_ONLY', 'KEYS_ONLY', 'email', /projects KEYS_ONLY attributes, not ALL/],
+      ['is keyed by another attribute', 'ALL', 'login', /keyed by 'login', not by the identity attribute 'email'/],
+    ] as const)('refuses an index that %s, before reading anything', async (_label, projection, keyedBy, message) => {
+      // Prepare
+      const table = await tableWithIndex(projection, keyedBy);
+      const connector = new DynamoDbConnector(system(table, 'index', { strategy: 'delete' }), client, {
+        anonymizationKey: KEY,
+      });
+      reads.length = 0;
+
+      // Act
+      const located = drain(connector.locate({ email: SUBJECT }));
+      const erased = connector.erase({ email: SUBJECT });
+
+      // Assess
+      await expect(located).rejects.toBeInstanceOf(ConnectorConfigError);
+      await expect(located).rejects.toThrow(message);
+      await expect(erased).rejects.toBeInstanceOf(ConnectorConfigError);
+      expect(reads).toEqual([]);
+      expect((await client.send(new GetCommand({ TableName: table, Key: { id: '1' } }))).Item).toBeDefined();
+    });
+
+    it('accepts an index keyed by the identity attribute projecting ALL', async () => {
+      // Prepare
+      const table = await tableWithIndex('ALL', 'email');
+      const connector = new DynamoDbConnector(system(table, 'index', { strategy: 'delete' }), client, {
+        anonymizationKey: KEY,
+      });
+
+      // Act
+      const found = await collect(connector.locate({ email: SUBJECT }));
+
+      // Assess
+      expect(found).toHaveLength(1);
+    });
+  });
+
+  describe('Numbers beyond double precision', () => {
+    it.each([
+      ['wrapNumbers (NumberValue)', true],
+      ['the default client (bigint)', false],
+    ])('with %s: exported as their digits, and the delete hits the exact key', async (_label, wrapNumbers) => {
+      // Prepare: a numeric partition key and attribute that a JavaScript number would round
+      const table = `numbers-${(tables += 1)}`;
+      await createTableAndWait(base, {
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+      const put = (id: string, email: string) =>
+        base.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { id: { N: id }, email: { S: email }, amount: { N: '12345678901234567890' } },
+          }),
+        );
+      await put('12345678901234567890', SUBJECT);
+      // a neighbour whose key rounds to the same double: a rounded key would delete (or miss) the wrong item
+      await put('12345678901234567891', 'someone@example.com');
+      // a client of its own: from() writes the translate options into the base client's config
+      const own = dynamoClient(dynalite.endpoint);
+      const reader = DynamoDBDocumentClient.from(own, { unmarshallOptions: { wrapNumbers } });
+      const config = SystemConfig.parse({
+        id: 'numbers',
+        type: 'dynamodb',
+        table,
+        key: { partition: 'id' },
+        identity: { email: { attribute: 'email' } },
+        holds: { categories: ['identifiers'], purpose: 'testing' },
+        erasure: { strategy: 'delete' },
+      });
+      if (config.type !== 'dynamodb') throw new Error('unexpected system type');
+      const connector = new DynamoDbConnector(config, reader, { anonymizationKey: KEY });
+
+      // Act
+      const found = await collect(connector.locate({ email: SUBJECT }));
+      const outcome = await connector.erase({ email: SUBJECT });
+
+      // Assess
+      expect(found).toHaveLength(1);
+      const text = plainJson(found[0]);
+      expect(text).toContain('12345678901234567890');
+      if (wrapNumbers) expect(text).toContain('"amount":12345678901234567890');
+      expect(outcome.deleted).toBe(1);
+      const left = await base.send(new ScanCommand({ TableName: table }));
+      expect(left.Items?.map((item) => item.id?.N)).toEqual(['12345678901234567891']);
+      own.destroy();
     });
   });
 });

@@ -1,12 +1,15 @@
 import {
   ConditionalCheckFailedException,
+  DescribeTableCommand,
+  type DescribeTableCommandOutput,
   DynamoDBClient,
   ProvisionedThroughputExceededException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
+  NumberValue,
   QueryCommand,
   ScanCommand,
   UpdateCommand,
@@ -15,7 +18,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keyedHash } from '../../../connectors/anonymize';
 import { type DynamoDbSystemConfig, SystemConfig } from '../../../connectors/config';
-import { DynamoDbConnector } from '../../../connectors/dynamodb/dynamodb-connector';
+import { plainJson } from '../../../connectors/canonical';
+import { DEFAULT_SCAN_CEILING, DynamoDbConnector } from '../../../connectors/dynamodb/dynamodb-connector';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../../../connectors/errors';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -38,10 +42,29 @@ function system(overrides: Record<string, unknown> = {}): DynamoDbSystemConfig {
 }
 
 function connector(config: DynamoDbSystemConfig = system()): DynamoDbConnector {
-  return new DynamoDbConnector(config, client, {
-    anonymizationKey: 'k',
-    batchRetry: { maxAttempts: 3, baseDelayMs: 1 },
-  });
+  return new DynamoDbConnector(config, client, { anonymizationKey: 'k' });
+}
+
+/** DescribeTable's answer for the Customers table: a GSI on email projecting ALL, unless told otherwise. */
+function described(
+  index: { name?: string; partition?: string; projection?: 'ALL' | 'KEYS_ONLY' | 'INCLUDE' } = {},
+  itemCount = 10,
+): DescribeTableCommandOutput {
+  return {
+    $metadata: {},
+    Table: {
+      TableName: 'Customers',
+      ItemCount: itemCount,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: index.name ?? 'byEmail',
+          KeySchema: [{ AttributeName: index.partition ?? 'email', KeyType: 'HASH' }],
+          Projection: { ProjectionType: index.projection ?? 'ALL' },
+        },
+      ],
+    },
+  };
 }
 
 async function collect(records: AsyncIterable<Record<string, unknown>>): Promise<Record<string, unknown>[]> {
@@ -57,6 +80,7 @@ function items(count: number, from = 0): Record<string, unknown>[] {
 describe('Class: DynamoDbConnector', () => {
   beforeEach(() => {
     ddb.reset();
+    ddb.on(DescribeTableCommand).resolves(described());
   });
 
   describe('Method: constructor', () => {
@@ -265,55 +289,75 @@ describe('Class: DynamoDbConnector', () => {
   });
 
   describe('Method: erase', () => {
-    it('deletes by primary key only, in batches of 25', async () => {
+    it('deletes by primary key, one DeleteItem each, on condition that the identity still matches', async () => {
       // Prepare
       ddb.on(QueryCommand).resolves({ Items: items(30) });
-      ddb.on(BatchWriteCommand).resolves({});
+      ddb.on(DeleteCommand).resolves({});
 
       // Act
       const outcome = await connector().erase({ email: EMAIL });
 
       // Assess
       expect(outcome).toEqual({ deleted: 30, anonymized: 0, retained: 0, unreadable: 0 });
-      const batches = ddb
-        .commandCalls(BatchWriteCommand)
-        .map((call) => call.args[0].input.RequestItems?.Customers ?? []);
-      expect(batches.map((batch) => batch.length)).toEqual([25, 5]);
-      expect(batches[0]?.[0]).toEqual({ DeleteRequest: { Key: { id: 'item-0' } } });
+      const calls = ddb.commandCalls(DeleteCommand);
+      expect(calls).toHaveLength(30);
+      expect(calls[0]?.args[0].input).toEqual({
+        TableName: 'Customers',
+        Key: { id: 'item-0' },
+        ConditionExpression: '#id = :id',
+        ExpressionAttributeNames: { '#id': 'email' },
+        ExpressionAttributeValues: { ':id': EMAIL },
+      });
     });
 
-    it('retries UnprocessedItems with backoff until they are processed', async () => {
+    it('does not count an item whose identity changed (or that went away) since it was read', async () => {
       // Prepare
-      ddb.on(QueryCommand).resolves({ Items: items(3) });
-      const leftover = [{ DeleteRequest: { Key: { id: 'item-2' } } }];
+      ddb.on(QueryCommand).resolves({ Items: items(2) });
       ddb
-        .on(BatchWriteCommand)
-        .resolvesOnce({ UnprocessedItems: { Customers: leftover } })
-        .resolvesOnce({ UnprocessedItems: {} });
+        .on(DeleteCommand)
+        .rejectsOnce(new ConditionalCheckFailedException({ message: 'changed', $metadata: { httpStatusCode: 400 } }))
+        .resolvesOnce({});
 
       // Act
       const outcome = await connector().erase({ email: EMAIL });
 
       // Assess
-      expect(outcome.deleted).toBe(3);
-      const calls = ddb.commandCalls(BatchWriteCommand);
-      expect(calls).toHaveLength(2);
-      expect(calls[1]?.args[0].input.RequestItems).toEqual({ Customers: leftover });
+      expect(outcome.deleted).toBe(1);
     });
 
-    it('gives up after the bounded attempts with ConnectorUnavailableError', async () => {
+    it('translates a throttled DeleteItem into ConnectorUnavailableError', async () => {
       // Prepare
       ddb.on(QueryCommand).resolves({ Items: items(1) });
       ddb
-        .on(BatchWriteCommand)
-        .resolves({ UnprocessedItems: { Customers: [{ DeleteRequest: { Key: { id: 'item-0' } } }] } });
+        .on(DeleteCommand)
+        .rejects(new ProvisionedThroughputExceededException({ message: 'slow', $metadata: { httpStatusCode: 400 } }));
 
       // Act
       const erased = connector().erase({ email: EMAIL });
 
       // Assess
       await expect(erased).rejects.toBeInstanceOf(ConnectorUnavailableError);
-      expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(3);
+    });
+
+    it('keeps big numbers exact: in the key of a delete and in what an export writes', async () => {
+      // Prepare: what the document client gives with unmarshallOptions.wrapNumbers
+      const big = NumberValue.from('12345678901234567890');
+      const item = { id: big, email: EMAIL, balance: NumberValue.from('0.12345678901234567891') };
+      ddb.on(QueryCommand).resolves({ Items: [item] });
+      ddb.on(DeleteCommand).resolves({});
+
+      // Act
+      const located = await collect(connector().locate({ email: EMAIL }));
+      const outcome = await connector().erase({ email: EMAIL });
+
+      // Assess
+      expect(plainJson(located[0])).toBe(
+        '{"id":12345678901234567890,"email":"ann@example.com","balance":0.12345678901234567891}',
+      );
+      expect(outcome.deleted).toBe(1);
+      const key = ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key;
+      expect(key?.id).toBe(big);
+      expect(String(key?.id)).toBe('12345678901234567890');
     });
 
     it('anonymizes with one conditional UpdateItem per item; an item gone meanwhile is not counted', async () => {
@@ -362,8 +406,93 @@ describe('Class: DynamoDbConnector', () => {
 
       // Assess
       expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 4, unreadable: 0 });
-      expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
       expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    });
+  });
+
+  describe('Method: locate (first-use table checks)', () => {
+    it.each([
+      ['an index that does not exist', described({ name: 'other' }), /index 'byEmail' does not exist/],
+      ['an index keyed by another attribute', described({ partition: 'name' }), /keyed by 'name', not by the identity/],
+      [
+        'an index projecting KEYS_ONLY',
+        described({ projection: 'KEYS_ONLY' }),
+        /projects KEYS_ONLY attributes, not ALL/,
+      ],
+      ['an index projecting INCLUDE', described({ projection: 'INCLUDE' }), /not ALL/],
+    ])('refuses %s with a ConnectorConfigError before any read', async (_label, table, message) => {
+      // Prepare
+      ddb.on(DescribeTableCommand).resolves(table);
+      ddb.on(QueryCommand).resolves({ Items: items(1) });
+
+      // Act
+      const located = collect(connector().locate({ email: EMAIL }));
+
+      // Assess
+      await expect(located).rejects.toBeInstanceOf(ConnectorConfigError);
+      await expect(located).rejects.toThrow(message);
+      expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    });
+
+    it('describes the table once per connector instance', async () => {
+      // Prepare
+      ddb.on(QueryCommand).resolves({ Items: items(1) });
+      const subject = connector();
+
+      // Act
+      await collect(subject.locate({ email: EMAIL }));
+      await collect(subject.locate({ email: EMAIL }));
+
+      // Assess
+      expect(ddb.commandCalls(DescribeTableCommand)).toHaveLength(1);
+      expect(ddb.commandCalls(DescribeTableCommand)[0]?.args[0].input).toEqual({ TableName: 'Customers' });
+    });
+
+    it('does not scan a table without an index above its scanCeiling, and says why', async () => {
+      // Prepare
+      ddb.on(DescribeTableCommand).resolves(described({}, 5001));
+      ddb.on(ScanCommand).resolves({ Items: [] });
+      const config = system({ identity: { email: { attribute: 'contact' } }, scanCeiling: 5000 });
+
+      // Act
+      const located = collect(connector(config).locate({ email: EMAIL }));
+      const erased = connector(config).erase({ email: EMAIL });
+
+      // Assess
+      await expect(located).rejects.toBeInstanceOf(ConnectorConfigError);
+      await expect(located).rejects.toThrow(
+        /not scanned: the table holds about 5001 items, over its scanCeiling of 5000/,
+      );
+      await expect(erased).rejects.toThrow(/not scanned/);
+      expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
+    });
+
+    it('scans up to the ceiling, which defaults to a million items', async () => {
+      // Prepare
+      ddb.on(DescribeTableCommand).resolves(described({}, DEFAULT_SCAN_CEILING));
+      ddb.on(ScanCommand).resolves({ Items: [{ id: '1', contact: EMAIL }] });
+      const config = system({ identity: { email: { attribute: 'contact' } } });
+
+      // Act
+      const found = await collect(connector(config).locate({ email: EMAIL }));
+
+      // Assess
+      expect(found).toHaveLength(1);
+      expect(DEFAULT_SCAN_CEILING).toBe(1_000_000);
+    });
+
+    it('translates a refused DescribeTable into ConnectorConfigError', async () => {
+      // Prepare
+      ddb
+        .on(DescribeTableCommand)
+        .rejects(new ResourceNotFoundException({ message: 'no table', $metadata: { httpStatusCode: 400 } }));
+
+      // Act
+      const located = collect(connector().locate({ email: EMAIL }));
+
+      // Assess
+      await expect(located).rejects.toBeInstanceOf(ConnectorConfigError);
     });
   });
 });

@@ -3,6 +3,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
@@ -14,7 +15,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type S3ObjectsSystemConfig, SystemConfig } from '../../../connectors/config';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../../../connectors/errors';
 import { drain } from '../../../connectors/pass';
-import { S3ObjectsConnector } from '../../../connectors/s3-objects/s3-objects-connector';
+import { OBJECT_LOCK_REASON, S3ObjectsConnector } from '../../../connectors/s3-objects/s3-objects-connector';
 
 const s3 = mockClient(S3Client);
 const client = new S3Client({ region: 'us-east-1' });
@@ -273,6 +274,248 @@ describe('Class: S3ObjectsConnector', () => {
 
       // Assess
       await expect(erased).rejects.toBeInstanceOf(ConnectorUnavailableError);
+    });
+  });
+  describe('Method: erase (conditional writes)', () => {
+    it('reads, rewrites and deletes only if the object still has the ETag the census read', async () => {
+      // Prepare
+      listing('clicks/mixed.jsonl', 'clicks/only.jsonl');
+      s3.on(GetObjectCommand, { Key: 'clicks/mixed.jsonl' }).callsFake(() => ({
+        Body: body('{"email":"ann@example.com"}\n{"email":"bob@example.com"}\n'),
+        ETag: '"mixed-1"',
+      }));
+      s3.on(GetObjectCommand, { Key: 'clicks/only.jsonl' }).callsFake(() => ({
+        Body: body('{"email":"ann@example.com"}\n'),
+        ETag: '"only-1"',
+      }));
+      s3.on(PutObjectCommand).resolves({});
+      s3.on(DeleteObjectCommand).resolves({});
+
+      // Act
+      const outcome = await connector().erase({ email: EMAIL });
+
+      // Assess
+      expect(outcome).toEqual({ deleted: 2, anonymized: 0, retained: 0, unreadable: 0 });
+      const reads = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input);
+      // the census reads fresh; the rewrite's read is conditional on what the census saw
+      expect(reads).toContainEqual({ Bucket: 'events', Key: 'clicks/mixed.jsonl', IfMatch: '"mixed-1"' });
+      expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({ IfMatch: '"mixed-1"' });
+      expect(s3.commandCalls(DeleteObjectCommand)[0]?.args[0].input).toEqual({
+        Bucket: 'events',
+        Key: 'clicks/only.jsonl',
+        IfMatch: '"only-1"',
+      });
+    });
+
+    it.each([
+      ['PutObject', PutObjectCommand],
+      ['DeleteObject', DeleteObjectCommand],
+    ] as const)(
+      'turns a 412 on %s (the object changed meanwhile) into a retried ConnectorUnavailableError',
+      async (_, command) => {
+        // Prepare
+        listing('clicks/a.jsonl');
+        const text =
+          command === PutObjectCommand
+            ? '{"email":"ann@example.com"}\n{"email":"bob@example.com"}\n'
+            : '{"email":"ann@example.com"}\n';
+        s3.on(GetObjectCommand).callsFake(() => ({ Body: body(text), ETag: '"e1"' }));
+        s3.on(command).rejects(s3Error('PreconditionFailed', 412));
+
+        // Act
+        const erased = connector().erase({ email: EMAIL });
+
+        // Assess
+        await expect(erased).rejects.toBeInstanceOf(ConnectorUnavailableError);
+      },
+    );
+
+    it('turns a 412 on the rewrite’s read into ConnectorUnavailableError and uploads nothing', async () => {
+      // Prepare
+      listing('clicks/a.jsonl');
+      s3.on(GetObjectCommand).callsFake((input: { IfMatch?: string }) => {
+        if (input.IfMatch !== undefined) throw s3Error('PreconditionFailed', 412);
+        return { Body: body('{"email":"ann@example.com"}\n{"email":"bob@example.com"}\n'), ETag: '"e1"' };
+      });
+
+      // Act
+      const erased = connector().erase({ email: EMAIL });
+
+      // Assess
+      await expect(erased).rejects.toBeInstanceOf(ConnectorUnavailableError);
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    });
+
+    it('keeps big integers and long decimals exactly when it re-serialises an anonymised line', async () => {
+      // Prepare
+      listing('clicks/a.jsonl');
+      s3.on(GetObjectCommand).callsFake(() => ({
+        Body: body('{"email":"ann@example.com","id":12345678901234567890,"amount":0.12345678901234567891,"n":1.5}\n'),
+        ETag: '"e1"',
+      }));
+      s3.on(PutObjectCommand).resolves({});
+      const config = system({
+        erasure: { strategy: 'anonymize', reason: 'r', fields: { email: { action: 'replace', value: 'erased' } } },
+      });
+
+      // Act
+      const outcome = await connector(config).erase({ email: EMAIL });
+
+      // Assess
+      expect(outcome.anonymized).toBe(1);
+      const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+      expect(Buffer.from(put?.Body as Uint8Array).toString('utf8')).toBe(
+        '{"email":"erased","id":12345678901234567890,"amount":0.12345678901234567891,"n":1.5}\n',
+      );
+    });
+  });
+
+  describe('Versioned buckets', () => {
+    const versioned = () => system({ versioned: true });
+    const line = (email: string) => `{"email":"${email}"}\n`;
+
+    /** ListObjectVersions: [key, versionId, isLatest] …, plus a delete marker that must be ignored. */
+    function versions(...list: [string, string, boolean][]): void {
+      s3.on(ListObjectVersionsCommand).resolves({
+        Versions: list.map(([Key, VersionId, IsLatest]) => ({ Key, VersionId, IsLatest })),
+        DeleteMarkers: [{ Key: 'clicks/a.jsonl', VersionId: 'marker', IsLatest: false }],
+      });
+    }
+
+    it('locate reads every version, so a subject left in an old one is found', async () => {
+      // Prepare
+      versions(['clicks/a.jsonl', 'v2', true], ['clicks/a.jsonl', 'v1', false]);
+      s3.on(GetObjectCommand, { VersionId: 'v2' }).callsFake(() => ({ Body: body(line('bob@example.com')) }));
+      s3.on(GetObjectCommand, { VersionId: 'v1' }).callsFake(() => ({ Body: body(line(EMAIL)) }));
+
+      // Act
+      const found = await collect(connector(versioned()).locate({ email: EMAIL }));
+
+      // Assess
+      expect(found).toEqual([{ email: EMAIL }]);
+      expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+    });
+
+    it('follows ListObjectVersions’ markers page by page', async () => {
+      // Prepare
+      s3.on(ListObjectVersionsCommand)
+        .resolvesOnce({
+          Versions: [{ Key: 'clicks/a.jsonl', VersionId: 'v1', IsLatest: true }],
+          IsTruncated: true,
+          NextKeyMarker: 'clicks/a.jsonl',
+          NextVersionIdMarker: 'v1',
+        })
+        .resolvesOnce({ Versions: [{ Key: 'clicks/b.jsonl', VersionId: 'v9', IsLatest: true }] });
+      s3.on(GetObjectCommand).callsFake(() => ({ Body: body(line(EMAIL)) }));
+
+      // Act
+      const found = await collect(connector(versioned()).locate({ email: EMAIL }));
+
+      // Assess
+      expect(found).toHaveLength(2);
+      expect(s3.commandCalls(ListObjectVersionsCommand)[1]?.args[0].input).toMatchObject({
+        KeyMarker: 'clicks/a.jsonl',
+        VersionIdMarker: 'v1',
+      });
+    });
+
+    it('erase deletes every version holding the subject by VersionId and rewrites the current one', async () => {
+      // Prepare: v3 (current) mixes Ann and Bob, v2 is Bob's only, v1 is Ann's only, v0 mixes both
+      versions(
+        ['clicks/a.jsonl', 'v3', true],
+        ['clicks/a.jsonl', 'v2', false],
+        ['clicks/a.jsonl', 'v1', false],
+        ['clicks/a.jsonl', 'v0', false],
+      );
+      const content: Record<string, string> = {
+        v3: line(EMAIL) + line('bob@example.com'),
+        v2: line('bob@example.com'),
+        v1: line(EMAIL),
+        v0: line('bob@example.com') + line(EMAIL),
+      };
+      s3.on(GetObjectCommand).callsFake((input: { VersionId: string }) => ({
+        Body: body(content[input.VersionId] ?? ''),
+        ETag: `"etag-${input.VersionId}"`,
+      }));
+      s3.on(PutObjectCommand).resolves({});
+      s3.on(DeleteObjectCommand).resolves({});
+
+      // Act
+      const outcome = await connector(versioned()).erase({ email: EMAIL });
+
+      // Assess
+      expect(outcome).toEqual({ deleted: 3, anonymized: 0, retained: 0, unreadable: 0 });
+      const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+      expect(put).toMatchObject({ Key: 'clicks/a.jsonl', IfMatch: '"etag-v3"' });
+      expect(Buffer.from(put?.Body as Uint8Array).toString('utf8')).toBe(line('bob@example.com'));
+      const deleted = s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input);
+      expect(deleted).toEqual([
+        { Bucket: 'events', Key: 'clicks/a.jsonl', VersionId: 'v3' },
+        { Bucket: 'events', Key: 'clicks/a.jsonl', VersionId: 'v1' },
+        { Bucket: 'events', Key: 'clicks/a.jsonl', VersionId: 'v0' },
+      ]);
+      // the rewrite's read was of that very version
+      expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toContainEqual({
+        Bucket: 'events',
+        Key: 'clicks/a.jsonl',
+        VersionId: 'v3',
+        IfMatch: '"etag-v3"',
+      });
+    });
+
+    it.each([
+      ['a legal hold', { ObjectLockLegalHoldStatus: 'ON' as const }],
+      [
+        'a retention period not yet over',
+        { ObjectLockMode: 'COMPLIANCE' as const, ObjectLockRetainUntilDate: new Date('2031-01-01T00:00:00Z') },
+      ],
+    ])(
+      'reports versions under %s as retained with the lock as the reason, and deletes nothing of them',
+      async (_, lock) => {
+        // Prepare
+        versions(['clicks/a.jsonl', 'v2', true], ['clicks/a.jsonl', 'v1', false]);
+        s3.on(GetObjectCommand, { VersionId: 'v2' }).callsFake(() => ({ Body: body(line(EMAIL)), ETag: '"2"' }));
+        s3.on(GetObjectCommand, { VersionId: 'v1' }).callsFake(() => ({
+          Body: body(line(EMAIL) + line(EMAIL)),
+          ETag: '"1"',
+          ...lock,
+        }));
+        s3.on(DeleteObjectCommand).resolves({});
+        const subject = new S3ObjectsConnector(versioned(), client, {
+          anonymizationKey: 'k',
+          now: () => new Date('2030-01-01T00:00:00Z'),
+        });
+
+        // Act
+        const outcome = await subject.erase({ email: EMAIL });
+
+        // Assess
+        expect(outcome).toEqual({
+          deleted: 1,
+          anonymized: 0,
+          retained: 2,
+          unreadable: 0,
+          retainedReason: OBJECT_LOCK_REASON,
+        });
+        expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.VersionId)).toEqual(['v2']);
+      },
+    );
+
+    it('erases a version whose retention period is over', async () => {
+      // Prepare
+      versions(['clicks/a.jsonl', 'v1', true]);
+      s3.on(GetObjectCommand).callsFake(() => ({
+        Body: body(line(EMAIL)),
+        ObjectLockMode: 'GOVERNANCE',
+        ObjectLockRetainUntilDate: new Date('2020-01-01T00:00:00Z'),
+      }));
+      s3.on(DeleteObjectCommand).resolves({});
+
+      // Act
+      const outcome = await connector(versioned()).erase({ email: EMAIL });
+
+      // Assess
+      expect(outcome).toEqual({ deleted: 1, anonymized: 0, retained: 0, unreadable: 0 });
     });
   });
 });

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { SourceRecord } from '../../../connectors/contract';
+import { NumberValue } from '@aws-sdk/lib-dynamodb';
+import type { Connector, SourceRecord } from '../../../connectors/contract';
+import { parseExactJson } from '../../../connectors/exact-json';
 import type { SystemConfig, SystemsConfig } from '../../../connectors/config';
 import { LocateSystem } from '../../../functions/locate-system/locate-system';
 import { AssembleExport } from '../../../functions/assemble-export/assemble-export';
@@ -105,7 +107,7 @@ describe('Class: LocateSystem', () => {
     ]);
 
     // Act
-    const outcome = await new LocateSystem(requests, documents, () => connector).execute(
+    const outcome = await new LocateSystem(requests, documents, () => connector, SYSTEMS).execute(
       aRequest().requestId,
       'customers',
       'locate',
@@ -131,7 +133,7 @@ describe('Class: LocateSystem', () => {
     const connector = listConnector('events', [{ email: 'ada@example.com' }], { unreadable: 2 });
 
     // Act
-    const outcome = await new LocateSystem(requests, new MemoryDocuments(), () => connector).execute(
+    const outcome = await new LocateSystem(requests, new MemoryDocuments(), () => connector, SYSTEMS).execute(
       aRequest().requestId,
       'events',
       'locate',
@@ -148,7 +150,7 @@ describe('Class: LocateSystem', () => {
     const documents = new MemoryDocuments();
 
     // Act
-    const outcome = await new LocateSystem(requests, documents, () => listConnector('events', [])).execute(
+    const outcome = await new LocateSystem(requests, documents, () => listConnector('events', []), SYSTEMS).execute(
       aRequest().requestId,
       'events',
       'confirm',
@@ -166,7 +168,7 @@ describe('Class: LocateSystem', () => {
     const connector = listConnector('customers', []);
 
     // Act
-    const result = new LocateSystem(requests, new MemoryDocuments(), () => connector).execute(
+    const result = new LocateSystem(requests, new MemoryDocuments(), () => connector, SYSTEMS).execute(
       aRequest().requestId,
       'customers',
       'locate',
@@ -228,9 +230,187 @@ describe('Class: AssembleExport', () => {
       records: [],
     });
     expect(document.systems[0]).not.toHaveProperty('unreadableRecords');
-    expect(document.summary).toEqual({ systems: 2, withRecords: 1, failed: 1, records: 2, complete: false });
+    expect(document.summary).toEqual({
+      systems: 2,
+      withRecords: 1,
+      failed: 1,
+      records: 2,
+      complete: false,
+      needsReview: true,
+      reviewReasons: [{ system: 'events', reason: '3 records could not be read, so they were not searched' }],
+    });
+    expect(document.systems[0]?.withheld).toEqual([]);
     expect((await requests.get(aRequest().requestId))?.status).toBe('assembling');
     expect(documents.objects.has('parts/x/customers.jsonl')).toBe(false);
+  });
+});
+
+describe('Class: AssembleExport (needs review)', () => {
+  it('is not complete, and says why, when a system that did not fail held records it could not read', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create({ ...verifiedRequest(), status: 'locating' });
+    const documents = new MemoryDocuments();
+    const outcomes = [
+      { systemId: 'customers', status: 'not_found' as const, recordCount: 0 },
+      { systemId: 'events', status: 'not_found' as const, recordCount: 0, unreadable: 4 },
+    ];
+
+    // Act
+    const result = await new AssembleExport(requests, documents, SYSTEMS).execute(aRequest().requestId, outcomes);
+
+    // Assess
+    expect(result.complete).toBe(false);
+    const document = ExportDocument.parse(JSON.parse(documents.objects.get(result.documentKey)?.body ?? ''));
+    expect(document.summary).toMatchObject({
+      failed: 0,
+      complete: false,
+      needsReview: true,
+      reviewReasons: [{ system: 'events', reason: '4 records could not be read, so they were not searched' }],
+    });
+  });
+
+  it('is complete and needs no review when every system was read whole', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create({ ...verifiedRequest(), status: 'locating' });
+    const documents = new MemoryDocuments();
+
+    // Act
+    const result = await new AssembleExport(requests, documents, SYSTEMS).execute(aRequest().requestId, [
+      { systemId: 'customers', status: 'not_found' as const, recordCount: 0 },
+    ]);
+
+    // Assess
+    const document = ExportDocument.parse(JSON.parse(documents.objects.get(result.documentKey)?.body ?? ''));
+    expect(result.complete).toBe(true);
+    expect(document.summary).toMatchObject({ complete: true, needsReview: false, reviewReasons: [] });
+  });
+});
+
+describe('Export filtering and exact numbers (LocateSystem → AssembleExport)', () => {
+  const withRules: SystemsConfig = {
+    ...SYSTEMS,
+    systems: SYSTEMS.systems.map((system) =>
+      system.id === 'customers' ? { ...system, export: { exclude: ['internalScore', 'profile.notes'] } } : system,
+    ),
+  };
+
+  it('withholds secrets (nested too) and excluded fields, and the export names them without their values', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create(verifiedRequest());
+    const documents = new MemoryDocuments();
+    const connector = new MemoryConnector(systemNamed('customers'), {
+      records: [
+        {
+          email: 'ada@example.com',
+          name: 'Ada',
+          Password_Hash: 'pbkdf2$abc',
+          apiKey: 'ak-123',
+          internalScore: 7,
+          profile: { city: 'Berlin', notes: 'vip', mfa: { totpSeed: 'JBSWY3DP' } },
+          devices: [{ model: 'x', sessionToken: 'st-1' }],
+          tokenCount: 3,
+          footpath: 'kept: not a secret',
+        },
+      ],
+    });
+
+    // Act
+    const outcome = await new LocateSystem(requests, documents, () => connector, withRules).execute(
+      aRequest().requestId,
+      'customers',
+      'locate',
+    );
+    const part = documents.objects.get(outcome.partKey ?? '')?.body ?? '';
+    const result = await new AssembleExport(requests, documents, withRules).execute(aRequest().requestId, [outcome]);
+
+    // Assess
+    for (const secret of ['pbkdf2', 'ak-123', 'JBSWY3DP', 'st-1', 'vip']) expect(part).not.toContain(secret);
+    const body = documents.objects.get(result.documentKey)?.body ?? '';
+    const document = ExportDocument.parse(JSON.parse(body));
+    expect(document.systems[0]?.records).toEqual([
+      {
+        email: 'ada@example.com',
+        name: 'Ada',
+        profile: { city: 'Berlin' },
+        devices: [{ model: 'x' }],
+        footpath: 'kept: not a secret',
+      },
+    ]);
+    expect(document.systems[0]?.withheld).toEqual([
+      { field: 'Password_Hash', reason: 'secret' },
+      { field: 'apiKey', reason: 'secret' },
+      { field: 'devices[].sessionToken', reason: 'secret' },
+      { field: 'internalScore', reason: 'excluded by configuration' },
+      { field: 'profile.mfa', reason: 'secret' },
+      { field: 'profile.notes', reason: 'excluded by configuration' },
+      { field: 'tokenCount', reason: 'secret' },
+    ]);
+  });
+
+  it('keeps only the included fields, and the deny-list still wins over include', async () => {
+    // Prepare
+    const included: SystemsConfig = {
+      ...SYSTEMS,
+      systems: SYSTEMS.systems.map((system) =>
+        system.id === 'customers' ? { ...system, export: { include: ['email', 'name', 'password'] } } : system,
+      ),
+    };
+    const requests = new MemoryRequests();
+    await requests.create(verifiedRequest());
+    const documents = new MemoryDocuments();
+    const connector = new MemoryConnector(systemNamed('customers'), {
+      records: [{ email: 'ada@example.com', name: 'Ada', password: 'hunter2', plan: 'gold' }],
+    });
+
+    // Act
+    const outcome = await new LocateSystem(requests, documents, () => connector, included).execute(
+      aRequest().requestId,
+      'customers',
+      'locate',
+    );
+
+    // Assess
+    expect(documents.objects.get(outcome.partKey ?? '')?.body).toBe(
+      '{"email":"ada@example.com","name":"Ada"}\n#withheld [{"field":"password","reason":"secret"},{"field":"plan","reason":"excluded by configuration"}]\n',
+    );
+  });
+
+  it('writes 12345678901234567890 into the export as those digits, from a JSON line and from a DynamoDB attribute', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create(verifiedRequest());
+    const documents = new MemoryDocuments();
+    const fromJsonLine = parseExactJson('{"email":"ada@example.com","orderId":12345678901234567890}') as SourceRecord;
+    const fromDynamoDb = { email: 'ada@example.com', accountId: NumberValue.from('12345678901234567890') };
+    // records as the connectors yield them (the memory connector copies records, which would drop their classes)
+    const connector: Connector = {
+      systemId: 'customers',
+      async *locate() {
+        yield fromJsonLine;
+        yield fromDynamoDb;
+        return { unreadable: 0 };
+      },
+      erase: () => Promise.reject(new Error('not used')),
+      identities: () => {
+        throw new Error('not used');
+      },
+    };
+
+    // Act
+    const outcome = await new LocateSystem(requests, documents, () => connector, SYSTEMS).execute(
+      aRequest().requestId,
+      'customers',
+      'locate',
+    );
+    const result = await new AssembleExport(requests, documents, SYSTEMS).execute(aRequest().requestId, [outcome]);
+
+    // Assess
+    const body = documents.objects.get(result.documentKey)?.body ?? '';
+    expect(body).toContain('"orderId":12345678901234567890');
+    expect(body).toContain('"accountId":12345678901234567890');
   });
 });
 

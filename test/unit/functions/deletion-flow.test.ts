@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SystemConfig, SystemsConfig } from '../../../connectors/config';
 import type { EraseOutcome } from '../../../connectors/contract';
+import { OBJECT_LOCK_REASON } from '../../../connectors/s3-objects/s3-objects-connector';
 import { receiptLine } from '../../../functions/assemble-receipt/receipt';
 import { AssembleReceipt } from '../../../functions/assemble-receipt/assemble-receipt';
 import { EraseSystem } from '../../../functions/erase-system/erase-system';
@@ -125,6 +126,25 @@ describe('Function: receiptLine', () => {
     expect(line.confirmed).toEqual({ status: 'not_found', remaining: 0, expected: 0, unreadable: 2 });
   });
 
+  it('reports records kept by an S3 Object Lock as retained with the lock as the reason, never as erased', () => {
+    // Act: 3 found, 1 deleted, 2 kept by the lock (and found again by the second search)
+    const line = receiptLine(
+      DELETE,
+      found('events', 3),
+      erased('events', { deleted: 1, retained: 2 }),
+      found('events', 2),
+    );
+
+    // Assess
+    expect(line).toMatchObject({
+      strategy: 'delete',
+      outcome: 'retained',
+      erased: { deleted: 1, retained: 2 },
+      confirmed: { remaining: 2, expected: 2 },
+      retention: { reason: OBJECT_LOCK_REASON },
+    });
+  });
+
   it('states the reason and the law for what is kept', () => {
     // Act
     const line = receiptLine(RETAIN, found('hold', 2), erased('hold', { retained: 2 }), found('hold', 2));
@@ -162,6 +182,7 @@ describe('Class: AssembleReceipt', () => {
     const body = documents.objects.get(result.documentKey)?.body ?? '';
     const receipt = DeletionReceipt.parse(JSON.parse(body));
     expect(result).toEqual({ documentKey: `receipts/${aRequest().requestId}.json`, complete: true });
+    expect(receipt.summary).toMatchObject({ complete: true, needsReview: false, reviewReasons: [] });
     expect(body).not.toContain('ada@example.com');
     expect(receipt.subject.keyedHash).toBe(identityHash(KEY, 'email', 'ada@example.com'));
     expect(receipt.summary).toMatchObject({
@@ -171,6 +192,59 @@ describe('Class: AssembleReceipt', () => {
       records: { found: 4, deleted: 3, retained: 1, remaining: 1 },
     });
     expect(receipt.backups.statement).toContain('35 days');
+  });
+
+  it('is not complete but needs review when a system held records it could not read', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const documents = new MemoryDocuments();
+    await requests.create(aRequest({ type: 'deletion', status: 'confirming', verified: { email: 'ada@example.com' } }));
+
+    // Act
+    const result = await new AssembleReceipt(requests, documents, systems, async () => KEY).execute(
+      aRequest().requestId,
+      {
+        located: [{ ...found('events', 3), unreadable: 2 }, found('hold', 1)],
+        erased: [erased('events', { deleted: 3 }), erased('hold', { retained: 1 })],
+        confirmed: [{ ...found('events', 0), unreadable: 2 }, found('hold', 1)],
+      },
+    );
+
+    // Assess
+    const receipt = DeletionReceipt.parse(JSON.parse(documents.objects.get(result.documentKey)?.body ?? ''));
+    expect(result.complete).toBe(false);
+    expect(receipt.summary).toMatchObject({
+      failed: 0,
+      complete: false,
+      needsReview: true,
+      reviewReasons: [
+        { system: 'events', reason: '2 records could not be read, so they were neither erased nor checked' },
+      ],
+    });
+  });
+
+  it('is not complete but needs review when an Object Lock kept records a deletion should have erased', async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    const documents = new MemoryDocuments();
+    await requests.create(aRequest({ type: 'deletion', status: 'confirming', verified: { email: 'ada@example.com' } }));
+
+    // Act
+    const result = await new AssembleReceipt(requests, documents, systems, async () => KEY).execute(
+      aRequest().requestId,
+      {
+        located: [found('events', 3), found('hold', 1)],
+        erased: [erased('events', { deleted: 1, retained: 2 }), erased('hold', { retained: 1 })],
+        confirmed: [found('events', 2), found('hold', 1)],
+      },
+    );
+
+    // Assess
+    const receipt = DeletionReceipt.parse(JSON.parse(documents.objects.get(result.documentKey)?.body ?? ''));
+    expect(result.complete).toBe(false);
+    expect(receipt.systems[0]).toMatchObject({ id: 'events', outcome: 'retained' });
+    expect(receipt.summary).toMatchObject({ erased: 0, retained: 2, failed: 0, needsReview: true });
+    expect(receipt.summary.reviewReasons).toEqual([{ system: 'events', reason: `2 records ${OBJECT_LOCK_REASON}` }]);
   });
 
   it('is not complete when a system failed', async () => {
