@@ -45,6 +45,13 @@ export interface RequestRepository {
   /** Set fields without moving the status; refused (StatusConflictError) once the request is terminal. */
   update(requestId: string, patch: RecordPatch): Promise<void>;
   /**
+   * Claim the delivery of `attempt` (see RequestRecord.delivery) in one conditional write on an open request: it wins
+   * if no delivery is recorded or the recorded one is of an earlier attempt, or — with `takeOver`, the `claimedAt` of a
+   * stale claim of this attempt that was never mailed — if that claim is still exactly the one recorded. False when
+   * another claim holds; RequestNotFoundError/StatusConflictError as `update`.
+   */
+  claimDelivery(requestId: string, attempt: number, claimedAt: string, takeOver?: string): Promise<boolean>;
+  /**
    * Drop the subject's identity from an answered deletion request: once their data is erased, the request record must
    * not be the last place that names them. What stays is the request's dates, type, status and outcome counts.
    */

@@ -61,6 +61,24 @@ export class MemoryRequests implements RequestRepository {
     Object.assign(record, patch);
   }
 
+  public async claimDelivery(
+    requestId: string,
+    attempt: number,
+    claimedAt: string,
+    takeOver?: string,
+  ): Promise<boolean> {
+    const record = this.records.get(requestId);
+    if (!record) throw new RequestNotFoundError(requestId);
+    if (isTerminal(record.status)) throw new StatusConflictError(requestId, 'claim delivery');
+    const held = record.delivery;
+    const free = held === undefined || held.attempt < attempt;
+    const stale =
+      takeOver !== undefined && held?.attempt === attempt && held.claimedAt === takeOver && held.mailedAt === undefined;
+    if (!free && !stale) return false;
+    record.delivery = { attempt, claimedAt };
+    return true;
+  }
+
   public async forgetSubject(requestId: string): Promise<void> {
     const record = this.records.get(requestId);
     if (record?.type !== 'deletion' || (record.status !== 'completed' && record.status !== 'partially_completed'))
