@@ -38,7 +38,7 @@ export function stepFailure(error: unknown): WorkflowStepError {
   const name = errorName(error);
   const frames = stackFrames(error);
   logger.error('step failed', { error: { name, causes: causeNames(error), frames } });
-  return new WorkflowStepError(name, frames);
+  return new WorkflowStepError(name);
 }
 
 /** An error's name, if it is a plain identifier (what Retry/Catch can match); anything else is `Error`. */
@@ -68,16 +68,17 @@ function causeNames(error: unknown): string[] {
  * What a workflow step throws in place of whatever failed it: the same `name` (the workflow's Retry/Catch match on
  * it), a fixed message and no cause. Step Functions keeps a failed task's Error and Cause in the execution history for
  * 90 days and offers no way to erase them, so nothing an error says (an SES rejection quotes the recipient) may reach
- * it. The original is logged by name and stack frames (`stepFailure`). It lives here, not in ./errors.ts, because it
+ * it, not even stack frames (paths such as node_modules/@middy look like addresses to a scan). The original is logged
+ * by name and stack frames (`stepFailure`). It lives here, not in ./errors.ts, because it
  * is the one error not named for its class: it carries the name of what it replaces.
  */
 export class WorkflowStepError extends Error {
   public static readonly MESSAGE = "step failed; see the function's logs";
 
-  public constructor(name: string, frames: readonly string[]) {
+  public constructor(name: string) {
     super(WorkflowStepError.MESSAGE);
     this.name = name;
-    // The stack's first line repeats name and message; rebuild it so only ours and the frames are in it.
-    this.stack = [`${name}: ${WorkflowStepError.MESSAGE}`, ...frames].join('\n');
+    // The runtime reports the stack as the Cause's `trace`: its name and our words only. The frames are in the log.
+    this.stack = `${name}: ${WorkflowStepError.MESSAGE}`;
   }
 }
