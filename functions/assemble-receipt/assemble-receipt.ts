@@ -6,7 +6,7 @@ import type { EraseResult, SystemOutcome } from '../core/domain/request';
 import type { DocumentStore, RequestRepository } from '../core/ports';
 import { logger, redact } from '../core/logger';
 import { receiptLine, reviewReasonsFor } from './receipt';
-import { receiptKey } from '../core/domain/document-keys';
+import { receiptKey, retryReceiptKey } from '../core/domain/document-keys';
 import { NotVerifiedError } from '../core/domain/errors';
 
 export interface ReceiptInput {
@@ -19,7 +19,12 @@ export interface ReceiptInput {
  * Write the deletion receipt (format `dsar-deletion-receipt` v1): per system what was found, erased, anonymised or
  * kept with its reason, and the confirming second search; the backup statement; a summary. `complete` only if
  * every system confirmed and nothing needs review (records that could not be read were neither erased nor checked;
- * records a storage lock kept were not erased: GDPR Art. 17 is then not yet satisfied, whatever the counts say). Re-entrant: the same inputs give the same receipt.
+ * records a storage lock kept were not erased: GDPR Art. 17 is then not yet satisfied, whatever the counts say).
+ * Re-entrant: the same inputs give the same receipt.
+ *
+ * A retry of a deletion (the record carries `retry`) covers only the systems it planned: its receipt judges those, is
+ * written beside the first (which stays as it was), and is complete when they all confirmed. Either way the record's
+ * `outcomes` say, per system, whether it failed here, so Deliver knows which systems to retry.
  */
 export class AssembleReceipt {
   public constructor(
@@ -36,7 +41,10 @@ export class AssembleReceipt {
     if (!email) throw new NotVerifiedError(requestId);
 
     const byId = <T extends { systemId: string }>(list: T[], id: string) => list.find((x) => x.systemId === id);
-    const lines = this.systems.systems.map((system) =>
+    const retrying = record.type === 'deletion' && record.retry !== undefined;
+    const planned = new Set(input.located.map((o) => o.systemId));
+    const covered = retrying ? this.systems.systems.filter((s) => planned.has(s.id)) : this.systems.systems;
+    const lines = covered.map((system) =>
       receiptLine(
         system,
         byId(input.located, system.id),
@@ -97,8 +105,16 @@ export class AssembleReceipt {
     });
 
     await this.requests.advance(requestId, 'assembling');
-    await this.requests.update(requestId, { outcomes: input.located });
-    const key = receiptKey(requestId);
+    // A system fails the deletion if any of its steps did (not only its locate): mark it so, keeping the counts.
+    const failed = new Set(lines.filter((l) => l.outcome === 'failed').map((l) => l.id));
+    const judged = input.located.map((o) =>
+      failed.has(o.systemId) && o.status !== 'failed'
+        ? { ...o, status: 'failed' as const, error: byId(input.erased, o.systemId)?.error ?? 'NotConfirmed' }
+        : o,
+    );
+    const earlier = (record.outcomes ?? []).filter((o) => !planned.has(o.systemId));
+    await this.requests.update(requestId, { outcomes: retrying ? [...earlier, ...judged] : judged });
+    const key = retrying ? retryReceiptKey(requestId, record.retry?.attempts ?? 0) : receiptKey(requestId);
     await this.documents.write(key, Readable.from([JSON.stringify(receipt, null, 2)]), 'application/json');
     logger.info('receipt assembled', { failed: receipt.summary.failed, complete: receipt.summary.complete });
     return { documentKey: key, complete: receipt.summary.complete };

@@ -51,3 +51,17 @@ export class DocumentUnreadableError extends Error {
     this.name = 'DocumentUnreadableError';
   }
 }
+
+/**
+ * An AWS dependency (DynamoDB, S3, SES, Step Functions) or the network failed transiently: throttling, a sending or
+ * rate limit, a 5xx, a reset connection. Raised at the adapter edge (adapters/dependency-errors.ts) once the SDK's own
+ * retries are spent; the one name every workflow step retries with backoff (infra/workflow/retries.ts). The message
+ * names the service and operation only; the SDK's error (whose message may quote an address) stays in `cause`.
+ */
+export class DependencyUnavailableError extends Error {
+  public constructor(service: string, operation: string, options?: { cause?: unknown }) {
+    const reason = options?.cause instanceof Error ? ` (${options.cause.name})` : '';
+    super(`${service} ${operation} failed transiently${reason}`, options);
+    this.name = 'DependencyUnavailableError';
+  }
+}

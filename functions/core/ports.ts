@@ -48,6 +48,13 @@ export interface RequestRepository {
   /** Set fields without moving the status; refused (StatusConflictError) once the request is terminal. */
   update(requestId: string, patch: RecordPatch): Promise<void>;
   /**
+   * Claim the delivery of `attempt` (see RequestRecord.delivery) in one conditional write on an open request: it wins
+   * if no delivery is recorded or the recorded one is of an earlier attempt, or — with `takeOver`, the `claimedAt` of a
+   * stale claim of this attempt that was never mailed — if that claim is still exactly the one recorded. False when
+   * another claim holds; RequestNotFoundError/StatusConflictError as `update`.
+   */
+  claimDelivery(requestId: string, attempt: number, claimedAt: string, takeOver?: string): Promise<boolean>;
+  /**
    * Drop the subject's identity from a request that has ended (refused for one still open): an answered deletion (once
    * their data is erased the record must not be the last place that names them), an expired, cancelled or rejected
    * request (nothing was done for anyone), an answered access request whose download window closed. What stays is the
@@ -112,15 +119,16 @@ export type ExecutionState = 'none' | 'running' | 'succeeded' | 'failed';
 
 /** Starting a request's workflow (only who confirms a request, and the sweeper, hold the state machine's ARN). */
 export interface WorkflowStarter {
-  /** Start the request's workflow, named by its id; starting it again with the same id is a no-op. */
-  start(requestId: string): Promise<void>;
+  /**
+   * Start the request's workflow with input { requestId }, under `name` (default: the request id; see
+   * request-record.ts `executionName`); starting the same name again is a no-op.
+   */
+  start(requestId: string, name?: string): Promise<void>;
 }
 
-/** The sweeper's view of executions: is one running for this request, and run a failed one again from where it failed. */
+/** The sweeper's view of executions: what became of the one named `name`. */
 export interface Executions extends WorkflowStarter {
-  describe(requestId: string): Promise<ExecutionState>;
-  /** Run a failed (or timed-out, or aborted) execution again; every step is re-entrant. */
-  redrive(requestId: string): Promise<void>;
+  describe(name: string): Promise<ExecutionState>;
 }
 
 /** Answering a task that waits for a callback (the task token names its execution: no ARN is needed). */

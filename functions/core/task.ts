@@ -8,6 +8,11 @@ import { logger } from './logger';
 /**
  * A workflow task's handler: its input (ids, counts, S3 keys — never personal data) is validated at the edge,
  * and the request id goes into every log line.
+ *
+ * What a task throws ends up in the execution history (Error = its name, Cause = its message and stack), which Step
+ * Functions keeps for 90 days and cannot erase. So every error leaves as a WorkflowStepError: the same `name` (the
+ * workflow's Retry and Catch match on it), a fixed message, no cause. The original is logged here by its name, the
+ * names of its causes and its stack frames — never a message, which may quote an address (SES does).
  */
 export function workflowTask<S extends z.ZodType, R>(
   schema: S,
@@ -16,10 +21,64 @@ export function workflowTask<S extends z.ZodType, R>(
   return middy<unknown, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
-      const parsed = schema.safeParse(event);
-      if (!parsed.success) throw new InvalidTaskInputError(parsed.error.issues.map((i) => i.path.join('.')));
-      const requestId = (parsed.data as { requestId?: unknown }).requestId;
-      if (typeof requestId === 'string') logger.appendKeys({ requestId });
-      return fn(parsed.data, context);
+      try {
+        const parsed = schema.safeParse(event);
+        if (!parsed.success) throw new InvalidTaskInputError(parsed.error.issues.map((i) => i.path.join('.')));
+        const requestId = (parsed.data as { requestId?: unknown }).requestId;
+        if (typeof requestId === 'string') logger.appendKeys({ requestId });
+        return await fn(parsed.data, context);
+      } catch (error) {
+        throw stepFailure(error);
+      }
     });
+}
+
+/** The error a step throws for `error`, after logging what can be logged of it. */
+export function stepFailure(error: unknown): WorkflowStepError {
+  const name = errorName(error);
+  const frames = stackFrames(error);
+  logger.error('step failed', { error: { name, causes: causeNames(error), frames } });
+  return new WorkflowStepError(name);
+}
+
+/** An error's name, if it is a plain identifier (what Retry/Catch can match); anything else is `Error`. */
+function errorName(error: unknown): string {
+  const name = error instanceof Error ? error.name : undefined;
+  return typeof name === 'string' && /^[A-Za-z][\w.]{0,99}$/.test(name) ? name : 'Error';
+}
+
+/** The `at …` lines of a stack: code locations only. The first line (and any line a message spans) is dropped. */
+function stackFrames(error: unknown): string[] {
+  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
+  return stack.split('\n').filter((line) => /^\s+at /.test(line));
+}
+
+/** The names along the `cause` chain, e.g. DependencyUnavailableError ← TooManyRequestsException. */
+function causeNames(error: unknown): string[] {
+  const names: string[] = [];
+  let cause = error instanceof Error ? error.cause : undefined;
+  while (cause !== undefined && names.length < 5) {
+    names.push(errorName(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return names;
+}
+
+/**
+ * What a workflow step throws in place of whatever failed it: the same `name` (the workflow's Retry/Catch match on
+ * it), a fixed message and no cause. Step Functions keeps a failed task's Error and Cause in the execution history for
+ * 90 days and offers no way to erase them, so nothing an error says (an SES rejection quotes the recipient) may reach
+ * it, not even stack frames (paths such as node_modules/@middy look like addresses to a scan). The original is logged
+ * by name and stack frames (`stepFailure`). It lives here, not in ./errors.ts, because it
+ * is the one error not named for its class: it carries the name of what it replaces.
+ */
+export class WorkflowStepError extends Error {
+  public static readonly MESSAGE = "step failed; see the function's logs";
+
+  public constructor(name: string) {
+    super(WorkflowStepError.MESSAGE);
+    this.name = name;
+    // The runtime reports the stack as the Cause's `trace`: its name and our words only. The frames are in the log.
+    this.stack = `${name}: ${WorkflowStepError.MESSAGE}`;
+  }
 }

@@ -23,7 +23,7 @@ export const handler = workflowTask(z.unknown(), async () => {
   const report = await sweep.execute();
   metrics.addMetric('StuckRequests', MetricUnit.Count, report.stuck);
   metrics.addMetric('OverdueRequests', MetricUnit.Count, report.overdue);
-  metrics.addMetric('RequestsRecovered', MetricUnit.Count, report.started + report.redriven);
+  metrics.addMetric('RequestsRecovered', MetricUnit.Count, report.started + report.restarted);
   metrics.publishStoredMetrics();
   return { ...report, recovered: report.recovered.length };
 });

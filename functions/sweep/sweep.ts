@@ -1,5 +1,5 @@
 import { isTerminal } from '../core/domain/status';
-import type { RequestRecord } from '../core/domain/request-record';
+import { executionName, type RequestRecord, retryDue } from '../core/domain/request-record';
 import { logger } from '../core/logger';
 import type { Executions, RequestRepository } from '../core/ports';
 
@@ -10,7 +10,7 @@ export interface SweepDeps {
   downloadTtlSeconds: number;
   /** a verified request with no execution this long after its last change is started (default 2 minutes) */
   startAfterSeconds?: number;
-  /** a request in a working status that has not moved for this long is checked, and redriven if its run failed */
+  /** a request in a working status that has not moved for this long is checked, and started afresh if its run failed */
   stuckAfterSeconds?: number;
   now?: () => Date;
 }
@@ -23,25 +23,28 @@ export interface SweepReport {
   forgotten: number;
   /** verified or working requests that had no execution: started */
   started: number;
-  /** requests whose execution had failed: run again from where it failed */
-  redriven: number;
+  /** requests whose execution had failed (or a partial deletion whose retry was due): started afresh, under a new name */
+  restarted: number;
   /** requests it could not recover (an execution that ended without ending its request): someone must look */
   stuck: number;
   /** open requests past their due date */
   overdue: number;
-  /** ids of the requests started or redriven (ids only: the twin says which requests it resumed) */
+  /** ids of the requests started or restarted (ids only: the twin says which requests it resumed) */
   recovered: string[];
 }
 
 const DEFAULT_START_AFTER_SECONDS = 120;
 const DEFAULT_STUCK_AFTER_SECONDS = 3600;
+/** fresh starts after which a request that keeps failing is left to a person (each is an hour apart at least) */
+const MAX_RESTARTS = 5;
 
 /**
  * The safety net under "nothing accepted is lost": run on a schedule (EventBridge Scheduler in the cloud, a timer in
  * the twin, and once at the twin's start), it walks the requests and puts right what no single step can.
  * - A confirmed request whose execution never started (StartExecution failed, or the twin died in between) is started;
- *   one whose execution failed (a step outside the per-system Maps ran out of retries) is redriven — every step is
- *   re-entrant. One whose execution ended without ending the request is reported as stuck (a metric with an alarm).
+ *   one whose execution failed (a step outside the per-system Maps ran out of retries and marked it for attention) is
+ *   started afresh under a new name — every step is re-entrant; so is a partial deletion whose retry is due. One whose
+ *   execution ended without ending the request, or that keeps failing, is reported as stuck (a metric with an alarm).
  * - An unverified request whose link expired ends `expired`, and forgets the address: nothing was done for anyone, so
  *   nothing about them is kept but the keyed hash and the dates.
  * - An ended request forgets its subject once nothing more is owed: at once for expired, cancelled and rejected
@@ -60,7 +63,7 @@ export class Sweep {
       expired: 0,
       forgotten: 0,
       started: 0,
-      redriven: 0,
+      restarted: 0,
       stuck: 0,
       overdue: 0,
       recovered: [],
@@ -103,6 +106,12 @@ export class Sweep {
       return;
     }
     if (record.dueDate < now.toISOString().slice(0, 10)) report.overdue += 1;
+    if (record.status === 'retrying') {
+      // a partial deletion between attempts: its execution has ended on purpose; the next one starts when it is due
+      if (!retryDue(record, now) || (await this.deps.executions.describe(executionName(record))) === 'running') return;
+      await this.restart(record, report, 'a retry of the systems that failed is due');
+      return;
+    }
     const quiet = (now.getTime() - Date.parse(record.updatedAt)) / 1000;
     const patience =
       record.status === 'verified'
@@ -114,18 +123,16 @@ export class Sweep {
 
   private async recover(record: RequestRecord, report: SweepReport): Promise<void> {
     const { executions } = this.deps;
-    const state = await executions.describe(record.requestId);
+    const name = executionName(record);
+    const state = await executions.describe(name);
     if (state === 'running') return;
     if (state === 'none') {
-      await executions.start(record.requestId);
+      await executions.start(record.requestId, name);
       report.started += 1;
       report.recovered.push(record.requestId);
       logger.info('sweep started a request with no execution', { requestId: record.requestId, status: record.status });
     } else if (state === 'failed') {
-      await executions.redrive(record.requestId);
-      report.redriven += 1;
-      report.recovered.push(record.requestId);
-      logger.info('sweep redrove a failed execution', { requestId: record.requestId, status: record.status });
+      await this.restart(record, report, 'its execution failed');
     } else {
       report.stuck += 1;
       logger.error('request stuck: its execution ended but the request did not', {
@@ -133,6 +140,28 @@ export class Sweep {
         status: record.status,
       });
     }
+  }
+
+  /**
+   * Start the request afresh under a new execution name (a Standard execution's name is taken for 90 days, and a
+   * redrive would resume at the Fail state that ended it). Bounded: past MAX_RESTARTS the request is reported as stuck.
+   */
+  private async restart(record: RequestRecord, report: SweepReport, why: string): Promise<void> {
+    const restarts = (record.restarts ?? 0) + 1;
+    if (restarts > MAX_RESTARTS) {
+      report.stuck += 1;
+      logger.error('request stuck: restarted too often', {
+        requestId: record.requestId,
+        status: record.status,
+        restarts: record.restarts,
+      });
+      return;
+    }
+    await this.deps.requests.update(record.requestId, { restarts });
+    await this.deps.executions.start(record.requestId, executionName({ requestId: record.requestId, restarts }));
+    report.restarted += 1;
+    report.recovered.push(record.requestId);
+    logger.info('sweep restarted a request', { requestId: record.requestId, status: record.status, restarts, why });
   }
 
   /** When the verification link stops working (a request recorded but never mailed: a day after receipt). */

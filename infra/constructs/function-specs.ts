@@ -150,6 +150,13 @@ export const FUNCTION_SPECS = [
     sendsMail: true,
     linksToApi: true,
   },
+  {
+    id: 'MarkAttention',
+    entry: 'functions/mark-attention/handler.ts',
+    timeoutSeconds: STEP_SECONDS,
+    purpose: 'record on a request that a workflow step failed after its retries (step and error name), then fail',
+    table: 'readWrite',
+  },
   // --- operator commands (not in the workflow) ---
   {
     id: 'ReapplyDeletions',

@@ -140,18 +140,6 @@ export class LocalStepFunctions {
     return info;
   }
 
-  /**
-   * RedriveExecution, locally: run a failed (or aborted) execution again under the same name. The cloud resumes from
-   * the failed state; here the run starts over, which gives the same outcome because every step is re-entrant.
-   */
-  public redrive(executionArn: string): ExecutionInfo {
-    const info = this.describe(executionArn);
-    if (info.status === 'RUNNING' || info.status === 'SUCCEEDED') {
-      throw new SfnApiError('ExecutionNotRedrivable', `Execution ${info.status.toLowerCase()}: '${executionArn}'`);
-    }
-    return this.start(info.name, info.input);
-  }
-
   public sendTaskSuccess(taskToken: string, output: string): void {
     this.takeWaiter(taskToken).resolve(JSON.parse(output));
   }

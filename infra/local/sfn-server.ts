@@ -38,10 +38,6 @@ export function startSfnServer(
         stopDate: epoch(e.stopDate),
       };
     },
-    RedriveExecution: (body) => {
-      const execution = runner.redrive(body.executionArn ?? '');
-      return { redriveDate: epoch(execution.startDate) };
-    },
     SendTaskSuccess: (body) => {
       runner.sendTaskSuccess(body.taskToken ?? '', body.output ?? '{}');
       return {};

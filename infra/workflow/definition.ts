@@ -20,6 +20,12 @@ import { lambdaStep, perSystemMap } from './steps';
  *   $.erased[i]           erase-system's outcome, or { systemId, status: 'failed', error }
  *   $.confirmed[i]        locate-system's outcome (phase confirm), or { systemId, status: 'failed', error }
  *   $.document            { documentKey, complete }
+ *   $.error               { Error, Cause } of a step that failed after its retries (only the name is used)
+ *
+ * A step outside the per-system Maps (PlanRequest, AssembleExport, AssembleReceipt, Deliver) that still fails after its
+ * retries goes to `<Step>Failed` (a Pass naming the step and the error name) → MarkAttention (records
+ * `attention: { step, error, at }` on the request) → NeedsAttention (Fail): the request is never left silently in a
+ * mid status, and the failed execution raises the failed-executions alarm.
  */
 
 /** The functions the workflow invokes (the rest serve the HTTP API). */
@@ -30,6 +36,7 @@ export const WORKFLOW_FUNCTIONS = [
   'AssembleExport',
   'AssembleReceipt',
   'Deliver',
+  'MarkAttention',
 ] as const satisfies readonly FunctionId[];
 
 export type WorkflowFunctionId = (typeof WORKFLOW_FUNCTIONS)[number];
@@ -40,14 +47,48 @@ export interface WorkflowProps {
 
 const requestId = () => sfn.JsonPath.stringAt('$.requestId');
 
+/** The steps outside the per-system Maps whose failure marks the request for attention. */
+export const ATTENTION_STEPS = [STATE.PlanRequest, STATE.AssembleExport, STATE.AssembleReceipt, STATE.Deliver] as const;
+type AttentionStep = (typeof ATTENTION_STEPS)[number];
+
 /** Build the workflow's chain of states under `scope`. */
 export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChainable {
   const fns = props.functions;
-  const step = (name: string, fnId: WorkflowFunctionId, payload: Record<string, unknown>, resultPath: string) =>
-    withRetries(lambdaStep(scope, name, { fn: fns[fnId], fnId, payload, resultPath }));
+  // Needing attention: a step that failed after its retries is recorded on the request, then the execution fails.
+  // The Fail state's Error and Cause are fixed words: nothing from the failed step reaches them.
+  const needsAttention = sfn.Fail.jsonPath(scope, STATE.NeedsAttention, {
+    error: 'RequestNeedsAttention',
+    cause: 'a workflow step failed after its retries; the request record names the step and the error',
+  });
+  const markAttention = withRetries(
+    lambdaStep(scope, STATE.MarkAttention, {
+      fn: fns.MarkAttention,
+      fnId: 'MarkAttention',
+      resultPath: sfn.JsonPath.DISCARD,
+    }),
+    // If even recording fails, still fail the execution: the alarm is the last line.
+    { onError: { next: needsAttention } },
+  ).next(needsAttention);
+  /** A step with the standard retries whose remaining failure marks the request for attention. */
+  const guardedStep = (
+    name: AttentionStep,
+    fnId: WorkflowFunctionId,
+    payload: Record<string, unknown>,
+    resultPath: string,
+    retryOn: readonly string[] = [],
+  ) =>
+    withRetries(lambdaStep(scope, name, { fn: fns[fnId], fnId, payload, resultPath }), {
+      retryOn,
+      onError: {
+        next: sfn.Pass.jsonPath(scope, `${name}Failed`, {
+          // The error's name only: its Cause may quote what the step was working on.
+          parameters: { requestId: requestId(), step: name, error: sfn.JsonPath.stringAt('$.error.Error') },
+        }).next(markAttention),
+      },
+    });
 
   // Plan. IsRejected is where the policy step (regulation clock, frequency limits, exemptions) plugs in.
-  const plan = step(STATE.PlanRequest, 'PlanRequest', { requestId: requestId() }, '$.plan');
+  const plan = guardedStep(STATE.PlanRequest, 'PlanRequest', { requestId: requestId() }, '$.plan');
 
   const locate = perSystemMap(scope, {
     mapName: STATE.LocateSystems,
@@ -62,7 +103,7 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   });
 
   // Both branches end in the same Deliver state.
-  const deliver = step(
+  const deliver = guardedStep(
     STATE.Deliver,
     'Deliver',
     {
@@ -71,9 +112,11 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
       complete: sfn.JsonPath.stringAt('$.document.complete'),
     },
     sfn.JsonPath.DISCARD,
+    // another invocation holds a fresh delivery claim (functions/deliver/deliver.ts): wait for it to finish
+    ['DeliveryInProgressError'],
   );
 
-  const assembleExport = step(
+  const assembleExport = guardedStep(
     STATE.AssembleExport,
     'AssembleExport',
     { requestId: requestId(), outcomes: sfn.JsonPath.listAt('$.located') },
@@ -100,7 +143,7 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
     failedName: STATE.ConfirmFailed,
     resultPath: '$.confirmed',
   });
-  const assembleReceipt = step(
+  const assembleReceipt = guardedStep(
     STATE.AssembleReceipt,
     'AssembleReceipt',
     {

@@ -19,10 +19,23 @@ export const STATE = {
   ConfirmFailed: 'ConfirmFailed',
   AssembleReceipt: 'AssembleReceipt',
   Deliver: 'Deliver',
+  // A step outside the per-system Maps that fails after its retries: say which, mark the request, fail the execution.
+  PlanRequestFailed: 'PlanRequestFailed',
+  AssembleExportFailed: 'AssembleExportFailed',
+  AssembleReceiptFailed: 'AssembleReceiptFailed',
+  DeliverFailed: 'DeliverFailed',
+  MarkAttention: 'MarkAttention',
+  NeedsAttention: 'NeedsAttention',
 } as const;
 
 /** Error names the connector tasks retry on (connectors/errors.ts sets them as `name`). */
 export const CONNECTOR_RETRYABLE_ERRORS = ['ConnectorUnavailableError'] as const;
+
+/**
+ * Transient failures of the AWS services the steps themselves call (their table, bucket, SES, Step Functions), as the
+ * adapters name them (functions/core/adapters/dependency-errors.ts). Retried on every task, with a longer backoff.
+ */
+export const DEPENDENCY_RETRYABLE_ERRORS = ['DependencyUnavailableError'] as const;
 
 /** Transient errors of the Lambda service itself, retried on every task. */
 export const LAMBDA_SERVICE_ERRORS = [

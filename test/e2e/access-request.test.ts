@@ -43,6 +43,8 @@ describe('End to end: an access request', () => {
       failed: 0,
       records: expectedCustomers.length + expectedEvents.length,
       complete: true,
+      needsReview: false,
+      reviewReasons: [],
     });
     expect(document.request).toMatchObject({ id: run.requestId, type: 'access', regulation: 'gdpr' });
     expect(customers).toMatchObject({

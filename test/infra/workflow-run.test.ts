@@ -31,7 +31,31 @@ function named(name: string): Error {
   return error;
 }
 
+/** Every task state of the definition retries at once here: the backoff is the cloud's business, not the test's. */
+const NO_WAIT = Object.fromEntries(
+  [
+    'PlanRequest',
+    'LocateSystem',
+    'EraseSystem',
+    'ConfirmSystem',
+    'AssembleExport',
+    'AssembleReceipt',
+    'Deliver',
+    'MarkAttention',
+  ].map((state) => [state, 0]),
+);
+
 async function run(definition: Json, stubs: Record<string, Stub>): Promise<{ output: Json; calls: [string, Json][] }> {
+  const { output, calls, error } = await runToEnd(definition, stubs);
+  if (error) throw error;
+  return { output: output as Json, calls };
+}
+
+/** Run to the end, succeeded or failed: the output, or the error the execution failed with. */
+async function runToEnd(
+  definition: Json,
+  stubs: Record<string, Stub>,
+): Promise<{ output?: Json; error?: Error & { cause?: unknown }; calls: [string, Json][] }> {
   const { StateMachine } = await import('aws-local-stepfunctions');
   const calls: [string, Json][] = [];
   const handlers = Object.fromEntries(
@@ -50,11 +74,15 @@ async function run(definition: Json, stubs: Record<string, Stub>): Promise<{ out
       context: { Task: { Token: 'token-1' } },
       overrides: {
         taskResourceLocalHandlers: handlers as never,
-        retryIntervalOverrides: { LocateSystem: 0, EraseSystem: 0, ConfirmSystem: 0 },
+        retryIntervalOverrides: NO_WAIT,
       },
     },
   );
-  return { output: (await execution.result) as Json, calls };
+  try {
+    return { output: (await execution.result) as Json, calls };
+  } catch (error) {
+    return { error: error as Error, calls };
+  }
 }
 
 const plan =
@@ -154,6 +182,82 @@ describe('Class: Workflow (local run)', () => {
 
       // Assess
       expect(calls.map(([s]) => s)).toEqual(['PlanRequest']);
+    });
+
+    it('retries a throttled dependency in a step outside the Maps and carries on', async () => {
+      // Prepare: SES throttles Deliver twice, then takes the mail
+      let throttled = 0;
+      const stubs = {
+        ...common,
+        PlanRequest: plan('access'),
+        Deliver: () => {
+          if (throttled++ < 2) throw named('DependencyUnavailableError');
+          return {};
+        },
+      };
+
+      // Act
+      const { calls } = await run(workflow.definition, stubs);
+
+      // Assess
+      expect(calls.filter(([s]) => s === 'Deliver')).toHaveLength(3);
+      expect(calls.map(([s]) => s)).not.toContain('MarkAttention');
+    });
+
+    it.each([
+      ['PlanRequest', 'NotVerifiedError', 1],
+      ['AssembleExport', 'DependencyUnavailableError', 6],
+      ['Deliver', 'DependencyUnavailableError', 6],
+    ])('marks the request when %s still fails (%s) and ends the execution failed', async (step, error, attempts) => {
+      // Prepare
+      const stubs: Record<string, Stub> = {
+        ...common,
+        PlanRequest: plan('access'),
+        MarkAttention: () => ({ marked: true }),
+        [step]: () => {
+          throw named(error);
+        },
+      };
+
+      // Act
+      const { calls, error: failure } = await runToEnd(workflow.definition, stubs);
+
+      // Assess
+      expect(calls.filter(([s]) => s === step)).toHaveLength(attempts);
+      expect(calls.at(-1)).toEqual(['MarkAttention', { requestId: 'r-1', step, error }]);
+      expect(failure).toBeDefined();
+      expect(JSON.stringify([failure?.name, failure?.message, String(failure?.cause)])).toContain(
+        'RequestNeedsAttention',
+      );
+    });
+
+    it('still fails the execution when marking the request fails too', async () => {
+      // Prepare
+      const stubs: Record<string, Stub> = {
+        ...common,
+        PlanRequest: plan('deletion'),
+        EraseSystem: (i) => ({ systemId: i.systemId, status: 'erased', deleted: 2 }),
+        ConfirmSystem: (i) => ({ systemId: i.systemId, status: 'not_found', recordCount: 0 }),
+        AssembleReceipt: () => {
+          throw named('HashKeyUnavailableError');
+        },
+        MarkAttention: () => {
+          throw named('DependencyUnavailableError');
+        },
+      };
+
+      // Act
+      const { calls, error } = await runToEnd(workflow.definition, stubs);
+
+      // Assess
+      expect(calls.filter(([s]) => s === 'MarkAttention')).toHaveLength(6);
+      expect(calls.find(([s]) => s === 'MarkAttention')?.[1]).toEqual({
+        requestId: 'r-1',
+        step: 'AssembleReceipt',
+        error: 'HashKeyUnavailableError',
+      });
+      expect(calls.map(([s]) => s)).not.toContain('Deliver');
+      expect(error).toBeDefined();
     });
   });
 });

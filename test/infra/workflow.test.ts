@@ -107,6 +107,8 @@ describe('Class: Workflow', () => {
             MaxAttempts: 3,
             JitterStrategy: 'FULL',
           }),
+          // every task also retries a throttled AWS dependency (asserted for all tasks below)
+          expect.objectContaining({ ErrorEquals: ['DependencyUnavailableError'] }),
         ]);
         expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: fallback }]);
         expect(failed.Parameters).toMatchObject({
@@ -116,6 +118,54 @@ describe('Class: Workflow', () => {
         });
       }
       expect((states[STATE.LocateFailed] as { Parameters: Json }).Parameters.recordCount).toBe(0);
+    });
+
+    it('retries a transient AWS dependency failure on every task, with a longer capped backoff', () => {
+      // Prepare
+      const taskStates = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+
+      // Act & Assess
+      expect(taskStates.length).toBe(Object.keys(workflow.tasks).length);
+      for (const [name, state] of taskStates) {
+        expect(state.Retry, name).toContainEqual({
+          ErrorEquals: ['DependencyUnavailableError'],
+          IntervalSeconds: 3,
+          BackoffRate: 2,
+          MaxAttempts: 5,
+          MaxDelaySeconds: 60,
+          JitterStrategy: 'FULL',
+        });
+      }
+    });
+
+    it('sends a step outside the Maps that still fails to MarkAttention, with its name and the error name, then fails', () => {
+      // Prepare
+      const guarded = [STATE.PlanRequest, STATE.AssembleExport, STATE.AssembleReceipt, STATE.Deliver];
+
+      for (const step of guarded) {
+        // Act
+        const state = states[step] as { Catch: Json[] };
+        const failed = states[`${step}Failed`] as { Type: string; Parameters: Json; Next: string };
+
+        // Assess
+        expect(state.Catch, step).toEqual([
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${step}Failed` },
+        ]);
+        expect(failed.Type).toBe('Pass');
+        // The error's name only: the Cause never travels further.
+        expect(failed.Parameters).toEqual({ 'requestId.$': '$.requestId', step, 'error.$': '$.error.Error' });
+        expect(failed.Next).toBe(STATE.MarkAttention);
+      }
+      const mark = states[STATE.MarkAttention] as { Catch: Json[]; Next: string; ResultPath: unknown };
+      expect(mark.Next).toBe(STATE.NeedsAttention);
+      expect(mark.ResultPath).toBeNull();
+      expect(mark.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.NeedsAttention }]);
+      expect(states[STATE.NeedsAttention]).toEqual({
+        Type: 'Fail',
+        Error: 'RequestNeedsAttention',
+        Cause: expect.not.stringMatching(/\$|@/),
+      });
+      expect((states[STATE.Deliver] as { Retry: Json[] }).Retry[0]?.ErrorEquals).toContain('DeliveryInProgressError');
     });
 
     it('waits for nothing: no callback task, so no execution is held open while a subject decides', () => {
@@ -209,6 +259,7 @@ describe('Class: Workflow', () => {
         'Deliver',
         'EraseSystem',
         'LocateSystem',
+        'MarkAttention',
         'PlanRequest',
       ]);
       for (const [name, task] of Object.entries(tasks)) {

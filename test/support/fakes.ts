@@ -73,6 +73,24 @@ export class MemoryRequests implements RequestRepository {
     Object.assign(record, patch);
   }
 
+  public async claimDelivery(
+    requestId: string,
+    attempt: number,
+    claimedAt: string,
+    takeOver?: string,
+  ): Promise<boolean> {
+    const record = this.records.get(requestId);
+    if (!record) throw new RequestNotFoundError(requestId);
+    if (isTerminal(record.status)) throw new StatusConflictError(requestId, 'claim delivery');
+    const held = record.delivery;
+    const free = held === undefined || held.attempt < attempt;
+    const stale =
+      takeOver !== undefined && held?.attempt === attempt && held.claimedAt === takeOver && held.mailedAt === undefined;
+    if (!free && !stale) return false;
+    record.delivery = { attempt, claimedAt };
+    return true;
+  }
+
   public async forgetSubject(requestId: string): Promise<void> {
     const record = this.records.get(requestId);
     if (!record || !isTerminal(record.status)) throw new StatusConflictError(requestId, 'forget');
@@ -146,22 +164,20 @@ export class MemoryMailer implements Mailer {
 
 export class MemoryWorkflow implements Executions, TaskCallbacks {
   public readonly started: string[] = [];
-  public readonly redriven: string[] = [];
+  /** execution names started, in order */
+  public readonly names: string[] = [];
   /** what describe() answers per request (default: whether it was started) */
   public readonly states = new Map<string, ExecutionState>();
 
-  public async describe(requestId: string): Promise<ExecutionState> {
-    return this.states.get(requestId) ?? (this.started.includes(requestId) ? 'running' : 'none');
-  }
-
-  public async redrive(requestId: string): Promise<void> {
-    this.redriven.push(requestId);
+  public async describe(name: string): Promise<ExecutionState> {
+    return this.states.get(name) ?? (this.names.includes(name) ? 'running' : 'none');
   }
 
   public readonly completed: { taskToken: string; output: Record<string, unknown> }[] = [];
 
-  public async start(requestId: string): Promise<void> {
+  public async start(requestId: string, name = requestId): Promise<void> {
     this.started.push(requestId);
+    this.names.push(name);
   }
 
   public async complete(taskToken: string, output: Record<string, unknown>): Promise<boolean> {

@@ -166,6 +166,47 @@ export class DynamoRequestRepository implements RequestRepository {
     }
   }
 
+  public async claimDelivery(
+    requestId: string,
+    attempt: number,
+    claimedAt: string,
+    takeOver?: string,
+  ): Promise<boolean> {
+    const open = STATUSES.filter((status) => !TERMINAL_STATUSES.has(status));
+    const values: Record<string, unknown> = Object.fromEntries(open.map((status, i) => [`:open${i}`, status]));
+    const free = 'attribute_not_exists(delivery) OR delivery.attempt < :attempt';
+    const stale =
+      'delivery.attempt = :attempt AND delivery.claimedAt = :seen AND attribute_not_exists(delivery.mailedAt)';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: requestKey(requestId),
+          // The whole map is replaced: an earlier attempt's mailedAt does not carry over.
+          UpdateExpression: 'SET delivery = :delivery, updatedAt = :now',
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${open.map((_, i) => `:open${i}`).join(', ')}) AND (${
+            takeOver === undefined ? free : `${free} OR (${stale})`
+          })`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ...values,
+            ':delivery': { attempt, claimedAt },
+            ':now': new Date().toISOString(),
+            ':attempt': attempt,
+            ...(takeOver === undefined ? {} : { ':seen': takeOver }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.get(requestId);
+      if (!current) throw new RequestNotFoundError(requestId);
+      if (isTerminal(current.status)) throw new StatusConflictError(requestId, 'claim delivery', { cause: error });
+      return false;
+    }
+  }
+
   public async forgetSubject(requestId: string): Promise<void> {
     const ended = [...TERMINAL_STATUSES];
     const values: Record<string, unknown> = Object.fromEntries(ended.map((status, i) => [`:end${i}`, status]));

@@ -2,7 +2,6 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
-  RedriveExecutionCommand,
   InvalidToken,
   SendTaskSuccessCommand,
   type SFNClient,
@@ -22,12 +21,12 @@ export class SfnExecutions implements Executions {
     private readonly stateMachineArn: string,
   ) {}
 
-  public async start(requestId: string): Promise<void> {
+  public async start(requestId: string, name = requestId): Promise<void> {
     try {
       await this.client.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
-          name: requestId,
+          name,
           input: JSON.stringify({ requestId }),
         }),
       );
@@ -38,10 +37,10 @@ export class SfnExecutions implements Executions {
     }
   }
 
-  public async describe(requestId: string): Promise<ExecutionState> {
+  public async describe(name: string): Promise<ExecutionState> {
     try {
       const { status } = await this.client.send(
-        new DescribeExecutionCommand({ executionArn: this.executionArn(requestId) }),
+        new DescribeExecutionCommand({ executionArn: this.executionArn(name) }),
       );
       if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return 'running';
       return status === 'SUCCEEDED' ? 'succeeded' : 'failed';
@@ -51,13 +50,9 @@ export class SfnExecutions implements Executions {
     }
   }
 
-  public async redrive(requestId: string): Promise<void> {
-    await this.client.send(new RedriveExecutionCommand({ executionArn: this.executionArn(requestId) }));
-  }
-
   /** An execution's ARN follows from its machine's and its name (arn:…:stateMachine:M → arn:…:execution:M:name). */
-  private executionArn(requestId: string): string {
-    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${requestId}`;
+  private executionArn(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 }
 

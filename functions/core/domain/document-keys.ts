@@ -18,3 +18,6 @@ export const partKey = (requestId: string, systemId: string) =>
   `${DOCUMENT_PREFIXES.parts}${requestId}/${systemId}.jsonl`;
 export const exportKey = (requestId: string) => `${DOCUMENT_PREFIXES.exports}${requestId}.json`;
 export const receiptKey = (requestId: string) => `${DOCUMENT_PREFIXES.receipts}${requestId}.json`;
+/** The receipt of retry `attempt` of a deletion: the systems that attempt covered (the first receipt is kept). */
+export const retryReceiptKey = (requestId: string, attempt: number) =>
+  `${DOCUMENT_PREFIXES.receipts}${requestId}.retry-${attempt}.json`;

@@ -135,3 +135,16 @@ export class SubjectForgottenError extends DsarError {
     this.name = 'SubjectForgottenError';
   }
 }
+
+/**
+ * Another invocation of Deliver holds a fresh claim on this delivery and has not recorded its mail yet: this one sends
+ * nothing (a second link is what the claim prevents). Retried by the workflow; a claim older than the function's
+ * timeout belongs to an invocation that died, and is taken over.
+ */
+export class DeliveryInProgressError extends DsarError {
+  public readonly code = 'delivery_in_progress';
+  public constructor(requestId: string) {
+    super(`request ${requestId}: another invocation is delivering it`);
+    this.name = 'DeliveryInProgressError';
+  }
+}

@@ -35,8 +35,51 @@ export const RequestRecord = z.object({
   documentKey: z.string().optional(),
   deliveredAt: z.string().optional(),
   completedAt: z.string().optional(),
+  /**
+   * The delivery of one attempt's document, claimed before its link is issued and mailed (functions/deliver): a re-run
+   * finding `mailedAt` sends nothing; one finding only a stale claim (its invocation died) delivers. `attempt` is
+   * `retry.attempts` at the time (0 for the first answer), so each retry of a deletion may deliver once.
+   */
+  delivery: z
+    .object({ attempt: z.number().int().nonnegative(), claimedAt: z.string(), mailedAt: z.string().optional() })
+    .optional(),
+  /**
+   * A deletion some systems could not confirm (status `retrying`): the rule the sweeper starts the next attempt by.
+   * `systems` are the ones to retry (the next PlanRequest plans only these), `attempts` how many retries have started,
+   * `nextAt` when the next may start (see `retryDue`). Kept after the last attempt, as the record of what was tried.
+   */
+  retry: z
+    .object({
+      systems: z.array(z.string()),
+      attempts: z.number().int().nonnegative(),
+      nextAt: z.string(),
+      /** set when the budget was spent with systems still failing: the subject was forgotten anyway */
+      exhaustedAt: z.string().optional(),
+    })
+    .optional(),
+  /**
+   * A workflow step that failed after its retries (functions/mark-attention): which, the error's NAME only (a message
+   * may quote personal data), and when. The execution failed; the sweeper or an operator restarts it from here.
+   */
+  attention: z.object({ step: z.string(), error: z.string(), at: z.string() }).optional(),
+  /** how many times the sweeper started the request afresh (see `executionName`) */
+  restarts: z.number().int().positive().optional(),
 });
 export type RequestRecord = z.infer<typeof RequestRecord>;
+
+/**
+ * The name of the request's current execution: its id, then `<id>-r<n>` after the n-th fresh start. A Standard
+ * execution's name cannot be reused for 90 days, and a redrive would resume at the state that failed (NeedsAttention,
+ * a Fail state), so a request is recovered by a new execution under a new name; every step is re-entrant.
+ */
+export function executionName(record: Pick<RequestRecord, 'requestId' | 'restarts'>): string {
+  return record.restarts ? `${record.requestId}-r${record.restarts}` : record.requestId;
+}
+
+/** Whether a `retrying` deletion may start its next attempt now (the sweeper's rule; PlanRequest does not wait). */
+export function retryDue(record: RequestRecord, now: Date): boolean {
+  return record.status === 'retrying' && record.retry !== undefined && Date.parse(record.retry.nextAt) <= now.getTime();
+}
 
 /** The address on the request, for the steps that must write to it; refused once the identity was forgotten. */
 export function subjectEmail(record: RequestRecord): string {

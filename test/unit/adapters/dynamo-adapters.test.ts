@@ -233,4 +233,61 @@ describe('Class: DynamoRequestRepository', () => {
       expect(ddb.commandCalls(PutCommand).some((c) => c.args[0].input.Item?.pk === 'REQUEST#second')).toBe(false);
     });
   });
+
+  describe('Method: claimDelivery', () => {
+    it('claims in one conditional write: free, or an earlier attempt, on an open request', async () => {
+      // Prepare
+      ddb.on(UpdateCommand).resolves({});
+      const repository = new DynamoRequestRepository(client, 'T');
+
+      // Act
+      const won = await repository.claimDelivery('r1', 0, '2026-11-02T10:00:00.000Z');
+
+      // Assess
+      const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(won).toBe(true);
+      expect(input?.UpdateExpression).toBe('SET delivery = :delivery, updatedAt = :now');
+      expect(input?.ConditionExpression).toContain('(attribute_not_exists(delivery) OR delivery.attempt < :attempt)');
+      expect(input?.ConditionExpression).not.toContain(':seen');
+      expect(input?.ExpressionAttributeValues).toMatchObject({
+        ':delivery': { attempt: 0, claimedAt: '2026-11-02T10:00:00.000Z' },
+        ':attempt': 0,
+      });
+      expect(Object.values(input?.ExpressionAttributeValues ?? {})).not.toContain('completed');
+    });
+
+    it('takes over only the exact stale claim it saw, and only if it was never mailed', async () => {
+      // Prepare
+      ddb.on(UpdateCommand).resolves({});
+      const repository = new DynamoRequestRepository(client, 'T');
+
+      // Act
+      await repository.claimDelivery('r1', 1, '2026-11-02T10:05:00.000Z', '2026-11-02T10:00:00.000Z');
+
+      // Assess
+      const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(input?.ConditionExpression).toContain(
+        'OR (delivery.attempt = :attempt AND delivery.claimedAt = :seen AND attribute_not_exists(delivery.mailedAt))',
+      );
+      expect(input?.ExpressionAttributeValues?.[':seen']).toBe('2026-11-02T10:00:00.000Z');
+    });
+
+    it('answers false when another claim holds, and refuses a finished request', async () => {
+      // Prepare
+      ddb.on(UpdateCommand).rejects(conditionFailed());
+      ddb
+        .on(GetCommand)
+        .resolvesOnce({ Item: storedRequest('delivering') })
+        .resolvesOnce({ Item: storedRequest('completed') });
+      const repository = new DynamoRequestRepository(client, 'T');
+
+      // Act
+      const held = await repository.claimDelivery('r1', 0, 'now');
+      const finished = repository.claimDelivery('r1', 0, 'now');
+
+      // Assess
+      expect(held).toBe(false);
+      await expect(finished).rejects.toBeInstanceOf(StatusConflictError);
+    });
+  });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { STATUSES, TERMINAL_STATUSES, allowedPredecessors, canTransition } from '../../../functions/core/domain/status';
+import {
+  STATUSES,
+  TERMINAL_STATUSES,
+  allowedPredecessors,
+  canTransition,
+  isAtOrPast,
+} from '../../../functions/core/domain/status';
 
 describe('Function: canTransition', () => {
   it('locks every terminal status', () => {
@@ -43,5 +49,30 @@ describe('Function: canTransition', () => {
 
     // Assess
     expect(from.sort()).toEqual(['pending_verification', 'received']);
+  });
+});
+
+describe('Status: retrying', () => {
+  it('is entered from delivering, is not terminal, and ends completed or partially_completed', () => {
+    // Assess
+    expect(STATUSES).toContain('retrying');
+    expect(TERMINAL_STATUSES.has('retrying')).toBe(false);
+    expect(canTransition('delivering', 'retrying')).toBe(true);
+    expect(canTransition('retrying', 'completed')).toBe(true);
+    expect(canTransition('retrying', 'partially_completed')).toBe(true);
+    expect(canTransition('retrying', 'cancelled')).toBe(true);
+    expect(canTransition('retrying', 'expired')).toBe(false);
+  });
+
+  it('re-enters the pipeline at locating only, and that move is not mistaken for a replay', () => {
+    // Assess
+    expect(canTransition('retrying', 'locating')).toBe(true);
+    expect(isAtOrPast('retrying', 'locating')).toBe(false);
+    expect(canTransition('retrying', 'erasing')).toBe(false);
+    expect(canTransition('retrying', 'delivering')).toBe(false);
+    expect(isAtOrPast('retrying', 'delivering')).toBe(true);
+    expect(allowedPredecessors('locating')).toContain('retrying');
+    // a partially_completed deletion stays locked: the retry runs before it, never after
+    expect(canTransition('partially_completed', 'retrying')).toBe(false);
   });
 });

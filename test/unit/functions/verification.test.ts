@@ -114,12 +114,12 @@ describe('Class: Sweep', () => {
 
     // Assess: the third was confirmed a second ago, its StartExecution may still be on its way
     expect(workflow.started).toEqual([id(0)]);
-    expect(report).toMatchObject({ started: 1, redriven: 0, stuck: 0, recovered: [id(0)] });
+    expect(report).toMatchObject({ started: 1, restarted: 0, stuck: 0, recovered: [id(0)] });
   });
 
-  it('redrives a working request whose execution failed, and reports one whose execution ended without it', async () => {
+  it('restarts a working request whose execution failed under a new name, and reports one whose execution ended without it', async () => {
     // Prepare
-    const { workflow, sweep } = await world([
+    const { requests, workflow, sweep } = await world([
       { status: 'assembling', updatedAt: ago(2 * HOUR) },
       { status: 'locating', updatedAt: ago(2 * HOUR) },
       { status: 'locating', updatedAt: ago(60_000) },
@@ -132,8 +132,9 @@ describe('Class: Sweep', () => {
     const report = await sweep.execute();
 
     // Assess
-    expect(workflow.redriven).toEqual([id(0)]);
-    expect(report).toMatchObject({ redriven: 1, stuck: 1 });
+    expect(workflow.names).toEqual([`${id(0)}-r1`]);
+    expect(requests.records.get(id(0))?.restarts).toBe(1);
+    expect(report).toMatchObject({ restarted: 1, stuck: 1 });
   });
 
   it('forgets an answered access request once its download window has closed, not before', async () => {
@@ -153,6 +154,50 @@ describe('Class: Sweep', () => {
     expect(requests.records.get(id(0))?.documentKey).toBe('exports/a.json');
     expect(requests.records.get(id(1))?.subject).toEqual({ email: 'ada@example.com' });
     expect(requests.records.get(id(2))?.subject).toBeUndefined();
+  });
+
+  it('starts the next attempt of a partial deletion when it is due, and not before', async () => {
+    // Prepare
+    const { requests, workflow, sweep } = await world([
+      {
+        type: 'deletion',
+        status: 'retrying',
+        updatedAt: ago(2 * HOUR),
+        retry: { systems: ['a'], attempts: 0, nextAt: ago(1000) },
+      },
+      {
+        type: 'deletion',
+        status: 'retrying',
+        updatedAt: ago(2 * HOUR),
+        retry: { systems: ['a'], attempts: 0, nextAt: new Date(NOW.getTime() + HOUR).toISOString() },
+      },
+    ]);
+    workflow.states.set(id(0), 'succeeded');
+    workflow.states.set(id(1), 'succeeded');
+
+    // Act
+    const report = await sweep.execute();
+    workflow.states.set(`${id(0)}-r1`, 'running');
+    const again = await sweep.execute();
+
+    // Assess: a retry's first run ended on purpose, so it is not stuck; the due one starts under a new name, once
+    expect(workflow.names).toEqual([`${id(0)}-r1`]);
+    expect(requests.records.get(id(0))?.restarts).toBe(1);
+    expect(report).toMatchObject({ restarted: 1, stuck: 0 });
+    expect(again.restarted).toBe(1 - 1);
+  });
+
+  it('gives up restarting a request that keeps failing, and reports it', async () => {
+    // Prepare
+    const { workflow, sweep } = await world([{ status: 'assembling', updatedAt: ago(2 * HOUR), restarts: 5 }]);
+    workflow.states.set(`${id(0)}-r5`, 'failed');
+
+    // Act
+    const report = await sweep.execute();
+
+    // Assess
+    expect(workflow.names).toEqual([]);
+    expect(report).toMatchObject({ restarted: 0, stuck: 1 });
   });
 
   it('counts open requests past their due date', async () => {
