@@ -33,6 +33,7 @@ const valid = { type: 'access', regulation: 'gdpr', subject: { email: 'Ada@Examp
 describe('Handler: submit-request', () => {
   beforeAll(async () => {
     process.env.DSAR_TABLE = 'Requests';
+    process.env.DSAR_TOKENS_TABLE = 'Tokens';
     process.env.DSAR_STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Dsar';
     ({ handler } = (await import('../../../functions/submit-request/handler')) as unknown as { handler: Handler });
   });

@@ -25,6 +25,7 @@ const event = (method: 'GET' | 'POST', extra: Partial<APIGatewayProxyEventV2> = 
 describe('Handler: verify-identity', () => {
   beforeAll(async () => {
     process.env.DSAR_TABLE = 'Requests';
+    process.env.DSAR_TOKENS_TABLE = 'Tokens';
     ({ handler } = (await import('../../../functions/verify-identity/handler')) as unknown as { handler: Handler });
   });
   beforeEach(() => {
