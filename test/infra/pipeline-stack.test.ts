@@ -5,6 +5,7 @@ import { FUNCTION_ENV } from '../../functions/core/env';
 import { FUNCTION_SPECS, HANDLER_TAG } from '../../infra/constructs/function-specs';
 import {
   actionsOf,
+  type CfnResource,
   functionIdFor,
   resourcesOf,
   statementsOfFunction,
@@ -201,8 +202,8 @@ describe('Class: PipelineStack', () => {
       // Prepare
       const holders = (name: string) =>
         FUNCTION_SPECS.filter((s) => {
-          const fn = resources[functionIdFor(resources, s.entry)];
-          return name in (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+          const fn = resources[functionIdFor(resources, s.entry)] as CfnResource;
+          return name in (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
         })
           .map((s) => s.id)
           .sort();
@@ -491,8 +492,8 @@ describe('Class: PipelineStack', () => {
     it('mails links to and outputs the protected URL, not the execute-api endpoint', () => {
       // Prepare
       const distributionId = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
-      const deliver = resources[functionIdFor(resources, 'functions/deliver/handler.ts')];
-      const apiUrl = (deliver?.Properties.Environment as { Variables: Record<string, unknown> }).Variables[
+      const deliver = resources[functionIdFor(resources, 'functions/deliver/handler.ts')] as CfnResource;
+      const apiUrl = (deliver.Properties.Environment as { Variables: Record<string, unknown> }).Variables[
         FUNCTION_ENV.API_URL
       ];
 
