@@ -20,6 +20,12 @@ import { parseSystemsFile } from '../functions/core/systems';
  * - `downloadLinkHours`        How long the emailed download link works. Default 168. Must not outlive the export.
  * - `exportRetentionDays`      How long exports and receipts stay in the bucket before S3 lifecycle deletes them.
  *                              Default 30.
+ * - `alarmEmail`               Address subscribed (by email, confirm the mail SNS sends) to the alarm topic. Optional:
+ *                              without it the topic exists and a pager or chat integration can subscribe to it.
+ * - `sweepMinutes`             How often EventBridge Scheduler runs the sweeper. Default 15.
+ * - `connectorConcurrency`     Reserved concurrency of each connector function (LocateSystem, EraseSystem): the most
+ *                              calls that reach the source systems at once. Default 10.
+ * - `wafRateLimit`             Requests one client IP may make in 5 minutes before WAF answers 429. Default 100.
  */
 
 /** The repository root; relative paths in the configuration are resolved against it, not against the cwd. */
@@ -33,6 +39,9 @@ export const CONTEXT_DEFAULTS = {
   verificationWindowHours: 168,
   downloadLinkHours: 168,
   exportRetentionDays: 30,
+  sweepMinutes: 15,
+  connectorConcurrency: 10,
+  wafRateLimit: 100,
 } as const;
 
 /** Longest verification window the local runner can time (2^31-1 ms ≈ 596 h), rounded down to whole days. */
@@ -64,6 +73,12 @@ const DeploymentContext = z
       .default(CONTEXT_DEFAULTS.verificationWindowHours),
     downloadLinkHours: hours().default(CONTEXT_DEFAULTS.downloadLinkHours),
     exportRetentionDays: z.coerce.number().int().min(1).default(CONTEXT_DEFAULTS.exportRetentionDays),
+    alarmEmail: z.email().optional(),
+    // At most a day: a stuck request must not wait longer than that to be seen.
+    sweepMinutes: z.coerce.number().int().min(1).max(1440).default(CONTEXT_DEFAULTS.sweepMinutes),
+    connectorConcurrency: z.coerce.number().int().min(1).max(1000).default(CONTEXT_DEFAULTS.connectorConcurrency),
+    // WAF's bounds for a rate-based rule.
+    wafRateLimit: z.coerce.number().int().min(10).max(2_000_000_000).default(CONTEXT_DEFAULTS.wafRateLimit),
   })
   .refine((c) => c.downloadLinkHours <= c.exportRetentionDays * 24, {
     path: ['downloadLinkHours'],
@@ -80,6 +95,10 @@ export interface DeploymentConfig {
   verificationWindowHours: number;
   downloadLinkHours: number;
   exportRetentionDays: number;
+  alarmEmail?: string;
+  sweepMinutes: number;
+  connectorConcurrency: number;
+  wafRateLimit: number;
 }
 
 /** Anything that can answer a context lookup (a construct's `node`). */
@@ -91,7 +110,17 @@ export interface ContextSource {
 export function readDeploymentConfig(context: ContextSource): DeploymentConfig {
   const raw = Object.fromEntries(
     (
-      ['senderEmail', 'systemsConfig', 'verificationWindowHours', 'downloadLinkHours', 'exportRetentionDays'] as const
+      [
+        'senderEmail',
+        'systemsConfig',
+        'verificationWindowHours',
+        'downloadLinkHours',
+        'exportRetentionDays',
+        'alarmEmail',
+        'sweepMinutes',
+        'connectorConcurrency',
+        'wafRateLimit',
+      ] as const
     ).map((key) => [key, context.tryGetContext(key)]),
   );
   const parsed = DeploymentContext.safeParse(raw);

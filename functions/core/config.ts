@@ -9,6 +9,8 @@ import { ConfigurationError } from './errors';
  */
 const Env = {
   table: z.string().min(1),
+  tokensTable: z.string().min(1),
+  suppressionTable: z.string().min(1),
   bucket: z.string().min(1),
   stateMachineArn: z.string().min(1),
   apiUrl: z.url(),
@@ -20,6 +22,8 @@ const Env = {
 
 const NAMES: Record<keyof typeof Env, string> = {
   table: FUNCTION_ENV.TABLE,
+  tokensTable: FUNCTION_ENV.TOKENS_TABLE,
+  suppressionTable: FUNCTION_ENV.SUPPRESSION_TABLE,
   bucket: FUNCTION_ENV.BUCKET,
   stateMachineArn: FUNCTION_ENV.STATE_MACHINE_ARN,
   apiUrl: FUNCTION_ENV.API_URL,

@@ -7,11 +7,21 @@
 export const FUNCTION_ENV = {
   /** name of the `Requests` DynamoDB table (every function) */
   TABLE: 'DSAR_TABLE',
+  /**
+   * name of the `Tokens` table: hashes of single-use and status tokens (only the functions that issue, check or consume
+   * tokens: submit-request, get-request, verify-identity, deliver, download)
+   */
+  TOKENS_TABLE: 'DSAR_TOKENS_TABLE',
+  /**
+   * name of the `Suppression` table: keyed hashes of erased identities (erase-system writes, reapply-deletions reads).
+   * A table of its own so a point-in-time restore of the requests table cannot roll it back.
+   */
+  SUPPRESSION_TABLE: 'DSAR_SUPPRESSION_TABLE',
   /** name of the exports/receipts/parts bucket (every function) */
   BUCKET: 'DSAR_BUCKET',
-  /** ARN of the workflow (submit-request only: it starts executions) */
+  /** ARN of the workflow (the functions that start or redrive executions: verify-identity, sweeper) */
   STATE_MACHINE_ARN: 'DSAR_STATE_MACHINE_ARN',
-  /** base URL of the HTTP API, no trailing slash, for links in mail (send-verification, expire-request, deliver) */
+  /** base URL of the public API (the CloudFront distribution in the cloud), no trailing slash, for links in mail */
   API_URL: 'DSAR_API_URL',
   /** From address of outgoing mail (the mailers: send-verification, expire-request, deliver) */
   SENDER: 'DSAR_SENDER',
@@ -29,6 +39,12 @@ export const FUNCTION_ENV = {
 
 /** Where the systems configuration sits inside a deployed bundle (copied there at bundling time). */
 export const SYSTEMS_FILE_IN_BUNDLE = '/var/task/systems.json';
+
+/**
+ * The sweeper's CloudWatch metrics (embedded metric format): where the function writes them and where the stack's
+ * alarms read them. Powertools Metrics always adds the `service` dimension, so the alarms must name it too.
+ */
+export const SWEEP_METRICS = { namespace: 'Dsar', service: 'dsar' } as const;
 
 /** Set on every function: the Powertools service name and stack traces that point at the TypeScript source. */
 export const COMMON_RUNTIME_ENV = {

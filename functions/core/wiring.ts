@@ -29,9 +29,13 @@ const systems = once(() => loadSystems(settings('systemsFile').systemsFile));
 
 export const wiring = {
   requests: once(() => new DynamoRequestRepository(dynamoDocumentClient(), table())),
-  tokens: once(() => new DynamoTokenStore(dynamoDocumentClient(), table())),
+  // Tokens and the suppression list live in tables of their own: only the functions with business there are granted
+  // them, and a point-in-time restore of the requests table cannot roll the suppression list back.
+  tokens: once(() => new DynamoTokenStore(dynamoDocumentClient(), settings('tokensTable').tokensTable)),
   limits: once(() => new DynamoIntakeLimits(dynamoDocumentClient(), table())),
-  suppression: once(() => new DynamoSuppressionList(dynamoDocumentClient(), table())),
+  suppression: once(
+    () => new DynamoSuppressionList(dynamoDocumentClient(), settings('suppressionTable').suppressionTable),
+  ),
   documents: once(() => new S3DocumentStore(s3Client(), settings('bucket').bucket)),
   mailer: once(() => new SesMailer(sesClient(), settings('sender').sender)),
   /** only verify-identity (which starts a request's execution) and the sweeper need the state machine's ARN */

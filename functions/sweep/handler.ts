@@ -1,6 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { settings } from '../core/config';
+import { SWEEP_METRICS } from '../core/env';
 import { workflowTask } from '../core/task';
 import { wiring } from '../core/wiring';
 import { Sweep } from './sweep';
@@ -16,7 +17,7 @@ const sweep = new Sweep({
  * CloudWatch metrics through the embedded metric format (log lines CloudWatch turns into metrics: no API call, no
  * grant). The stack alarms on StuckRequests and OverdueRequests.
  */
-const metrics = new Metrics({ namespace: 'Dsar', serviceName: 'dsar' });
+const metrics = new Metrics({ namespace: SWEEP_METRICS.namespace, serviceName: SWEEP_METRICS.service });
 
 /** Invoked by EventBridge Scheduler (no input of interest) → SweepReport (counts only). */
 export const handler = workflowTask(z.unknown(), async () => {

@@ -1,6 +1,6 @@
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Aws, Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -14,10 +14,26 @@ import type { SystemsConfig } from '../../connectors/config';
 import { REPO_ROOT } from '../config';
 import { COMMON_RUNTIME_ENV, FUNCTION_ENV, SYSTEMS_FILE_IN_BUNDLE } from '../../functions/core/env';
 import { FUNCTION_SPECS, HANDLER_TAG, type FunctionId, type FunctionSpec } from './function-specs';
-import { grantActions, grantBucket, grantSources, grantTable } from './grants';
+import {
+  type EncryptedTable,
+  grantActions,
+  grantBucket,
+  grantSources,
+  grantTable,
+  REQUESTS_ACTIONS,
+  SUPPRESSION_ACTIONS,
+  TOKEN_ACTIONS,
+} from './grants';
+import { acknowledgeWildcards } from './nag';
 
 export interface DsarFunctionsProps {
-  readonly table: dynamodb.ITable;
+  readonly requests: EncryptedTable;
+  readonly tokens: EncryptedTable;
+  readonly suppression: EncryptedTable;
+  /** encrypts every function's log group */
+  readonly logsKey: kms.IKey;
+  /** reserved concurrency of each connector function (LocateSystem, EraseSystem) */
+  readonly connectorConcurrency: number;
   readonly bucket: s3.IBucket;
   readonly key: kms.IKey;
   readonly hashKey: secretsmanager.ISecret;
@@ -44,16 +60,25 @@ export class DsarFunctions extends Construct {
     this.byId = Object.fromEntries(entries) as Record<FunctionId, nodejs.NodejsFunction>;
   }
 
-  /** StartExecution for the functions that start workflows; SendTaskSuccess/Failure for the one that resumes them. */
-  public connectStateMachine(stateMachine: sfn.IStateMachine): void {
+  /**
+   * StartExecution for the functions that start workflows; DescribeExecution, on this machine's executions only, for
+   * the sweeper that finds requests whose run failed or never started.
+   */
+  public connectStateMachine(stateMachine: sfn.StateMachine): void {
+    const executions = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${stateMachine.stateMachineName}:*`;
     for (const spec of FUNCTION_SPECS as readonly FunctionSpec[]) {
       const fn = this.byId[spec.id as FunctionId];
       if (spec.startsWorkflow) {
         grantActions(fn, ['states:StartExecution'], [stateMachine.stateMachineArn]);
         fn.addEnvironment(FUNCTION_ENV.STATE_MACHINE_ARN, stateMachine.stateMachineArn);
       }
-      if (spec.answersTaskTokens) {
-        grantActions(fn, ['states:SendTaskSuccess', 'states:SendTaskFailure'], [stateMachine.stateMachineArn]);
+      if (spec.describesExecutions) {
+        grantActions(fn, ['states:DescribeExecution'], [executions]);
+        acknowledgeWildcards(
+          fn.role ?? fn,
+          [executions],
+          "This state machine's executions: their names are request ids, unknown at deploy time.",
+        );
       }
     }
   }
@@ -68,8 +93,15 @@ export class DsarFunctions extends Construct {
   private createFunction(spec: FunctionSpec, props: DsarFunctionsProps): nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
       retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logsKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // A role of its own with no managed policy: AWSLambdaBasicExecutionRole would let it write to any log group.
+    const role = new iam.Role(this, `${spec.id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `DSAR ${spec.id}: least privilege, derived from its function spec`,
+    });
+    grantActions(role, ['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]);
     const fn = new nodejs.NodejsFunction(this, spec.id, {
       description: `DSAR: ${spec.purpose}`.slice(0, 256),
       // Always the real handler: a missing one fails the synth loudly (every handler exists; none is optional).
@@ -81,6 +113,9 @@ export class DsarFunctions extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(spec.timeoutSeconds),
+      role,
+      // Connectors reach the operator's own systems: verified requests must not multiply load on them without bound.
+      reservedConcurrentExecutions: spec.connector ? props.connectorConcurrency : undefined,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       environment: environmentFor(spec, props),
@@ -101,11 +136,14 @@ export class DsarFunctions extends Construct {
     // Only on the function itself (not its role or log group): the twin finds handler modules through this tag.
     Tags.of(fn).add(HANDLER_TAG, spec.entry, { includeResourceTypes: ['AWS::Lambda::Function'] });
 
-    grantTable(fn, props.table, spec.table);
+    if (spec.table) grantTable(fn, props.requests, REQUESTS_ACTIONS[spec.table]);
+    if (spec.tokens) grantTable(fn, props.tokens, [...new Set(spec.tokens.map((use) => TOKEN_ACTIONS[use]))]);
+    if (spec.suppression) grantTable(fn, props.suppression, SUPPRESSION_ACTIONS[spec.suppression]);
     if (spec.bucket) grantBucket(fn, props.bucket, props.key, spec.bucket);
     if (spec.sources) grantSources(fn, props.systems, spec.sources);
     if (spec.hashesIdentities) grantActions(fn, ['secretsmanager:GetSecretValue'], [props.hashKey.secretArn]);
     if (spec.sendsMail) grantActions(fn, ['ses:SendEmail'], [props.sender.emailIdentityArn]);
+    acknowledgeFunctionFindings(fn, role);
     return fn;
   }
 }
@@ -113,15 +151,32 @@ export class DsarFunctions extends Construct {
 function environmentFor(spec: FunctionSpec, props: DsarFunctionsProps): Record<string, string> {
   const env: Record<string, string> = {
     ...COMMON_RUNTIME_ENV,
-    [FUNCTION_ENV.TABLE]: props.table.tableName,
     [FUNCTION_ENV.BUCKET]: props.bucket.bucketName,
     [FUNCTION_ENV.VERIFICATION_TTL_SECONDS]: String(props.verificationTtl.toSeconds()),
     [FUNCTION_ENV.DOWNLOAD_TTL_SECONDS]: String(props.downloadTtl.toSeconds()),
   };
+  // Each table's name only where the function is granted that table: a missing name fails at cold start, loudly.
+  if (spec.table) env[FUNCTION_ENV.TABLE] = props.requests.table.tableName;
+  if (spec.tokens) env[FUNCTION_ENV.TOKENS_TABLE] = props.tokens.table.tableName;
+  if (spec.suppression) env[FUNCTION_ENV.SUPPRESSION_TABLE] = props.suppression.table.tableName;
   if (spec.sendsMail) env[FUNCTION_ENV.SENDER] = props.senderEmail;
   if (spec.readsSystemsConfig) env[FUNCTION_ENV.SYSTEMS_FILE] = SYSTEMS_FILE_IN_BUNDLE;
   if (spec.hashesIdentities) env[FUNCTION_ENV.HASH_KEY_SECRET_ARN] = props.hashKey.secretArn;
   return env;
+}
+
+/** cdk-nag findings every function raises by design, each acknowledged with its reason next to the function. */
+function acknowledgeFunctionFindings(fn: nodejs.NodejsFunction, role: iam.Role): void {
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason:
+      'Pinned to nodejs22.x on purpose: bundling targets node22 and the tests and the local twin run on it, so the ' +
+      'runtime deployed is the runtime tested. Moving on is a deliberate change, not a side effect of a synth.',
+  });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'X-Ray PutTraceSegments/PutTelemetryRecords take no resource-level permission (tracing is on).',
+  });
 }
 
 /**

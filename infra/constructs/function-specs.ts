@@ -8,10 +8,22 @@ import type { DocumentPrefix } from '../../functions/core/domain/document-keys';
  */
 
 /**
- * `read`: GetItem/Query/BatchGetItem/ConditionCheckItem; `readWrite`: plus PutItem/UpdateItem/DeleteItem;
- * `readScan`: `read` plus Scan (only the operator's re-apply command walks the whole suppression list).
+ * The requests table. `read`: GetItem/BatchGetItem/Query; `readWrite`: plus PutItem/UpdateItem/DeleteItem;
+ * `readWriteScan`: plus Scan (only the sweeper walks every request).
  */
-export type TableAccess = 'read' | 'readWrite' | 'readScan';
+export type TableAccess = 'read' | 'readWrite' | 'readWriteScan';
+
+/**
+ * The tokens table, by what a function does with tokens: `issue` PutItem (conditional: never overwrites),
+ * `check` GetItem (a page that spends nothing), `consume` UpdateItem (the one conditional write that spends a token).
+ */
+export type TokenUse = 'issue' | 'check' | 'consume';
+
+/**
+ * The suppression table: `add` UpdateItem only (erase-system records an erased identity, and cannot read or delete
+ * the list); `readScan` GetItem/BatchGetItem/Query plus Scan (the operator's re-apply command walks the whole list).
+ */
+export type SuppressionAccess = 'add' | 'readScan';
 
 /** The prefixes of the pipeline bucket, each with its own lifecycle rule (defined with the keys that use them). */
 export type BucketPrefix = DocumentPrefix;
@@ -27,7 +39,12 @@ export interface FunctionSpec {
   /** Lambda timeout; the workflow's task timeout is derived from it */
   readonly timeoutSeconds: number;
   readonly purpose: string;
-  readonly table: TableAccess;
+  /** the requests table; none: no access at all (and no DSAR_TABLE) */
+  readonly table?: TableAccess;
+  /** what it does with tokens (the tokens table + DSAR_TOKENS_TABLE); none: no access at all */
+  readonly tokens?: readonly TokenUse[];
+  /** the suppression table + DSAR_SUPPRESSION_TABLE; none: no access at all */
+  readonly suppression?: SuppressionAccess;
   readonly bucket?: {
     readonly read?: readonly BucketPrefix[];
     readonly write?: readonly BucketPrefix[];
@@ -37,8 +54,13 @@ export interface FunctionSpec {
   readonly sources?: SourceAccess;
   /** states:StartExecution on the workflow + DSAR_STATE_MACHINE_ARN */
   readonly startsWorkflow?: boolean;
-  /** states:SendTaskSuccess/SendTaskFailure on the workflow */
-  readonly answersTaskTokens?: boolean;
+  /** states:DescribeExecution on the workflow's executions (the sweeper asks what became of a request's run) */
+  readonly describesExecutions?: boolean;
+  /**
+   * Reserved concurrency from the `connectorConcurrency` context: functions that reach the operator's source systems,
+   * so verified requests cannot amplify load on them without bound.
+   */
+  readonly connector?: boolean;
   /** ses:SendEmail on the sender identity + DSAR_SENDER */
   readonly sendsMail?: boolean;
   /** DSAR_API_URL, to put links to the API in mail */
@@ -53,6 +75,8 @@ export interface FunctionSpec {
 const API_SECONDS = 15;
 const STEP_SECONDS = 60;
 const CONNECTOR_SECONDS = 900;
+/** One sweep pages through the open requests; five minutes leaves room under the 15-minute schedule. */
+const SWEEP_SECONDS = 300;
 
 export const FUNCTION_SPECS = [
   // --- HTTP API ---
@@ -62,6 +86,7 @@ export const FUNCTION_SPECS = [
     timeoutSeconds: API_SECONDS,
     purpose: 'POST /requests: record the request and mail its verification link (no execution until confirmed)',
     table: 'readWrite',
+    tokens: ['issue'],
     sendsMail: true,
     linksToApi: true,
     // the keyed hash of the address (coalescing, what an ended request keeps) and of the client IP (rate limits)
@@ -73,6 +98,7 @@ export const FUNCTION_SPECS = [
     timeoutSeconds: API_SECONDS,
     purpose: 'GET /requests/{id}: report a request status',
     table: 'read',
+    tokens: ['check'],
   },
   {
     id: 'VerifyIdentity',
@@ -81,6 +107,7 @@ export const FUNCTION_SPECS = [
     purpose:
       'GET /verify: a confirmation page that changes nothing; POST /verify: consume the token, then confirm (start the workflow) or cancel',
     table: 'readWrite',
+    tokens: ['check', 'consume'],
     startsWorkflow: true,
   },
   {
@@ -90,6 +117,7 @@ export const FUNCTION_SPECS = [
     purpose:
       'GET /download: a page with a Download button that spends nothing; POST /download: consume the download token, redirect to a short-lived presigned URL',
     table: 'readWrite',
+    tokens: ['check', 'consume'],
     bucket: { read: ['exports/', 'receipts/'] },
   },
   // --- workflow steps ---
@@ -110,6 +138,7 @@ export const FUNCTION_SPECS = [
     bucket: { write: ['parts/'] },
     sources: 'locate',
     readsSystemsConfig: true,
+    connector: true,
   },
   {
     id: 'EraseSystem',
@@ -117,9 +146,11 @@ export const FUNCTION_SPECS = [
     timeoutSeconds: CONNECTOR_SECONDS,
     purpose: "erase (or anonymise, or retain under an exemption) the subject's records in one system",
     table: 'readWrite',
+    suppression: 'add',
     sources: 'erase',
     readsSystemsConfig: true,
     hashesIdentities: true,
+    connector: true,
   },
   {
     id: 'AssembleExport',
@@ -147,6 +178,7 @@ export const FUNCTION_SPECS = [
     timeoutSeconds: STEP_SECONDS,
     purpose: 'mail the download link and close the request (completed or partially completed)',
     table: 'readWrite',
+    tokens: ['issue'],
     sendsMail: true,
     linksToApi: true,
   },
@@ -157,13 +189,25 @@ export const FUNCTION_SPECS = [
     purpose: 'record on a request that a workflow step failed after its retries (step and error name), then fail',
     table: 'readWrite',
   },
+  // --- scheduled (EventBridge Scheduler, every `sweepMinutes`) ---
+  {
+    id: 'Sweeper',
+    entry: 'functions/sweep/handler.ts',
+    timeoutSeconds: SWEEP_SECONDS,
+    purpose:
+      'start confirmed requests with no execution, restart failed ones and due retries, expire unverified requests, forget subjects owed nothing more',
+    table: 'readWriteScan',
+    startsWorkflow: true,
+    describesExecutions: true,
+  },
   // --- operator commands (not in the workflow) ---
   {
     id: 'ReapplyDeletions',
     entry: 'functions/reapply-deletions/handler.ts',
     timeoutSeconds: CONNECTOR_SECONDS,
     purpose: 'after a restore from backup: erase again every identity on the suppression list (aws lambda invoke)',
-    table: 'readScan',
+    // reads the suppression list, not the requests table: requests are not its business
+    suppression: 'readScan',
     sources: 'erase',
     readsSystemsConfig: true,
     hashesIdentities: true,

@@ -1,11 +1,19 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type { SystemsConfig } from '../../connectors/config';
-import type { BucketPrefix, SourceAccess, TableAccess } from './function-specs';
+import type { Erasure, SystemConfig, SystemsConfig } from '../../connectors/config';
+import type { BucketPrefix, SourceAccess, SuppressionAccess, TableAccess, TokenUse } from './function-specs';
+import { acknowledgeWildcards } from './nag';
+
+/** The construct a grantee's policy hangs off (its role), where cdk-nag findings on that policy are acknowledged. */
+function policyOwner(role: iam.IGrantable): IConstruct {
+  const principal = role.grantPrincipal;
+  return principal instanceof iam.Role ? principal : (role as unknown as IConstruct);
+}
 
 /**
  * Least-privilege grants, written as explicit role-policy statements rather than the `grantX` helpers:
@@ -16,14 +24,52 @@ import type { BucketPrefix, SourceAccess, TableAccess } from './function-specs';
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
-export function grantTable(role: iam.IGrantable, table: dynamodb.ITable, access: TableAccess): void {
-  const actions =
-    access === 'read'
-      ? TABLE_READ
-      : access === 'readScan'
-        ? [...TABLE_READ, 'dynamodb:Scan']
-        : [...TABLE_READ, ...TABLE_WRITE];
-  role.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [table.tableArn] }));
+/** The requests table's actions for each access level. */
+export const REQUESTS_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
+  read: TABLE_READ,
+  readWrite: [...TABLE_READ, ...TABLE_WRITE],
+  readWriteScan: [...TABLE_READ, ...TABLE_WRITE, 'dynamodb:Scan'],
+};
+
+/** The tokens table's action for each use: the fewest a function needs (see TokenUse). */
+export const TOKEN_ACTIONS: Readonly<Record<TokenUse, string>> = {
+  issue: 'dynamodb:PutItem',
+  check: 'dynamodb:GetItem',
+  consume: 'dynamodb:UpdateItem',
+};
+
+/** The suppression table's actions: erase-system adds, and cannot read back or remove; re-apply only reads. */
+export const SUPPRESSION_ACTIONS: Readonly<Record<SuppressionAccess, readonly string[]>> = {
+  add: ['dynamodb:UpdateItem'],
+  readScan: [...TABLE_READ, 'dynamodb:Scan'],
+};
+
+/** A table encrypted with a customer managed key, and that key. */
+export interface EncryptedTable {
+  readonly table: dynamodb.ITable;
+  readonly key: kms.IKey;
+}
+
+/**
+ * `actions` on one table, plus the table key used only through DynamoDB: Decrypt/DescribeKey to read, and
+ * Encrypt/GenerateDataKey as well for a function that writes. Named actions, no `kms:*Key*` wildcards.
+ */
+export function grantTable(role: iam.IGrantable, target: EncryptedTable, actions: readonly string[]): void {
+  if (actions.length === 0) return;
+  const principal = role.grantPrincipal;
+  principal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: [...actions], resources: [target.table.tableArn] }),
+  );
+  const writes = actions.some((a) => !TABLE_READ.includes(a) && a !== 'dynamodb:Scan');
+  principal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: writes
+        ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']
+        : ['kms:Decrypt', 'kms:DescribeKey'],
+      resources: [target.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
 }
 
 export interface BucketAccess {
@@ -37,6 +83,12 @@ export function grantBucket(role: iam.IGrantable, bucket: s3.IBucket, key: kms.I
   const principal = role.grantPrincipal;
   const read = access.read ?? [];
   const write = access.write ?? [];
+  const prefixed = [...read, ...write, ...(access.delete ?? [])].map((p) => bucket.arnForObjects(`${p}*`));
+  acknowledgeWildcards(
+    policyOwner(role),
+    prefixed,
+    'Objects under one prefix of the pipeline bucket: their keys are request ids, unknown at deploy time.',
+  );
   if (read.length > 0) {
     principal.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: read.map((p) => bucket.arnForObjects(`${p}*`)) }),
@@ -79,40 +131,72 @@ export function grantBucket(role: iam.IGrantable, bucket: s3.IBucket, key: kms.I
 }
 
 const SOURCE_TABLE_LOCATE = ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:GetItem'];
-const SOURCE_TABLE_ERASE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'];
-const SOURCE_OBJECTS_ERASE = ['s3:PutObject', 's3:DeleteObject'];
+/** Write actions on a source table, by erasure strategy: `retain` gets none at all (an exemption is a promise). */
+export const SOURCE_TABLE_ERASE: Readonly<Record<Erasure['strategy'], readonly string[]>> = {
+  delete: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'],
+  anonymize: ['dynamodb:UpdateItem'],
+  retain: [],
+};
+/** Write actions on source objects, by erasure strategy: anonymising rewrites an object, deleting may also remove it. */
+export const SOURCE_OBJECTS_ERASE: Readonly<Record<Erasure['strategy'], readonly string[]>> = {
+  delete: ['s3:PutObject', 's3:DeleteObject'],
+  anonymize: ['s3:PutObject'],
+  retain: [],
+};
+
+/**
+ * `versioned: true` (connectors/config.ts) marks an S3 system whose bucket keeps versions: erasure must reach every
+ * version that holds the subject. Read this way so the code compiles before the schema carries the field.
+ */
+function isVersioned(system: SystemConfig): boolean {
+  return 'versioned' in system && (system as { versioned?: unknown }).versioned === true;
+}
 
 /**
  * Access to the operator's source systems, derived from the systems config: a system not in the config
- * cannot be read by any function. Source tables and buckets are assumed to live in the deployment's account/region.
+ * cannot be read by any function, and each system's erasure strategy bounds what may be written to it
+ * (`retain`: nothing; `anonymize`: rewrite only; `delete`: remove). Source tables and buckets are assumed to live in
+ * the deployment's account/region.
  */
 export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, access: SourceAccess): void {
   const principal = fn.grantPrincipal;
-  const stack = Stack.of(fn);
+  const allow = (actions: readonly string[], resources: string[], conditions?: Record<string, unknown>) => {
+    if (actions.length > 0)
+      principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources, conditions }));
+  };
   for (const system of systems.systems) {
+    const strategy = system.erasure.strategy;
     if (system.type === 'dynamodb') {
-      const tableArn = stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: system.table });
-      principal.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: SOURCE_TABLE_LOCATE, resources: [tableArn, `${tableArn}/index/*`] }),
+      // Built from pseudo parameters, not formatArn: the same text in any region (cdk-nag acknowledgements name it).
+      const tableArn = `arn:${Aws.PARTITION}:dynamodb:${Aws.REGION}:${Aws.ACCOUNT_ID}:table/${system.table}`;
+      allow(SOURCE_TABLE_LOCATE, [tableArn, `${tableArn}/index/*`]);
+      acknowledgeWildcards(
+        policyOwner(fn),
+        [`${tableArn}/index/*`],
+        `The indexes of the configured source table ${system.table} (system ${system.id}), for lookups by identity.`,
       );
-      if (access === 'erase') {
-        principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: SOURCE_TABLE_ERASE, resources: [tableArn] }));
-      }
+      // Once per connector instance: check that the index projects every attribute and is keyed by the identity.
+      allow(['dynamodb:DescribeTable'], [tableArn]);
+      if (access === 'erase') allow(SOURCE_TABLE_ERASE[strategy], [tableArn]);
     } else {
       const bucketArn = `arn:${Aws.PARTITION}:s3:::${system.bucket}`;
       const objectsArn = `${bucketArn}/${system.prefix}*`;
-      principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objectsArn] }));
-      principal.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['s3:ListBucket'],
-          resources: [bucketArn],
-          conditions: { StringLike: { 's3:prefix': [`${system.prefix}*`] } },
-        }),
+      const underPrefix = { StringLike: { 's3:prefix': [`${system.prefix}*`] } };
+      acknowledgeWildcards(
+        policyOwner(fn),
+        [objectsArn],
+        `The objects under the configured prefix of source system ${system.id}: the subject's records may be in any.`,
       );
+      const versioned = isVersioned(system);
+      allow(versioned ? ['s3:GetObject', 's3:GetObjectVersion'] : ['s3:GetObject'], [objectsArn]);
+      allow(versioned ? ['s3:ListBucket', 's3:ListBucketVersions'] : ['s3:ListBucket'], [bucketArn], underPrefix);
+      // Whether versions and Object Lock apply: locked records are reported as retained (lock as the reason), never erased.
+      allow(['s3:GetBucketVersioning', 's3:GetBucketObjectLockConfiguration'], [bucketArn]);
+      allow(['s3:GetObjectRetention', 's3:GetObjectLegalHold'], [objectsArn]);
       if (access === 'erase') {
-        principal.addToPrincipalPolicy(
-          new iam.PolicyStatement({ actions: SOURCE_OBJECTS_ERASE, resources: [objectsArn] }),
-        );
+        const writes = SOURCE_OBJECTS_ERASE[strategy];
+        // Every version that holds the subject must go, or the old version keeps what was erased.
+        allow(versioned && writes.length > 0 ? [...writes, 's3:DeleteObjectVersion'] : writes, [objectsArn]);
       }
     }
   }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FUNCTION_ENV } from '../../functions/core/env';
 import { credentialsOf, runningTwin } from './running';
-import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE } from './twin';
+import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE, SUPPRESSION_TABLE } from './twin';
 import { logger } from '../../functions/core/logger';
 import { wiring } from '../../functions/core/wiring';
 import {
@@ -48,6 +48,7 @@ async function chooseTarget(): Promise<string> {
     AWS_ENDPOINT_URL_S3: twin.s3,
     DSAR_S3_FORCE_PATH_STYLE: 'true',
     [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
+    [FUNCTION_ENV.SUPPRESSION_TABLE]: SUPPRESSION_TABLE,
     [FUNCTION_ENV.SYSTEMS_FILE]: resolve(
       process.env[FUNCTION_ENV.SYSTEMS_FILE] ?? join(REPO_ROOT, 'infra/config/systems.json'),
     ),

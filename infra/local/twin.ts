@@ -77,6 +77,8 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.dsar');
 export const DEFAULT_API_PORT = 8787;
 export const REQUESTS_TABLE = 'DsarRequests';
+export const TOKENS_TABLE = 'DsarTokens';
+export const SUPPRESSION_TABLE = 'DsarSuppression';
 const DOCUMENTS_BUCKET = 'dsar-documents';
 const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:DsarRequestWorkflow';
 
@@ -122,17 +124,20 @@ function hashKey(dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-async function ensureRequestsTable(client: DynamoDBClient): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: REQUESTS_TABLE }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-    await createTableAndWait(client, {
-      TableName: REQUESTS_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    });
+/** The stack's three tables (requests, tokens, suppression list), same key schema as in the cloud. */
+async function ensureTables(client: DynamoDBClient): Promise<void> {
+  for (const table of [REQUESTS_TABLE, TOKENS_TABLE, SUPPRESSION_TABLE]) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: table }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      await createTableAndWait(client, {
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      });
+    }
   }
 }
 
@@ -178,7 +183,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     });
     const dynamoClient = new DynamoDBClient({});
     const s3Client = new S3Client({ forcePathStyle: true });
-    await ensureRequestsTable(dynamoClient);
+    await ensureTables(dynamoClient);
     await createBucket(s3Client, DOCUMENTS_BUCKET);
     if (options.seedDemo !== false) await seedDemoCompany(dynamoClient, s3Client);
 
@@ -199,6 +204,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     configureEnvironment({
       AWS_ENDPOINT_URL_SFN: sfn.url,
       [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
+      [FUNCTION_ENV.TOKENS_TABLE]: TOKENS_TABLE,
+      [FUNCTION_ENV.SUPPRESSION_TABLE]: SUPPRESSION_TABLE,
       [FUNCTION_ENV.BUCKET]: DOCUMENTS_BUCKET,
       [FUNCTION_ENV.STATE_MACHINE_ARN]: STATE_MACHINE_ARN,
       [FUNCTION_ENV.API_URL]: api.url,

@@ -1,10 +1,16 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -12,16 +18,27 @@ import type { DeploymentConfig } from '../config';
 import { DsarApi } from '../constructs/dsar-api';
 import { DsarFunctions } from '../constructs/dsar-functions';
 import { FUNCTION_SPECS, type FunctionEntry } from '../constructs/function-specs';
+import { acknowledgeWildcards } from '../constructs/nag';
+import type { EncryptedTable } from '../constructs/grants';
 import { buildWorkflow } from '../workflow/definition';
+import { SWEEP_METRICS } from '../../functions/core/env';
 
 export interface PipelineStackProps extends StackProps {
   readonly config: DeploymentConfig;
   /** the stateful stack's resources */
-  readonly table: dynamodb.ITable;
+  readonly requests: EncryptedTable;
+  readonly tokens: EncryptedTable;
+  readonly suppression: EncryptedTable;
+  readonly logsKey: kms.IKey;
   readonly bucket: s3.IBucket;
   readonly key: kms.IKey;
   readonly hashKey: secretsmanager.ISecret;
+  /** the edge stack's WebACL (scope CLOUDFRONT, us-east-1) */
+  readonly webAclArn: string;
 }
+
+/** Namespace of the metrics the functions emit as CloudWatch EMF log lines (no dimensions). */
+export const METRICS_NAMESPACE = SWEEP_METRICS.namespace;
 
 /**
  * The stateless half: functions, the workflow, the HTTP API and the mail identity. It holds no data, so it can be
@@ -32,6 +49,8 @@ export class PipelineStack extends Stack {
   public readonly stateMachine: sfn.StateMachine;
   public readonly api: DsarApi;
   public readonly sender: ses.EmailIdentity;
+  /** every alarm notifies it; subscribe a pager, or pass `alarmEmail` */
+  public readonly alarmTopic: sns.Topic;
 
   public constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -41,7 +60,11 @@ export class PipelineStack extends Stack {
     this.sender = new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(config.senderEmail) });
 
     this.functions = new DsarFunctions(this, 'Functions', {
-      table: props.table,
+      requests: props.requests,
+      tokens: props.tokens,
+      suppression: props.suppression,
+      logsKey: props.logsKey,
+      connectorConcurrency: config.connectorConcurrency,
       bucket: props.bucket,
       key: props.key,
       hashKey: props.hashKey,
@@ -63,6 +86,7 @@ export class PipelineStack extends Stack {
       logs: {
         destination: new logs.LogGroup(this, 'WorkflowLogs', {
           retention: logs.RetentionDays.ONE_MONTH,
+          encryptionKey: props.logsKey,
           removalPolicy: RemovalPolicy.DESTROY,
         }),
         level: sfn.LogLevel.ALL,
@@ -76,31 +100,67 @@ export class PipelineStack extends Stack {
       if (!spec) throw new Error(`API route names ${entry}, which no function spec serves`);
       return fns[spec.id];
     };
-    this.api = new DsarApi(this, 'Api', { handlers: byEntry });
+    this.api = new DsarApi(this, 'Api', { handlers: byEntry, webAclArn: props.webAclArn });
 
     this.functions.connectStateMachine(this.stateMachine);
+    // Mailed links use the protected URL (CloudFront + WAF), never the execute-api endpoint behind it.
     this.functions.connectApi(this.api.url);
 
+    this.acknowledgeWorkflowFindings();
+    this.scheduleSweeper(config.sweepMinutes);
+    this.alarmTopic = this.createAlarmTopic(config.alarmEmail);
+
     // A request whose execution fails or times out stays in its last status (nothing accepted is lost, nothing is
-    // marked done): someone must look. Alarm on any such execution; subscribe an SNS topic or pager to these.
-    for (const [id, metric, what] of [
-      ['ExecutionsFailedAlarm', this.stateMachine.metricFailed(), 'failed'],
-      ['ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut(), 'timed out'],
+    // marked done), and the sweeper reports what it cannot recover: someone must look. Every alarm notifies the topic.
+    const emf = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SWEEP_METRICS.service },
+        period: Duration.minutes(15),
+        statistic: 'Maximum',
+      });
+    for (const [id, metric, description] of [
+      [
+        'ExecutionsFailedAlarm',
+        this.stateMachine.metricFailed().with({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'A DSAR workflow execution failed: its request is stuck in its last status until it is redriven.',
+      ],
+      [
+        'ExecutionsTimedOutAlarm',
+        this.stateMachine.metricTimedOut().with({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'A DSAR workflow execution timed out: its request is stuck in its last status until it is redriven.',
+      ],
+      [
+        'StuckRequestsAlarm',
+        emf('StuckRequests'),
+        'The sweeper found requests it could not start or redrive: they need a person (GDPR Art. 12(3) clock runs).',
+      ],
+      [
+        'OverdueRequestsAlarm',
+        emf('OverdueRequests'),
+        'Open requests are past their due date (GDPR Art. 12(3): one month; CCPA §1798.130: 45 days).',
+      ],
     ] as const) {
-      new cloudwatch.Alarm(this, id, {
-        metric: metric.with({ period: Duration.minutes(5), statistic: 'Sum' }),
+      const alarm = new cloudwatch.Alarm(this, id, {
+        metric,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `A DSAR workflow execution ${what}: its request is stuck in its last status until someone re-drives it.`,
+        alarmDescription: description,
       });
+      alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
     }
 
     // What an operator needs after `cdk deploy`: where to POST requests, what to watch, what to invoke after a restore.
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.url,
-      description: 'Base URL of the DSAR HTTP API (POST /requests)',
+      description: 'Base URL of the DSAR API behind CloudFront and WAF (POST /requests); mailed links use it',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'Every alarm notifies this topic: subscribe a pager, or deploy with --context alarmEmail=…',
     });
     new CfnOutput(this, 'StateMachineArn', {
       value: this.stateMachine.stateMachineArn,
@@ -110,5 +170,68 @@ export class PipelineStack extends Stack {
       value: fns.ReapplyDeletions.functionName,
       description: 'After restoring a backup: aws lambda invoke --function-name <this> out.json',
     });
+  }
+
+  /** EventBridge Scheduler invokes the sweeper every `minutes`, so nothing stuck or overdue waits for a person to look. */
+  private scheduleSweeper(minutes: number): void {
+    const sweeper = this.functions.byId.Sweeper;
+    const role = new iam.Role(this, 'SweepScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'DSAR: lets EventBridge Scheduler invoke the sweeper, nothing else',
+    });
+    new scheduler.Schedule(this, 'SweepSchedule', {
+      description: 'DSAR: find stuck, overdue and expired requests',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(minutes)),
+      // A missed sweep is covered by the next one, so no retries pile up behind a slow one.
+      target: new schedulerTargets.LambdaInvoke(sweeper, { role, retryAttempts: 0 }),
+    });
+    acknowledgeWildcards(
+      role,
+      [`${sweeper.functionArn}:*`],
+      'lambda:InvokeFunction on the sweeper and its versions (`:*`), as the Scheduler target grants it.',
+    );
+  }
+
+  /** The topic every alarm notifies, encrypted with a key CloudWatch may use, and an email subscription if asked. */
+  private createAlarmTopic(alarmEmail: string | undefined): sns.Topic {
+    const key = new kms.Key(this, 'AlarmsKey', {
+      description: 'DSAR pipeline: encrypts the alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // CloudWatch publishes to an encrypted topic only if the key lets it (the AWS managed SNS key does not).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'DSAR pipeline alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (alarmEmail !== undefined) topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    return topic;
+  }
+
+  /** cdk-nag findings on the workflow's role, each acknowledged with its reason. */
+  private acknowledgeWorkflowFindings(): void {
+    const role = this.stateMachine.role;
+    const acknowledgments = [
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray and CloudWatch Logs delivery (CreateLogDelivery, PutResourcePolicy…) take no resource-level permission.',
+      },
+      ...Object.values(this.functions.byId).map((fn) => ({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+        reason:
+          'lambda:InvokeFunction on the function and its versions (`:*`), as the Lambda task integration grants it.',
+      })),
+    ];
+    Validations.of(role).acknowledge(...acknowledgments);
   }
 }

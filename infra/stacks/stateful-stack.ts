@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,13 +13,22 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /**
- * What must outlive any redeploy of the pipeline: the requests ledger, the bucket of exports and receipts, the key
- * that encrypts them and the hash key. Kept in a stack of its own, all RETAIN, so the pipeline stack can be torn down
- * and rebuilt freely without losing a request (“nothing accepted is lost”).
+ * What must outlive any redeploy of the pipeline: the requests ledger, the tokens, the suppression list, the bucket
+ * of exports and receipts, the keys that encrypt them and the hash key. Kept in a stack of its own, all RETAIN (tables
+ * also deletion-protected), so the pipeline stack can be torn down and rebuilt freely without losing a request
+ * (“nothing accepted is lost”).
  */
 export class StatefulStack extends Stack {
-  /** requests, tokens and per-request state; single table, partition key `pk`, TTL attribute `ttl` */
-  public readonly table: dynamodb.Table;
+  /** requests and per-request state; partition key `pk`, TTL attribute `ttl` */
+  public readonly requests: dynamodb.Table;
+  /** hashes of single-use and status tokens; partition key `pk`, TTL attribute `ttl` */
+  public readonly tokens: dynamodb.Table;
+  /** keyed hashes of erased identities (the suppression list); partition key `pk`, never expires */
+  public readonly suppression: dynamodb.Table;
+  /** encrypts the three tables (customer managed: who may read them is decided by IAM, and auditable) */
+  public readonly tablesKey: kms.Key;
+  /** encrypts the functions' and the workflow's log groups (CloudWatch Logs uses it; nothing else may) */
+  public readonly logsKey: kms.Key;
   /** encrypts the bucket (customer managed so access to exports is grantable and auditable per function) */
   public readonly key: kms.Key;
   public readonly bucket: s3.Bucket;
@@ -28,14 +38,61 @@ export class StatefulStack extends Stack {
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
 
-    this.table = new dynamodb.Table(this, 'Requests', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      timeToLiveAttribute: 'ttl',
+    this.tablesKey = new kms.Key(this, 'TablesKey', {
+      description: 'DSAR pipeline: encrypts the requests, tokens and suppression tables',
+      enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const table = (tableId: string, options: { pointInTimeRecovery: boolean; ttl: boolean }): dynamodb.Table =>
+      new dynamodb.Table(this, tableId, {
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: options.pointInTimeRecovery },
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: this.tablesKey,
+        timeToLiveAttribute: options.ttl ? 'ttl' : undefined,
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    this.requests = table('Requests', { pointInTimeRecovery: true, ttl: true });
+    this.tokens = table('Tokens', { pointInTimeRecovery: false, ttl: true });
+    Validations.of(this.tokens).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason:
+        'No point-in-time recovery for tokens on purpose: a restore would bring back spent single-use tokens. Tokens live ' +
+        'hours to days; a lost token costs the requester a new link, never a request (those are in the requests table).',
+    });
+    // Its own table, so restoring the requests table to a point in time cannot roll the suppression list back and
+    // bring an erased identity back to life (GDPR Art. 17: the erasure must hold after a restore).
+    this.suppression = table('Suppression', { pointInTimeRecovery: true, ttl: false });
+
+    this.logsKey = new kms.Key(this, 'LogsKey', {
+      description: 'DSAR pipeline: encrypts the log groups of the functions and the workflow',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts with the caller's key only if the key policy lets the service use it; the condition
+    // keeps it to this account's log groups in this region.
+    this.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:GenerateDataKey',
+          'kms:GenerateDataKeyWithoutPlaintext',
+          'kms:DescribeKey',
+        ],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`,
+          },
+        },
+      }),
+    );
 
     this.key = new kms.Key(this, 'ExportsKey', {
       description: 'DSAR pipeline: encrypts exports, receipts and located parts',
@@ -62,12 +119,24 @@ export class StatefulStack extends Stack {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'No server access logs: they would copy every download (object key, requester IP) into a second bucket that ' +
+        'no erasure reaches. Enable CloudTrail S3 data events if an audit trail of downloads is required.',
+    });
 
     this.hashKey = new secretsmanager.Secret(this, 'HashKey', {
       description: 'DSAR pipeline: key for keyed hashes of identities (DSAR_HASH_KEY)',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       // Losing it would make every stored keyed hash unverifiable.
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.hashKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Never rotated on purpose: the suppression list and receipts store keyed hashes (HMAC) of identities; a new key ' +
+        'would make every stored hash unmatchable and let an erased identity back in after a restore.',
     });
   }
 }

@@ -6,7 +6,7 @@ import { DeletionReceipt } from '../../functions/core/domain/receipt-format';
 import { ExportDocument } from '../../functions/core/domain/export-format';
 import { linkIn } from '../../infra/local/client';
 import { DEMO_BUCKET, DEMO_TABLE } from '../../infra/local/demo-company';
-import { REQUESTS_TABLE } from '../../infra/local/twin';
+import { REQUESTS_TABLE, SUPPRESSION_TABLE } from '../../infra/local/twin';
 import { runRequest, startTestTwin, type TestTwin } from './support';
 
 const SUBJECT = { email: 'margaret.turing@example.com', name: 'Margaret Turing' };
@@ -100,7 +100,11 @@ describe('End to end: a deletion request', () => {
     const items: Record<string, unknown>[] = [];
     for await (const page of paginateScan(
       { client: dynamodb },
-      { TableName: REQUESTS_TABLE, FilterExpression: 'kind = :k', ExpressionAttributeValues: { ':k': 'suppression' } },
+      {
+        TableName: SUPPRESSION_TABLE,
+        FilterExpression: 'kind = :k',
+        ExpressionAttributeValues: { ':k': 'suppression' },
+      },
     )) {
       items.push(...(page.Items ?? []));
     }

@@ -2,9 +2,10 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../infra/constructs/api-routes';
 import { FUNCTION_ENV } from '../../functions/core/env';
-import { FUNCTION_SPECS } from '../../infra/constructs/function-specs';
+import { FUNCTION_SPECS, HANDLER_TAG } from '../../infra/constructs/function-specs';
 import {
   actionsOf,
+  type CfnResource,
   functionIdFor,
   resourcesOf,
   statementsOfFunction,
@@ -13,41 +14,108 @@ import {
   type Resources,
 } from './support';
 
-const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+const BASE = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'logs:CreateLogStream', 'logs:PutLogEvents'];
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const TABLE_WRITE = [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+const KMS_READ = ['kms:Decrypt', 'kms:DescribeKey'];
+const KMS_WRITE = [...KMS_READ, 'kms:Encrypt', 'kms:GenerateDataKey'];
 const BUCKET_READ = ['s3:GetObject', 's3:ListBucket', 'kms:Decrypt'];
 const BUCKET_WRITE = ['s3:PutObject', 's3:AbortMultipartUpload', 'kms:Decrypt', 'kms:GenerateDataKey'];
-const SOURCES_LOCATE = ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:GetItem', 's3:GetObject', 's3:ListBucket'];
+const SOURCES_LOCATE = [
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:GetItem',
+  'dynamodb:DescribeTable',
+  's3:GetObject',
+  's3:ListBucket',
+  's3:GetBucketVersioning',
+  's3:GetBucketObjectLockConfiguration',
+  's3:GetObjectRetention',
+  's3:GetObjectLegalHold',
+];
+/** The demo systems are both `delete`: a table (no UpdateItem) and objects. */
 const SOURCES_ERASE = [
   ...SOURCES_LOCATE,
   'dynamodb:BatchWriteItem',
   'dynamodb:DeleteItem',
-  'dynamodb:UpdateItem',
   's3:PutObject',
   's3:DeleteObject',
 ];
+const MAIL = 'ses:SendEmail';
+const SECRET = 'secretsmanager:GetSecretValue';
 
 /** Written out by hand (not derived from FUNCTION_SPECS) so a loosened spec shows up here as a failure. */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
-  'functions/submit-request/handler.ts': [...XRAY, ...TABLE_WRITE, 'ses:SendEmail', 'secretsmanager:GetSecretValue'],
-  'functions/get-request/handler.ts': [...XRAY, ...TABLE_READ],
-  'functions/verify-identity/handler.ts': [...XRAY, ...TABLE_WRITE, 'states:StartExecution'],
-  'functions/download/handler.ts': [...XRAY, ...TABLE_WRITE, ...BUCKET_READ],
-  'functions/plan-request/handler.ts': [...XRAY, ...TABLE_WRITE],
-  'functions/locate-system/handler.ts': [...XRAY, ...TABLE_WRITE, ...BUCKET_WRITE, ...SOURCES_LOCATE],
-  'functions/erase-system/handler.ts': [...XRAY, ...TABLE_WRITE, ...SOURCES_ERASE, 'secretsmanager:GetSecretValue'],
-  'functions/assemble-export/handler.ts': [...XRAY, ...TABLE_WRITE, ...BUCKET_READ, ...BUCKET_WRITE, 's3:DeleteObject'],
-  'functions/assemble-receipt/handler.ts': [...XRAY, ...TABLE_WRITE, ...BUCKET_WRITE, 'secretsmanager:GetSecretValue'],
-  'functions/deliver/handler.ts': [...XRAY, ...TABLE_WRITE, 'ses:SendEmail'],
+  'functions/submit-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, MAIL, SECRET],
+  'functions/get-request/handler.ts': [...BASE, ...TABLE_READ, ...KMS_READ],
+  'functions/verify-identity/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, 'states:StartExecution'],
+  'functions/download/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_READ],
+  'functions/plan-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE],
+  'functions/locate-system/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_WRITE, ...SOURCES_LOCATE],
+  'functions/erase-system/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...SOURCES_ERASE, SECRET],
+  'functions/assemble-export/handler.ts': [
+    ...BASE,
+    ...TABLE_WRITE,
+    ...KMS_WRITE,
+    ...BUCKET_READ,
+    ...BUCKET_WRITE,
+    's3:DeleteObject',
+  ],
+  'functions/assemble-receipt/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_WRITE, SECRET],
+  'functions/deliver/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, MAIL],
+  'functions/mark-attention/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE],
+  'functions/sweep/handler.ts': [
+    ...BASE,
+    ...TABLE_WRITE,
+    'dynamodb:Scan',
+    ...KMS_WRITE,
+    'states:StartExecution',
+    'states:DescribeExecution',
+  ],
   'functions/reapply-deletions/handler.ts': [
-    ...XRAY,
+    ...BASE,
     ...TABLE_READ,
     'dynamodb:Scan',
+    ...KMS_READ,
     ...SOURCES_ERASE,
-    'secretsmanager:GetSecretValue',
+    SECRET,
   ],
 };
+
+type Table = 'Requests' | 'Tokens' | 'Suppression';
+/**
+ * Exact DynamoDB actions per function per pipeline table; a function not listed for a table has none on it. Tokens:
+ * only those that issue (PutItem), check (GetItem) or consume (UpdateItem) tokens. Suppression: erase-system adds
+ * (UpdateItem, nothing else), reapply-deletions reads and scans.
+ */
+const RW = TABLE_WRITE;
+const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> = {
+  SubmitRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'] },
+  GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
+  VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+  Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+  PlanRequest: { Requests: RW },
+  LocateSystem: { Requests: RW },
+  EraseSystem: { Requests: RW, Suppression: ['dynamodb:UpdateItem'] },
+  AssembleExport: { Requests: RW },
+  AssembleReceipt: { Requests: RW },
+  Deliver: { Requests: RW, Tokens: ['dynamodb:PutItem'] },
+  MarkAttention: { Requests: RW },
+  Sweeper: { Requests: [...RW, 'dynamodb:Scan'] },
+  ReapplyDeletions: { Suppression: [...TABLE_READ, 'dynamodb:Scan'] },
+};
+
+/** Actions of `entry` on the stateful stack's resource whose logical id starts with `logicalIdPrefix`. */
+function actionsOnImported(resources: Resources, entry: string, logicalIdPrefix: string): string[] {
+  const marker = `ExportsOutputFnGetAtt${logicalIdPrefix}`;
+  return [
+    ...new Set(
+      statementsOfFunction(resources, entry)
+        .filter((s) => s.resources.some((r) => r.includes(marker)))
+        .flatMap((s) => s.actions),
+    ),
+  ].sort();
+}
 
 /** Resources of the statements of `entry` that grant `action`. */
 function resourcesFor(resources: Resources, entry: string, action: string): string[] {
@@ -67,8 +135,10 @@ describe('Class: PipelineStack', () => {
 
   describe('Method: constructor (functions)', () => {
     it('runs every function on nodejs22.x, arm64, traced', () => {
-      // Prepare & Act
-      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      // Prepare & Act (CDK's own providers, e.g. the cross-region export reader, carry no handler tag)
+      const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((fn) =>
+        ((fn.Properties.Tags ?? []) as { Key: string }[]).some((t) => t.Key === HANDLER_TAG),
+      );
 
       // Assess
       expect(functions).toHaveLength(FUNCTION_SPECS.length);
@@ -89,7 +159,7 @@ describe('Class: PipelineStack', () => {
       expect(new Set(ids).size).toBe(FUNCTION_SPECS.length);
     });
 
-    it('gives the state machine ARN to submit-request only and the systems file to the config readers', () => {
+    it('gives the state machine ARN to its starters only and the systems file to the config readers', () => {
       // Prepare
       const envOf = (entry: string) => {
         const fn = resources[functionIdFor(resources, entry)];
@@ -106,7 +176,7 @@ describe('Class: PipelineStack', () => {
       );
 
       // Assess
-      expect(withArn).toEqual(['functions/verify-identity/handler.ts']);
+      expect(withArn).toEqual(['functions/verify-identity/handler.ts', 'functions/sweep/handler.ts']);
       expect(withSystems.map((s) => s.id).sort()).toEqual([
         'AssembleExport',
         'AssembleReceipt',
@@ -121,9 +191,80 @@ describe('Class: PipelineStack', () => {
       });
       expect(envOf('functions/deliver/handler.ts')[FUNCTION_ENV.API_URL]).toBeDefined();
     });
+
+    it('names each table only to the functions granted it', () => {
+      // Prepare
+      const holders = (name: string) =>
+        FUNCTION_SPECS.filter((s) => {
+          const fn = resources[functionIdFor(resources, s.entry)] as CfnResource;
+          return name in (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        })
+          .map((s) => s.id)
+          .sort();
+
+      // Act & Assess
+      expect(holders(FUNCTION_ENV.TOKENS_TABLE)).toEqual([
+        'Deliver',
+        'Download',
+        'GetRequest',
+        'SubmitRequest',
+        'VerifyIdentity',
+      ]);
+      expect(holders(FUNCTION_ENV.SUPPRESSION_TABLE)).toEqual(['EraseSystem', 'ReapplyDeletions']);
+      expect(holders(FUNCTION_ENV.TABLE)).not.toContain('ReapplyDeletions');
+    });
+
+    it('reserves concurrency for the connector functions only, connectorConcurrency each', () => {
+      // Prepare
+      const reserved = (r: Resources) =>
+        Object.fromEntries(
+          FUNCTION_SPECS.map((s) => [
+            s.id,
+            r[functionIdFor(r, s.entry)]?.Properties.ReservedConcurrentExecutions,
+          ]).filter(([, v]) => v !== undefined),
+        );
+
+      // Act
+      const byDefault = reserved(resources);
+      const configured = reserved(resourcesOf(synthStacks({ connectorConcurrency: 3 }).pipeline));
+
+      // Assess
+      expect(byDefault).toEqual({ LocateSystem: 10, EraseSystem: 10 });
+      expect(configured).toEqual({ LocateSystem: 3, EraseSystem: 3 });
+    });
+
+    it("encrypts every log group (functions and workflow) with the stateful stack's logs key", () => {
+      // Prepare & Act
+      const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+
+      // Assess
+      expect(groups).toHaveLength(FUNCTION_SPECS.length + 1);
+      for (const group of groups) expect(JSON.stringify(group.Properties.KmsKeyId)).toContain('GetAttLogsKey');
+    });
   });
 
   describe('Method: constructor (grants)', () => {
+    it('has an expectation for every function', () => {
+      // Prepare & Act & Assess
+      expect(Object.keys(EXPECTED_ACTIONS).sort()).toEqual(FUNCTION_SPECS.map((s) => s.entry).sort());
+      expect(Object.keys(EXPECTED_TABLE_ACTIONS).sort()).toEqual(FUNCTION_SPECS.map((s) => s.id).sort());
+    });
+
+    it.each(
+      FUNCTION_SPECS.flatMap((spec) =>
+        (['Requests', 'Tokens', 'Suppression'] as const).map((table) => [spec.id, table, spec.entry] as const),
+      ),
+    )('grants %s exactly the actions it needs on the %s table', (id, table, entry) => {
+      // Prepare
+      const expected = [...(EXPECTED_TABLE_ACTIONS[id]?.[table] ?? [])].sort();
+
+      // Act
+      const actual = actionsOnImported(resources, entry, table);
+
+      // Assess
+      expect(actual).toEqual(expected);
+    });
+
     it.each(Object.entries(EXPECTED_ACTIONS))('grants %s exactly the actions it needs', (entry, expected) => {
       // Prepare & Act
       const actual = actionsOf(statementsOfFunction(resources, entry));
@@ -200,7 +341,7 @@ describe('Class: PipelineStack', () => {
       expect(eraseWrites.join(' ')).toContain(':table/DemoCustomers');
     });
 
-    it('lets only verify-identity start executions (once a subject has confirmed), and nobody answer task tokens', () => {
+    it('lets only verify-identity and the sweeper start executions, the sweeper alone look them up, no one answer task tokens', () => {
       // Prepare
       const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
       const holders = (action: string) =>
@@ -208,14 +349,21 @@ describe('Class: PipelineStack', () => {
 
       // Act
       const starters = holders('states:StartExecution');
+      const describers = holders('states:DescribeExecution');
       const answerers = holders('states:SendTaskSuccess');
+      const described = resourcesFor(resources, 'functions/sweep/handler.ts', 'states:DescribeExecution');
 
       // Assess
-      expect(starters).toEqual(['VerifyIdentity']);
+      expect(starters).toEqual(['VerifyIdentity', 'Sweeper']);
+      expect(describers).toEqual(['Sweeper']);
+      expect(holders('states:RedriveExecution')).toEqual([]);
       expect(answerers).toEqual([]);
       expect(resourcesFor(resources, 'functions/verify-identity/handler.ts', 'states:StartExecution')).toEqual([
         JSON.stringify({ Ref: machineId }),
       ]);
+      expect(described).toHaveLength(1);
+      expect(described[0]).toContain(':execution:');
+      expect(described[0]).toContain(`"Fn::GetAtt":["${machineId}","Name"]`);
     });
   });
 
@@ -231,14 +379,70 @@ describe('Class: PipelineStack', () => {
 
     it('alarms on any failed or timed-out execution, since its request would otherwise sit unnoticed', () => {
       // Prepare & Act
-      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
-        (a) => a.Properties as Record<string, unknown>,
-      );
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+        .map((a) => a.Properties as Record<string, unknown>)
+        .filter((a) => a.Namespace === 'AWS/States');
 
       // Assess
       expect(alarms.map((a) => a.MetricName).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
       for (const alarm of alarms)
         expect(alarm).toMatchObject({ Namespace: 'AWS/States', Threshold: 1, Statistic: 'Sum', Period: 300 });
+    });
+
+    it("alarms on the sweeper's StuckRequests and OverdueRequests metrics at 1 or more", () => {
+      // Prepare & Act
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+        .map((a) => a.Properties as Record<string, unknown>)
+        .filter((a) => a.Namespace === 'Dsar');
+
+      // Assess
+      expect(alarms.map((a) => a.MetricName).sort()).toEqual(['OverdueRequests', 'StuckRequests']);
+      for (const alarm of alarms)
+        expect(alarm).toMatchObject({
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          // what Powertools Metrics writes: an alarm on other dimensions would never see a data point
+          Dimensions: [{ Name: 'service', Value: 'dsar' }],
+        });
+    });
+
+    it('sends every alarm to one KMS-encrypted SNS topic', () => {
+      // Prepare
+      const [topicId, topic] = Object.entries(template.findResources('AWS::SNS::Topic'))[0] ?? [];
+
+      // Act
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+
+      // Assess
+      expect(topic?.Properties.KmsMasterKeyId).toBeDefined();
+      expect(alarms).toHaveLength(4);
+      for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(template.findResources('AWS::SNS::Subscription')).toEqual({});
+    });
+
+    it('subscribes alarmEmail to the topic when it is given', () => {
+      // Prepare & Act
+      const withEmail = synthStacks({ alarmEmail: 'oncall@example.org' }).pipeline;
+
+      // Assess
+      withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.org' });
+    });
+
+    it('invokes the sweeper on an EventBridge Scheduler rate of sweepMinutes', () => {
+      // Prepare
+      const sweeperId = functionIdFor(resources, 'functions/sweep/handler.ts');
+      const every5 = synthStacks({ sweepMinutes: 5 }).pipeline;
+
+      // Act
+      const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+
+      // Assess
+      expect(schedule?.Properties).toMatchObject({
+        ScheduleExpression: 'rate(15 minutes)',
+        State: 'ENABLED',
+        Target: { Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } },
+      });
+      every5.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
     });
 
     it('serves exactly API_ROUTES, each with the function of its handler module', () => {
@@ -261,6 +465,45 @@ describe('Class: PipelineStack', () => {
         expect(served.find((s) => s.routeKey === `${route.method} ${route.path}`)?.functionId).toBe(
           functionIdFor(resources, route.handler),
         );
+      }
+    });
+
+    it('puts CloudFront with the WebACL in front of the API: no caching, every method, headers and query string', () => {
+      // Prepare & Act
+      const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+      const config = distribution?.Properties.DistributionConfig as Record<string, unknown>;
+      const behavior = config.DefaultCacheBehavior as Record<string, unknown>;
+
+      // Assess
+      expect(JSON.stringify(config.WebACLId)).toMatch(/ApiWebAcl|CrossRegion|Fn::GetAtt/);
+      expect(behavior).toMatchObject({
+        // Managed-CachingDisabled and Managed-AllViewerExceptHostHeader (Authorization, Content-Type, Idempotency-Key,
+        // Origin, Sec-GPC and the query string all reach the API; Host must not, API Gateway routes on its own).
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+        ViewerProtocolPolicy: 'redirect-to-https',
+      });
+      expect([...(behavior.AllowedMethods as string[])].sort()).toEqual(
+        ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'].sort(),
+      );
+      expect(JSON.stringify(config.Origins)).toContain('HttpApi');
+    });
+
+    it('mails links to and outputs the protected URL, not the execute-api endpoint', () => {
+      // Prepare
+      const distributionId = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
+      const deliver = resources[functionIdFor(resources, 'functions/deliver/handler.ts')] as CfnResource;
+      const apiUrl = (deliver.Properties.Environment as { Variables: Record<string, unknown> }).Variables[
+        FUNCTION_ENV.API_URL
+      ];
+
+      // Act
+      const output = template.toJSON().Outputs.ApiUrl.Value;
+
+      // Assess
+      for (const value of [apiUrl, output]) {
+        expect(JSON.stringify(value)).toContain(`"Fn::GetAtt":["${distributionId}","DomainName"]`);
+        expect(JSON.stringify(value)).not.toContain('execute-api');
       }
     });
 

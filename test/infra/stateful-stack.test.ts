@@ -12,7 +12,7 @@ describe('Class: StatefulStack', () => {
   describe('Method: constructor (bucket)', () => {
     it('encrypts the bucket with the rotating customer managed key and a bucket key', () => {
       // Prepare
-      const keyId = Object.entries(resourcesOf(template)).find(([, r]) => r.Type === 'AWS::KMS::Key')?.[0];
+      const keyId = Object.keys(resourcesOf(template)).find((id) => id.startsWith('ExportsKey'));
 
       // Act
       const bucket = template.findResources('AWS::S3::Bucket');
@@ -84,20 +84,92 @@ describe('Class: StatefulStack', () => {
     });
   });
 
-  describe('Method: constructor (table and secret)', () => {
+  describe('Method: constructor (tables and secret)', () => {
+    const tableByPrefix = (prefix: string) => {
+      const found = Object.entries(template.findResources('AWS::DynamoDB::Table')).find(([id]) =>
+        id.startsWith(prefix),
+      );
+      if (!found) throw new Error(`no table ${prefix}`);
+      return found[1];
+    };
+    const tablesKeyId = () => Object.keys(resourcesOf(template)).find((id) => id.startsWith('TablesKey'));
+
     it('keeps the requests table recoverable, encrypted and retained', () => {
       // Prepare & Act
-      const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+      const table = tableByPrefix('Requests');
 
       // Assess
-      expect(table?.DeletionPolicy).toBe('Retain');
-      expect(table?.Properties).toMatchObject({
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.Properties).toMatchObject({
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       });
+    });
+
+    it('has exactly three tables: requests, tokens and the suppression list', () => {
+      // Prepare & Act
+      const ids = Object.keys(template.findResources('AWS::DynamoDB::Table'));
+
+      // Assess
+      expect(ids.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['Requests', 'Suppression', 'Tokens']);
+    });
+
+    it.each(['Requests', 'Tokens', 'Suppression'])(
+      'encrypts %s with the rotating customer managed tables key, protects it from deletion and retains it',
+      (prefix) => {
+        // Prepare
+        const keyId = tablesKeyId();
+
+        // Act
+        const table = tableByPrefix(prefix);
+
+        // Assess
+        expect(keyId).toBeDefined();
+        expect(table.DeletionPolicy).toBe('Retain');
+        expect(table.UpdateReplacePolicy).toBe('Retain');
+        expect(table.Properties).toMatchObject({
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          DeletionProtectionEnabled: true,
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+        });
+        expect(resourcesOf(template)[keyId as string]?.Properties.EnableKeyRotation).toBe(true);
+      },
+    );
+
+    it('recovers requests and the suppression list to a point in time, never spent tokens', () => {
+      // Prepare & Act
+      const pitr = (prefix: string) =>
+        (tableByPrefix(prefix).Properties.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: boolean })
+          ?.PointInTimeRecoveryEnabled === true;
+
+      // Assess
+      expect(pitr('Requests')).toBe(true);
+      expect(pitr('Suppression')).toBe(true);
+      expect(pitr('Tokens')).toBe(false);
+      expect(tableByPrefix('Tokens').Properties.TimeToLiveSpecification).toEqual({
+        AttributeName: 'ttl',
+        Enabled: true,
+      });
+      expect(tableByPrefix('Suppression').Properties.TimeToLiveSpecification).toBeUndefined();
+    });
+
+    it('lets CloudWatch Logs, and only for log groups of this account and region, use the rotating logs key', () => {
+      // Prepare
+      const [logsKey] = Object.entries(template.findResources('AWS::KMS::Key')).filter(([id]) =>
+        id.startsWith('LogsKey'),
+      );
+
+      // Act
+      const statements = (logsKey?.[1].Properties.KeyPolicy.Statement ?? []) as Record<string, unknown>[];
+      const forLogs = statements.find((s) => JSON.stringify(s.Principal).includes('logs.'));
+
+      // Assess
+      expect(logsKey?.[1].Properties.EnableKeyRotation).toBe(true);
+      expect(logsKey?.[1].DeletionPolicy).toBe('Retain');
+      expect(JSON.stringify(forLogs?.Condition)).toContain('kms:EncryptionContext:aws:logs:arn');
     });
 
     it('generates a 64-character hash key and retains it', () => {

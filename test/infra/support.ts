@@ -13,11 +13,16 @@ export interface CfnResource {
 }
 export type Resources = Record<string, CfnResource>;
 
-export function synthStacks(context: Record<string, unknown> = {}): { stateful: Template; pipeline: Template } {
+export function synthStacks(context: Record<string, unknown> = {}): {
+  stateful: Template;
+  edge: Template;
+  pipeline: Template;
+} {
   const app = buildApp({ context: { ...context, [cxapi.BUNDLING_STACKS]: [] } });
   const stack = (id: string) => app.node.findChild(id) as Stack;
   return {
     stateful: Template.fromStack(stack(STACK_IDS.stateful)),
+    edge: Template.fromStack(stack(STACK_IDS.edge)),
     pipeline: Template.fromStack(stack(STACK_IDS.pipeline)),
   };
 }

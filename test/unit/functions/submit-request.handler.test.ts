@@ -79,6 +79,7 @@ describe('Handler: submit-request', () => {
   beforeAll(async () => {
     Object.assign(process.env, {
       DSAR_TABLE: 'Requests',
+      DSAR_TOKENS_TABLE: 'Tokens',
       DSAR_API_URL: 'https://api.example',
       DSAR_SENDER: 'privacy@example.org',
       DSAR_VERIFICATION_TTL_SECONDS: '3600',

@@ -26,6 +26,7 @@ describe('Handler: verify-identity', () => {
   beforeAll(async () => {
     process.env.DSAR_TABLE = 'Requests';
     process.env.DSAR_STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Dsar';
+    process.env.DSAR_TOKENS_TABLE = 'Tokens';
     ({ handler } = (await import('../../../functions/verify-identity/handler')) as unknown as { handler: Handler });
   });
   beforeEach(() => {
