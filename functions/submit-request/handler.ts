@@ -21,6 +21,19 @@ const submit = new SubmitRequest({
   statusTokenTtlSeconds: STATUS_TOKEN_TTL_SECONDS,
 });
 
+/**
+ * The caller's IP, for the per-client cap. Behind CloudFront the API sees CloudFront's address; CloudFront sets the
+ * viewer's in CloudFront-Viewer-Address (`ip:port`; the origin request policy forwards CloudFront headers). A caller
+ * that skips CloudFront can forge that header, but not the per-address and per-domain caps or the stage throttle.
+ */
+function clientIp(event: {
+  headers: Record<string, string | undefined>;
+  requestContext: { http?: { sourceIp?: string } };
+}) {
+  const viewer = event.headers['cloudfront-viewer-address'];
+  return viewer ? viewer.slice(0, viewer.lastIndexOf(':')) : event.requestContext.http?.sourceIp;
+}
+
 /** POST /requests → 202 {requestId, status, statusToken}. Optional header Idempotency-Key. 429 past the intake's caps. */
 export const handler = httpJsonRoute(SubmitRequestBody, async (event) => {
   const rawKey = event.headers['idempotency-key'];
@@ -31,7 +44,7 @@ export const handler = httpJsonRoute(SubmitRequestBody, async (event) => {
   }
   const result = await submit.execute(event.body, {
     idempotencyKey: key?.data,
-    clientIp: event.requestContext.http?.sourceIp,
+    clientIp: clientIp(event),
   });
   logger.info('request accepted', {
     requestId: result.requestId,

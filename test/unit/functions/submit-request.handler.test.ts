@@ -243,6 +243,26 @@ describe('Handler: submit-request', () => {
     expect(otherClient.statusCode).toBe(202);
   });
 
+  it('counts the viewer CloudFront names, not CloudFront itself, against the per-client cap', async () => {
+    // Prepare: 30 submissions through CloudFront from one viewer (CloudFront's own address is the source)
+    const viaCloudFront = (email: string, viewer: string) =>
+      post(
+        JSON.stringify({ ...valid, subject: { email } }),
+        { 'content-type': 'application/json', 'cloudfront-viewer-address': `${viewer}:51234` },
+        '130.176.0.1',
+      );
+    for (let i = 0; i < 30; i += 1)
+      await handler(viaCloudFront(`p${i}@example.com`, '203.0.113.7'), lambdaContext('submit'));
+
+    // Act
+    const sameViewer = await handler(viaCloudFront('q@example.com', '203.0.113.7'), lambdaContext('submit'));
+    const otherViewer = await handler(viaCloudFront('q@example.com', '2001:db8::7'), lambdaContext('submit'));
+
+    // Assess
+    expect(sameViewer.statusCode).toBe(429);
+    expect(otherViewer.statusCode).toBe(202);
+  });
+
   it('hides the cause of an internal failure behind a generic 500', async () => {
     // Prepare
     ddb.on(PutCommand).rejects(new Error('table Requests in account 123 is gone'));
