@@ -1,7 +1,7 @@
 import { createConnector } from '../../connectors/registry';
 import type { Connector } from '../../connectors/contract';
 import type { SystemsConfig } from '../../connectors/config';
-import { dynamoDocumentClient, s3Client } from './adapters/aws-clients';
+import { dynamoSourceClient, s3Client } from './adapters/aws-clients';
 import { findSystem } from './systems';
 
 export type ConnectorFor = (systemId: string, anonymizationKey?: string) => Connector;
@@ -13,7 +13,7 @@ export type ConnectorFor = (systemId: string, anonymizationKey?: string) => Conn
 export function connectorFactory(config: SystemsConfig): ConnectorFor {
   return (systemId, anonymizationKey = '') =>
     createConnector(findSystem(config, systemId), {
-      dynamodb: dynamoDocumentClient(),
+      dynamodb: dynamoSourceClient(),
       s3: s3Client(),
       anonymizationKey,
     });

@@ -13,6 +13,7 @@ import { dependencyErrors } from './dependency-errors';
  * own retries reaches the adapters, and the workflow, as DependencyUnavailableError.
  */
 let documentClient: DynamoDBDocumentClient | undefined;
+let sourceDocumentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let ses: SESv2Client | undefined;
 let sfn: SFNClient | undefined;
@@ -25,6 +26,20 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
     documentClient = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   }
   return documentClient;
+}
+
+/**
+ * The document client the connectors read and erase source tables with. Numbers arrive as NumberValue (their exact
+ * digits), so a 20-digit id is neither rounded in an export nor in the key of a delete; the pipeline's own records,
+ * read through `dynamoDocumentClient`, hold only small numbers. No dependency-error middleware here: the connectors
+ * translate their SDK errors at their own edge, into connector errors the per-system Maps retry or report.
+ */
+export function dynamoSourceClient(): DynamoDBDocumentClient {
+  sourceDocumentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+    unmarshallOptions: { wrapNumbers: true },
+  });
+  return sourceDocumentClient;
 }
 
 export function s3Client(): S3Client {
