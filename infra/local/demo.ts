@@ -1,3 +1,4 @@
+import './demo-env';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -20,10 +21,6 @@ import { DeletionReceipt } from '../../functions/core/domain/receipt-format';
  */
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const dataDir = process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR;
-// The demo prints its own story; the functions' INFO lines would drown it (npm run dev shows them).
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-// Node 20 is supported by the twin on purpose; the SDK's notice about its future minimum is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function accessRequest(endpoints: TwinEndpoints): Promise<boolean> {
   const client = new PipelineClient(endpoints.api, endpoints.mail);
