@@ -61,8 +61,6 @@ export interface RequestRepository {
    * keyed hash of the address, the dates, type, status and outcome counts. A no-op when already forgotten.
    */
   forgetSubject(requestId: string): Promise<void>;
-  /** Requests not yet in a terminal status (used to resume work after a restart). */
-  listOpen(): Promise<RequestRecord[]>;
   /** Every request record, page by page (the sweeper's walk; a Scan: fine at the volumes a DSAR pipeline sees). */
   all(): AsyncIterable<RequestRecord>;
   /**

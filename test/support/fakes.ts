@@ -100,10 +100,6 @@ export class MemoryRequests implements RequestRepository {
     record.subjectForgottenAt ??= new Date().toISOString();
   }
 
-  public async listOpen(): Promise<RequestRecord[]> {
-    return [...this.records.values()].filter((r) => !isTerminal(r.status));
-  }
-
   public async *all(): AsyncIterable<RequestRecord> {
     for (const record of this.records.values()) yield structuredClone(record);
   }

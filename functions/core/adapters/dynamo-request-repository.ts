@@ -229,6 +229,7 @@ export class DynamoRequestRepository implements RequestRepository {
     }
   }
 
+  /** Every request record (the sweeper's walk, and the twin's resume through it). A Scan, page by page. */
   public async *all(): AsyncIterable<RequestRecord> {
     const pages = paginateScan(
       { client: this.client },
@@ -269,27 +270,6 @@ export class DynamoRequestRepository implements RequestRepository {
         },
       }),
     );
-  }
-
-  /** Open requests, for resuming after a restart. A Scan: the local twin's table is small; the cloud never calls this. */
-  public async listOpen(): Promise<RequestRecord[]> {
-    const open: RequestRecord[] = [];
-    const pages = paginateScan(
-      { client: this.client },
-      {
-        TableName: this.table,
-        FilterExpression: 'kind = :kind',
-        ExpressionAttributeValues: { ':kind': 'request' },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const record = RequestRecord.parse(item);
-        if (!TERMINAL_STATUSES.has(record.status)) open.push(record);
-      }
-    }
-    return open.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
 
   private setExpression(fields: Record<string, unknown>, values: Record<string, unknown>) {
