@@ -111,6 +111,25 @@ describe('End to end: an access request', () => {
     expect(mails).toHaveLength(1);
   });
 
+  it('coalesces 15 submissions for one address into one request and one mail, each answered 202 alike', async () => {
+    // Prepare: the cannon of the hardening review, aimed at one address
+    const email = 'margaret.lovelace@example.com';
+    const body = { type: 'deletion', regulation: 'ccpa', subject: { email } };
+
+    // Act
+    const answers = [];
+    for (let i = 0; i < 15; i += 1) answers.push(await t.client.submit(body));
+    const ids = new Set(answers.map((a) => (a.json as { requestId: string }).requestId));
+    const [requestId] = [...ids];
+    await t.client.waitForMail(email, requestId ?? '', /confirm/i);
+
+    // Assess: one request, one verification mail; every answer a 202 of the same shape, unknown person or not
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    expect(ids.size).toBe(1);
+    expect((await t.client.mails()).filter((m) => m.to.includes(email))).toHaveLength(1);
+    expect(Object.keys(answers[0]?.json as object).sort()).toEqual(['requestId', 'status', 'statusToken']);
+  });
+
   it('changes nothing when the link is merely opened (a mail scanner), and refuses a reused or forged token', async () => {
     // Prepare
     const submitted = await t.client.submit({
