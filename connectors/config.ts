@@ -68,6 +68,19 @@ const ExportRules = z
   })
   .strict();
 
+/**
+ * How many searches or erasures may run against this system at once, across all requests (default
+ * DEFAULT_SYSTEM_CONCURRENCY). Each request already bounds its own Map, but without a cap per system 50 verified
+ * requests arriving together would put 50 concurrent scans on one database: the pipeline must not become the load
+ * spike that takes a source system down. A step that finds every slot taken waits and retries (the workflow's busy
+ * rule, infra/workflow/retries.ts); one still busy after that is reported failed as SystemBusyError, never skipped.
+ * Raise it for a system that serves indexed lookups cheaply; lower it (down to 1) for one that is scanned.
+ */
+const Concurrency = z.number().int().min(1).max(100).optional();
+
+/** The slots of a system that declares no `concurrency`. */
+export const DEFAULT_SYSTEM_CONCURRENCY = 4;
+
 const DynamoDbSystem = z
   .object({
     id: Id,
@@ -84,6 +97,7 @@ const DynamoDbSystem = z
      * ItemCount) the table is not scanned and the system is reported failed with the reason. Default 1,000,000.
      */
     scanCeiling: z.number().int().nonnegative().optional(),
+    concurrency: Concurrency,
     holds: Holds,
     erasure: Erasure,
     export: ExportRules.optional(),
@@ -106,6 +120,7 @@ const S3ObjectsSystem = z
     versioned: z.boolean().optional(),
     /** which field of a line (JSON property or CSV column) holds each identity kind */
     identity: z.object({ email: z.object({ field: z.string().min(1) }).strict() }).strict(),
+    concurrency: Concurrency,
     holds: Holds,
     erasure: Erasure,
     export: ExportRules.optional(),

@@ -155,3 +155,22 @@ export interface SuppressionList {
   has(identityHash: string): Promise<boolean>;
   all(): AsyncIterable<string>;
 }
+
+/** One held concurrency slot of a source system; `holder` is random, so only who took it can free it. */
+export interface SystemLease {
+  readonly systemId: string;
+  readonly slot: number;
+  readonly holder: string;
+}
+
+/**
+ * A cap per source system across all requests (connectors/config.ts `concurrency`): a step takes one of the system's
+ * slots before it touches the system and gives it back after. A slot whose holder died frees itself when its hold time
+ * (the function's timeout) has passed, so a crash costs capacity for a while, never forever.
+ */
+export interface SystemLeases {
+  /** Take a free (or expired) slot among `slots` of the system, tried in random order; undefined when all are held. */
+  acquire(systemId: string, slots: number): Promise<SystemLease | undefined>;
+  /** Free the slot if this lease still holds it (a no-op when another holder took it over after it expired). */
+  release(lease: SystemLease): Promise<void>;
+}

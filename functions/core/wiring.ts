@@ -2,6 +2,7 @@ import { dynamoDocumentClient, s3Client, sesClient, sfnClient } from './adapters
 import { DynamoIntakeLimits } from './adapters/dynamo-intake-limits';
 import { DynamoRequestRepository } from './adapters/dynamo-request-repository';
 import { DynamoSuppressionList } from './adapters/dynamo-suppression-list';
+import { DynamoSystemLeases } from './adapters/dynamo-system-leases';
 import { DynamoTokenStore } from './adapters/dynamo-token-store';
 import { S3DocumentStore } from './adapters/s3-document-store';
 import { SesMailer } from './adapters/ses-mailer';
@@ -33,6 +34,8 @@ export const wiring = {
   // them, and a point-in-time restore of the requests table cannot roll the suppression list back.
   tokens: once(() => new DynamoTokenStore(dynamoDocumentClient(), settings('tokensTable').tokensTable)),
   limits: once(() => new DynamoIntakeLimits(dynamoDocumentClient(), table())),
+  /** the per-system concurrency slots, shared by every request (LocateSystem, ConfirmSystem, EraseSystem) */
+  leases: once(() => new DynamoSystemLeases(dynamoDocumentClient(), table())),
   suppression: once(
     () => new DynamoSuppressionList(dynamoDocumentClient(), settings('suppressionTable').suppressionTable),
   ),

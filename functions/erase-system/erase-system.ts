@@ -1,14 +1,19 @@
+import type { SystemsConfig } from '../../connectors/config';
 import type { ConnectorFor } from '../core/connectors';
 import { NotVerifiedError, WrongRequestTypeError } from '../core/domain/errors';
 import { identityHash } from '../core/domain/keyed-hash';
 import type { EraseResult } from '../core/domain/request';
-import type { RequestRepository, SuppressionList } from '../core/ports';
+import type { RequestRepository, SuppressionList, SystemLeases } from '../core/ports';
 import { logger } from '../core/logger';
+import { withSystemSlot } from '../core/system-slots';
+import { findSystem } from '../core/systems';
 
 /**
  * Erase the subject from one system with its configured strategy (delete, anonymise, or keep under an exemption).
  * The identity goes on the suppression list first, so even an erasure cut short is re-applied after a restore.
  * Idempotent: the connectors' erase is, and re-adding a hash to the list changes nothing.
+ * The erasure runs holding one of the system's concurrency slots (SystemBusyError when all are taken; the identity is
+ * on the suppression list by then, which is harmless: the retry adds it again).
  */
 export class EraseSystem {
   public constructor(
@@ -16,6 +21,8 @@ export class EraseSystem {
     private readonly suppression: SuppressionList,
     private readonly connectorFor: ConnectorFor,
     private readonly hashKey: () => Promise<string>,
+    private readonly systems: SystemsConfig,
+    private readonly leases: SystemLeases,
   ) {}
 
   public async execute(requestId: string, systemId: string): Promise<EraseResult> {
@@ -27,7 +34,10 @@ export class EraseSystem {
 
     const key = await this.hashKey();
     await this.suppression.add(identityHash(key, 'email', email), requestId);
-    const { unreadable, ...outcome } = await this.connectorFor(systemId, key).erase({ email });
+    const connector = this.connectorFor(systemId, key);
+    const { unreadable, ...outcome } = await withSystemSlot(this.leases, findSystem(this.systems, systemId), () =>
+      connector.erase({ email }),
+    );
     logger.info('system erased', { systemId, ...outcome, unreadable });
     // the workflow state keeps its shape: what could not be read is reported by the confirming search
     return { systemId, status: 'erased', ...outcome };

@@ -3,7 +3,14 @@ import { workflowTask } from '../core/task';
 import { wiring } from '../core/wiring';
 import { EraseSystem } from './erase-system';
 
-const erase = new EraseSystem(wiring.requests(), wiring.suppression(), wiring.connectors(), wiring.hashKey);
+const erase = new EraseSystem(
+  wiring.requests(),
+  wiring.suppression(),
+  wiring.connectors(),
+  wiring.hashKey,
+  wiring.systems(),
+  wiring.leases(),
+);
 
 const Input = z.object({ requestId: z.uuid(), systemId: z.string().min(1) });
 

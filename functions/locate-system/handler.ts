@@ -3,7 +3,13 @@ import { workflowTask } from '../core/task';
 import { wiring } from '../core/wiring';
 import { LocateSystem } from './locate-system';
 
-const locate = new LocateSystem(wiring.requests(), wiring.documents(), wiring.connectors(), wiring.systems());
+const locate = new LocateSystem(
+  wiring.requests(),
+  wiring.documents(),
+  wiring.connectors(),
+  wiring.systems(),
+  wiring.leases(),
+);
 
 const Input = z.object({ requestId: z.uuid(), systemId: z.string().min(1), phase: z.enum(['locate', 'confirm']) });
 

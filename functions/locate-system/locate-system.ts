@@ -1,13 +1,14 @@
-import type { SystemsConfig } from '../../connectors/config';
+import type { SystemConfig, SystemsConfig } from '../../connectors/config';
 import { ExportFilter, withheldLine } from '../../connectors/export-filter';
 import { NotVerifiedError } from '../core/domain/errors';
 import { findSystem } from '../core/systems';
 import type { Connector, PassReport, VerifiedIdentities } from '../../connectors/contract';
 import { drain, mapPass } from '../../connectors/pass';
-import type { SystemOutcome } from '../core/domain/request';
+import type { RequestType, SystemOutcome } from '../core/domain/request';
 import { toJsonLine } from '../core/domain/json-lines';
-import type { DocumentStore, RequestRepository } from '../core/ports';
+import type { DocumentStore, RequestRepository, SystemLeases } from '../core/ports';
 import { logger } from '../core/logger';
+import { withSystemSlot } from '../core/system-slots';
 
 export type LocatePhase = 'locate' | 'confirm';
 
@@ -21,6 +22,7 @@ import { partKey } from '../core/domain/document-keys';
  * - `locate` for a deletion request: count only — the receipt needs what existed, not a copy of what is being erased.
  * - `confirm`: after erasure, count what is still found; nothing is stored.
  * The workflow state gets the outcome only: ids, counts and the S3 key. Re-running overwrites the same part.
+ * The search runs holding one of the system's concurrency slots (SystemBusyError when all are taken).
  */
 export class LocateSystem {
   public constructor(
@@ -28,6 +30,7 @@ export class LocateSystem {
     private readonly documents: DocumentStore,
     private readonly connectorFor: (systemId: string) => Connector,
     private readonly systems: SystemsConfig,
+    private readonly leases: SystemLeases,
   ) {}
 
   public async execute(requestId: string, systemId: string, phase: LocatePhase): Promise<SystemOutcome> {
@@ -35,11 +38,23 @@ export class LocateSystem {
     if (!record.verified?.email) throw new NotVerifiedError(requestId);
     const identities: VerifiedIdentities = { email: record.verified.email };
     if (phase === 'confirm') await this.requests.advance(requestId, 'confirming');
+    const system = findSystem(this.systems, systemId);
+    return withSystemSlot(this.leases, system, () => this.search(requestId, system, record.type, identities, phase));
+  }
+
+  private async search(
+    requestId: string,
+    system: SystemConfig,
+    type: RequestType,
+    identities: VerifiedIdentities,
+    phase: LocatePhase,
+  ): Promise<SystemOutcome> {
+    const systemId = system.id;
     const connector = this.connectorFor(systemId);
     let recordCount = 0;
     // what the pass could not read comes back with the pass, once it has read everything
     let report: PassReport = { unreadable: 0 };
-    const filter = new ExportFilter(findSystem(this.systems, systemId).export);
+    const filter = new ExportFilter(system.export);
     const lines = async function* () {
       // a generator, so the part streams into S3 as the connector yields
       report = yield* mapPass(connector.locate(identities), (found) => {
@@ -50,7 +65,7 @@ export class LocateSystem {
       if (withheld.length > 0) yield withheldLine(withheld);
     };
     let key: string | undefined;
-    if (phase === 'locate' && record.type === 'access') {
+    if (phase === 'locate' && type === 'access') {
       key = partKey(requestId, systemId);
       await this.documents.write(key, lines(), 'application/x-ndjson');
     } else {

@@ -28,6 +28,30 @@ export const DEPENDENCY_RETRY_POLICY = {
   jitterStrategy: sfn.JitterType.FULL,
 } as const;
 
+/**
+ * Backoff for a source system whose concurrency slots are all taken (SystemBusyError). Busy is not a fault: it is a
+ * queue, and it clears as fast as the other requests' steps finish, so the budget is sized for the backlog a burst
+ * leaves. 5 s doubling, capped at 5 minutes, 20 retries: up to about 75 minutes of waiting (half that on average, with
+ * full jitter). Sized by simulation: 50 requests arriving together on a system with the default 4 slots all get through
+ * with steps of up to 2 minutes each, where 10 retries capped at 2 minutes would report a third of them failed once
+ * each step takes a minute. Waiting costs state transitions only (no function runs
+ * meanwhile), and the answer is owed within a month (GDPR Art. 12(3)), not a minute; a system still busy after this is
+ * reported failed as SystemBusyError (and a deletion retries its failed systems later).
+ */
+export const BUSY_RETRY_POLICY = {
+  interval: Duration.seconds(5),
+  backoffRate: 2,
+  maxAttempts: 20,
+  maxDelay: Duration.minutes(5),
+  jitterStrategy: sfn.JitterType.FULL,
+} as const;
+
+/**
+ * Error names retried under a rule of their own rather than RETRY_POLICY. Step Functions uses the first retrier whose
+ * ErrorEquals matches, so each of these must be in no other retrier: `withRetries` takes them out of the general one.
+ */
+const OWN_RULES: Readonly<Record<string, sfn.RetryProps>> = { SystemBusyError: BUSY_RETRY_POLICY };
+
 export interface RetryOptions {
   /** error names retried besides the Lambda service errors (e.g. ConnectorUnavailableError) */
   readonly retryOn?: readonly string[];
@@ -43,11 +67,15 @@ export interface RetryOptions {
 
 /**
  * Attach the standard retries (and, optionally, a catch) to a task; returns the task for chaining. Every task retries
- * the Lambda service's transient errors and, separately with its longer backoff, DependencyUnavailableError.
+ * the Lambda service's transient errors and, separately with its longer backoff, DependencyUnavailableError; a name in
+ * `retryOn` with a rule of its own (OWN_RULES) gets a retrier of its own.
  */
 export function withRetries<T extends sfn.TaskStateBase>(task: T, options: RetryOptions = {}): T {
-  task.addRetry({ errors: [...LAMBDA_SERVICE_ERRORS, ...(options.retryOn ?? [])], ...RETRY_POLICY });
+  const retryOn = options.retryOn ?? [];
+  const general = retryOn.filter((name) => !(name in OWN_RULES));
+  task.addRetry({ errors: [...LAMBDA_SERVICE_ERRORS, ...general], ...RETRY_POLICY });
   task.addRetry({ errors: [...DEPENDENCY_RETRYABLE_ERRORS], ...DEPENDENCY_RETRY_POLICY });
+  for (const name of retryOn.filter((n) => n in OWN_RULES)) task.addRetry({ ...OWN_RULES[name], errors: [name] });
   if (options.onError) {
     task.addCatch(options.onError.next, {
       errors: [...(options.onError.errors ?? [sfn.Errors.ALL])],

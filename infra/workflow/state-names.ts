@@ -28,8 +28,12 @@ export const STATE = {
   NeedsAttention: 'NeedsAttention',
 } as const;
 
-/** Error names the connector tasks retry on (connectors/errors.ts sets them as `name`). */
-export const CONNECTOR_RETRYABLE_ERRORS = ['ConnectorUnavailableError'] as const;
+/**
+ * Error names the connector tasks retry on: a source system that did not answer (connectors/errors.ts), and one whose
+ * concurrency slots were all taken by other requests (functions/core/domain/errors.ts SystemBusyError, retried under
+ * its own longer rule: see infra/workflow/retries.ts).
+ */
+export const CONNECTOR_RETRYABLE_ERRORS = ['ConnectorUnavailableError', 'SystemBusyError'] as const;
 
 /**
  * Transient failures of the AWS services the steps themselves call (their table, bucket, SES, Step Functions), as the

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_SPECS } from '../../infra/constructs/function-specs';
+import { SYSTEM_LEASE_SECONDS } from '../../functions/core/adapters/dynamo-system-leases';
+import { FUNCTION_SPECS, specById } from '../../infra/constructs/function-specs';
 import { extractWorkflow, synthTemplate, type ExtractedWorkflow } from '../../infra/local/asl';
 import { STATE } from '../../infra/workflow/state-names';
 
@@ -109,6 +110,8 @@ describe('Class: Workflow', () => {
           }),
           // every task also retries a throttled AWS dependency (asserted for all tasks below)
           expect.objectContaining({ ErrorEquals: ['DependencyUnavailableError'] }),
+          // and a busy system under a rule of its own (asserted below)
+          expect.objectContaining({ ErrorEquals: ['SystemBusyError'] }),
         ]);
         expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: fallback }]);
         expect(failed.Parameters).toMatchObject({
@@ -118,6 +121,48 @@ describe('Class: Workflow', () => {
         });
       }
       expect((states[STATE.LocateFailed] as { Parameters: Json }).Parameters.recordCount).toBe(0);
+    });
+
+    it('retries a busy system on every connector task under its own long rule, and reports it failed after', () => {
+      // Prepare
+      const connectorTasks = [STATE.LocateSystem, STATE.EraseSystem, STATE.ConfirmSystem];
+
+      for (const task of connectorTasks) {
+        // Act
+        const retry = (states[task] as { Retry: Json[] }).Retry;
+
+        // Assess: 5 s doubling, capped at 5 minutes, 20 retries with full jitter (about 75 minutes at most)
+        expect(retry, task).toContainEqual({
+          ErrorEquals: ['SystemBusyError'],
+          IntervalSeconds: 5,
+          BackoffRate: 2,
+          MaxAttempts: 20,
+          MaxDelaySeconds: 300,
+          JitterStrategy: 'FULL',
+        });
+        // Step Functions uses the first retrier that matches: the short general rule must not catch it first.
+        expect(
+          retry.filter((r) => (r.ErrorEquals as string[]).includes('SystemBusyError')),
+          task,
+        ).toHaveLength(1);
+        // After the retries, the Map's catch-all turns it into a failed outcome carrying the error name.
+        expect((states[task] as { Catch: Json[] }).Catch).toEqual([
+          expect.objectContaining({ ErrorEquals: ['States.ALL'] }),
+        ]);
+      }
+      // No other task retries it: only the connector steps take slots.
+      for (const [name, state] of Object.entries(states).filter(([n]) => !connectorTasks.includes(n as never))) {
+        expect(JSON.stringify(state.Retry ?? []), name).not.toContain('SystemBusyError');
+      }
+    });
+
+    it('holds a system slot exactly as long as a connector function can run', () => {
+      // Prepare & Act
+      const timeouts = [specById('LocateSystem').timeoutSeconds, specById('EraseSystem').timeoutSeconds];
+
+      // Assess: shorter, and a slow step's slot could be taken over while it still runs; longer, and a crashed
+      // step's slot would stay blocked past the point where its holder is certainly gone
+      expect(timeouts).toEqual([SYSTEM_LEASE_SECONDS, SYSTEM_LEASE_SECONDS]);
     });
 
     it('retries a transient AWS dependency failure on every task, with a longer capped backoff', () => {

@@ -17,6 +17,8 @@ import type {
   ExecutionState,
   Executions,
   IntakeLimits,
+  SystemLease,
+  SystemLeases,
   TaskCallbacks,
 } from '../../functions/core/ports';
 import type { RequestType } from '../../functions/core/domain/request';
@@ -265,5 +267,50 @@ export class MemoryIntakeLimits implements IntakeLimits {
     if (n >= cap) return false;
     this.counts.set(key, n + 1);
     return true;
+  }
+}
+
+/**
+ * System concurrency slots in memory, with the DynamoDB adapter's rules: a slot is free when absent or when its hold has
+ * passed; release frees it only for its holder. `now` and `holdSeconds` are the test's to set; slots are tried in
+ * order (the adapter's random order is its own concern, tested against dynalite).
+ */
+export class MemorySystemLeases implements SystemLeases {
+  /** `<systemId>#<slot>` → who holds it until when (epoch ms) */
+  public readonly held = new Map<string, { holder: string; heldUntil: number }>();
+  /** every lease given out, and every release asked for, in order */
+  public readonly acquired: SystemLease[] = [];
+  public readonly released: SystemLease[] = [];
+  private taken = 0;
+
+  public constructor(
+    public now: () => Date = () => new Date(),
+    private readonly holdSeconds = 900,
+  ) {}
+
+  public async acquire(systemId: string, slots: number): Promise<SystemLease | undefined> {
+    const now = this.now().getTime();
+    for (let slot = 0; slot < slots; slot += 1) {
+      const current = this.held.get(`${systemId}#${slot}`);
+      if (current && current.heldUntil > now) continue;
+      this.taken += 1;
+      const lease = { systemId, slot, holder: `holder-${this.taken}` };
+      this.held.set(`${systemId}#${slot}`, { holder: lease.holder, heldUntil: now + this.holdSeconds * 1000 });
+      this.acquired.push(lease);
+      return lease;
+    }
+    return undefined;
+  }
+
+  public async release(lease: SystemLease): Promise<void> {
+    this.released.push(lease);
+    const key = `${lease.systemId}#${lease.slot}`;
+    if (this.held.get(key)?.holder === lease.holder) this.held.delete(key);
+  }
+
+  /** How many slots of the system are held right now. */
+  public heldCount(systemId: string): number {
+    const now = this.now().getTime();
+    return [...this.held].filter(([key, lease]) => key.startsWith(`${systemId}#`) && lease.heldUntil > now).length;
   }
 }

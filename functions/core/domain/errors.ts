@@ -148,3 +148,16 @@ export class DeliveryInProgressError extends DsarError {
     this.name = 'DeliveryInProgressError';
   }
 }
+
+/**
+ * Every concurrency slot of a source system is held by other requests' steps (connectors/config.ts `concurrency`).
+ * Nothing was done to the system. The workflow retries it with a long backoff (infra/workflow/retries.ts); a system
+ * still busy after that is reported failed under this name. The message names the system id only.
+ */
+export class SystemBusyError extends DsarError {
+  public readonly code = 'system_busy';
+  public constructor(systemId: string) {
+    super(`system ${systemId} is at its concurrency limit`);
+    this.name = 'SystemBusyError';
+  }
+}

@@ -12,7 +12,14 @@ import { GetRequest } from '../../../functions/get-request/get-request';
 import { PlanRequest } from '../../../functions/plan-request/plan-request';
 import { ExportDocument } from '../../../functions/core/domain/export-format';
 import { InvalidTokenError, NotFoundError, NotVerifiedError } from '../../../functions/core/domain/errors';
-import { MemoryDocuments, MemoryMailer, MemoryRequests, MemoryTokens, aRequest } from '../../support/fakes';
+import {
+  MemoryDocuments,
+  MemoryMailer,
+  MemoryRequests,
+  MemorySystemLeases,
+  MemoryTokens,
+  aRequest,
+} from '../../support/fakes';
 import { MemoryConnector, type MemoryConnectorOptions } from '../../support/memory-connector';
 
 const SYSTEMS: SystemsConfig = {
@@ -107,11 +114,13 @@ describe('Class: LocateSystem', () => {
     ]);
 
     // Act
-    const outcome = await new LocateSystem(requests, documents, () => connector, SYSTEMS).execute(
-      aRequest().requestId,
-      'customers',
-      'locate',
-    );
+    const outcome = await new LocateSystem(
+      requests,
+      documents,
+      () => connector,
+      SYSTEMS,
+      new MemorySystemLeases(),
+    ).execute(aRequest().requestId, 'customers', 'locate');
 
     // Assess
     expect(connector.asked.locate).toEqual([{ email: 'ada@example.com' }]);
@@ -133,11 +142,13 @@ describe('Class: LocateSystem', () => {
     const connector = listConnector('events', [{ email: 'ada@example.com' }], { unreadable: 2 });
 
     // Act
-    const outcome = await new LocateSystem(requests, new MemoryDocuments(), () => connector, SYSTEMS).execute(
-      aRequest().requestId,
-      'events',
-      'locate',
-    );
+    const outcome = await new LocateSystem(
+      requests,
+      new MemoryDocuments(),
+      () => connector,
+      SYSTEMS,
+      new MemorySystemLeases(),
+    ).execute(aRequest().requestId, 'events', 'locate');
 
     // Assess
     expect(outcome).toMatchObject({ systemId: 'events', status: 'found', recordCount: 1, unreadable: 2 });
@@ -150,11 +161,13 @@ describe('Class: LocateSystem', () => {
     const documents = new MemoryDocuments();
 
     // Act
-    const outcome = await new LocateSystem(requests, documents, () => listConnector('events', []), SYSTEMS).execute(
-      aRequest().requestId,
-      'events',
-      'confirm',
-    );
+    const outcome = await new LocateSystem(
+      requests,
+      documents,
+      () => listConnector('events', []),
+      SYSTEMS,
+      new MemorySystemLeases(),
+    ).execute(aRequest().requestId, 'events', 'confirm');
 
     // Assess
     expect(outcome).toEqual({ systemId: 'events', status: 'not_found', recordCount: 0 });
@@ -168,11 +181,13 @@ describe('Class: LocateSystem', () => {
     const connector = listConnector('customers', []);
 
     // Act
-    const result = new LocateSystem(requests, new MemoryDocuments(), () => connector, SYSTEMS).execute(
-      aRequest().requestId,
-      'customers',
-      'locate',
-    );
+    const result = new LocateSystem(
+      requests,
+      new MemoryDocuments(),
+      () => connector,
+      SYSTEMS,
+      new MemorySystemLeases(),
+    ).execute(aRequest().requestId, 'customers', 'locate');
 
     // Assess
     await expect(result).rejects.toBeInstanceOf(NotVerifiedError);
@@ -318,11 +333,13 @@ describe('Export filtering and exact numbers (LocateSystem → AssembleExport)',
     });
 
     // Act
-    const outcome = await new LocateSystem(requests, documents, () => connector, withRules).execute(
-      aRequest().requestId,
-      'customers',
-      'locate',
-    );
+    const outcome = await new LocateSystem(
+      requests,
+      documents,
+      () => connector,
+      withRules,
+      new MemorySystemLeases(),
+    ).execute(aRequest().requestId, 'customers', 'locate');
     const part = documents.objects.get(outcome.partKey ?? '')?.body ?? '';
     const result = await new AssembleExport(requests, documents, withRules).execute(aRequest().requestId, [outcome]);
 
@@ -366,11 +383,13 @@ describe('Export filtering and exact numbers (LocateSystem → AssembleExport)',
     });
 
     // Act
-    const outcome = await new LocateSystem(requests, documents, () => connector, included).execute(
-      aRequest().requestId,
-      'customers',
-      'locate',
-    );
+    const outcome = await new LocateSystem(
+      requests,
+      documents,
+      () => connector,
+      included,
+      new MemorySystemLeases(),
+    ).execute(aRequest().requestId, 'customers', 'locate');
 
     // Assess
     expect(documents.objects.get(outcome.partKey ?? '')?.body).toBe(
@@ -400,11 +419,13 @@ describe('Export filtering and exact numbers (LocateSystem → AssembleExport)',
     };
 
     // Act
-    const outcome = await new LocateSystem(requests, documents, () => connector, SYSTEMS).execute(
-      aRequest().requestId,
-      'customers',
-      'locate',
-    );
+    const outcome = await new LocateSystem(
+      requests,
+      documents,
+      () => connector,
+      SYSTEMS,
+      new MemorySystemLeases(),
+    ).execute(aRequest().requestId, 'customers', 'locate');
     const result = await new AssembleExport(requests, documents, SYSTEMS).execute(aRequest().requestId, [outcome]);
 
     // Assess

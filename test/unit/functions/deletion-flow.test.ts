@@ -8,7 +8,7 @@ import { EraseSystem } from '../../../functions/erase-system/erase-system';
 import { DeletionReceipt } from '../../../functions/core/domain/receipt-format';
 import { identityHash } from '../../../functions/core/domain/keyed-hash';
 import { NotVerifiedError } from '../../../functions/core/domain/errors';
-import { MemoryDocuments, MemoryRequests, MemorySuppression, aRequest } from '../../support/fakes';
+import { MemoryDocuments, MemoryRequests, MemorySuppression, MemorySystemLeases, aRequest } from '../../support/fakes';
 import { MemoryConnector } from '../../support/memory-connector';
 
 const KEY = 'k'.repeat(64);
@@ -288,6 +288,8 @@ function eventsConnector(): MemoryConnector {
   });
 }
 
+const ERASE_SYSTEMS: SystemsConfig = { version: 1, systems: [DELETE] };
+
 describe('Class: EraseSystem', () => {
   it('puts the keyed hash on the suppression list, then erases by the verified address only', async () => {
     // Prepare
@@ -309,6 +311,8 @@ describe('Class: EraseSystem', () => {
       suppression,
       () => connector,
       async () => KEY,
+      ERASE_SYSTEMS,
+      new MemorySystemLeases(),
     ).execute(aRequest().requestId, 'events');
 
     // Assess
@@ -331,6 +335,8 @@ describe('Class: EraseSystem', () => {
       new MemorySuppression(),
       () => connector,
       async () => KEY,
+      ERASE_SYSTEMS,
+      new MemorySystemLeases(),
     ).execute(aRequest().requestId, 'events');
 
     // Assess
@@ -350,6 +356,8 @@ describe('Class: EraseSystem', () => {
       new MemorySuppression(),
       () => connector,
       async () => KEY,
+      ERASE_SYSTEMS,
+      new MemorySystemLeases(),
     ).execute(aRequest().requestId, 'events');
 
     // Assess

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { SystemConfig } from '../../../connectors/config';
+
+const holds = { categories: ['identifiers'], purpose: 'testing' };
+const SYSTEMS = {
+  dynamodb: {
+    id: 'customers',
+    type: 'dynamodb',
+    table: 'Customers',
+    key: { partition: 'id' },
+    identity: { email: { attribute: 'email', index: 'byEmail' } },
+    holds,
+    erasure: { strategy: 'delete' },
+  },
+  's3-objects': {
+    id: 'clickstream',
+    type: 's3-objects',
+    bucket: 'events',
+    format: 'jsonl',
+    identity: { email: { field: 'email' } },
+    holds,
+    erasure: { strategy: 'delete' },
+  },
+} as const;
+
+describe('Schema: SystemConfig', () => {
+  describe('Field: concurrency', () => {
+    it.each(Object.keys(SYSTEMS))('is optional for a %s system (the default applies)', (type) => {
+      // Prepare
+      const system = SYSTEMS[type as keyof typeof SYSTEMS];
+
+      // Act
+      const parsed = SystemConfig.parse(system);
+
+      // Assess
+      expect(parsed.concurrency).toBeUndefined();
+    });
+
+    it.each([1, 4, 100])('accepts %d', (concurrency) => {
+      // Prepare & Act
+      const parsed = SystemConfig.parse({ ...SYSTEMS['s3-objects'], concurrency });
+
+      // Assess
+      expect(parsed.concurrency).toBe(concurrency);
+    });
+
+    it.each([0, -1, 101, 2.5, '4'])('refuses %j, naming the field', (concurrency) => {
+      // Prepare & Act
+      const parsed = SystemConfig.safeParse({ ...SYSTEMS.dynamodb, concurrency });
+
+      // Assess
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['concurrency']);
+    });
+  });
+});
