@@ -1,12 +1,5 @@
 import { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  type GetObjectCommandOutput,
-  ListObjectVersionsCommand,
-  paginateListObjectsV2,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { anonymizeRecord, type AnonymizationFields } from '../anonymize';
 import { BaseConnector, type ChangingErasure, type ConnectorOptions } from '../base';
@@ -17,6 +10,7 @@ import { CsvCodec } from './csv-codec';
 import { isNoSuchKey, translateS3Error } from './errors';
 import { JsonLinesCodec } from './json-lines-codec';
 import { splitLines } from './line-splitter';
+import { isLocked, listObjects, OBJECT_LOCK_REASON, type ObjectRef } from './versions';
 import type { ObjectCodec, ParsedLine } from './object-codec';
 import { isSameEmail, normalizedEmail } from '../identity';
 
@@ -25,15 +19,6 @@ export interface S3ObjectsConnectorOptions extends ConnectorOptions {
   maxLineBytes?: number;
   /** the clock Object Lock retention dates are compared with */
   now?: () => Date;
-}
-
-/** One object to read: its key and, in a versioned bucket, one version of it. */
-interface ObjectRef {
-  key: string;
-  /** set when the system is `versioned`: every version is read, and erased by its id */
-  versionId?: string;
-  /** the current version (always true without versioning) */
-  latest: boolean;
 }
 
 /** An object as it was read: its lines in order, and what a rewrite must preserve. */
@@ -171,29 +156,14 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     );
   }
 
-  /** The objects under the prefix, page by page: every version of each in a versioned bucket, else the current ones. */
-  private async *objects(): AsyncGenerator<ObjectRef> {
-    const input = { Bucket: this.system.bucket, Prefix: this.system.prefix };
-    if (this.system.versioned === true) {
-      // the SDK has no paginator for ListObjectVersions: its markers are followed here
-      let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
-      for (;;) {
-        const page = await this.call('ListObjectVersions', () =>
-          this.client.send(new ListObjectVersionsCommand({ ...input, ...markers })),
-        );
-        // delete markers hold no data: only versions are read
-        for (const version of page.Versions ?? []) {
-          if (version.Key === undefined) continue;
-          yield { key: version.Key, versionId: version.VersionId ?? 'null', latest: version.IsLatest === true };
-        }
-        if (page.IsTruncated !== true) return;
-        markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
-      }
-    }
-    const paginator = paginateListObjectsV2({ client: this.client }, input);
-    for await (const page of this.translated('ListObjectsV2', paginator)) {
-      for (const object of page.Contents ?? []) if (object.Key !== undefined) yield { key: object.Key, latest: true };
-    }
+  /** The objects under the prefix (every version of each in a versioned bucket), with this connector's error edge. */
+  private objects(): AsyncGenerator<ObjectRef> {
+    return listObjects(
+      this.client,
+      this.system,
+      (operation, send) => this.call(operation, send),
+      (operation, source) => this.translated(operation, source),
+    );
   }
 
   /**
@@ -318,17 +288,6 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     const stored = record[this.system.identity.email.field];
     return isSameEmail(stored, email);
   }
-}
-
-/** What the receipt says of records kept because the store refuses to change them. */
-export const OBJECT_LOCK_REASON =
-  'kept under S3 Object Lock (a retention period not yet over, or a legal hold): they cannot be erased until the lock ends';
-
-/** Whether GetObject's answer says the version is locked now (legal hold on, or a retention date still ahead). */
-function isLocked(response: GetObjectCommandOutput, now: Date): boolean {
-  if (response.ObjectLockLegalHoldStatus === 'ON') return true;
-  const until = response.ObjectLockRetainUntilDate;
-  return response.ObjectLockMode !== undefined && until !== undefined && until.getTime() > now.getTime();
 }
 
 /** A malformed line counts once (an oversized one arrives in pieces). */

@@ -1,5 +1,5 @@
 import type { SystemConfig } from '../../connectors/config';
-import { OBJECT_LOCK_REASON } from '../../connectors/s3-objects/s3-objects-connector';
+import { OBJECT_LOCK_REASON } from '../../connectors/s3-objects/versions';
 import type { ReceiptSystem } from '../core/domain/receipt-format';
 import type { EraseResult, SystemOutcome } from '../core/domain/request';
 

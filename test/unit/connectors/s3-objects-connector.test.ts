@@ -15,7 +15,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type S3ObjectsSystemConfig, SystemConfig } from '../../../connectors/config';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../../../connectors/errors';
 import { drain } from '../../../connectors/pass';
-import { OBJECT_LOCK_REASON, S3ObjectsConnector } from '../../../connectors/s3-objects/s3-objects-connector';
+import { S3ObjectsConnector } from '../../../connectors/s3-objects/s3-objects-connector';
+import { OBJECT_LOCK_REASON } from '../../../connectors/s3-objects/versions';
 
 const s3 = mockClient(S3Client);
 const client = new S3Client({ region: 'us-east-1' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SystemConfig, SystemsConfig } from '../../../connectors/config';
 import type { EraseOutcome } from '../../../connectors/contract';
-import { OBJECT_LOCK_REASON } from '../../../connectors/s3-objects/s3-objects-connector';
+import { OBJECT_LOCK_REASON } from '../../../connectors/s3-objects/versions';
 import { receiptLine } from '../../../functions/assemble-receipt/receipt';
 import { AssembleReceipt } from '../../../functions/assemble-receipt/assemble-receipt';
 import { EraseSystem } from '../../../functions/erase-system/erase-system';
