@@ -5,6 +5,8 @@ import { credentialsOf, runningTwin } from './running';
 import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE, SUPPRESSION_TABLE } from './twin';
 import { logger } from '../../functions/core/logger';
 import { wiring } from '../../functions/core/wiring';
+import { dynamoDocumentClient } from '../../functions/core/adapters/aws-clients';
+import { moveLegacySuppression } from '../../functions/core/adapters/dynamo-suppression-list';
 import {
   ReapplyDeletions,
   type ReapplyReport,
@@ -92,6 +94,16 @@ async function main(): Promise<number> {
   try {
     const target = await chooseTarget();
     process.stderr.write(`Re-applying deletions against ${target}.\n`);
+    // a deployment made by an earlier version kept its suppression list in the requests table: move it first
+    const requestsTable = process.env[FUNCTION_ENV.TABLE];
+    const suppressionTable = process.env[FUNCTION_ENV.SUPPRESSION_TABLE];
+    if (requestsTable && suppressionTable) {
+      const moved = await moveLegacySuppression(dynamoDocumentClient(), requestsTable, suppressionTable);
+      if (moved > 0)
+        process.stderr.write(
+          `Moved ${moved} suppression-list entries from ${requestsTable} into ${suppressionTable}.\n`,
+        );
+    }
     // the same composition as the cloud function's handler, on the environment chosen above
     report = await new ReapplyDeletions({
       suppression: wiring.suppression(),

@@ -16,6 +16,8 @@ import type { LocalCredentials, LocalServer } from './http';
 import { privateDirectory, tightenFile, twinCredentials, writePrivateFile } from './secrets';
 import type { SweepReport } from '../../functions/sweep/sweep';
 import { localSweeper } from './sweeper';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { moveLegacySuppression } from '../../functions/core/adapters/dynamo-suppression-list';
 
 /**
  * The local twin: the whole pipeline on one machine. Real emulators for DynamoDB, S3 and SES; the state machine
@@ -184,6 +186,13 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const dynamoClient = new DynamoDBClient({});
     const s3Client = new S3Client({ forcePathStyle: true });
     await ensureTables(dynamoClient);
+    // data kept by an earlier version holds its suppression list in the requests table: move it where re-apply reads
+    const moved = await moveLegacySuppression(
+      DynamoDBDocumentClient.from(dynamoClient),
+      REQUESTS_TABLE,
+      SUPPRESSION_TABLE,
+    );
+    if (moved > 0) process.stderr.write(`Moved ${moved} suppression-list entries into their own table.\n`);
     await createBucket(s3Client, DOCUMENTS_BUCKET);
     if (options.seedDemo !== false) await seedDemoCompany(dynamoClient, s3Client);
 
