@@ -33,8 +33,8 @@ describe('Function: moveLegacySuppression (dynalite)', () => {
     const legacy = (n: number, ids: string[]) => ({
       pk: `SUPPRESSION#${hash(n)}`,
       kind: 'suppression',
-      firstErasedAt: '2026-01-0' + n + 'T00:00:00Z',
-      lastErasedAt: '2026-02-0' + n + 'T00:00:00Z',
+      firstErasedAt: `2026-01-0${n}T00:00:00Z`,
+      lastErasedAt: `2026-02-0${n}T00:00:00Z`,
       requestIds: new Set(ids),
     });
     await doc.send(new PutCommand({ TableName: 'Requests', Item: legacy(1, ['r1']) }));
@@ -61,7 +61,7 @@ describe('Function: moveLegacySuppression (dynalite)', () => {
     expect(first).toMatchObject({ firstErasedAt: '2026-01-01T00:00:00Z', lastErasedAt: '2026-02-01T00:00:00Z' });
     const merged = (await doc.send(new GetCommand({ TableName: 'Suppression', Key: { pk: `SUPPRESSION#${hash(2)}` } })))
       .Item;
-    expect([...(merged?.requestIds as Set<string>)].sort()).toEqual(['r2', 'r3', 'r4']);
+    expect([...((merged?.requestIds as Set<string> | undefined) ?? [])].sort()).toEqual(['r2', 'r3', 'r4']);
     const left = (await doc.send(new ScanCommand({ TableName: 'Requests' }))).Items ?? [];
     expect(left.map((i) => i.pk)).toEqual(['REQUEST#r9']);
   });
