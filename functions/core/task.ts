@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { InvalidTaskInputError } from './errors';
-import { logger } from './logger';
+import { loggableError, logger } from './logger';
 
 /**
  * A workflow task's handler: its input (ids, counts, S3 keys — never personal data) is validated at the edge,
@@ -35,33 +35,9 @@ export function workflowTask<S extends z.ZodType, R>(
 
 /** The error a step throws for `error`, after logging what can be logged of it. */
 export function stepFailure(error: unknown): WorkflowStepError {
-  const name = errorName(error);
-  const frames = stackFrames(error);
-  logger.error('step failed', { error: { name, causes: causeNames(error), frames } });
-  return new WorkflowStepError(name);
-}
-
-/** An error's name, if it is a plain identifier (what Retry/Catch can match); anything else is `Error`. */
-function errorName(error: unknown): string {
-  const name = error instanceof Error ? error.name : undefined;
-  return typeof name === 'string' && /^[A-Za-z][\w.]{0,99}$/.test(name) ? name : 'Error';
-}
-
-/** The `at …` lines of a stack: code locations only. The first line (and any line a message spans) is dropped. */
-function stackFrames(error: unknown): string[] {
-  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : '';
-  return stack.split('\n').filter((line) => /^\s+at /.test(line));
-}
-
-/** The names along the `cause` chain, e.g. DependencyUnavailableError ← TooManyRequestsException. */
-function causeNames(error: unknown): string[] {
-  const names: string[] = [];
-  let cause = error instanceof Error ? error.cause : undefined;
-  while (cause !== undefined && names.length < 5) {
-    names.push(errorName(cause));
-    cause = cause instanceof Error ? cause.cause : undefined;
-  }
-  return names;
+  const loggable = loggableError(error);
+  logger.error('step failed', { error: loggable });
+  return new WorkflowStepError(loggable.name);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { StatusConflictError } from '../core/domain/errors';
 import { isTerminal } from '../core/domain/status';
-import { logger } from '../core/logger';
+import { ERROR_NAME, logger } from '../core/logger';
 import type { RequestRepository } from '../core/ports';
 
 /** What the workflow hands over when a step outside the per-system Maps failed after its retries. */
@@ -11,9 +11,6 @@ export interface AttentionInput {
   /** the error's name as Step Functions recorded it ($.error.Error) */
   error: string;
 }
-
-/** An error name is an identifier (`DependencyUnavailableError`, `States.Timeout`); anything else is not kept. */
-const ERROR_NAME = /^[A-Za-z][\w.]{0,99}$/;
 
 /**
  * A workflow step failed for good: record it on the request, so the request does not sit silently in a mid status

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import type { z } from 'zod';
 import { MalformedBodyError, RateLimitedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import { statusFor } from './error-statuses';
-import { logger } from '../logger';
+import { loggableError, logger } from '../logger';
 import { errorBody, json } from './responses';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -62,8 +62,7 @@ function jsonErrors(): middy.MiddlewareObj<HttpEvent, HttpResult> {
         return;
       }
       // Name and frames only: a message (ours or an SDK's) could quote a value from the request.
-      const frames = error instanceof Error ? (error.stack ?? '').split('\n').slice(1).join('\n') : '';
-      logger.error('request failed', { error: { name: error instanceof Error ? error.name : typeof error, frames } });
+      logger.error('request failed', { error: loggableError(error) });
       request.response = json(
         500,
         errorBody('internal_error', 'Something went wrong on our side; nothing was changed by this call'),

@@ -63,3 +63,26 @@ describe('Function: statusFor', () => {
     expect(statusFor(new domainErrors.InvalidTokenError())?.status).toBe(410);
   });
 });
+
+describe('Function: loggableError', () => {
+  it('keeps the name, the cause names and the frames of an error, never a line of its message', async () => {
+    // Prepare: a message spanning lines, quoting an address (as SDK and SES errors do)
+    const { loggableError } = await import('../../../functions/core/logger');
+    const cause = Object.assign(new Error('Email address is not verified: ada@example.com'), {
+      name: 'MessageRejected',
+    });
+    const error = new runtimeErrors.DependencyUnavailableError('SES', 'SendEmail', { cause });
+    error.stack = `DependencyUnavailableError: failed for\nada@example.com, second line\n    at send (file.ts:1:1)`;
+
+    // Act
+    const logged = loggableError(error);
+
+    // Assess
+    expect(logged).toEqual({
+      name: 'DependencyUnavailableError',
+      causes: ['MessageRejected'],
+      frames: ['    at send (file.ts:1:1)'],
+    });
+    expect(JSON.stringify(logged)).not.toContain('@');
+  });
+});
