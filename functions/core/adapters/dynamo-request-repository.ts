@@ -30,6 +30,13 @@ const IDEMPOTENCY_TTL_SECONDS = 90 * 86_400;
  */
 export const RECORD_RETENTION_DAYS = 731;
 const recordExpiry = () => Math.floor(Date.now() / 1000) + RECORD_RETENTION_DAYS * 86_400;
+const OPEN_STATUSES = STATUSES.filter((status) => !TERMINAL_STATUSES.has(status));
+
+/** `#status IN (:p0, :p1, …)` and its values: every status rule here is one such condition on one write. */
+function statusIn(statuses: readonly RequestStatus[], prefix: string) {
+  const values = Object.fromEntries(statuses.map((status, i) => [`:${prefix}${i}`, status]));
+  return { condition: `#status IN (${Object.keys(values).join(', ')})`, values };
+}
 
 /**
  * Requests in one DynamoDB table (items `REQUEST#id`, `IDEMPOTENCY#hash`, `OPEN#type#hash`). No transactions are
@@ -116,8 +123,11 @@ export class DynamoRequestRepository implements RequestRepository {
 
   public async advance(requestId: string, to: RequestStatus, patch: RecordPatch = {}): Promise<RequestRecord> {
     // Only strictly earlier statuses may move: a request already at `to` is left as it is (re-runs are no-ops).
-    const from = allowedPredecessors(to).filter((status) => !isAtOrPast(status, to));
-    const values: Record<string, unknown> = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
+    const from = statusIn(
+      allowedPredecessors(to).filter((status) => !isAtOrPast(status, to)),
+      'from',
+    );
+    const values: Record<string, unknown> = { ...from.values };
     try {
       const result = await this.client.send(
         new UpdateCommand({
@@ -132,7 +142,7 @@ export class DynamoRequestRepository implements RequestRepository {
             },
             values,
           ),
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ConditionExpression: `attribute_exists(pk) AND ${from.condition}`,
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -148,15 +158,15 @@ export class DynamoRequestRepository implements RequestRepository {
   }
 
   public async update(requestId: string, patch: RecordPatch): Promise<void> {
-    const open = STATUSES.filter((status) => !TERMINAL_STATUSES.has(status));
-    const values: Record<string, unknown> = Object.fromEntries(open.map((status, i) => [`:open${i}`, status]));
+    const open = statusIn(OPEN_STATUSES, 'open');
+    const values: Record<string, unknown> = { ...open.values };
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: requestKey(requestId),
           ...this.setExpression({ ...patch, updatedAt: new Date().toISOString() }, values),
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${open.map((_, i) => `:open${i}`).join(', ')})`,
+          ConditionExpression: `attribute_exists(pk) AND ${open.condition}`,
         }),
       );
     } catch (error) {
@@ -172,8 +182,7 @@ export class DynamoRequestRepository implements RequestRepository {
     claimedAt: string,
     takeOver?: string,
   ): Promise<boolean> {
-    const open = STATUSES.filter((status) => !TERMINAL_STATUSES.has(status));
-    const values: Record<string, unknown> = Object.fromEntries(open.map((status, i) => [`:open${i}`, status]));
+    const open = statusIn(OPEN_STATUSES, 'open');
     const free = 'attribute_not_exists(delivery) OR delivery.attempt < :attempt';
     const stale =
       'delivery.attempt = :attempt AND delivery.claimedAt = :seen AND attribute_not_exists(delivery.mailedAt)';
@@ -184,12 +193,12 @@ export class DynamoRequestRepository implements RequestRepository {
           Key: requestKey(requestId),
           // The whole map is replaced: an earlier attempt's mailedAt does not carry over.
           UpdateExpression: 'SET delivery = :delivery, updatedAt = :now',
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${open.map((_, i) => `:open${i}`).join(', ')}) AND (${
+          ConditionExpression: `attribute_exists(pk) AND ${open.condition} AND (${
             takeOver === undefined ? free : `${free} OR (${stale})`
           })`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ...values,
+            ...open.values,
             ':delivery': { attempt, claimedAt },
             ':now': new Date().toISOString(),
             ':attempt': attempt,
@@ -208,8 +217,7 @@ export class DynamoRequestRepository implements RequestRepository {
   }
 
   public async forgetSubject(requestId: string): Promise<void> {
-    const ended = [...TERMINAL_STATUSES];
-    const values: Record<string, unknown> = Object.fromEntries(ended.map((status, i) => [`:end${i}`, status]));
+    const ended = statusIn([...TERMINAL_STATUSES], 'end');
     try {
       await this.client.send(
         new UpdateCommand({
@@ -217,9 +225,9 @@ export class DynamoRequestRepository implements RequestRepository {
           Key: requestKey(requestId),
           UpdateExpression:
             'SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE subject, verified, verifyTaskToken',
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${ended.map((_, i) => `:end${i}`).join(', ')})`,
+          ConditionExpression: `attribute_exists(pk) AND ${ended.condition}`,
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ...values, ':now': new Date().toISOString() },
+          ExpressionAttributeValues: { ...ended.values, ':now': new Date().toISOString() },
         }),
       );
     } catch (error) {
