@@ -98,7 +98,6 @@ export class MemoryRequests implements RequestRepository {
     if (!record || !isTerminal(record.status)) throw new StatusConflictError(requestId, 'forget');
     delete record.subject;
     delete record.verified;
-    delete record.verifyTaskToken;
     record.subjectForgottenAt ??= new Date().toISOString();
   }
 

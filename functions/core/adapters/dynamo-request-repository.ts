@@ -223,6 +223,7 @@ export class DynamoRequestRepository implements RequestRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: requestKey(requestId),
+          // verifyTaskToken: left on records by the previous version, whose verification waited in a callback task
           UpdateExpression:
             'SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE subject, verified, verifyTaskToken',
           ConditionExpression: `attribute_exists(pk) AND ${ended.condition}`,

@@ -29,8 +29,6 @@ export const RequestRecord = z.object({
   verificationSentAt: z.string().optional(),
   verificationExpiresAt: z.string().optional(),
   verifiedAt: z.string().optional(),
-  /** the Step Functions task token the verification step waits on (not personal data) */
-  verifyTaskToken: z.string().optional(),
   outcomes: z.array(SystemOutcome).optional(),
   documentKey: z.string().optional(),
   deliveredAt: z.string().optional(),
