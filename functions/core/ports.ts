@@ -129,12 +129,6 @@ export interface Executions extends WorkflowStarter {
   describe(name: string): Promise<ExecutionState>;
 }
 
-/** Answering a task that waits for a callback (the task token names its execution: no ARN is needed). */
-export interface TaskCallbacks {
-  /** Complete a task that waits for a callback; false if that task no longer exists. */
-  complete(taskToken: string, output: Record<string, unknown>): Promise<boolean>;
-}
-
 export interface DocumentStore {
   /** Stream `body` into `key` (multipart, never whole in memory). */
   write(key: string, body: Readable | AsyncIterable<string>, contentType: string): Promise<void>;

@@ -6,7 +6,7 @@ import { DynamoSystemLeases } from './adapters/dynamo-system-leases';
 import { DynamoTokenStore } from './adapters/dynamo-token-store';
 import { S3DocumentStore } from './adapters/s3-document-store';
 import { SesMailer } from './adapters/ses-mailer';
-import { SfnExecutions, SfnTaskCallbacks } from './adapters/sfn-workflow';
+import { SfnExecutions } from './adapters/sfn-workflow';
 import { settings } from './config';
 import { connectorFactory } from './connectors';
 import { loadHashKey } from './hash-key';
@@ -43,7 +43,6 @@ export const wiring = {
   mailer: once(() => new SesMailer(sesClient(), settings('sender').sender)),
   /** only verify-identity (which starts a request's execution) and the sweeper need the state machine's ARN */
   executions: once(() => new SfnExecutions(sfnClient(), settings('stateMachineArn').stateMachineArn)),
-  taskCallbacks: once(() => new SfnTaskCallbacks(sfnClient())),
   systems,
   connectors: once(() => connectorFactory(systems())),
   hashKey: loadHashKey,

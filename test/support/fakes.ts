@@ -19,7 +19,6 @@ import type {
   IntakeLimits,
   SystemLease,
   SystemLeases,
-  TaskCallbacks,
 } from '../../functions/core/ports';
 import type { RequestType } from '../../functions/core/domain/request';
 
@@ -159,7 +158,7 @@ export class MemoryMailer implements Mailer {
   }
 }
 
-export class MemoryWorkflow implements Executions, TaskCallbacks {
+export class MemoryWorkflow implements Executions {
   public readonly started: string[] = [];
   /** execution names started, in order */
   public readonly names: string[] = [];
@@ -170,16 +169,9 @@ export class MemoryWorkflow implements Executions, TaskCallbacks {
     return this.states.get(name) ?? (this.names.includes(name) ? 'running' : 'none');
   }
 
-  public readonly completed: { taskToken: string; output: Record<string, unknown> }[] = [];
-
   public async start(requestId: string, name = requestId): Promise<void> {
     this.started.push(requestId);
     this.names.push(name);
-  }
-
-  public async complete(taskToken: string, output: Record<string, unknown>): Promise<boolean> {
-    this.completed.push({ taskToken, output });
-    return true;
   }
 }
 

@@ -2,14 +2,10 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
-  InvalidToken,
-  SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
-  TaskDoesNotExist,
-  TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { ExecutionState, Executions, TaskCallbacks } from '../ports';
+import type { ExecutionState, Executions } from '../ports';
 
 /**
  * The request workflow in Step Functions. Executions are named by request id, so a second start of the
@@ -53,23 +49,5 @@ export class SfnExecutions implements Executions {
   /** An execution's ARN follows from its machine's and its name (arn:…:stateMachine:M → arn:…:execution:M:name). */
   private executionArn(name: string): string {
     return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-  }
-}
-
-/** Answers to tasks that wait for a callback. The task token names its execution, so no state machine ARN is needed. */
-export class SfnTaskCallbacks implements TaskCallbacks {
-  public constructor(private readonly client: SFNClient) {}
-
-  public async complete(taskToken: string, output: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-      return true;
-    } catch (error) {
-      // The task is gone (timed out, or its execution was restarted with a new token): the record already says
-      // what happened, and a re-run of the waiting step reads it from there.
-      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
-        return false;
-      throw error;
-    }
   }
 }
