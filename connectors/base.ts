@@ -1,6 +1,16 @@
 import { requireAnonymizationKey } from './anonymize';
-import type { Erasure, SystemConfig } from './config';
-import type { Connector, EraseOutcome, IdentityKind, Pass, SourceRecord, VerifiedIdentities } from './contract';
+import type { Erasure, FlagField as FlagFieldConfig, SystemConfig } from './config';
+import type {
+  AttributeChange,
+  ChangeOutcome,
+  Connector,
+  EraseOutcome,
+  FlagChange,
+  IdentityKind,
+  Pass,
+  SourceRecord,
+  VerifiedIdentities,
+} from './contract';
 import { ConnectorConfigError } from './errors';
 import { normalizedEmail } from './identity';
 import { drain } from './pass';
@@ -11,6 +21,18 @@ export interface ConnectorOptions {
   /** key for `hash` anonymisation (HMAC-SHA-256); empty for connectors that only locate */
   anonymizationKey: string;
 }
+
+/** The fields to write on each of the subject's records: field → value (top-level fields only). */
+export type FieldWrites = Readonly<Record<string, unknown>>;
+
+/** What a store reports after writing fields: everything of ChangeOutcome but the refusals, which are decided here. */
+export type WriteOutcome = Omit<ChangeOutcome, 'refused'>;
+
+/** Fixed reasons a change is refused (they reach the answer to the subject and the workflow state: no values). */
+export const REFUSED = {
+  notMapped: 'this system has no field for it',
+  noFlag: 'this system records no such preference',
+} as const;
 
 export type AnonymizeErasure = Extract<Erasure, { strategy: 'anonymize' }>;
 /** The strategies that change records; `retain` is handled here once, by counting. */
@@ -37,6 +59,7 @@ export abstract class BaseConnector<S extends SystemConfig> implements Connector
     this.anonymizationKey = options.anonymizationKey;
     // hooks called here may only read `system`: a subclass's own fields are not set until this constructor returns
     if (system.erasure.strategy === 'anonymize') this.checkAnonymization(system.erasure);
+    this.checkChangeFields();
   }
 
   public abstract locate(identities: VerifiedIdentities): Pass<SourceRecord>;
@@ -54,6 +77,95 @@ export abstract class BaseConnector<S extends SystemConfig> implements Connector
       retained += 1;
     });
     return { deleted: 0, anonymized: 0, retained, unreadable };
+  }
+
+  /**
+   * Template: corrections in the subject's terms → the mapped fields (CCPA §7023, GDPR Art. 16); an attribute the
+   * system has no field for, or any attribute of a read-only system, is refused with why. Nothing is written when
+   * nothing is mapped.
+   */
+  public async correct(identities: VerifiedIdentities, changes: readonly AttributeChange[]): Promise<ChangeOutcome> {
+    const writes: Record<string, unknown> = {};
+    const refused: ChangeOutcome['refused'] = [];
+    for (const change of changes) {
+      const field = this.system.correctable?.[change.attribute]?.field;
+      if (this.system.readOnly) refused.push({ name: change.attribute, reason: this.system.readOnly.reason });
+      else if (field === undefined) refused.push({ name: change.attribute, reason: REFUSED.notMapped });
+      else writes[field] = change.value;
+    }
+    return this.writeFields(identities, writes, refused);
+  }
+
+  /** Template: flags → the configured preference fields and their `on`/`off` values; the rest refused with why. */
+  public async setFlags(identities: VerifiedIdentities, flags: readonly FlagChange[]): Promise<ChangeOutcome> {
+    const writes: Record<string, unknown> = {};
+    const refused: ChangeOutcome['refused'] = [];
+    for (const change of flags) {
+      const field = this.flagField(change.flag);
+      if (this.system.readOnly) refused.push({ name: change.flag, reason: this.system.readOnly.reason });
+      else if (field === undefined) refused.push({ name: change.flag, reason: REFUSED.noFlag });
+      else writes[field.field] = change.on ? field.on : field.off;
+    }
+    return this.writeFields(identities, writes, refused);
+  }
+
+  /** The configured field of a flag (`consent:<purpose>` looks the purpose up in `flags.consent`). */
+  protected flagField(flag: FlagChange['flag']): FlagFieldConfig | undefined {
+    const flags = this.system.flags;
+    if (!flags) return undefined;
+    if (flag.startsWith('consent:')) {
+      const purpose = flag.slice('consent:'.length);
+      return flags.consent && Object.hasOwn(flags.consent, purpose) ? flags.consent[purpose] : undefined;
+    }
+    const named = flag as Exclude<FlagChange['flag'], `consent:${string}`>;
+    return flags[named];
+  }
+
+  private async writeFields(
+    identities: VerifiedIdentities,
+    writes: FieldWrites,
+    refused: ChangeOutcome['refused'],
+  ): Promise<ChangeOutcome> {
+    const email = normalizedEmail(identities);
+    const none = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: 0 };
+    if (email === undefined) return { ...none, refused };
+    if (Object.keys(writes).length === 0) {
+      // nothing this system can write: still say how many of the subject's records the refusal concerns
+      const { unreadable } = await drain(this.locate(identities), () => {
+        none.matched += 1;
+      });
+      return { ...none, unreadable, refused };
+    }
+    return { ...(await this.updateSubject(email, writes)), refused };
+  }
+
+  /**
+   * Sets `writes` (field → value) on every record of the subject (`email` normalised, never empty), leaving every
+   * other field and every other record as it was. Idempotent: a record already holding every value is `unchanged` and
+   * is not rewritten. Must check the identity still matches at write time, like `eraseSubject`.
+   */
+  protected abstract updateSubject(email: string, writes: FieldWrites): Promise<WriteOutcome>;
+
+  /**
+   * Corrections and flags may not write the identity field (a changed address must be verified on its own, CCPA
+   * §7060; and a record whose identity changed would no longer be found), and no two of them may share a field.
+   */
+  private checkChangeFields(): void {
+    const identity = this.identityField('email');
+    const owners = new Map<string, string>();
+    const claim = (field: string, by: string) => {
+      if (field === identity)
+        throw new ConnectorConfigError(this.systemId, `${by} may not write the identity field '${field}'`);
+      const other = owners.get(field);
+      if (other !== undefined)
+        throw new ConnectorConfigError(this.systemId, `${by} and ${other} both write '${field}'`);
+      owners.set(field, by);
+    };
+    for (const [attribute, { field }] of Object.entries(this.system.correctable ?? {}))
+      claim(field, `correctable.${attribute}`);
+    const { consent, ...named } = this.system.flags ?? {};
+    for (const [flag, config] of Object.entries(named)) if (config) claim(config.field, `flags.${flag}`);
+    for (const [purpose, config] of Object.entries(consent ?? {})) claim(config.field, `flags.consent.${purpose}`);
   }
 
   /** The field (attribute, property, column) holding this identity kind in this system's records. */

@@ -8,6 +8,147 @@ import { z } from 'zod';
 
 const Id = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, starting with a letter');
 
+/** An ISO-8601 duration of years, months, weeks or days, e.g. P6Y or P14D. */
+export const IsoDuration = z
+  .string()
+  .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'an ISO-8601 duration such as P6Y or P30D');
+
+const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A field of a record: a top-level attribute, property or column (corrections and flags never write inside values). */
+const FieldName = z.string().min(1).max(255);
+
+/**
+ * The rights after which recipients are told what was done (GDPR Art. 19; CCPA §1798.105(c)(1) and §1798.106(c),
+ * §7023(i), §7026(f)(2)): the request types that change or limit records.
+ */
+export const NoticeRight = z.enum([
+  'deletion',
+  'correction',
+  'restriction',
+  'objection',
+  'opt_out',
+  'limit_sensitive',
+  'withdraw_consent',
+]);
+export type NoticeRight = z.infer<typeof NoticeRight>;
+
+/** How a recipient or a system's owner is reached: an email, or an HMAC-signed webhook whose key is a named secret. */
+export const Contact = z.union([
+  z.object({ email: z.email() }).strict(),
+  z
+    .object({
+      webhook: z
+        .object({
+          url: z.url({ protocol: /^https?$/ }),
+          /** the name of the secret holding the HMAC key (Secrets Manager in the cloud; the twin's own in local runs) */
+          secret: z.string().min(1).max(512),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+export type Contact = z.infer<typeof Contact>;
+
+/**
+ * Someone the company discloses personal data to: the data map's recipients. Serves three answers:
+ * - `categories` (CCPA §1798.110(c), §1798.115): categories disclosed, sold or shared, and to which categories of
+ *   recipients (`category`, `role`, `categories`, `sold`, `shared`);
+ * - `disclosures` (Cal. Civ. Code §1798.83, "Shine the Light"): third parties given personal information for their own
+ *   direct marketing in the preceding calendar year, with names and addresses (`directMarketing`, `name`, `address`);
+ * - notices after a change (GDPR Art. 19, CCPA §1798.105(c)): `notify` (absent: nobody is told, and the receipt says the
+ *   recipient has no contact), for the rights in `notifyOf`, answered within `answerWithin`.
+ */
+export const Recipient = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, starting with a letter'),
+    name: z.string().min(1).max(200),
+    /** processor (GDPR Art. 28) / service provider or contractor (CCPA §1798.140(ag), (j)) / third party */
+    role: z.enum(['processor', 'service_provider', 'contractor', 'third_party']),
+    /** the category of recipient as a subject is told it, e.g. "payment processors" */
+    category: z.string().min(1),
+    /** postal or business address (Shine the Light requires it for direct-marketing recipients) */
+    address: z.string().min(1).optional(),
+    /** categories of personal information disclosed to it */
+    categories: z.array(z.string().min(1)).default([]),
+    purpose: z.string().min(1).optional(),
+    /** CCPA §1798.140(ad): personal information sold to it */
+    sold: z.boolean().default(false),
+    /** CCPA §1798.140(ah): shared with it for cross-context behavioural advertising */
+    shared: z.boolean().default(false),
+    /** disclosed to it for its own direct marketing (Civ. Code §1798.83), from (and until) these dates */
+    directMarketing: z
+      .object({
+        categories: z.array(z.string().min(1)).min(1),
+        from: z.iso.date(),
+        until: z.iso.date().optional(),
+      })
+      .strict()
+      .optional(),
+    notify: Contact.optional(),
+    notifyOf: z.array(NoticeRight).default([...NoticeRight.options]),
+    /** how long the workflow waits for its answer before recording a timeout (default P14D) */
+    answerWithin: IsoDuration.default('P14D'),
+  })
+  .strict();
+export type Recipient = z.infer<typeof Recipient>;
+
+/**
+ * A preference field: what a system writes when the flag is set (`on`) and when it is cleared (`off`), e.g.
+ * `{ "field": "marketingOptIn", "on": false, "off": true }`.
+ */
+export const FlagField = z.object({ field: FieldName, on: Scalar, off: Scalar }).strict();
+export type FlagField = z.infer<typeof FlagField>;
+
+/** The preference fields a system records (see FlagName in ./contract). A system without one is `refused` for it. */
+export const Flags = z
+  .object({
+    restriction: FlagField.optional(),
+    sale_sharing: FlagField.optional(),
+    marketing: FlagField.optional(),
+    profiling: FlagField.optional(),
+    limit_sensitive: FlagField.optional(),
+    /** purpose → its consent field (Art. 7(3)): withdrawing writes `on` */
+    consent: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/), FlagField).optional(),
+  })
+  .strict();
+export type Flags = z.infer<typeof Flags>;
+
+/** A correctable attribute in the subject's terms: `name`, `postal_address`, `phone`, … */
+export const AttributeName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'lowercase letters, digits and underscores, starting with a letter');
+
+/**
+ * Per-system rules for the rights that change records without erasing them.
+ * - `correctable`: attribute → the field holding it; a correction writes only these (CCPA §7023, GDPR Art. 16). An
+ *   identity field is never correctable (a changed address must be verified on its own: CCPA §7060).
+ * - `flags`: the preference fields (./contract FlagName).
+ * - `readOnly`: the system cannot be changed by the pipeline (an append-only ledger, a vendor's UI): every correction
+ *   and flag is refused with this reason, and its `owner` (if any) is told instead.
+ */
+const Changes = {
+  correctable: z.record(AttributeName, z.object({ field: FieldName }).strict()).optional(),
+  flags: Flags.optional(),
+  readOnly: z
+    .object({ reason: z.string().min(1) })
+    .strict()
+    .optional(),
+  /** who answers for the system (a team, a vendor): told when a change must be made by hand */
+  owner: z
+    .object({ name: z.string().min(1), contact: Contact })
+    .strict()
+    .optional(),
+  /**
+   * GDPR Art. 20: the fields the subject provided (or their activity generated: WP29 WP242 rev.01 counts observed data),
+   * in a portability export; `all` for every field; absent, the system is not part of a portability export.
+   */
+  portability: z
+    .object({ provided: z.union([z.literal('all'), z.array(FieldName).min(1)]) })
+    .strict()
+    .optional(),
+};
+
 /** What a system holds: the facts GDPR Art. 15(1) and CCPA §1798.110 require an access response to state. */
 export const Holds = z
   .object({
@@ -16,10 +157,7 @@ export const Holds = z
     source: z.string().min(1).optional(),
     recipients: z.array(z.string().min(1)).default([]),
     /** ISO-8601 duration, e.g. P6Y */
-    retention: z
-      .string()
-      .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, 'an ISO-8601 duration such as P6Y or P30D')
-      .optional(),
+    retention: IsoDuration.optional(),
   })
   .strict();
 export type Holds = z.infer<typeof Holds>;
@@ -101,6 +239,7 @@ const DynamoDbSystem = z
     holds: Holds,
     erasure: Erasure,
     export: ExportRules.optional(),
+    ...Changes,
   })
   .strict();
 
@@ -124,6 +263,7 @@ const S3ObjectsSystem = z
     holds: Holds,
     erasure: Erasure,
     export: ExportRules.optional(),
+    ...Changes,
   })
   .strict();
 
@@ -138,6 +278,8 @@ export const SystemsConfig = z
     /** How long backups of these systems live: stated on every deletion receipt. */
     backups: z.object({ retentionDays: z.number().int().positive() }).strict().optional(),
     systems: z.array(SystemConfig).min(1),
+    /** the data map's recipients (see Recipient); a system's `holds.recipients` may name them by id */
+    recipients: z.array(Recipient).optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -146,6 +288,16 @@ export const SystemsConfig = z
       if (seen.has(system.id))
         ctx.addIssue({ code: 'custom', path: ['systems', i, 'id'], message: `duplicate system id ${system.id}` });
       seen.add(system.id);
+    });
+    const recipients = new Set<string>();
+    (config.recipients ?? []).forEach((recipient, i) => {
+      if (recipients.has(recipient.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recipients', i, 'id'],
+          message: `duplicate recipient id ${recipient.id}`,
+        });
+      recipients.add(recipient.id);
     });
   });
 export type SystemsConfig = z.infer<typeof SystemsConfig>;

@@ -9,7 +9,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { anonymizationChanges, type AnonymizationFields } from '../anonymize';
-import { type AnonymizeErasure, BaseConnector, type ChangingErasure, type ConnectorOptions } from '../base';
+import {
+  type AnonymizeErasure,
+  BaseConnector,
+  type ChangingErasure,
+  type ConnectorOptions,
+  type WriteOutcome,
+} from '../base';
 import type { DynamoDbSystemConfig } from '../config';
 import type { EraseOutcome, IdentityKind, Pass, SourceRecord, VerifiedIdentities } from '../contract';
 import { ConnectorConfigError } from '../errors';
@@ -54,6 +60,11 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
   public constructor(system: DynamoDbSystemConfig, client: DynamoDBDocumentClient, options: DynamoDbConnectorOptions) {
     super(system, options);
     this.client = client;
+  }
+
+  // PLACEHOLDER (integration branch only): the connectors' engineer replaces this with the store's own update.
+  protected async updateSubject(): Promise<WriteOutcome> {
+    throw new ConnectorConfigError(this.systemId, 'corrections and flags are not implemented for this store yet');
   }
 
   /** Items always parse: the report never counts anything unreadable. */

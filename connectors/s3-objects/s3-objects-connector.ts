@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { anonymizeRecord, type AnonymizationFields } from '../anonymize';
-import { BaseConnector, type ChangingErasure, type ConnectorOptions } from '../base';
+import { BaseConnector, type ChangingErasure, type ConnectorOptions, type WriteOutcome } from '../base';
 import type { S3ObjectsSystemConfig } from '../config';
 import type { EraseOutcome, IdentityKind, Pass, PassReport, SourceRecord, VerifiedIdentities } from '../contract';
 import { ConnectorConfigError } from '../errors';
@@ -57,6 +57,11 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     this.client = client;
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.now = options.now ?? (() => new Date());
+  }
+
+  // PLACEHOLDER (integration branch only): the connectors' engineer replaces this with the store's own update.
+  protected async updateSubject(): Promise<WriteOutcome> {
+    throw new ConnectorConfigError(this.systemId, 'corrections and flags are not implemented for this store yet');
   }
 
   /** The report counts the lines that could not be parsed (malformed JSON, a CSV row of the wrong width, a runaway line). */

@@ -1,11 +1,12 @@
 import { NotVerifiedError } from '../core/domain/errors';
 import type { SystemsConfig } from '../../connectors/config';
 import type { RequestRepository } from '../core/ports';
+import type { RequestRecord } from '../core/domain/request-record';
 import { isTerminal } from '../core/domain/status';
 import { logger } from '../core/logger';
 
 export interface Plan {
-  type: 'access' | 'deletion' | 'rejected';
+  type: RequestRecord['type'] | 'rejected';
   systems: { systemId: string }[];
 }
 

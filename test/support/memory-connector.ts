@@ -1,5 +1,5 @@
 import { anonymizeRecord } from '../../connectors/anonymize';
-import { BaseConnector, type ChangingErasure } from '../../connectors/base';
+import { BaseConnector, type ChangingErasure, type FieldWrites, type WriteOutcome } from '../../connectors/base';
 import type { SystemConfig } from '../../connectors/config';
 import type { EraseOutcome, IdentityKind, Pass, SourceRecord, VerifiedIdentities } from '../../connectors/contract';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../../connectors/errors';
@@ -97,6 +97,23 @@ export class MemoryConnector extends BaseConnector<SystemConfig> {
       }
       outcome.anonymized += 1;
       return [anonymizeRecord(record, erasure.fields, this.anonymizationKey)];
+    });
+    return outcome;
+  }
+
+  /** Writes each field on the subject's records; a record already holding every value is left as it is. */
+  protected async updateSubject(email: string, writes: FieldWrites): Promise<WriteOutcome> {
+    const field = this.identityField('email');
+    const outcome: WriteOutcome = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: this.unreadable };
+    this.store = this.store.map((record) => {
+      if (!isSameEmail(record[field], email)) return record;
+      outcome.matched += 1;
+      if (Object.entries(writes).every(([name, value]) => Object.is(record[name], value))) {
+        outcome.unchanged += 1;
+        return record;
+      }
+      outcome.changed += 1;
+      return { ...record, ...writes };
     });
     return outcome;
   }

@@ -5,9 +5,18 @@ import { subjectEmail, type RequestRecord } from './request-record';
  * The mails the pipeline sends. Plain text, the request's id and dates, and a link carrying a token.
  * They go only to the address on the request, which is the identity being verified.
  */
-const RIGHT: Record<RequestRecord['type'], string> = {
+export const RIGHT: Record<RequestRecord['type'], string> = {
   access: 'a copy of your personal data',
+  portability: 'a portable copy of the personal data you provided to us',
+  categories: 'the categories of personal data we hold about you and why',
+  disclosures: 'the disclosures of your personal data to others for their direct marketing',
   deletion: 'the deletion of your personal data',
+  correction: 'the correction of your personal data',
+  restriction: 'the restriction of the processing of your personal data',
+  objection: 'your objection to the processing of your personal data',
+  opt_out: 'an opt-out from the use of your personal data',
+  limit_sensitive: 'limiting the use of your sensitive personal information',
+  withdraw_consent: 'the withdrawal of your consent',
 };
 
 /** What confirming will do, said before anyone confirms (a deletion cannot be undone). */
@@ -17,6 +26,33 @@ export const CONSEQUENCE: Record<RequestRecord['type'], string> = {
   deletion:
     'Confirming will permanently erase the personal data we hold about this address in every system that holds it, ' +
     'except what the law requires us to keep; the receipt will say what was kept and why. This cannot be undone.',
+  portability:
+    'Confirming sends the personal data you provided to us, as JSON and CSV files in one archive, to this mailbox as a ' +
+    'download link.',
+  categories:
+    'Confirming sends a statement of the categories of personal data we hold, where they come from, why we use them ' +
+    'and whom we disclose them to, to this mailbox.',
+  disclosures:
+    'Confirming sends a statement of the third parties we disclosed personal information to for their own direct ' +
+    'marketing in the preceding calendar year, to this mailbox.',
+  correction:
+    'Confirming will change the details you asked us to correct in every system that holds them, and tell those we ' +
+    'shared them with; the answer will say what was changed where, and why anything could not be.',
+  restriction:
+    'Confirming will mark your personal data as restricted in every system that holds it: we will keep it but not use ' +
+    'it, and we will tell you before the restriction is lifted.',
+  objection:
+    'Confirming will record your objection in every system that holds your personal data and tell those we shared it ' +
+    'with.',
+  opt_out:
+    'Confirming will record your opt-out in every system that holds your personal data and tell those we shared it ' +
+    'with.',
+  limit_sensitive:
+    'Confirming will limit the use of your sensitive personal information to what the law permits, in every system ' +
+    'that holds it, and tell those we shared it with.',
+  withdraw_consent:
+    'Confirming will record that you withdrew your consent in every system that relies on it, and tell those that ' +
+    'process your data for that purpose.',
 };
 
 export function verificationMail(record: RequestRecord, link: string, expiresAt: Date): MailMessage {

@@ -1,8 +1,51 @@
 import { z } from 'zod';
+import { AttributeName, NoticeRight } from '../../../connectors/config';
 
-/** The rights a data subject can exercise. The workflow branches on this. */
-export const RequestType = z.enum(['access', 'deletion']);
+/**
+ * The rights a data subject can exercise (the API's words; the README and the OpenAPI document use the same):
+ * - `access` — GDPR Art. 15, CCPA §1798.110/.115: the specific pieces, with what each system holds and why;
+ * - `portability` — GDPR Art. 20: what the subject provided, structured and machine-readable (JSON and CSV);
+ * - `categories` — CCPA §1798.110(a)(1)–(4), §1798.115: the categories only, from the data map;
+ * - `disclosures` — Cal. Civ. Code §1798.83 ("Shine the Light"): direct-marketing disclosures of the preceding year;
+ * - `deletion` — GDPR Art. 17, CCPA §1798.105;
+ * - `correction` — GDPR Art. 16, CCPA §1798.106 and 11 CCR §7023;
+ * - `restriction` — GDPR Art. 18;
+ * - `objection` — GDPR Art. 21 (marketing, profiling, or processing on legitimate interests);
+ * - `opt_out` — CCPA §1798.120 (sale/sharing; no verification, §7026), and opt-outs of marketing and profiling;
+ * - `limit_sensitive` — CCPA §1798.121 and 11 CCR §7027;
+ * - `withdraw_consent` — GDPR Art. 7(3), for one purpose.
+ * The workflow branches on this.
+ */
+export const RequestType = z.enum(['access', 'portability', 'categories', 'disclosures', ...NoticeRight.options]);
 export type RequestType = z.infer<typeof RequestType>;
+
+/** What an objection or an opt-out is about; each maps to a preference flag of the same name (connectors/contract). */
+export const OptOutScope = z.enum(['sale_sharing', 'marketing', 'profiling']);
+export type OptOutScope = z.infer<typeof OptOutScope>;
+
+/** GDPR Art. 18(1)(a)–(d): why processing is to be restricted. */
+export const RestrictionGround = z.enum([
+  'accuracy_contested',
+  'unlawful_processing',
+  'legal_claims',
+  'objection_pending',
+]);
+export type RestrictionGround = z.infer<typeof RestrictionGround>;
+
+/** A purpose the subject consented to, as the systems configuration names it (`flags.consent`). */
+export const ConsentPurpose = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'lowercase letters, digits and underscores, starting with a letter');
+
+/** One correction in the subject's terms (CCPA §7023(c): the subject may add documentation; here a note). */
+export const Correction = z
+  .object({
+    attribute: AttributeName,
+    value: z.string().trim().min(1, 'a correction needs the corrected value').max(1000),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .strict();
+export type Correction = z.infer<typeof Correction>;
 
 /** The law the request is made under: it sets the statutory clock. */
 export const Regulation = z.enum(['gdpr', 'ccpa']);
@@ -24,14 +67,34 @@ export const SubjectIdentity = z
   .strict();
 export type SubjectIdentity = z.infer<typeof SubjectIdentity>;
 
-/** Body of POST /requests. Unknown fields are refused so nothing is silently ignored. */
-export const SubmitRequestBody = z
-  .object({
-    type: RequestType,
-    regulation: Regulation,
-    subject: SubjectIdentity,
-  })
-  .strict();
+const common = { regulation: Regulation, subject: SubjectIdentity };
+
+/**
+ * Body of POST /requests, one shape per right. Unknown fields are refused so nothing is silently ignored. Whether an
+ * attribute, a purpose or a right is offered by this deployment is checked against the configuration by the use case.
+ */
+export const SubmitRequestBody = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.enum(['access', 'portability', 'categories', 'disclosures', 'deletion', 'limit_sensitive']),
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('correction'),
+      ...common,
+      corrections: z
+        .array(Correction)
+        .min(1, 'at least one correction')
+        .max(20)
+        .refine((list) => new Set(list.map((c) => c.attribute)).size === list.length, 'each attribute at most once'),
+    })
+    .strict(),
+  z.object({ type: z.literal('restriction'), ...common, ground: RestrictionGround.optional() }).strict(),
+  z.object({ type: z.enum(['objection', 'opt_out']), ...common, scope: OptOutScope }).strict(),
+  z.object({ type: z.literal('withdraw_consent'), ...common, purpose: ConsentPurpose }).strict(),
+]);
 export type SubmitRequestBody = z.infer<typeof SubmitRequestBody>;
 
 /** An idempotency key chosen by the client; opaque, printable, bounded. */

@@ -413,6 +413,8 @@ describe('Export filtering and exact numbers (LocateSystem → AssembleExport)',
         return { unreadable: 0 };
       },
       erase: () => Promise.reject(new Error('not used')),
+      correct: () => Promise.reject(new Error('not used')),
+      setFlags: () => Promise.reject(new Error('not used')),
       identities: () => {
         throw new Error('not used');
       },

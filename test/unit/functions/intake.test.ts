@@ -6,7 +6,7 @@ import { VerifyIdentity } from '../../../functions/verify-identity/verify-identi
 import { MemoryIntakeLimits, MemoryMailer, MemoryRequests, MemoryTokens, MemoryWorkflow } from '../../support/fakes';
 
 const KEY = 'k'.repeat(64);
-const body = (email = 'ada@example.com', type: SubmitRequestBody['type'] = 'deletion'): SubmitRequestBody => ({
+const body = (email = 'ada@example.com', type: 'access' | 'deletion' = 'deletion'): SubmitRequestBody => ({
   type,
   regulation: 'ccpa',
   subject: { email },

@@ -67,6 +67,8 @@ function probe(system: SystemConfig, leases: MemorySystemLeases): Connector & { 
       return inner.erase(identities);
     },
     identities: (kind) => inner.identities(kind),
+    correct: (identities, changes) => inner.correct(identities, changes),
+    setFlags: (identities, flags) => inner.setFlags(identities, flags),
   };
 }
 
