@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { Regulation, RequestType, SubjectIdentity, SystemOutcome } from './request';
+import {
+  ConsentPurpose,
+  Correction,
+  OptOutScope,
+  Regulation,
+  RequestType,
+  RestrictionGround,
+  SubjectIdentity,
+  SystemOutcome,
+} from './request';
 import { SubjectForgottenError } from './errors';
 import { STATUSES } from './status';
 
@@ -20,6 +29,19 @@ export const RequestRecord = z.object({
    */
   subjectHash: z.string().optional(),
   subjectForgottenAt: z.string().optional(),
+  /**
+   * What the right asks for (set at intake; the change steps read them here, never from workflow state):
+   * `corrections` are personal data and go with the subject when it is forgotten.
+   */
+  corrections: z.array(Correction).optional(),
+  scope: OptOutScope.optional(),
+  purpose: ConsentPurpose.optional(),
+  ground: RestrictionGround.optional(),
+  /**
+   * How the identity was established: `not_required` for the rights that need no verification (CCPA §7026(d) opt-out
+   * of sale/sharing, §7027 limiting sensitive information), bound to the identifier given.
+   */
+  verification: z.enum(['email_link', 'not_required']).optional(),
   /** identities proven by the verification step; connectors search by these alone */
   verified: z.object({ email: z.string().optional() }).optional(),
   status: z.enum(STATUSES),
