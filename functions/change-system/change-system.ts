@@ -1,25 +1,13 @@
 import type { SystemsConfig } from '../../connectors/config';
 import type { ChangeOutcome } from '../../connectors/contract';
 import type { ConnectorFor } from '../core/connectors';
-import { type ChangeResult, requestedFlags } from '../core/domain/change-result';
-import { NotVerifiedError, RequestIncompleteError, WrongRequestTypeError } from '../core/domain/errors';
+import { type ChangeResult, changeIdentity, requestedFlags } from '../core/domain/change-result';
+import { RequestIncompleteError, WrongRequestTypeError } from '../core/domain/errors';
 import type { RequestRecord } from '../core/domain/request-record';
 import type { RequestRepository, SystemLeases } from '../core/ports';
 import { logger } from '../core/logger';
 import { withSystemSlot } from '../core/system-slots';
 import { findSystem } from '../core/systems';
-
-/**
- * The address a change acts on: the link-verified one, or — for the rights that need no verification (CCPA §7026(d)
- * opt-out of sale/sharing, §7027 limiting sensitive information) — the identifier given, to which such a request stays
- * bound. Anything else without a verified address is refused.
- */
-export function changeIdentity(record: RequestRecord): string {
-  const verified = record.verified?.email;
-  if (verified) return verified;
-  if (record.verification === 'not_required' && record.subject?.email) return record.subject.email;
-  throw new NotVerifiedError(record.requestId);
-}
 
 /**
  * Make one system's change for a correction (GDPR Art. 16, CCPA §1798.106: `connector.correct` with the record's

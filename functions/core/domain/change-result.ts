@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FlagName } from '../../../connectors/contract';
-import { RequestIncompleteError } from './errors';
+import { NotVerifiedError, RequestIncompleteError } from './errors';
 import type { RequestRecord } from './request-record';
 
 /**
@@ -45,3 +45,25 @@ export function requestedFlags(record: RequestRecord): FlagName[] {
       return [];
   }
 }
+
+/**
+ * The address a change acts on and its answer goes to: the link-verified one, or — for the rights that need no
+ * verification (CCPA §1798.120 with 11 CCR §7026(d), opt-out of sale/sharing; §7027, limiting sensitive information) —
+ * the identifier given, to which such a request stays bound. Anything else without a verified address is refused.
+ */
+export function changeIdentity(record: RequestRecord): string {
+  const verified = record.verified?.email;
+  if (verified) return verified;
+  if (record.verification === 'not_required' && record.subject?.email) return record.subject.email;
+  throw new NotVerifiedError(record.requestId);
+}
+
+/** The rights answered by changing records (a change receipt), as opposed to a document or an erasure. */
+export const CHANGE_TYPES: ReadonlySet<RequestRecord['type']> = new Set([
+  'correction',
+  'restriction',
+  'objection',
+  'opt_out',
+  'limit_sensitive',
+  'withdraw_consent',
+]);

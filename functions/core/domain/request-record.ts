@@ -52,6 +52,14 @@ export const RequestRecord = z.object({
   verificationExpiresAt: z.string().optional(),
   verifiedAt: z.string().optional(),
   outcomes: z.array(SystemOutcome).optional(),
+  /**
+   * What was done in each system, as the receipt judged it (functions/assemble-receipt): the receipt's outcome word
+   * and a record count (deletion: found; change: changed, or matched when refused). Fixed words and counts only; the
+   * completion mail says it per system.
+   */
+  done: z
+    .array(z.object({ systemId: z.string(), outcome: z.string(), records: z.number().int().nonnegative() }))
+    .optional(),
   documentKey: z.string().optional(),
   deliveredAt: z.string().optional(),
   completedAt: z.string().optional(),
