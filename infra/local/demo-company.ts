@@ -98,7 +98,23 @@ export function demoCustomers(people: DemoPerson[]): Record<string, unknown>[] {
     country: ['GB', 'DE', 'FR', 'US', 'NL'][Math.floor(random() * 5)],
     createdAt: new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 600) * 86_400_000).toISOString(),
     marketingOptIn: random() < 0.5,
+    // the fields the rights that change records write (infra/config/systems.json `correctable` and `flags`); derived
+    // from the index, not drawn, so the seeded values above stay what they were
+    ...demoPreferences(people.indexOf(p)),
   }));
+}
+
+/** Correctable details and preference flags of the i-th demo customer: invented, deterministic. */
+function demoPreferences(i: number): Record<string, unknown> {
+  return {
+    postalAddress: `${(i % 90) + 10} Example Street, Demo Town`,
+    phone: `+44 20 7946 ${String(i).padStart(4, '0')}`,
+    doNotSell: false,
+    restricted: false,
+    limitSensitive: false,
+    profilingOptOut: false,
+    newsletterConsent: i % 2 === 0,
+  };
 }
 
 /** Events spread over days; each day's object mixes many people. Returns object key → JSON Lines body. */
