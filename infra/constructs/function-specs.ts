@@ -209,8 +209,11 @@ export const FUNCTION_SPECS = [
     entry: 'functions/sweep/handler.ts',
     timeoutSeconds: SWEEP_SECONDS,
     purpose:
-      'start confirmed requests with no execution, restart failed ones and due retries, expire unverified requests, forget subjects owed nothing more',
+      'start confirmed requests with no execution, restart failed ones and due retries, expire unverified requests, lift restrictions whose announced date has come, forget subjects owed nothing more',
     table: 'readWriteScan',
+    // clearing a restriction flag (GDPR Art. 18(3), after the subject was told): the same writes as ChangeSystem
+    sources: 'change',
+    readsSystemsConfig: true,
     startsWorkflow: true,
     describesExecutions: true,
   },

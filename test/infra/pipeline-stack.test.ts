@@ -74,6 +74,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     ...KMS_WRITE,
     'states:StartExecution',
     'states:DescribeExecution',
+    // lifting an announced restriction (GDPR Art. 18(3)) clears a flag in the source systems
+    ...SOURCES_CHANGE,
   ],
   'functions/reapply-deletions/handler.ts': [
     ...BASE,
@@ -189,6 +191,7 @@ describe('Class: PipelineStack', () => {
         'LocateSystem',
         'PlanRequest',
         'ReapplyDeletions',
+        'Sweeper',
       ]);
       expect(envOf('functions/deliver/handler.ts')).toMatchObject({
         POWERTOOLS_SERVICE_NAME: 'dsar',

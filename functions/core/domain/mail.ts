@@ -142,3 +142,23 @@ export function deliveryMail(record: RequestRecord, link: string, complete: bool
     ].join('\n'),
   };
 }
+
+/**
+ * GDPR Art. 18(3): a subject who obtained a restriction is told before it is lifted. Sent before any flag is cleared,
+ * with the date of the lift, to the address the restriction kept for this purpose.
+ */
+export function liftNoticeMail(record: RequestRecord, liftAt: Date): MailMessage {
+  return {
+    to: subjectEmail(record),
+    subject: 'The restriction of your personal data will be lifted',
+    text: [
+      `You asked us to restrict the processing of your personal data (reference ${record.requestId}).`,
+      `We will lift that restriction on ${liftAt.toISOString().slice(0, 10)}: from then on we may use that data again ` +
+        'for the purposes we told you about.',
+      '',
+      'If you think the restriction should stay (for instance, because the accuracy of the data is still contested or ' +
+        'your objection is still being considered), reply before that date. You may also ask for the data to be deleted, ' +
+        'or complain to a supervisory authority.',
+    ].join('\n'),
+  };
+}

@@ -90,6 +90,11 @@ export const RequestRecord = z.object({
    * may quote personal data), and when. The execution failed; the sweeper or an operator restarts it from here.
    */
   attention: z.object({ step: z.string(), error: z.string(), at: z.string() }).optional(),
+  /**
+   * Lifting a restriction (GDPR Art. 18(3): the subject is told before it is lifted; functions/lift-restriction): when
+   * the subject was told, the date announced, and when the flags were cleared (then the address is forgotten).
+   */
+  lift: z.object({ noticeSentAt: z.string(), liftAt: z.string(), liftedAt: z.string().optional() }).optional(),
   /** how many times the sweeper started the request afresh (see `executionName`) */
   restarts: z.number().int().positive().optional(),
 });
