@@ -102,6 +102,7 @@ export class AssembleReceipt {
         changed: count('changed'),
         unchanged: count('unchanged'),
         nothingFound: count('nothing_found'),
+        notRecorded: count('not_recorded'),
         refused: count('refused'),
         failed: count('failed'),
         records: {
@@ -110,7 +111,14 @@ export class AssembleReceipt {
           unchanged: sum((l) => l.unchanged),
           retained: sum((l) => l.retained),
         },
-        complete: count('failed') === 0 && count('refused') === 0 && reviewReasons.length === 0,
+        // Never complete when a system failed or could not be changed, or when the subject was found but nothing that
+        // was asked could be applied anywhere (every system holding them records none of it).
+        complete:
+          count('failed') === 0 &&
+          count('refused') === 0 &&
+          (lines.every((l) => l.outcome === 'nothing_found') ||
+            lines.some((l) => l.outcome === 'changed' || l.outcome === 'unchanged')) &&
+          reviewReasons.length === 0,
         needsReview: reviewReasons.length > 0,
         reviewReasons,
       },

@@ -1,3 +1,4 @@
+import { REFUSED } from '../../connectors/base';
 import type { SystemConfig } from '../../connectors/config';
 import type { ChangeResult } from '../core/domain/change-result';
 import type { ChangeReceiptSystem } from '../core/domain/receipt-format';
@@ -5,9 +6,13 @@ import type { ChangeReceiptSystem } from '../core/domain/receipt-format';
 /**
  * One system's line on a change receipt, judged from its ChangeSystem result (`asked`: how many attributes or flags
  * the request asked for). A system with no result (its step never ran) is `failed`. A system holding the subject that
- * refused every item is `refused`, and its owner (if configured) is named as the one to be told to make the change by
- * hand (the notice itself is the notices step's business).
+ * refused every item is `not_recorded` when it simply has no field for any of them (it holds none of that data or
+ * preference), and `refused` otherwise (it holds the data but cannot be changed, e.g. read-only). Where anything was
+ * refused, its owner (if configured) is named as the one to be told to make the change by hand (the notice itself is
+ * the notices step's business).
  */
+const NOT_APPLICABLE: ReadonlySet<string> = new Set([REFUSED.notMapped, REFUSED.noFlag]);
+
 export function changeLine(system: SystemConfig, result: ChangeResult | undefined, asked: number): ChangeReceiptSystem {
   const r = result ?? {
     systemId: system.id,
@@ -27,7 +32,9 @@ export function changeLine(system: SystemConfig, result: ChangeResult | undefine
       : r.matched === 0
         ? 'nothing_found'
         : refusedAll
-          ? 'refused'
+          ? r.refused.every((x) => NOT_APPLICABLE.has(x.reason))
+            ? 'not_recorded'
+            : 'refused'
           : r.changed > 0
             ? 'changed'
             : 'unchanged';

@@ -97,7 +97,8 @@ const DONE: Record<string, (n: number) => string> = {
   failed: () => 'could not be completed; the receipt says so, and we will follow up',
   changed: (n) => `changed as asked (${n} records)`,
   unchanged: () => 'already as asked, nothing to change',
-  refused: (n) => `could not be changed (${n} records); the receipt says why`,
+  refused: (n) => `could not be changed (${n} records); the receipt says why and who will do it by hand`,
+  not_recorded: () => 'records none of what you asked about, so there was nothing to change',
   found: (n) => `${n} records found`,
   not_found: () => 'nothing found',
 };

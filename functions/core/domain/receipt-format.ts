@@ -113,10 +113,12 @@ export type NoticeAnswer = z.infer<typeof NoticeAnswer>;
 export const ChangeReceiptSystem = z.object({
   id: z.string(),
   outcome: z
-    .enum(['changed', 'unchanged', 'nothing_found', 'refused', 'failed'])
+    .enum(['changed', 'unchanged', 'nothing_found', 'not_recorded', 'refused', 'failed'])
     .describe(
       'changed: records written; unchanged: every value was already set; nothing_found: no record of the subject; ' +
-        'refused: the system holds the subject but could change nothing that was asked; failed: it could not be reached',
+        'not_recorded: the system holds the subject but records none of what was asked (no such field or preference); ' +
+        'refused: the system holds the subject but cannot be changed (e.g. read-only): its owner is to make the change; ' +
+        'failed: it could not be reached',
     ),
   matched: z.number().int().nonnegative().describe("the subject's records found"),
   changed: z.number().int().nonnegative(),
@@ -174,6 +176,7 @@ export const ChangeReceipt = z.object({
     changed: z.number().int().nonnegative(),
     unchanged: z.number().int().nonnegative(),
     nothingFound: z.number().int().nonnegative(),
+    notRecorded: z.number().int().nonnegative(),
     refused: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),
     records: z.object({
@@ -185,7 +188,7 @@ export const ChangeReceipt = z.object({
     complete: z
       .boolean()
       .describe(
-        'true only if no system failed, none holding the subject refused everything asked, and nothing needs review',
+        'true only if no system failed or refused, something asked was applied wherever the subject was found, and nothing needs review',
       ),
     needsReview: z.boolean().describe('records that could not be read, or that a storage lock kept unchanged'),
     reviewReasons: z.array(z.object({ system: z.string(), reason: z.string() })),

@@ -277,6 +277,7 @@ describe('Class: AssembleReceipt (changes)', () => {
     expect(record?.status).toBe('assembling');
   });
 
+  const noFlag = [{ name: 'marketing', reason: 'this system records no such preference' }];
   it.each([
     [
       'a system failed',
@@ -290,16 +291,17 @@ describe('Class: AssembleReceipt (changes)', () => {
       ],
     ],
     [
-      'a system holding the subject refused everything asked',
+      'a system holding the subject cannot be changed (read-only)',
       [
         changed('customers'),
-        changed('events', {
-          changed: 0,
-          refused: [{ name: 'marketing', reason: 'this system records no such preference' }],
-        }),
+        changed('events', { changed: 0, refused: [{ name: 'marketing', reason: 'an append-only ledger' }] }),
       ],
     ],
     ['a system never reported', [changed('customers')]],
+    [
+      'the subject was found but nothing asked could be applied anywhere',
+      [changed('customers', { changed: 0, refused: noFlag }), changed('events', { changed: 0, refused: noFlag })],
+    ],
   ])('is never complete when %s', async (_why, results) => {
     // Act
     const { answer, receipt } = await assemble({ type: 'opt_out', scope: 'marketing' }, results);
@@ -309,19 +311,17 @@ describe('Class: AssembleReceipt (changes)', () => {
     expect(receipt.summary.complete).toBe(false);
   });
 
-  it('names the owner of a system that refused, to be told to make the change by hand', async () => {
+  it('is complete where a system simply records none of it, naming its owner to be told', async () => {
     // Act
-    const { receipt } = await assemble({ type: 'opt_out', scope: 'marketing' }, [
+    const { answer, receipt } = await assemble({ type: 'opt_out', scope: 'marketing' }, [
       changed('customers'),
-      changed('events', {
-        changed: 0,
-        refused: [{ name: 'marketing', reason: 'this system records no such preference' }],
-      }),
+      changed('events', { changed: 0, refused: noFlag }),
     ]);
 
     // Assess
+    expect(answer.complete).toBe(true);
     expect(receipt.systems[1]).toMatchObject({
-      outcome: 'refused',
+      outcome: 'not_recorded',
       owner: { name: 'Analytics team', toBeTold: true },
       refused: [{ name: 'marketing', reason: 'this system records no such preference' }],
     });
@@ -356,7 +356,9 @@ describe('Class: Deliver (changes)', () => {
     const text = mailer.sent[0]?.text ?? '';
     expect(text).toContain('an opt-out from the use of your personal data');
     expect(text).toContain('- customers: changed as asked (1 records)');
-    expect(text).toContain('- events: could not be changed (2 records); the receipt says why');
+    expect(text).toContain(
+      '- events: could not be changed (2 records); the receipt says why and who will do it by hand',
+    );
     expect(text).toContain('Download your receipt here');
     const record = await requests.get(ID);
     expect(record?.subject).toBeUndefined();
