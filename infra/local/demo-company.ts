@@ -17,6 +17,8 @@ export const DEMO_TABLE = 'DemoCustomers';
 export const DEMO_BUCKET = 'demo-clickstream';
 /** The person the demo asks for: a customer with events in several objects. */
 export const DEMO_PERSON = { email: 'ada.lovelace@example.com', name: 'Ada Lovelace' } as const;
+/** The person whose details the demo corrects and who opts out of marketing (restored first, so each run changes). */
+export const DEMO_CHANGED_PERSON = { email: 'alan.lovelace@example.com', name: 'Alan Lovelace' } as const;
 /** The person the demo erases (restored first, so every run has something to erase). */
 export const DEMO_ERASED_PERSON = { email: 'grace.lovelace@example.com', name: 'Grace Lovelace' } as const;
 
