@@ -25,7 +25,8 @@ export interface ReceiptInput {
 type Receipted = { documentKey: string; complete: boolean };
 
 /**
- * Write the deletion receipt (format `dsar-deletion-receipt` v1): per system what was found, erased, anonymised or
+ * Write the receipt of a right that changes records: the change receipt for a correction or a preference right (see
+ * `changeReceipt`), or the deletion receipt (format `dsar-deletion-receipt` v1): per system what was found, erased, anonymised or
  * kept with its reason, and the confirming second search; the backup statement; a summary. `complete` only if
  * every system confirmed and nothing needs review (records that could not be read were neither erased nor checked;
  * records a storage lock kept were not erased: GDPR Art. 17 is then not yet satisfied, whatever the counts say).
@@ -57,8 +58,8 @@ export class AssembleReceipt {
 
   /**
    * The change receipt (format `dsar-change-receipt` v1): per system what was matched, changed, already so, kept by a
-   * lock or refused (with why, and the owner to tell), and the recipients' answers. `complete` only if no system
-   * failed, none holding the subject refused everything asked, and nothing needs review.
+   * lock, not recorded or refused (with why, and the owner to tell), and the recipients' answers. `complete` only if
+   * no system failed or refused, something asked was applied wherever the subject was found, and nothing needs review.
    */
   private async changeReceipt(
     record: RequestRecord,
