@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { Regulation, RequestType, SubjectIdentity, SystemOutcome } from './request';
+import {
+  ConsentPurpose,
+  Correction,
+  OptOutScope,
+  Regulation,
+  RequestType,
+  RestrictionGround,
+  SubjectIdentity,
+  SystemOutcome,
+} from './request';
 import { SubjectForgottenError } from './errors';
 import { STATUSES } from './status';
 
@@ -20,6 +29,19 @@ export const RequestRecord = z.object({
    */
   subjectHash: z.string().optional(),
   subjectForgottenAt: z.string().optional(),
+  /**
+   * What the right asks for (set at intake; the change steps read them here, never from workflow state):
+   * `corrections` are personal data and go with the subject when it is forgotten.
+   */
+  corrections: z.array(Correction).optional(),
+  scope: OptOutScope.optional(),
+  purpose: ConsentPurpose.optional(),
+  ground: RestrictionGround.optional(),
+  /**
+   * How the identity was established: `not_required` for the rights that need no verification (CCPA §7026(d) opt-out
+   * of sale/sharing, §7027 limiting sensitive information), bound to the identifier given.
+   */
+  verification: z.enum(['email_link', 'not_required']).optional(),
   /** identities proven by the verification step; connectors search by these alone */
   verified: z.object({ email: z.string().optional() }).optional(),
   status: z.enum(STATUSES),
@@ -30,6 +52,14 @@ export const RequestRecord = z.object({
   verificationExpiresAt: z.string().optional(),
   verifiedAt: z.string().optional(),
   outcomes: z.array(SystemOutcome).optional(),
+  /**
+   * What was done in each system, as the receipt judged it (functions/assemble-receipt): the receipt's outcome word
+   * and a record count (deletion: found; change: changed, or matched when refused). Fixed words and counts only; the
+   * completion mail says it per system.
+   */
+  done: z
+    .array(z.object({ systemId: z.string(), outcome: z.string(), records: z.number().int().nonnegative() }))
+    .optional(),
   documentKey: z.string().optional(),
   deliveredAt: z.string().optional(),
   completedAt: z.string().optional(),
@@ -60,6 +90,11 @@ export const RequestRecord = z.object({
    * may quote personal data), and when. The execution failed; the sweeper or an operator restarts it from here.
    */
   attention: z.object({ step: z.string(), error: z.string(), at: z.string() }).optional(),
+  /**
+   * Lifting a restriction (GDPR Art. 18(3): the subject is told before it is lifted; functions/lift-restriction): when
+   * the subject was told, the date announced, and when the flags were cleared (then the address is forgotten).
+   */
+  lift: z.object({ noticeSentAt: z.string(), liftAt: z.string(), liftedAt: z.string().optional() }).optional(),
   /** how many times the sweeper started the request afresh (see `executionName`) */
   restarts: z.number().int().positive().optional(),
 });

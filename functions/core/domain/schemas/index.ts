@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ExportDocument } from '../export-format';
-import { DeletionReceipt } from '../receipt-format';
+import { ChangeReceipt, DeletionReceipt } from '../receipt-format';
 
 /**
  * The published JSON Schemas of the documents the pipeline delivers, generated from the zod schemas that the
@@ -9,6 +9,7 @@ import { DeletionReceipt } from '../receipt-format';
 export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'dsar-export.v1.schema.json': ExportDocument,
   'dsar-deletion-receipt.v1.schema.json': DeletionReceipt,
+  'dsar-change-receipt.v1.schema.json': ChangeReceipt,
 };
 
 export function jsonSchema(name: string, schema: z.ZodType): string {
