@@ -4,10 +4,13 @@ import type { RequestRepository } from '../core/ports';
 import type { RequestRecord } from '../core/domain/request-record';
 import { isTerminal } from '../core/domain/status';
 import { logger } from '../core/logger';
+import { type PlannedRecipient, recipientsFor } from '../core/recipients';
 
 export interface Plan {
   type: RequestRecord['type'] | 'rejected';
   systems: { systemId: string }[];
+  /** the recipients to tell once the right is carried out (infra/workflow/notices.ts) */
+  recipients: PlannedRecipient[];
 }
 
 /**
@@ -27,7 +30,7 @@ export class PlanRequest {
 
   public async execute(requestId: string): Promise<Plan> {
     const record = await this.requests.load(requestId);
-    if (isTerminal(record.status)) return { type: 'rejected', systems: [] };
+    if (isTerminal(record.status)) return { type: 'rejected', systems: [], recipients: [] };
     if (!record.verified?.email) throw new NotVerifiedError(requestId);
     if (record.type === 'deletion' && record.retry) {
       const { retry } = record;
@@ -37,11 +40,12 @@ export class PlanRequest {
       const configured = new Set(this.systems.systems.map((s) => s.id));
       const systems = retry.systems.filter((id) => configured.has(id)).map((systemId) => ({ systemId }));
       logger.info('retry planned', { type: record.type, systems: systems.length, attempt: moved.retry?.attempts });
-      return { type: record.type, systems };
+      // told again only in name: a recipient that answered the first attempt is answered at once from its stored answer
+      return { type: record.type, systems, recipients: recipientsFor(this.systems, record.type) };
     }
     await this.requests.advance(requestId, 'locating');
     const systems = this.systems.systems.map((s) => ({ systemId: s.id }));
     logger.info('plan ready', { type: record.type, systems: systems.length });
-    return { type: record.type, systems };
+    return { type: record.type, systems, recipients: recipientsFor(this.systems, record.type) };
   }
 }
