@@ -87,7 +87,7 @@ export class DynamoNoticeStore implements NoticeStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tokensTable, Key: linkKey(hashToken(token)), ConsistentRead: true }),
     );
-    if (!Item || Item.purpose !== 'notice' || Item.usedAt !== undefined) return undefined;
+    if (Item?.purpose !== 'notice' || Item.usedAt !== undefined) return undefined;
     if (typeof Item.expiresAt !== 'number' || Item.expiresAt <= this.now().getTime()) return undefined;
     return this.get(String(Item.requestId), String(Item.recipientId));
   }
