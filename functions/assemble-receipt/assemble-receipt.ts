@@ -3,7 +3,7 @@ import type { SystemsConfig } from '../../connectors/config';
 import { DeletionReceipt } from '../core/domain/receipt-format';
 import { identityHash } from '../core/domain/keyed-hash';
 import type { EraseResult, SystemOutcome } from '../core/domain/request';
-import type { DocumentStore, RequestRepository } from '../core/ports';
+import type { DocumentStore, NoticeStore, RequestRepository } from '../core/ports';
 import { logger, redact } from '../core/logger';
 import { receiptLine, reviewReasonsFor } from './receipt';
 import { receiptKey, retryReceiptKey } from '../core/domain/document-keys';
@@ -13,7 +13,11 @@ export interface ReceiptInput {
   located: SystemOutcome[];
   erased: EraseResult[];
   confirmed: SystemOutcome[];
+  /** the notices step's answers (infra/workflow/notices.ts); absent on a workflow without it */
+  notices?: { recipientId: string; answer: NoticeLine['answer'] }[];
 }
+
+type NoticeLine = NonNullable<DeletionReceipt['notices']>[number];
 
 /**
  * Write the deletion receipt (format `dsar-deletion-receipt` v1): per system what was found, erased, anonymised or
@@ -33,7 +37,26 @@ export class AssembleReceipt {
     private readonly systems: SystemsConfig,
     private readonly hashKey: () => Promise<string>,
     private readonly now: () => Date = () => new Date(),
+    /** when and why each recipient answered (kept on the request's side, not in the workflow's payload) */
+    private readonly notices?: Pick<NoticeStore, 'get'>,
   ) {}
+
+  /** The receipt's notices section: the recipient's name, its answer, when, and the reason of an exception. */
+  private async noticeLines(requestId: string, answers: ReceiptInput['notices']): Promise<NoticeLine[] | undefined> {
+    if (!answers) return undefined;
+    return Promise.all(
+      answers.map(async ({ recipientId, answer }) => {
+        const stored = await this.notices?.get(requestId, recipientId);
+        const name = this.systems.recipients?.find((r) => r.id === recipientId)?.name ?? recipientId;
+        return {
+          recipient: name,
+          answer,
+          ...(stored?.answeredAt && stored.answer === answer ? { answeredAt: stored.answeredAt } : {}),
+          ...(answer === 'exception' && stored?.reason ? { reason: stored.reason } : {}),
+        };
+      }),
+    );
+  }
 
   public async execute(requestId: string, input: ReceiptInput): Promise<{ documentKey: string; complete: boolean }> {
     const record = await this.requests.load(requestId);
@@ -77,6 +100,7 @@ export class AssembleReceipt {
       },
       subject: { maskedEmail: redact(email), keyedHash: identityHash(await this.hashKey(), 'email', email) },
       systems: lines,
+      notices: await this.noticeLines(requestId, input.notices),
       backups: {
         retentionDays,
         statement:

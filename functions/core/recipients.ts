@@ -11,13 +11,15 @@ export interface PlannedRecipient {
 const DAY_SECONDS = 86_400;
 
 /**
- * Seconds in an ISO-8601 duration of years, months, weeks and days (connectors/config.ts IsoDuration). A year counts
- * 365 days and a month 30: a deadline for an answer, not a calendar date.
+ * Seconds in an ISO-8601 duration (connectors/config.ts Recipient.answerWithin): years, months, weeks, days, and after a
+ * `T` hours, minutes, seconds. A year counts 365 days and a month 30: a deadline for an answer, not a calendar date.
+ * At least one second (a zero deadline would time the task out before the notice is sent).
  */
 export function durationSeconds(duration: string): number {
-  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(duration);
-  const [years, months, weeks, days] = (match?.slice(1) ?? []).map((n) => Number(n ?? 0));
-  return ((years ?? 0) * 365 + (months ?? 0) * 30 + (weeks ?? 0) * 7 + (days ?? 0)) * DAY_SECONDS;
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(duration);
+  const [y, mo, w, d, h, mi, s] = (match?.slice(1) ?? []).map((n) => Number(n ?? 0));
+  const days = (y ?? 0) * 365 + (mo ?? 0) * 30 + (w ?? 0) * 7 + (d ?? 0);
+  return Math.max(1, days * DAY_SECONDS + (h ?? 0) * 3600 + (mi ?? 0) * 60 + (s ?? 0));
 }
 
 /**

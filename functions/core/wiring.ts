@@ -58,7 +58,8 @@ export const wiring = {
  */
 export const noticeWiring = {
   notices: once(
-    () => new DynamoNoticeStore(dynamoDocumentClient(), table(), settings('tokensTable').tokensTable) as NoticeStore,
+    () =>
+      new DynamoNoticeStore(dynamoDocumentClient(), table(), () => settings('tokensTable').tokensTable) as NoticeStore,
   ),
   webhooks: once((): WebhookSender => new HttpWebhookSender()),
   taskCallbacks: once((): TaskCallbacks => new SfnTaskCallbacks(sfnClient())),

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { FunctionId } from '../constructs/function-specs';
 import { withRetries } from './retries';
 import { STATE } from './state-names';
+import { noticesStep } from './notices';
 import { lambdaStep, perSystemMap } from './steps';
 
 /**
@@ -37,6 +38,7 @@ export const WORKFLOW_FUNCTIONS = [
   'AssembleReceipt',
   'Deliver',
   'MarkAttention',
+  'NotifyRecipient',
 ] as const satisfies readonly FunctionId[];
 
 export type WorkflowFunctionId = (typeof WORKFLOW_FUNCTIONS)[number];
@@ -151,6 +153,7 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
       located: sfn.JsonPath.listAt('$.located'),
       erased: sfn.JsonPath.listAt('$.erased'),
       confirmed: sfn.JsonPath.listAt('$.confirmed'),
+      notices: sfn.JsonPath.listAt('$.notices'),
     },
     '$.document',
   );
@@ -158,7 +161,11 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   const byType = sfn.Choice.jsonPath(scope, STATE.IsDeletion)
     .when(
       sfn.Condition.stringEquals('$.plan.type', 'deletion'),
-      erase.next(confirm).next(assembleReceipt).next(deliver),
+      erase
+        .next(confirm)
+        .next(noticesStep(scope, { functions: fns }))
+        .next(assembleReceipt)
+        .next(deliver),
     )
     .otherwise(assembleExport.next(deliver));
 

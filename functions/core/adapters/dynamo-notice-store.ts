@@ -16,9 +16,14 @@ export class DynamoNoticeStore implements NoticeStore {
   public constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly tokensTable: string,
+    /** read at first use: a function that only reads notices (assemble-receipt) is not granted the tokens table */
+    private readonly tokens: string | (() => string),
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  private get tokensTable(): string {
+    return typeof this.tokens === 'string' ? this.tokens : this.tokens();
+  }
 
   public async open(requestId: string, recipientId: string, taskToken: string, deadline: string): Promise<Notice> {
     // One write: a first run creates the notice; a re-run keeps its deadline and answer and takes over the task.

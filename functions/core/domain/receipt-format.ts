@@ -67,6 +67,21 @@ export const DeletionReceipt = z.object({
       ),
   }),
   systems: z.array(ReceiptSystem),
+  notices: z
+    .array(
+      z.object({
+        recipient: z.string().describe("the recipient's name in the data map"),
+        answer: z
+          .enum(['done', 'not_held', 'exception', 'timed_out', 'not_sent', 'failed'])
+          .describe(
+            'done | not_held (held nothing) | exception (see reason) | timed_out (no answer by the deadline) | not_sent (no contact configured) | failed (the notice could not be sent)',
+          ),
+        answeredAt: z.string().optional(),
+        reason: z.string().optional().describe("the recipient's reason for an exception"),
+      }),
+    )
+    .optional()
+    .describe('recipients told of the erasure (GDPR Art. 19, CCPA §1798.105(c)) and what each answered'),
   backups: z.object({
     retentionDays: z.number().int().nonnegative().optional(),
     statement: z.string(),
