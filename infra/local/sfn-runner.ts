@@ -114,8 +114,8 @@ function atPath(value: unknown, path: string): unknown {
 /**
  * Step Functions on one machine: runs the state machine definition taken from the synthesized template with
  * aws-local-stepfunctions, every Task overridden by the handler module behind it. Callback tasks
- * (`.waitForTaskToken`) are emulated: each invocation gets a token of its own (the execution's 128 random bits, then
- * 128 more: Map iterations wait side by side), passed to the handler in place of `$$.Task.Token`, and its promise is
+ * (`.waitForTaskToken`) are emulated: each invocation gets a token of its own (the execution's name and 128 random bits of
+ * its own: Map iterations wait side by side), passed to the handler in place of `$$.Task.Token`, and its promise is
  * kept under that token until SendTaskSuccess/Failure or the task's deadline (States.Timeout). Stopping the twin
  * releases every waiting task and its timer; the restarted twin's sweeper starts the request again, and the callback
  * step, being re-entrant, takes over with a new token (functions/notify-recipient).
@@ -123,6 +123,8 @@ function atPath(value: unknown, path: string): unknown {
 export class LocalStepFunctions {
   private readonly executions = new Map<string, ExecutionInfo & { abort: () => void; done: Promise<void> }>();
   private readonly waiters = new Map<string, Waiter>();
+  /** execution token → the tokens of its callback task invocations */
+  private readonly invocations = new Map<string, Set<string>>();
   private readonly observers: ((events: AsyncGenerator<{ type: string }>) => void)[] = [];
   private readonly stateMachine: StateMachine;
   private readonly callbackTimeouts: Record<string, CallbackTimeout>;
@@ -192,8 +194,9 @@ export class LocalStepFunctions {
         },
       )
       .finally(() => {
-        // the execution's own tasks only: each invocation's token starts with the execution's
-        for (const token of [...this.waiters.keys()]) if (token.startsWith(`${taskToken}.`)) this.release(token);
+        // the execution's own callback tasks only
+        for (const token of this.invocations.get(taskToken) ?? []) this.release(token);
+        this.invocations.delete(taskToken);
       });
     this.executions.set(name, info);
     return info;
@@ -286,7 +289,12 @@ export class LocalStepFunctions {
     if (typeof executionToken !== 'string')
       throw new TaskFailure('States.Runtime', 'a callback task must pass $$.Task.Token in its payload');
     // One token per invocation, as Step Functions gives: concurrent Map iterations each wait for their own answer.
-    const taskToken = `${executionToken}.${randomBytes(16).toString('base64url')}`;
+    // Same shape as the execution's (its name, then 128 random bits), remembered under it for the cleanup at its end.
+    const name = executionToken.slice(0, executionToken.lastIndexOf(':'));
+    const taskToken = `${name}:${randomBytes(16).toString('base64url')}`;
+    const own = this.invocations.get(executionToken) ?? new Set<string>();
+    own.add(taskToken);
+    this.invocations.set(executionToken, own);
     const timeoutMs = this.callbackTimeoutMs(stateName, payload);
     const callback = new Promise((resolve, reject) => {
       const waiter: Waiter = { resolve, reject };
