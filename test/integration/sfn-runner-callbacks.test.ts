@@ -64,10 +64,9 @@ describe('Class: LocalStepFunctions (callback tasks)', () => {
 
       // Assess
       expect(local.callbackTimeouts).toEqual({ Wait: { path: '$.seconds', seconds: undefined } });
-      const wait = (
-        (local.definition.States as Record<string, { ItemProcessor: { States: Record<string, unknown> } }>).Each
-          ?.ItemProcessor.States as Record<string, Record<string, unknown>>
-      ).Wait;
+      type States = Record<string, Record<string, unknown>>;
+      const each = (local.definition.States as States).Each as { ItemProcessor: { States: States } };
+      const wait = each.ItemProcessor.States.Wait;
       expect(wait?.TimeoutSecondsPath).toBeUndefined();
       expect(wait?.TimeoutSeconds).toBe(2_147_483);
       expect(definition.States.Each.ItemProcessor.States.Wait.TimeoutSecondsPath).toBe('$.seconds');
