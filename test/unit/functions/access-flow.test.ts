@@ -80,7 +80,11 @@ describe('Class: PlanRequest', () => {
     const plan = await new PlanRequest(requests, SYSTEMS).execute(aRequest().requestId);
 
     // Assess
-    expect(plan).toEqual({ type: 'access', systems: [{ systemId: 'customers' }, { systemId: 'events' }] });
+    expect(plan).toEqual({
+      type: 'access',
+      systems: [{ systemId: 'customers' }, { systemId: 'events' }],
+      recipients: [],
+    });
     expect((await requests.get(aRequest().requestId))?.status).toBe('locating');
   });
 

@@ -4,7 +4,9 @@ import { AnswerNotice } from '../../../functions/answer-notice/answer-notice';
 import { InvalidTokenError, ValidationError } from '../../../functions/core/domain/errors';
 import { durationSeconds, recipientsFor } from '../../../functions/core/recipients';
 import { NotifyRecipient } from '../../../functions/notify-recipient/notify-recipient';
-import { MemoryMailer, MemoryRequests, aRequest } from '../../support/fakes';
+import { PlanRequest } from '../../../functions/plan-request/plan-request';
+import { AssembleReceipt } from '../../../functions/assemble-receipt/assemble-receipt';
+import { MemoryDocuments, MemoryMailer, MemoryRequests, aRequest } from '../../support/fakes';
 import { MemoryCallbacks, MemoryNotices, MemoryWebhooks } from '../../support/notice-fakes';
 
 const T0 = new Date('2026-11-02T10:00:00.000Z');
@@ -263,5 +265,68 @@ describe('Class: AnswerNotice', () => {
       await expect(answers.execute('x'.repeat(43), 'done', undefined)).rejects.toBeInstanceOf(InvalidTokenError);
       await expect(answers.peek(undefined)).rejects.toBeInstanceOf(InvalidTokenError);
     });
+  });
+});
+
+describe('Class: PlanRequest (recipients)', () => {
+  it("fills the plan's recipients for the right, ids and deadlines only", async () => {
+    // Prepare
+    const requests = new MemoryRequests();
+    await requests.create(aRequest({ type: 'deletion', status: 'verified', verified: { email: 'ada@example.com' } }));
+
+    // Act
+    const plan = await new PlanRequest(requests, SYSTEMS).execute(REQUEST_ID);
+
+    // Assess
+    expect(plan.recipients).toEqual([
+      { recipientId: 'mailer', answerWithinSeconds: 7 * 86_400 },
+      { recipientId: 'ads', answerWithinSeconds: 14 * 86_400 },
+      { recipientId: 'archive', answerWithinSeconds: 14 * 86_400 },
+    ]);
+  });
+});
+
+describe('Class: AssembleReceipt (notices)', () => {
+  it("lists each recipient's name and answer, when it answered, and an exception's reason", async () => {
+    // Prepare
+    const { requests, notices } = setup();
+    const documents = new MemoryDocuments();
+    await requests.create(aRequest({ type: 'deletion', status: 'confirming', verified: { email: 'ada@example.com' } }));
+    await notices.open(REQUEST_ID, 'mailer', 't1', '2026-11-09T10:00:00.000Z');
+    await notices.answer(REQUEST_ID, 'mailer', 'exception', '2026-11-03T09:00:00.000Z', 'kept for tax law');
+    await notices.open(REQUEST_ID, 'ads', 't2', '2026-11-16T10:00:00.000Z');
+    const assemble = new AssembleReceipt(
+      requests,
+      documents,
+      SYSTEMS,
+      async () => 'k'.repeat(64),
+      () => T0,
+      notices,
+    );
+
+    // Act
+    const { documentKey } = await assemble.execute(REQUEST_ID, {
+      located: [{ systemId: 'customers', status: 'found', recordCount: 1 }],
+      erased: [{ systemId: 'customers', status: 'erased', deleted: 1, anonymized: 0, retained: 0 }],
+      confirmed: [{ systemId: 'customers', status: 'not_found', recordCount: 0 }],
+      notices: [
+        { recipientId: 'mailer', answer: 'exception' },
+        { recipientId: 'ads', answer: 'timed_out' },
+        { recipientId: 'archive', answer: 'not_sent' },
+      ],
+    });
+
+    // Assess
+    const receipt = JSON.parse(documents.objects.get(documentKey)?.body ?? '{}');
+    expect(receipt.notices).toEqual([
+      {
+        recipient: 'mailer Ltd',
+        answer: 'exception',
+        answeredAt: '2026-11-03T09:00:00.000Z',
+        reason: 'kept for tax law',
+      },
+      { recipient: 'ads Ltd', answer: 'timed_out' },
+      { recipient: 'archive Ltd', answer: 'not_sent' },
+    ]);
   });
 });
