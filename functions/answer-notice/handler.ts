@@ -88,7 +88,11 @@ export const handler = httpRoute(async (event) => {
       ? json(200, result)
       : page(200, 'Thank you — your answer is recorded', 'We will note it on the request. Nothing more is needed.');
   } catch (error) {
-    if (error instanceof InvalidTokenError && !asJson) return unusable();
+    if (asJson) throw error;
+    if (error instanceof InvalidTokenError) return unusable();
+    // a person at the form: say what to fix on a page (the link is not spent: they can go back and send again)
+    if (error instanceof ValidationError)
+      return page(400, 'Please check your answer', `${error.message}. Go back, correct it and send it again.`);
     throw error;
   }
 });

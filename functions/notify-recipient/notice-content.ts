@@ -1,5 +1,4 @@
 import type { Recipient } from '../../connectors/config';
-import { RIGHT } from '../core/domain/mail';
 import type { Correction } from '../core/domain/request';
 import type { RequestRecord } from '../core/domain/request-record';
 
@@ -29,6 +28,21 @@ interface ChangeFields {
   scope?: string;
   purpose?: string;
 }
+
+/** The right, named for a recipient (the subject-facing words in domain/mail.ts say "your personal data"). */
+const RIGHT_NAME: Record<RequestRecord['type'], string> = {
+  access: 'access (GDPR Art. 15; CCPA §1798.110)',
+  portability: 'data portability (GDPR Art. 20)',
+  categories: 'know the categories of personal information (CCPA §1798.110)',
+  disclosures: 'know direct-marketing disclosures (Cal. Civ. Code §1798.83)',
+  deletion: 'erasure (GDPR Art. 17; CCPA §1798.105)',
+  correction: 'rectification (GDPR Art. 16; CCPA §1798.106)',
+  restriction: 'restriction of processing (GDPR Art. 18)',
+  objection: 'object to processing (GDPR Art. 21)',
+  opt_out: 'opt out (CCPA §1798.120)',
+  limit_sensitive: 'limit the use of sensitive personal information (CCPA §1798.121)',
+  withdraw_consent: 'withdraw consent (GDPR Art. 7(3))',
+};
 
 const ACTION: Record<RequestRecord['type'], string> = {
   access: 'Nothing: this request asks for a copy only.',
@@ -84,7 +98,7 @@ export function noticeMail(recipient: Recipient, content: NoticeContent): { subj
   const lines = [
     `To ${recipient.name},`,
     '',
-    `A person exercised their right to ${RIGHT[content.right]} (request ${content.reference}). We disclosed personal data about them to you, so we are passing the request on.`,
+    `A person exercised their right to ${RIGHT_NAME[content.right]} (our reference ${content.reference}). We disclosed personal data about them to you, so we are passing the request on (GDPR Art. 19; CCPA §1798.105(c)).`,
     '',
     `What to do: ${content.action}`,
     ...(content.corrections ?? []).map((c) => `  - ${c.attribute}: ${c.value}`),
