@@ -35,21 +35,19 @@ const NOTICE = {
 
 /** The link and the notice as the tables hold them. */
 function stored() {
-  ddb
-    .on(GetCommand)
-    .callsFake((input: { Key: { pk: string } }) =>
-      input.Key.pk === NOTICE.pk
-        ? { Item: NOTICE }
-        : {
-            Item: {
-              pk: input.Key.pk,
-              purpose: 'notice',
-              requestId: 'r-1',
-              recipientId: 'adnet',
-              expiresAt: Date.now() + 60_000,
-            },
+  ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
+    input.Key.pk === NOTICE.pk
+      ? { Item: NOTICE }
+      : {
+          Item: {
+            pk: input.Key.pk,
+            purpose: 'notice',
+            requestId: 'r-1',
+            recipientId: 'adnet',
+            expiresAt: Date.now() + 60_000,
           },
-    );
+        },
+  );
 }
 
 describe('Handler: answer-notice', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Recipient, SystemsConfig } from '../../../connectors/config';
 import { AnswerNotice } from '../../../functions/answer-notice/answer-notice';
 import { InvalidTokenError, ValidationError } from '../../../functions/core/domain/errors';
+import { WebhookDeliveryError } from '../../../functions/core/errors';
 import { durationSeconds, recipientsFor } from '../../../functions/core/recipients';
 import { NotifyRecipient } from '../../../functions/notify-recipient/notify-recipient';
 import { PlanRequest } from '../../../functions/plan-request/plan-request';
@@ -198,6 +199,63 @@ describe('Class: NotifyRecipient', () => {
         { taskToken: 'second-run', output: { recipientId: 'mailer', answer: 'not_held' } },
       ]);
     });
+  });
+});
+
+describe('Class: NotifyRecipient (deadlines)', () => {
+  it('answers a re-run timed_out at once when the stored deadline passed while no task waited', async () => {
+    // Prepare: sent at T0 with a 7-day deadline; the execution is restarted 8 days later
+    const { requests, notices, mailer, callbacks, notify } = setup();
+    await requests.create(aRequest({ type: 'deletion', status: 'locating' }));
+    await notify.execute({ requestId: REQUEST_ID, recipientId: 'mailer', taskToken: 'first-run' });
+    const later = new NotifyRecipient({
+      requests,
+      notices,
+      mailer,
+      webhooks: new MemoryWebhooks(),
+      callbacks,
+      systems: SYSTEMS,
+      apiUrl: API,
+      now: () => new Date(T0.getTime() + 8 * 86_400_000),
+    });
+
+    // Act
+    const rerun = await later.execute({ requestId: REQUEST_ID, recipientId: 'mailer', taskToken: 'late-run' });
+
+    // Assess
+    expect(rerun).toEqual({ outcome: 'timed_out' });
+    expect(mailer.sent).toHaveLength(1);
+    expect(callbacks.completed).toEqual([
+      { taskToken: 'late-run', output: { recipientId: 'mailer', answer: 'timed_out' } },
+    ]);
+  });
+
+  it('lets a failing webhook fail the step by name, and records nothing as sent', async () => {
+    // Prepare
+    const { requests, notices, mailer, callbacks } = setup();
+    await requests.create(aRequest({ type: 'deletion', status: 'locating' }));
+    const failing = new NotifyRecipient({
+      requests,
+      notices,
+      mailer,
+      webhooks: {
+        send: async () => {
+          throw new WebhookDeliveryError('webhook refused the notice (status 500)');
+        },
+      },
+      callbacks,
+      systems: SYSTEMS,
+      apiUrl: API,
+      now: () => T0,
+    });
+
+    // Act
+    const result = failing.execute({ requestId: REQUEST_ID, recipientId: 'ads', taskToken: 'task-1' });
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(WebhookDeliveryError);
+    expect((await notices.get(REQUEST_ID, 'ads'))?.sentAt).toBeUndefined();
+    expect(callbacks.completed).toEqual([]);
   });
 });
 
