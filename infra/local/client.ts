@@ -119,10 +119,28 @@ export class PipelineClient {
     if (!document.ok) throw new Error(`presigned URL answered ${document.status}`);
     return { redirectedTo: location, body: await document.text() };
   }
+
+  /**
+   * Answer a recipient's notice as its staff would: open the link from the notice mail (a page that changes nothing),
+   * then press one of its answers. Returns the status of the answer.
+   */
+  public async answerNotice(link: string, answer: 'done' | 'not_held' | 'exception', reason = ''): Promise<number> {
+    const page = await this.open(link);
+    const html = await page.text();
+    const token = /name="token" value="([^"]*)"/.exec(html)?.[1];
+    if (token === undefined) throw new Error(`the notice page behind the link (${page.status}) has no form`);
+    const answered = await fetch(new URL('/notices', link), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, answer, reason }).toString(),
+      redirect: 'manual',
+    });
+    return answered.status;
+  }
 }
 
 /** The first link to this API's `route` in a mail's text. */
-export function linkIn(mail: Mail, route: '/verify' | '/download'): string {
+export function linkIn(mail: Mail, route: '/verify' | '/download' | '/notices'): string {
   const match = new RegExp(`https?://\\S+${route}\\?token=[A-Za-z0-9_-]+`).exec(mail.text);
   if (!match) throw new Error(`mail "${mail.subject}" has no ${route} link`);
   return match[0];
