@@ -189,13 +189,15 @@ export function aRequest(overrides: Partial<RequestRecord> = {}): RequestRecord 
 }
 
 export class MemoryDocuments implements DocumentStore {
-  public readonly objects = new Map<string, { body: string; contentType: string }>();
+  /** `bytes` as written (a zip is binary); `body` the same read as UTF-8 text */
+  public readonly objects = new Map<string, { body: string; contentType: string; bytes: Buffer }>();
 
   public async write(key: string, body: Readable | AsyncIterable<string>, contentType: string): Promise<void> {
-    let text = '';
+    const chunks: Buffer[] = [];
     for await (const chunk of body)
-      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    this.objects.set(key, { body: text, contentType });
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk as Uint8Array));
+    const bytes = Buffer.concat(chunks);
+    this.objects.set(key, { body: bytes.toString('utf8'), contentType, bytes });
   }
 
   public async read(key: string): Promise<Readable> {
