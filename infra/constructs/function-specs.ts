@@ -121,7 +121,8 @@ export const FUNCTION_SPECS = [
     purpose:
       'GET /download: a page with a Download button that spends nothing; POST /download: consume the download token, redirect to a short-lived presigned URL',
     table: 'readWrite',
-    tokens: ['check', 'consume'],
+    // issue: a document of several files (JSON and its HTML) offers each through a single-use token of its own
+    tokens: ['check', 'consume', 'issue'],
     bucket: { read: ['exports/', 'receipts/'] },
   },
   // --- workflow steps ---

@@ -101,7 +101,7 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   SubmitRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'] },
   GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
   VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
-  Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+  Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'] },
   PlanRequest: { Requests: RW },
   LocateSystem: { Requests: RW },
   EraseSystem: { Requests: RW, Suppression: ['dynamodb:UpdateItem'] },
@@ -184,7 +184,11 @@ describe('Class: PipelineStack', () => {
       );
 
       // Assess
-      expect(withArn).toEqual(['functions/verify-identity/handler.ts', 'functions/sweep/handler.ts']);
+      expect(withArn).toEqual([
+        'functions/submit-request/handler.ts',
+        'functions/verify-identity/handler.ts',
+        'functions/sweep/handler.ts',
+      ]);
       expect(withSystems.map((s) => s.id).sort()).toEqual([
         'AssembleExport',
         'AssembleReceipt',
@@ -192,6 +196,7 @@ describe('Class: PipelineStack', () => {
         'LocateSystem',
         'PlanRequest',
         'ReapplyDeletions',
+        'SubmitRequest',
       ]);
       expect(envOf('functions/deliver/handler.ts')).toMatchObject({
         POWERTOOLS_SERVICE_NAME: 'dsar',
