@@ -205,7 +205,10 @@ export class AssembleExport {
     const summary = {
       systems: marked.length,
       records: marked.reduce((n, m) => n + m.outcome.recordCount, 0),
-      complete: judge(marked.map((m) => m.outcome)).complete,
+      // records found but not handed over (no part) cannot be called a complete answer
+      complete:
+        judge(marked.map((m) => m.outcome)).complete &&
+        marked.every((m) => m.outcome.status !== 'found' || m.outcome.partKey !== undefined),
     };
     const documents = this.documents;
     async function* json(): AsyncGenerator<string> {

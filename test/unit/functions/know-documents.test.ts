@@ -105,6 +105,17 @@ describe('Class: AssembleExport', () => {
       expect(documents.objects.has(partKey(ID, 'clickstream'))).toBe(false);
     });
 
+    it('is incomplete when a marked system found records that were not handed over (no part)', async () => {
+      // Prepare
+      const { assemble } = await setUp('portability');
+
+      // Act
+      const result = await assemble.execute(ID, [{ systemId: 'customers', status: 'found', recordCount: 3 }]);
+
+      // Assess
+      expect(result.complete).toBe(false);
+    });
+
     it('is incomplete when a marked system failed', async () => {
       // Prepare
       const { assemble } = await setUp('portability');
