@@ -1,4 +1,5 @@
 import { requireAnonymizationKey } from './anonymize';
+import { canonicalJson } from './canonical';
 import type { Erasure, FlagField as FlagFieldConfig, SystemConfig } from './config';
 import type {
   AttributeChange,
@@ -25,14 +26,34 @@ export interface ConnectorOptions {
 /** The fields to write on each of the subject's records: field → value (top-level fields only). */
 export type FieldWrites = Readonly<Record<string, unknown>>;
 
-/** What a store reports after writing fields: everything of ChangeOutcome but the refusals, which are decided here. */
-export type WriteOutcome = Omit<ChangeOutcome, 'refused'>;
+/**
+ * What a store reports after writing fields: everything of ChangeOutcome but the refusals, which are decided here from
+ * the configuration; a store that finds at write time that it cannot hold a field (a CSV object without that column)
+ * names the field in `refusedFields`, and the base turns it back into the attribute or flag that asked for it.
+ */
+export type WriteOutcome = Omit<ChangeOutcome, 'refused'> & {
+  refusedFields?: readonly { field: string; reason: string }[];
+};
 
 /** Fixed reasons a change is refused (they reach the answer to the subject and the workflow state: no values). */
 export const REFUSED = {
   notMapped: 'this system has no field for it',
   noFlag: 'this system records no such preference',
+  noColumn: 'a file of this system has no column for it',
 } as const;
+
+/**
+ * Whether a record already holds a value: the same JSON meaning (so a DynamoDB `NumberValue` "1" holds 1, and "1" does
+ * not). `read` is how the store would read the value back once written (a CSV cell reads back as text).
+ */
+export function holdsValue(record: SourceRecord, field: string, value: unknown, read = (v: unknown) => v): boolean {
+  return Object.hasOwn(record, field) && canonicalJson(record[field]) === canonicalJson(read(value));
+}
+
+/** Whether a record already holds every write (then it is `unchanged` and is not rewritten). */
+export function holdsAll(record: SourceRecord, writes: FieldWrites, read?: (value: unknown) => unknown): boolean {
+  return Object.entries(writes).every(([field, value]) => holdsValue(record, field, value, read));
+}
 
 export type AnonymizeErasure = Extract<Erasure, { strategy: 'anonymize' }>;
 /** The strategies that change records; `retain` is handled here once, by counting. */
@@ -86,27 +107,37 @@ export abstract class BaseConnector<S extends SystemConfig> implements Connector
    */
   public async correct(identities: VerifiedIdentities, changes: readonly AttributeChange[]): Promise<ChangeOutcome> {
     const writes: Record<string, unknown> = {};
+    const names = new Map<string, string>();
     const refused: ChangeOutcome['refused'] = [];
     for (const change of changes) {
-      const field = this.system.correctable?.[change.attribute]?.field;
+      const correctable = this.system.correctable;
+      const field =
+        correctable && Object.hasOwn(correctable, change.attribute) ? correctable[change.attribute]?.field : undefined;
       if (this.system.readOnly) refused.push({ name: change.attribute, reason: this.system.readOnly.reason });
       else if (field === undefined) refused.push({ name: change.attribute, reason: REFUSED.notMapped });
-      else writes[field] = change.value;
+      else {
+        writes[field] = change.value;
+        names.set(field, change.attribute);
+      }
     }
-    return this.writeFields(identities, writes, refused);
+    return this.writeFields(identities, writes, names, refused);
   }
 
   /** Template: flags → the configured preference fields and their `on`/`off` values; the rest refused with why. */
   public async setFlags(identities: VerifiedIdentities, flags: readonly FlagChange[]): Promise<ChangeOutcome> {
     const writes: Record<string, unknown> = {};
+    const names = new Map<string, string>();
     const refused: ChangeOutcome['refused'] = [];
     for (const change of flags) {
       const field = this.flagField(change.flag);
       if (this.system.readOnly) refused.push({ name: change.flag, reason: this.system.readOnly.reason });
       else if (field === undefined) refused.push({ name: change.flag, reason: REFUSED.noFlag });
-      else writes[field.field] = change.on ? field.on : field.off;
+      else {
+        writes[field.field] = change.on ? field.on : field.off;
+        names.set(field.field, change.flag);
+      }
     }
-    return this.writeFields(identities, writes, refused);
+    return this.writeFields(identities, writes, names, refused);
   }
 
   /** The configured field of a flag (`consent:<purpose>` looks the purpose up in `flags.consent`). */
@@ -118,12 +149,15 @@ export abstract class BaseConnector<S extends SystemConfig> implements Connector
       return flags.consent && Object.hasOwn(flags.consent, purpose) ? flags.consent[purpose] : undefined;
     }
     const named = flag as Exclude<FlagChange['flag'], `consent:${string}`>;
+    // own keys only: a flag named like an Object.prototype member (or `consent` without a purpose) is refused
+    if ((named as string) === 'consent' || !Object.hasOwn(flags, named)) return undefined;
     return flags[named];
   }
 
   private async writeFields(
     identities: VerifiedIdentities,
     writes: FieldWrites,
+    names: ReadonlyMap<string, string>,
     refused: ChangeOutcome['refused'],
   ): Promise<ChangeOutcome> {
     const email = normalizedEmail(identities);
@@ -136,7 +170,9 @@ export abstract class BaseConnector<S extends SystemConfig> implements Connector
       });
       return { ...none, unreadable, refused };
     }
-    return { ...(await this.updateSubject(email, writes)), refused };
+    const { refusedFields = [], ...outcome } = await this.updateSubject(email, writes);
+    const late = refusedFields.map(({ field, reason }) => ({ name: names.get(field) ?? field, reason }));
+    return { ...outcome, refused: [...refused, ...late] };
   }
 
   /**
@@ -156,6 +192,7 @@ export abstract class BaseConnector<S extends SystemConfig> implements Connector
     const claim = (field: string, by: string) => {
       if (field === identity)
         throw new ConnectorConfigError(this.systemId, `${by} may not write the identity field '${field}'`);
+      this.checkChangeField(field, by);
       const other = owners.get(field);
       if (other !== undefined)
         throw new ConnectorConfigError(this.systemId, `${by} and ${other} both write '${field}'`);
@@ -167,6 +204,12 @@ export abstract class BaseConnector<S extends SystemConfig> implements Connector
     for (const [flag, config] of Object.entries(named)) if (config) claim(config.field, `flags.${flag}`);
     for (const [purpose, config] of Object.entries(consent ?? {})) claim(config.field, `flags.consent.${purpose}`);
   }
+
+  /**
+   * What a store adds to the checks of a correctable or flag field (`by` names it in the configuration): throw a
+   * ConnectorConfigError for a field the store could never write. Called from the constructor: read only `system`.
+   */
+  protected checkChangeField(_field: string, _by: string): void {}
 
   /** The field (attribute, property, column) holding this identity kind in this system's records. */
   protected abstract identityField(kind: IdentityKind): string;

@@ -14,6 +14,8 @@ import {
   BaseConnector,
   type ChangingErasure,
   type ConnectorOptions,
+  type FieldWrites,
+  holdsAll,
   type WriteOutcome,
 } from '../base';
 import type { DynamoDbSystemConfig } from '../config';
@@ -48,6 +50,7 @@ export const DEFAULT_SCAN_CEILING = 1_000_000;
  * BatchWriteItem cannot carry a condition, and an item whose identity changed since it was read is no longer the
  * subject's to delete. Numbers: read with the document client's `unmarshallOptions.wrapNumbers`, numbers arrive as
  * `NumberValue` and are passed back untouched (keys of deletes and updates) and written as their digits in exports;
+ * a correction compares them by their digits, so a stored N "1" already holds a configured 1;
  * without it, integers beyond 2^53 arrive as bigint (still exact), decimals with more than 15 digits are rounded by the
  * SDK before we see them — so the client should be built with `wrapNumbers: true`.
  */
@@ -62,9 +65,29 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
     this.client = client;
   }
 
-  // PLACEHOLDER (integration branch only): the connectors' engineer replaces this with the store's own update.
-  protected async updateSubject(): Promise<WriteOutcome> {
-    throw new ConnectorConfigError(this.systemId, 'corrections and flags are not implemented for this store yet');
+  /**
+   * One conditional UpdateItem per subject item that does not already hold every value (those are `unchanged` and not
+   * written: a re-run writes nothing). An item whose condition fails went away or stopped being the subject's since it
+   * was read: it is not counted at all (it is no longer one of her records).
+   */
+  protected async updateSubject(email: string, writes: FieldWrites): Promise<WriteOutcome> {
+    const outcome: WriteOutcome = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: 0 };
+    for await (const item of this.locate({ email })) {
+      if (holdsAll(item, writes)) {
+        outcome.matched += 1;
+        outcome.unchanged += 1;
+      } else if (await this.updateItem(item, writes)) {
+        outcome.matched += 1;
+        outcome.changed += 1;
+      }
+    }
+    return outcome;
+  }
+
+  /** A key attribute cannot be changed by UpdateItem: a correction or flag mapped to one could never be written. */
+  protected override checkChangeField(field: string, by: string): void {
+    if (this.keyAttributes().includes(field))
+      throw new ConnectorConfigError(this.systemId, `${by} may not write the key attribute '${field}'`);
   }
 
   /** Items always parse: the report never counts anything unreadable. */
@@ -253,6 +276,41 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
         this.systemId,
         `not scanned: the table holds about ${items} items, over its scanCeiling of ${ceiling}, and '${attribute}' has no index; give it a GSI on '${attribute}' (projecting ALL) or raise scanCeiling`,
       );
+  }
+
+  /**
+   * SET every field of `writes` on condition that the item still exists and is still the subject's (like deletes and
+   * anonymisation): an upsert must not create a husk of a deleted item, and an item that changed owner is not ours to
+   * correct. The key is passed back as read (`NumberValue`s untouched, so a big-number key stays exact). Returns false
+   * when the condition fails.
+   */
+  private async updateItem(item: SourceRecord, writes: FieldWrites): Promise<boolean> {
+    const names: Record<string, string> = {
+      '#pk': this.system.key.partition,
+      '#id': this.system.identity.email.attribute,
+    };
+    const values: Record<string, unknown> = { ':id': item[this.system.identity.email.attribute] };
+    const clauses = Object.entries(writes).map(([name, value], i) => {
+      names[`#w${i}`] = name;
+      values[`:w${i}`] = value;
+      return `#w${i} = :w${i}`;
+    });
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.system.table,
+          Key: this.keyOf(item),
+          UpdateExpression: `SET ${clauses.join(', ')}`,
+          ConditionExpression: 'attribute_exists(#pk) AND #id = :id',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw this.translate(this.systemId, 'UpdateItem', error);
+    }
   }
 
   /** Anonymises the subject's items one UpdateItem each; returns how many were changed. */

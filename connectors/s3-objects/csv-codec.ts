@@ -36,6 +36,10 @@ export class CsvCodec implements ObjectCodec {
   public canHold(field: string): boolean {
     return this.columns === undefined || this.columns.includes(field);
   }
+
+  public readBack(value: unknown): string {
+    return cell(value);
+  }
 }
 
 function parseRow(text: string, isHeader: boolean): string[] | undefined {

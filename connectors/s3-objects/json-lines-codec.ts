@@ -24,6 +24,10 @@ export class JsonLinesCodec implements ObjectCodec {
   public canHold(): boolean {
     return true;
   }
+
+  public readBack(value: unknown): unknown {
+    return value;
+  }
 }
 
 function parseObject(text: string): SourceRecord | undefined {

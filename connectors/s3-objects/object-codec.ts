@@ -18,6 +18,8 @@ export interface ObjectCodec {
   read(line: RawLine): ParsedLine;
   /** the bytes that replace a record's line, with the line's own terminator */
   write(record: SourceRecord, terminator: string): Buffer;
-  /** whether the object can hold the identity field at all (false: a CSV header without that column) */
+  /** whether the object can hold a field at all (false: a CSV header without that column) */
   canHold(field: string): boolean;
+  /** a value as a line of this format reads it back once written (a CSV cell is text: `false` reads back "false") */
+  readBack(value: unknown): unknown;
 }

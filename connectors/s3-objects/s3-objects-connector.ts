@@ -1,8 +1,16 @@
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { anonymizeRecord, type AnonymizationFields } from '../anonymize';
-import { BaseConnector, type ChangingErasure, type ConnectorOptions, type WriteOutcome } from '../base';
+import { anonymizeRecord } from '../anonymize';
+import {
+  BaseConnector,
+  type ChangingErasure,
+  type ConnectorOptions,
+  type FieldWrites,
+  holdsAll,
+  REFUSED,
+  type WriteOutcome,
+} from '../base';
 import type { S3ObjectsSystemConfig } from '../config';
 import type { EraseOutcome, IdentityKind, Pass, PassReport, SourceRecord, VerifiedIdentities } from '../contract';
 import { ConnectorConfigError } from '../errors';
@@ -10,7 +18,14 @@ import { CsvCodec } from './csv-codec';
 import { isNoSuchKey, translateS3Error } from './errors';
 import { JsonLinesCodec } from './json-lines-codec';
 import { splitLines } from './line-splitter';
-import { isLocked, listObjects, OBJECT_LOCK_REASON, type ObjectRef } from './versions';
+import {
+  EARLIER_VERSION_REASON,
+  isLocked,
+  listObjects,
+  OBJECT_LOCK_CHANGE_REASON,
+  OBJECT_LOCK_REASON,
+  type ObjectRef,
+} from './versions';
 import type { ObjectCodec, ParsedLine } from './object-codec';
 import { isSameEmail, normalizedEmail } from '../identity';
 
@@ -35,9 +50,19 @@ interface OpenedObject {
   close(): void;
 }
 
+/**
+ * What the rewrite does with one of the subject's records: `keep` its line byte for byte (not counted), `drop` it, or
+ * write this record in its place (both counted as changed).
+ */
+type Edit = (record: SourceRecord, codec: ObjectCodec) => SourceRecord | 'drop' | 'keep';
+
 /** How many of an object's lines are the subject's, and how many are anybody else's (or unreadable). */
 interface ObjectCensus {
   subject: number;
+  /** the subject's lines an edit would change (counted only when the census is given one) */
+  stale: number;
+  /** fields of the writes this object cannot hold (a CSV header without that column) */
+  missing: Set<string>;
   others: number;
   /** the ETag the census read: the rewrite's read, its upload and a delete all require it still to be current */
   etag?: string;
@@ -59,9 +84,56 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     this.now = options.now ?? (() => new Date());
   }
 
-  // PLACEHOLDER (integration branch only): the connectors' engineer replaces this with the store's own update.
-  protected async updateSubject(): Promise<WriteOutcome> {
-    throw new ConnectorConfigError(this.systemId, 'corrections and flags are not implemented for this store yet');
+  /**
+   * Object (version) by object, like an anonymising erasure: a census first, and only an object holding the subject's
+   * stale lines is rewritten (If-Match on the census ETag; every other line keeps its exact bytes, and so do the
+   * subject's lines that already hold every value). A locked object is not rewritten: its stale lines are `retained`.
+   *
+   * CSV: a field that is not a column of an object is refused (`refusedFields`), not added. Adding a column would
+   * rewrite the header and every other person's row of that object (and objects under one prefix may differ), which
+   * breaks the rule that nothing but the subject's lines changes; the operator adds the column, the subject is told.
+   * JSON Lines records have no schema: a missing property is added to the subject's line only.
+   *
+   * Versioned buckets: the version a rewrite replaces is deleted by its id, as erasure does. It holds nothing the new
+   * version does not (every other line is copied byte for byte), only the stale values, which `locate` would otherwise
+   * keep finding. Earlier versions are not deleted: a version cannot be changed, and deleting one would delete other
+   * people's lines that may exist nowhere else (records since changed or removed) — collateral damage that the subject's
+   * correction (GDPR Art. 16) or restriction (Art. 18) does not justify, unlike an erasure (Art. 17). Their stale lines
+   * are reported `retained` with the reason, every run, so the subject is told; the bucket's lifecycle rules expire them.
+   */
+  protected async updateSubject(email: string, writes: FieldWrites): Promise<WriteOutcome> {
+    const outcome: WriteOutcome = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: 0 };
+    const missing = new Set<string>();
+    const edit: Edit = (record, codec) => {
+      const held = Object.fromEntries(Object.entries(writes).filter(([field]) => codec.canHold(field)));
+      if (holdsAll(record, held, (value) => codec.readBack(value))) return 'keep';
+      return { ...record, ...held };
+    };
+    for await (const ref of this.objects()) {
+      const census = await this.census(ref, email, outcome, edit, Object.keys(writes));
+      if (census.subject === 0) continue;
+      for (const field of census.missing) missing.add(field);
+      outcome.matched += census.subject;
+      outcome.unchanged += census.subject - census.stale;
+      if (census.stale === 0) continue;
+      if (census.locked || !ref.latest) {
+        outcome.retained += census.stale;
+        outcome.retainedReason = withReason(
+          outcome.retainedReason,
+          census.locked ? OBJECT_LOCK_CHANGE_REASON : EARLIER_VERSION_REASON,
+        );
+        continue;
+      }
+      const changed = await this.rewrite(ref, census.etag, email, edit);
+      outcome.changed += changed;
+      // lines found stale by the census but no longer by the rewrite (the same content: the rewrite reads by ETag)
+      outcome.unchanged += census.stale - changed;
+      if (ref.versionId !== undefined) await this.deleteObject(ref, census.etag);
+    }
+    return {
+      ...outcome,
+      refusedFields: [...missing].map((field) => ({ field, reason: REFUSED.noColumn })),
+    };
   }
 
   /** The report counts the lines that could not be parsed (malformed JSON, a CSV row of the wrong width, a runaway line). */
@@ -142,7 +214,9 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
       return;
     }
     const fields = erasure.strategy === 'anonymize' ? erasure.fields : undefined;
-    const changed = await this.rewrite(ref, census.etag, email, fields);
+    const edit: Edit =
+      fields === undefined ? () => 'drop' : (record) => anonymizeRecord(record, fields, this.anonymizationKey);
+    const changed = await this.rewrite(ref, census.etag, email, edit);
     if (fields === undefined) outcome.deleted += changed;
     else outcome.anonymized += changed;
     // the rewrite is the new current version; the version it replaced still holds the subject
@@ -220,17 +294,37 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     }
   }
 
-  /** First pass: does this object hold the subject's lines, and anybody else's? Nothing is written; unreadable lines are counted in `report`. */
-  private async census(ref: ObjectRef, email: string, report: PassReport): Promise<ObjectCensus> {
+  /**
+   * First pass: does this object hold the subject's lines, and anybody else's? With an `edit`, how many of the subject's
+   * lines it would change, and which of `fields` the object cannot hold. Nothing is written; unreadable lines are
+   * counted in `report`.
+   */
+  private async census(
+    ref: ObjectRef,
+    email: string,
+    report: PassReport,
+    edit?: Edit,
+    fields: readonly string[] = [],
+  ): Promise<ObjectCensus> {
     const object = await this.open(ref);
-    const census: ObjectCensus = { subject: 0, others: 0, etag: object?.etag, locked: object?.locked ?? false };
+    const census: ObjectCensus = {
+      subject: 0,
+      stale: 0,
+      missing: new Set(),
+      others: 0,
+      etag: object?.etag,
+      locked: object?.locked ?? false,
+    };
     if (object === undefined) return census;
     try {
       for await (const parsed of object.lines) {
         countUnreadable(parsed, report);
-        if (parsed.kind === 'record' && this.isSubjects(parsed.record, email)) census.subject += 1;
-        else if (parsed.kind !== 'structure') census.others += 1;
+        if (parsed.kind === 'record' && this.isSubjects(parsed.record, email)) {
+          census.subject += 1;
+          if (edit !== undefined && edit(parsed.record, object.codec) !== 'keep') census.stale += 1;
+        } else if (parsed.kind !== 'structure') census.others += 1;
       }
+      for (const field of fields) if (!object.codec.canHold(field)) census.missing.add(field);
     } finally {
       object.close();
     }
@@ -240,14 +334,9 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
   /**
    * Second pass: stream the object through the transform into an upload to the same key. The whole object is
    * read before the upload completes (PutObject or CompleteMultipartUpload happen at the end), so the reader never
-   * sees its own output. Returns how many of the subject's lines were dropped or anonymised.
+   * sees its own output. Returns how many of the subject's lines the edit dropped or replaced.
    */
-  private async rewrite(
-    ref: ObjectRef,
-    etag: string | undefined,
-    email: string,
-    fields: AnonymizationFields | undefined,
-  ): Promise<number> {
+  private async rewrite(ref: ObjectRef, etag: string | undefined, email: string, edit: Edit): Promise<number> {
     const object = await this.open(ref, etag);
     if (object === undefined) return 0;
     const counter = { changed: 0 };
@@ -257,7 +346,7 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
         params: {
           Bucket: this.system.bucket,
           Key: ref.key,
-          Body: Readable.from(this.transform(object, email, fields, counter)),
+          Body: Readable.from(this.transform(object, email, edit, counter)),
           ContentType: object.contentType,
           Metadata: object.metadata,
           // only if the object is still what the census read: else 412, retried on the new content
@@ -271,21 +360,22 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     return counter.changed;
   }
 
-  /** Every line's exact bytes, except the subject's: dropped (delete) or re-serialised anonymised (anonymize). */
+  /** Every line's exact bytes, except the subject's lines the edit drops or re-serialises. */
   private async *transform(
     object: OpenedObject,
     email: string,
-    fields: AnonymizationFields | undefined,
+    edit: Edit,
     counter: { changed: number },
   ): AsyncGenerator<Buffer> {
     for await (const parsed of object.lines) {
-      if (parsed.kind !== 'record' || !this.isSubjects(parsed.record, email)) {
+      const result =
+        parsed.kind === 'record' && this.isSubjects(parsed.record, email) ? edit(parsed.record, object.codec) : 'keep';
+      if (result === 'keep') {
         yield parsed.line.bytes;
         continue;
       }
       counter.changed += 1;
-      if (fields !== undefined)
-        yield object.codec.write(anonymizeRecord(parsed.record, fields, this.anonymizationKey), parsed.line.terminator);
+      if (result !== 'drop') yield object.codec.write(result, parsed.line.terminator);
     }
   }
 
@@ -293,6 +383,12 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     const stored = record[this.system.identity.email.field];
     return isSameEmail(stored, email);
   }
+}
+
+/** Two different reasons are both told (an object under lock and an earlier version in one pass). */
+function withReason(current: string | undefined, reason: string): string {
+  if (current === undefined) return reason;
+  return current.includes(reason) ? current : `${current}; ${reason}`;
 }
 
 /** A malformed line counts once (an oversized one arrives in pieces). */

@@ -58,6 +58,17 @@ export async function* listObjects(
 export const OBJECT_LOCK_REASON =
   'kept under S3 Object Lock (a retention period not yet over, or a legal hold): they cannot be erased until the lock ends';
 
+/** What a correction's or flag's answer says of the subject's lines in an object under Object Lock. */
+export const OBJECT_LOCK_CHANGE_REASON =
+  'kept under S3 Object Lock (a retention period not yet over, or a legal hold): they cannot be changed until the lock ends';
+
+/**
+ * What a correction's or flag's answer says of the subject's stale lines in earlier versions of an object (see the
+ * connector's `updateSubject` for why they are kept).
+ */
+export const EARLIER_VERSION_REASON =
+  'kept in earlier versions of a file in a versioned bucket: a version cannot be changed, and deleting it would delete other people’s history with it; the current version holds the new values';
+
 /** Whether GetObject's answer says the version is locked now (legal hold on, or a retention date still ahead). */
 export function isLocked(response: GetObjectCommandOutput, now: Date): boolean {
   if (response.ObjectLockLegalHoldStatus === 'ON') return true;

@@ -1,22 +1,32 @@
 import { Readable } from 'node:stream';
 import type { SystemsConfig } from '../../connectors/config';
-import { DeletionReceipt } from '../core/domain/receipt-format';
+import { ChangeReceipt, DeletionReceipt, type NoticeAnswer } from '../core/domain/receipt-format';
+import { CHANGE_TYPES, type ChangeResult, changeIdentity, requestedFlags } from '../core/domain/change-result';
+import { RIGHT } from '../core/domain/mail';
+import type { RequestRecord } from '../core/domain/request-record';
+import { changeLine, changeReviewReasons } from './change-receipt';
 import { identityHash } from '../core/domain/keyed-hash';
 import type { EraseResult, SystemOutcome } from '../core/domain/request';
 import type { DocumentStore, RequestRepository } from '../core/ports';
 import { logger, redact } from '../core/logger';
 import { receiptLine, reviewReasonsFor } from './receipt';
 import { receiptKey, retryReceiptKey } from '../core/domain/document-keys';
-import { NotVerifiedError } from '../core/domain/errors';
+import { NotVerifiedError, WrongRequestTypeError } from '../core/domain/errors';
 
+/** The workflow state this step reads: a deletion's three searches, or a change's results; the notices either way. */
 export interface ReceiptInput {
-  located: SystemOutcome[];
-  erased: EraseResult[];
-  confirmed: SystemOutcome[];
+  located?: SystemOutcome[];
+  erased?: EraseResult[];
+  confirmed?: SystemOutcome[];
+  changed?: ChangeResult[];
+  notices?: NoticeAnswer[];
 }
 
+type Receipted = { documentKey: string; complete: boolean };
+
 /**
- * Write the deletion receipt (format `dsar-deletion-receipt` v1): per system what was found, erased, anonymised or
+ * Write the receipt of a right that changes records: the change receipt for a correction or a preference right (see
+ * `changeReceipt`), or the deletion receipt (format `dsar-deletion-receipt` v1): per system what was found, erased, anonymised or
  * kept with its reason, and the confirming second search; the backup statement; a summary. `complete` only if
  * every system confirmed and nothing needs review (records that could not be read were neither erased nor checked;
  * records a storage lock kept were not erased: GDPR Art. 17 is then not yet satisfied, whatever the counts say).
@@ -35,8 +45,109 @@ export class AssembleReceipt {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  public async execute(requestId: string, input: ReceiptInput): Promise<{ documentKey: string; complete: boolean }> {
+  public async execute(requestId: string, input: ReceiptInput): Promise<Receipted> {
     const record = await this.requests.load(requestId);
+    if (CHANGE_TYPES.has(record.type)) return this.changeReceipt(record, input.changed ?? [], input.notices ?? []);
+    if (record.type !== 'deletion') throw new WrongRequestTypeError(requestId, 'deletion or change');
+    return this.deletionReceipt(record, {
+      located: input.located ?? [],
+      erased: input.erased ?? [],
+      confirmed: input.confirmed ?? [],
+    });
+  }
+
+  /**
+   * The change receipt (format `dsar-change-receipt` v1): per system what was matched, changed, already so, kept by a
+   * lock, not recorded or refused (with why, and the owner to tell), and the recipients' answers. `complete` only if
+   * no system failed or refused, something asked was applied wherever the subject was found, and nothing needs review.
+   */
+  private async changeReceipt(
+    record: RequestRecord,
+    changed: ChangeResult[],
+    notices: NoticeAnswer[],
+  ): Promise<Receipted> {
+    const email = changeIdentity(record);
+    const requestId = record.requestId;
+    const attributes = record.type === 'correction' ? (record.corrections ?? []).map((c) => c.attribute) : [];
+    const flags = requestedFlags(record);
+    const asked = attributes.length + flags.length;
+    // every configured system is planned for a change: one without a result never ran, and is reported failed
+    const lines = this.systems.systems.map((system) =>
+      changeLine(
+        system,
+        changed.find((c) => c.systemId === system.id),
+        asked,
+      ),
+    );
+    const count = (outcome: string) => lines.filter((l) => l.outcome === outcome).length;
+    const sum = (pick: (l: (typeof lines)[number]) => number) => lines.reduce((n, l) => n + pick(l), 0);
+    const reviewReasons = lines.flatMap(changeReviewReasons);
+    const receipt = ChangeReceipt.parse({
+      format: 'dsar-change-receipt',
+      version: 1,
+      request: {
+        id: requestId,
+        type: record.type,
+        regulation: record.regulation,
+        receivedAt: record.receivedAt,
+        verifiedAt: record.verifiedAt,
+        dueDate: record.dueDate,
+        generatedAt: this.now().toISOString(),
+      },
+      right: { description: RIGHT[record.type], attributes, flags },
+      subject: { maskedEmail: redact(email), keyedHash: identityHash(await this.hashKey(), 'email', email) },
+      systems: lines,
+      notices,
+      summary: {
+        systems: lines.length,
+        changed: count('changed'),
+        unchanged: count('unchanged'),
+        nothingFound: count('nothing_found'),
+        notRecorded: count('not_recorded'),
+        refused: count('refused'),
+        failed: count('failed'),
+        records: {
+          matched: sum((l) => l.matched),
+          changed: sum((l) => l.changed),
+          unchanged: sum((l) => l.unchanged),
+          retained: sum((l) => l.retained),
+        },
+        // Never complete when a system failed or could not be changed, or when the subject was found but nothing that
+        // was asked could be applied anywhere (every system holding them records none of it).
+        complete:
+          count('failed') === 0 &&
+          count('refused') === 0 &&
+          (lines.every((l) => l.outcome === 'nothing_found') ||
+            lines.some((l) => l.outcome === 'changed' || l.outcome === 'unchanged')) &&
+          reviewReasons.length === 0,
+        needsReview: reviewReasons.length > 0,
+        reviewReasons,
+      },
+    });
+    await this.requests.advance(requestId, 'assembling');
+    await this.requests.update(requestId, {
+      done: lines.map((l) => ({
+        systemId: l.id,
+        outcome: l.outcome,
+        records: l.outcome === 'refused' ? l.matched : l.changed,
+      })),
+    });
+    const key = receiptKey(requestId);
+    await this.documents.write(key, Readable.from([JSON.stringify(receipt, null, 2)]), 'application/json');
+    logger.info('change receipt assembled', {
+      type: record.type,
+      failed: receipt.summary.failed,
+      refused: receipt.summary.refused,
+      complete: receipt.summary.complete,
+    });
+    return { documentKey: key, complete: receipt.summary.complete };
+  }
+
+  private async deletionReceipt(
+    record: RequestRecord,
+    input: Required<Pick<ReceiptInput, 'located' | 'erased' | 'confirmed'>>,
+  ): Promise<Receipted> {
+    const requestId = record.requestId;
     const email = record.verified?.email;
     if (!email) throw new NotVerifiedError(requestId);
 
@@ -113,7 +224,10 @@ export class AssembleReceipt {
         : o,
     );
     const earlier = (record.outcomes ?? []).filter((o) => !planned.has(o.systemId));
-    await this.requests.update(requestId, { outcomes: retrying ? [...earlier, ...judged] : judged });
+    await this.requests.update(requestId, {
+      outcomes: retrying ? [...earlier, ...judged] : judged,
+      done: lines.map((l) => ({ systemId: l.id, outcome: l.outcome, records: l.found.records })),
+    });
     const key = retrying ? retryReceiptKey(requestId, record.retry?.attempts ?? 0) : receiptKey(requestId);
     await this.documents.write(key, Readable.from([JSON.stringify(receipt, null, 2)]), 'application/json');
     logger.info('receipt assembled', { failed: receipt.summary.failed, complete: receipt.summary.complete });

@@ -60,6 +60,12 @@ export interface RequestRepository {
    * keyed hash of the address, the dates, type, status and outcome counts. A no-op when already forgotten.
    */
   forgetSubject(requestId: string): Promise<void>;
+  /**
+   * Record the lift of a restriction (RequestRecord.lift) on an answered restriction request that still holds its
+   * subject: the one write allowed on an ended request besides forgetting, because GDPR Art. 18(3) obliges the
+   * controller to tell the subject before lifting. StatusConflictError for any other request.
+   */
+  recordLift(requestId: string, lift: NonNullable<RequestRecord['lift']>): Promise<void>;
   /** Every request record, page by page (the sweeper's walk; a Scan: fine at the volumes a DSAR pipeline sees). */
   all(): AsyncIterable<RequestRecord>;
   /**

@@ -1,8 +1,18 @@
 import { deliveryMail } from '../core/domain/mail';
 import type { Mailer, RequestRecord, RequestRepository, TokenStore } from '../core/ports';
 import { logger } from '../core/logger';
-import { DeliveryInProgressError, NotVerifiedError } from '../core/domain/errors';
+import { DeliveryInProgressError } from '../core/domain/errors';
 import { isTerminal, type RequestStatus } from '../core/domain/status';
+import { CHANGE_TYPES, changeIdentity } from '../core/domain/change-result';
+
+/**
+ * Whether the answer is the last thing owed to the subject, so their address goes with it: a deletion (the receipt and
+ * the suppression list remember it by keyed hash), and a change — except a restriction, whose subject must be told
+ * before it is lifted (GDPR Art. 18(3)): that address is kept until the lift (functions/lift-restriction).
+ */
+export function forgetsOnAnswer(record: RequestRecord): boolean {
+  return record.type === 'deletion' || (CHANGE_TYPES.has(record.type) && record.type !== 'restriction');
+}
 
 /** How a deletion that some systems could not confirm is retried before the subject is forgotten anyway. */
 export interface DeletionRetryPolicy {
@@ -74,13 +84,13 @@ export class Deliver {
     const { requests } = this.deps;
     const record = await requests.load(requestId);
     if (record.status === 'completed' || record.status === 'partially_completed') {
-      if (record.type === 'deletion' && record.subject) await requests.forgetSubject(requestId);
+      if (forgetsOnAnswer(record) && record.subject) await requests.forgetSubject(requestId);
       return { status: record.status };
     }
     // Already answered (this attempt ended retrying), or ended another way (cancelled meanwhile): nothing to send.
     if (record.status === 'retrying' || isTerminal(record.status)) return { status: record.status };
-    const to = record.verified?.email;
-    if (!to) throw new NotVerifiedError(requestId);
+    // the verified address; an opt-out that needed no verification is answered at the identifier given (§7026(d))
+    const to = changeIdentity(record);
 
     const current = await requests.advance(requestId, 'delivering');
     await requests.update(requestId, { documentKey });
@@ -107,8 +117,10 @@ export class Deliver {
   private outcome(record: RequestRecord, complete: boolean): Outcome {
     const attempts = record.retry?.attempts ?? 0;
     const first = record.retry === undefined;
-    if (complete) return { status: 'completed', mail: true, forget: record.type === 'deletion' };
-    if (record.type === 'access') return { status: 'partially_completed', mail: true, forget: false };
+    if (complete) return { status: 'completed', mail: true, forget: forgetsOnAnswer(record) };
+    // only a deletion retries its failed systems; any other right is answered once, saying what could not be done
+    if (record.type !== 'deletion')
+      return { status: 'partially_completed', mail: true, forget: forgetsOnAnswer(record) };
 
     const failed = (record.outcomes ?? []).filter((o) => o.status === 'failed').map((o) => o.systemId);
     // Not knowing which failed, retry every system this attempt covered rather than none.

@@ -2,18 +2,57 @@ import { NotVerifiedError } from '../core/domain/errors';
 import type { SystemsConfig } from '../../connectors/config';
 import type { RequestRepository } from '../core/ports';
 import type { RequestRecord } from '../core/domain/request-record';
+import type { RequestType } from '../core/domain/request';
 import { isTerminal } from '../core/domain/status';
 import { logger } from '../core/logger';
 
+/**
+ * What the workflow does for a right (its one Choice branches on this):
+ * - `export`: locate in the planned systems, assemble the document (access; portability over the marked systems);
+ * - `statement`: no system is searched, the document comes from the data map (categories, disclosures);
+ * - `erase`: locate, erase, confirm, tell recipients, receipt (deletion);
+ * - `correct`: write the corrected attributes (correction);
+ * - `flag`: set a preference flag (restriction, objection, opt_out, limit_sensitive, withdraw_consent);
+ * - `rejected`: nothing (the request ended before its execution got here).
+ */
+export type PlanAction = 'export' | 'statement' | 'erase' | 'correct' | 'flag' | 'rejected';
+
+export const ACTION: Readonly<Record<RequestType, Exclude<PlanAction, 'rejected'>>> = {
+  access: 'export',
+  portability: 'export',
+  categories: 'statement',
+  disclosures: 'statement',
+  deletion: 'erase',
+  correction: 'correct',
+  restriction: 'flag',
+  objection: 'flag',
+  opt_out: 'flag',
+  limit_sensitive: 'flag',
+  withdraw_consent: 'flag',
+};
+
+/**
+ * The rights that need no identity verification, bound to the identifier given (CCPA §1798.120 with 11 CCR §7026(d):
+ * an opt-out of sale/sharing; §7027: limiting sensitive personal information). Intake records them
+ * `verification: 'not_required'`; every other type must carry a link-verified address.
+ */
+export function needsNoVerification(record: RequestRecord): boolean {
+  return record.verification === 'not_required';
+}
+
 export interface Plan {
   type: RequestRecord['type'] | 'rejected';
+  action: PlanAction;
   systems: { systemId: string }[];
+  /** the recipients to tell after a change (GDPR Art. 19), filled once the data map's recipients are wired */
+  recipients: { recipientId: string }[];
 }
 
 /**
  * After verification: decide what the workflow does next and over which systems. This is where the policy step
  * (statutory clock, frequency limits, exemptions, agents) will reject a request with reasons; today every verified
- * request goes on to every configured system.
+ * request goes on to every configured system (portability: the systems marked `portability` only, GDPR Art. 20 covers
+ * what the subject provided; categories and disclosures: none, they are answered from the data map).
  *
  * A deletion that carries a retry rule (it was answered with some systems unconfirmed, see functions/deliver) plans
  * only `retry.systems` that are still configured: from `retrying` it re-enters at `locating`, counting the attempt in
@@ -27,8 +66,10 @@ export class PlanRequest {
 
   public async execute(requestId: string): Promise<Plan> {
     const record = await this.requests.load(requestId);
-    if (isTerminal(record.status)) return { type: 'rejected', systems: [] };
-    if (!record.verified?.email) throw new NotVerifiedError(requestId);
+    if (isTerminal(record.status)) return { type: 'rejected', action: 'rejected', systems: [], recipients: [] };
+    if (!record.verified?.email && !needsNoVerification(record)) throw new NotVerifiedError(requestId);
+    const action = ACTION[record.type];
+    const recipients: Plan['recipients'] = [];
     if (record.type === 'deletion' && record.retry) {
       const { retry } = record;
       const moved = await this.requests.advance(requestId, 'locating', {
@@ -37,11 +78,17 @@ export class PlanRequest {
       const configured = new Set(this.systems.systems.map((s) => s.id));
       const systems = retry.systems.filter((id) => configured.has(id)).map((systemId) => ({ systemId }));
       logger.info('retry planned', { type: record.type, systems: systems.length, attempt: moved.retry?.attempts });
-      return { type: record.type, systems };
+      return { type: record.type, action, systems, recipients };
     }
     await this.requests.advance(requestId, 'locating');
-    const systems = this.systems.systems.map((s) => ({ systemId: s.id }));
-    logger.info('plan ready', { type: record.type, systems: systems.length });
-    return { type: record.type, systems };
+    const systems = this.systemsFor(record.type).map((s) => ({ systemId: s.id }));
+    logger.info('plan ready', { type: record.type, action, systems: systems.length, recipients: recipients.length });
+    return { type: record.type, action, systems, recipients };
+  }
+
+  private systemsFor(type: RequestType) {
+    if (ACTION[type] === 'statement') return [];
+    if (type === 'portability') return this.systems.systems.filter((s) => s.portability !== undefined);
+    return this.systems.systems;
   }
 }

@@ -4,6 +4,7 @@ import { settings } from '../core/config';
 import { SWEEP_METRICS } from '../core/env';
 import { workflowTask } from '../core/task';
 import { wiring } from '../core/wiring';
+import { LiftRestriction } from '../lift-restriction/lift-restriction';
 import { Sweep } from './sweep';
 
 const env = settings('downloadTtlSeconds');
@@ -11,6 +12,7 @@ const sweep = new Sweep({
   requests: wiring.requests(),
   executions: wiring.executions(),
   downloadTtlSeconds: env.downloadTtlSeconds,
+  lifts: new LiftRestriction(wiring.requests(), wiring.connectors(), wiring.systems()),
 });
 
 /**

@@ -2,6 +2,7 @@ import { isTerminal } from '../core/domain/status';
 import { executionName, type RequestRecord, retryDue } from '../core/domain/request-record';
 import { logger } from '../core/logger';
 import type { Executions, RequestRepository } from '../core/ports';
+import { LiftRestriction } from '../lift-restriction/lift-restriction';
 
 export interface SweepDeps {
   requests: RequestRepository;
@@ -12,6 +13,8 @@ export interface SweepDeps {
   startAfterSeconds?: number;
   /** a request in a working status that has not moved for this long is checked, and started afresh if its run failed */
   stuckAfterSeconds?: number;
+  /** lifts announced restrictions whose date has come (GDPR Art. 18(3)); without it, none is lifted by the sweep */
+  lifts?: Pick<LiftRestriction, 'execute'>;
   now?: () => Date;
 }
 
@@ -29,6 +32,8 @@ export interface SweepReport {
   stuck: number;
   /** open requests past their due date */
   overdue: number;
+  /** restrictions lifted because their announced date had come */
+  lifted?: number;
   /** ids of the requests started or restarted (ids only: the twin says which requests it resumed) */
   recovered: string[];
 }
@@ -49,6 +54,8 @@ const MAX_RESTARTS = 5;
  *   nothing about them is kept but the keyed hash and the dates.
  * - An ended request forgets its subject once nothing more is owed: at once for expired, cancelled and rejected
  *   requests and answered deletions; for an answered access request when its download link has closed.
+ *   A restriction keeps its subject while it holds (they must be told before it is lifted, GDPR Art. 18(3)); one whose
+ *   announced lift date has come is lifted here (functions/lift-restriction), which forgets the subject.
  * Idempotent: a second sweep right after the first changes nothing.
  */
 export class Sweep {
@@ -89,6 +96,11 @@ export class Sweep {
     const { requests } = this.deps;
     const now = this.now();
     if (isTerminal(record.status)) {
+      if (this.deps.lifts && LiftRestriction.due(record, now)) {
+        const lifted = await this.deps.lifts.execute(record.requestId);
+        if (lifted.status === 'lifted') report.lifted = (report.lifted ?? 0) + 1;
+        return;
+      }
       if (record.subject && this.owesNothingMore(record, now)) {
         await requests.forgetSubject(record.requestId);
         report.forgotten += 1;
@@ -172,6 +184,9 @@ export class Sweep {
   }
 
   private owesNothingMore(record: RequestRecord, now: Date): boolean {
+    // a restriction still holding: its subject is owed the notice before the lift
+    if (record.type === 'restriction' && (record.status === 'completed' || record.status === 'partially_completed'))
+      return record.lift?.liftedAt !== undefined;
     if (record.type === 'access' && (record.status === 'completed' || record.status === 'partially_completed')) {
       const delivered = Date.parse(record.deliveredAt ?? record.completedAt ?? record.updatedAt);
       return now.getTime() > delivered + this.deps.downloadTtlSeconds * 1000;

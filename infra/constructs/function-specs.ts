@@ -28,8 +28,11 @@ export type SuppressionAccess = 'add' | 'readScan';
 /** The prefixes of the pipeline bucket, each with its own lifecycle rule (defined with the keys that use them). */
 export type BucketPrefix = DocumentPrefix;
 
-/** Access to the operator's source systems (from the systems config): find records, or find and erase them. */
-export type SourceAccess = 'locate' | 'erase';
+/**
+ * Access to the operator's source systems (from the systems config): find records, find and erase them, or find them
+ * and rewrite their correctable and flag fields (`change`: only on systems that have such fields and are not read-only).
+ */
+export type SourceAccess = 'locate' | 'erase' | 'change';
 
 export interface FunctionSpec {
   /** construct id (PascalCase); the CloudFormation logical id starts with it */
@@ -158,6 +161,17 @@ export const FUNCTION_SPECS = [
     connector: true,
   },
   {
+    id: 'ChangeSystem',
+    entry: 'functions/change-system/handler.ts',
+    timeoutSeconds: CONNECTOR_SECONDS,
+    purpose:
+      "write a correction or a preference flag (restriction, opt-out, objection, consent) on the subject's records in one system",
+    table: 'readWrite',
+    sources: 'change',
+    readsSystemsConfig: true,
+    connector: true,
+  },
+  {
     id: 'AssembleExport',
     entry: 'functions/assemble-export/handler.ts',
     timeoutSeconds: CONNECTOR_SECONDS,
@@ -170,7 +184,7 @@ export const FUNCTION_SPECS = [
     id: 'AssembleReceipt',
     entry: 'functions/assemble-receipt/handler.ts',
     timeoutSeconds: CONNECTOR_SECONDS,
-    purpose: 'write the deletion receipt from the locate, erase and confirm outcomes',
+    purpose: 'write the deletion receipt (locate, erase, confirm outcomes) or the change receipt, with the notices',
     table: 'readWrite',
     // a deletion copies no records into parts/: the receipt is built from counts alone
     bucket: { write: ['receipts/'] },
@@ -200,8 +214,11 @@ export const FUNCTION_SPECS = [
     entry: 'functions/sweep/handler.ts',
     timeoutSeconds: SWEEP_SECONDS,
     purpose:
-      'start confirmed requests with no execution, restart failed ones and due retries, expire unverified requests, forget subjects owed nothing more',
+      'start confirmed requests with no execution, restart failed ones and due retries, expire unverified requests, lift restrictions whose announced date has come, forget subjects owed nothing more',
     table: 'readWriteScan',
+    // clearing a restriction flag (GDPR Art. 18(3), after the subject was told): the same writes as ChangeSystem
+    sources: 'change',
+    readsSystemsConfig: true,
     startsWorkflow: true,
     describesExecutions: true,
   },

@@ -145,6 +145,22 @@ export const SOURCE_OBJECTS_ERASE: Readonly<Record<Erasure['strategy'], readonly
 };
 
 /**
+ * Write actions for a change (correction, flags): DynamoDB rewrites attributes of an item in place; an S3 object is
+ * rewritten whole with the changed lines. Granted only on systems that have a field to change and are not read-only.
+ */
+export const SOURCE_TABLE_CHANGE: readonly string[] = ['dynamodb:UpdateItem'];
+export const SOURCE_OBJECTS_CHANGE: readonly string[] = ['s3:PutObject'];
+
+/** Whether the pipeline may ever write a change to this system (it has correctable or flag fields, and is writable). */
+export function changesSystem(system: SystemConfig): boolean {
+  if (system.readOnly) return false;
+  const flags = system.flags ?? {};
+  const { consent, ...named } = flags;
+  const hasFlag = Object.values(named).some((f) => f !== undefined) || Object.keys(consent ?? {}).length > 0;
+  return Object.keys(system.correctable ?? {}).length > 0 || hasFlag;
+}
+
+/**
  * `versioned: true` (connectors/config.ts) marks an S3 system whose bucket keeps versions: erasure must reach every
  * version that holds the subject. Read this way so the code compiles before the schema carries the field.
  */
@@ -178,6 +194,7 @@ export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, acces
       // Once per connector instance: check that the index projects every attribute and is keyed by the identity.
       allow(['dynamodb:DescribeTable'], [tableArn]);
       if (access === 'erase') allow(SOURCE_TABLE_ERASE[strategy], [tableArn]);
+      if (access === 'change' && changesSystem(system)) allow(SOURCE_TABLE_CHANGE, [tableArn]);
     } else {
       const bucketArn = `arn:${Aws.PARTITION}:s3:::${system.bucket}`;
       const objectsArn = `${bucketArn}/${system.prefix}*`;
@@ -198,6 +215,7 @@ export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, acces
         // Every version that holds the subject must go, or the old version keeps what was erased.
         allow(versioned && writes.length > 0 ? [...writes, 's3:DeleteObjectVersion'] : writes, [objectsArn]);
       }
+      if (access === 'change' && changesSystem(system)) allow(SOURCE_OBJECTS_CHANGE, [objectsArn]);
     }
   }
 }

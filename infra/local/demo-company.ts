@@ -17,6 +17,8 @@ export const DEMO_TABLE = 'DemoCustomers';
 export const DEMO_BUCKET = 'demo-clickstream';
 /** The person the demo asks for: a customer with events in several objects. */
 export const DEMO_PERSON = { email: 'ada.lovelace@example.com', name: 'Ada Lovelace' } as const;
+/** The person whose details the demo corrects and who opts out of marketing (restored first, so each run changes). */
+export const DEMO_CHANGED_PERSON = { email: 'alan.lovelace@example.com', name: 'Alan Lovelace' } as const;
 /** The person the demo erases (restored first, so every run has something to erase). */
 export const DEMO_ERASED_PERSON = { email: 'grace.lovelace@example.com', name: 'Grace Lovelace' } as const;
 
@@ -98,7 +100,23 @@ export function demoCustomers(people: DemoPerson[]): Record<string, unknown>[] {
     country: ['GB', 'DE', 'FR', 'US', 'NL'][Math.floor(random() * 5)],
     createdAt: new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 600) * 86_400_000).toISOString(),
     marketingOptIn: random() < 0.5,
+    // the fields the rights that change records write (infra/config/systems.json `correctable` and `flags`); derived
+    // from the index, not drawn, so the seeded values above stay what they were
+    ...demoPreferences(people.indexOf(p)),
   }));
+}
+
+/** Correctable details and preference flags of the i-th demo customer: invented, deterministic. */
+function demoPreferences(i: number): Record<string, unknown> {
+  return {
+    postalAddress: `${(i % 90) + 10} Example Street, Demo Town`,
+    phone: `+44 20 7946 ${String(i).padStart(4, '0')}`,
+    doNotSell: false,
+    restricted: false,
+    limitSensitive: false,
+    profilingOptOut: false,
+    newsletterConsent: i % 2 === 0,
+  };
 }
 
 /** Events spread over days; each day's object mixes many people. Returns object key → JSON Lines body. */

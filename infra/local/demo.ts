@@ -8,16 +8,17 @@ import { credentialsOf, runningTwin } from './running';
 import { PipelineClient, linkIn } from './client';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DEMO_ERASED_PERSON, DEMO_PERSON, restoreDemoPerson } from './demo-company';
+import { DEMO_CHANGED_PERSON, DEMO_ERASED_PERSON, DEMO_PERSON, restoreDemoPerson } from './demo-company';
 import { ExportDocument } from '../../functions/core/domain/export-format';
-import { DeletionReceipt } from '../../functions/core/domain/receipt-format';
+import { ChangeReceipt, DeletionReceipt } from '../../functions/core/domain/receipt-format';
 
 /**
  * `npm run demo`: real requests, end to end, through the local twin — submit over the HTTP API, confirm from the
  * verification mail, wait for the workflow, download the document from the delivery mail, and summarise it.
- * First an access request (the export), then a deletion request (the receipt).
+ * First an access request (the export), then a deletion request (the receipt), then a correction and a marketing
+ * opt-out (change receipts: what changed in each system, what a system does not record, whom to tell).
  * Uses a running twin (`npm run dev`) if there is one, otherwise starts one and stops it afterwards.
- * Exits 0 only when both requests really completed.
+ * Exits 0 only when every request really completed.
  */
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const dataDir = process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR;
@@ -53,7 +54,7 @@ async function accessRequest(endpoints: TwinEndpoints): Promise<boolean> {
 /** Verify and wait as the subject would; returns the final status view and the delivery mail, if any. */
 async function submitAndConfirm(
   client: PipelineClient,
-  body: { type: string; regulation: string; subject: { email: string; name: string } },
+  body: { type: string; regulation: string; subject: { email: string; name: string } } & Record<string, unknown>,
 ) {
   out(`→ POST /requests  (${body.type}, ${body.regulation.toUpperCase()}, for ${body.subject.email})`);
   const submitted = await client.submit(body, randomUUID());
@@ -108,6 +109,63 @@ async function deletionRequest(endpoints: TwinEndpoints, credentials: LocalCrede
   return final.status === 'completed' && receipt.summary.complete;
 }
 
+/**
+ * A change right end to end: submit, confirm, wait, download the change receipt and print, per system, what was
+ * matched, changed or already so, and what the system does not record (with why, and the owner to tell).
+ */
+async function changeRequest(
+  endpoints: TwinEndpoints,
+  body: { type: string; regulation: string; subject: { email: string; name: string } } & Record<string, unknown>,
+): Promise<boolean> {
+  const client = new PipelineClient(endpoints.api, endpoints.mail);
+  const started = Date.now();
+  const { requestId, final, delivery } = await submitAndConfirm(client, body);
+  if (!delivery) return false;
+  const { body: text } = await client.download(linkIn(delivery, '/download'));
+  const receipt = ChangeReceipt.parse(JSON.parse(text));
+  const file = join(dataDir, 'downloads', `${body.type}-receipt-${requestId}.json`);
+  writeFileSync(file, text);
+  const asked = [...receipt.right.attributes, ...receipt.right.flags].join(', ');
+  out(`→ change receipt downloaded: ${file}`);
+  out(`  asked: ${asked} (names only: the receipt keeps no values)`);
+  for (const s of receipt.systems) {
+    const refused = s.refused.map((r) => `${r.name}: ${r.reason}`).join('; ');
+    out(
+      `  - ${s.id.padEnd(12)} ${s.outcome.padEnd(13)} matched ${String(s.matched).padStart(3)}, changed ${s.changed}, already so ${s.unchanged}${refused ? `; not changed — ${refused}` : ''}${s.owner ? ` (owner to tell: ${s.owner.name})` : ''}`,
+    );
+  }
+  for (const n of receipt.notices) out(`  recipient ${n.recipientId}: ${n.answer}`);
+  out(`  complete: ${receipt.summary.complete}; time taken: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return final.status === 'completed' && receipt.summary.complete;
+}
+
+async function changeRequests(endpoints: TwinEndpoints, credentials: LocalCredentials): Promise<boolean> {
+  const local = { region: 'us-east-1', credentials };
+  out(`\n(demo data) restoring ${DEMO_CHANGED_PERSON.email}'s records so there is something to change`);
+  await restoreDemoPerson(
+    new DynamoDBClient({ ...local, endpoint: endpoints.dynamodb }),
+    new S3Client({ ...local, endpoint: endpoints.s3, forcePathStyle: true }),
+    DEMO_CHANGED_PERSON.email,
+  );
+  const correction = await changeRequest(endpoints, {
+    type: 'correction',
+    regulation: 'gdpr',
+    subject: DEMO_CHANGED_PERSON,
+    corrections: [
+      { attribute: 'name', value: 'Alan M. Lovelace', note: 'my middle initial was missing' },
+      { attribute: 'phone', value: '+44 20 7946 0999' },
+    ],
+  });
+  out('');
+  const optOut = await changeRequest(endpoints, {
+    type: 'opt_out',
+    regulation: 'gdpr',
+    subject: DEMO_CHANGED_PERSON,
+    scope: 'marketing',
+  });
+  return correction && optOut;
+}
+
 async function main(): Promise<number> {
   const localJson = localJsonPath(dataDir);
   const running = await runningTwin(localJson);
@@ -124,12 +182,13 @@ async function main(): Promise<number> {
   try {
     const access = await accessRequest(endpoints);
     const deletion = access && (await deletionRequest(endpoints, credentials));
+    const changes = deletion && (await changeRequests(endpoints, credentials));
     out(
-      access && deletion
-        ? '\nDemo complete: an access and a deletion request were answered end to end.'
+      changes
+        ? '\nDemo complete: an access, a deletion, a correction and a marketing opt-out were answered end to end.'
         : '\nDemo FAILED: a request did not complete.',
     );
-    return access && deletion ? 0 : 1;
+    return changes ? 0 : 1;
   } finally {
     if (twin) await twin.stop();
   }

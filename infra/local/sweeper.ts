@@ -1,5 +1,6 @@
 import { Sweep, type SweepReport } from '../../functions/sweep/sweep';
 import { wiring } from '../../functions/core/wiring';
+import { LiftRestriction } from '../../functions/lift-restriction/lift-restriction';
 
 /**
  * The sweeper in the twin's process: once at start with no patience (resume), then every `intervalMs` with the
@@ -11,6 +12,7 @@ export function localSweeper(downloadTtlSeconds: number, options: { intervalMs?:
       requests: wiring.requests(),
       executions: wiring.executions(),
       downloadTtlSeconds,
+      lifts: new LiftRestriction(wiring.requests(), wiring.connectors(), wiring.systems()),
       ...(patient ? { startAfterSeconds: options.startAfterSeconds } : { startAfterSeconds: 0, stuckAfterSeconds: 0 }),
     });
   let running: Promise<SweepReport> | undefined;

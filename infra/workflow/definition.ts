@@ -2,6 +2,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { FunctionId } from '../constructs/function-specs';
+import { noticesStep } from './notices';
 import { withRetries } from './retries';
 import { STATE } from './state-names';
 import { lambdaStep, perSystemMap } from './steps';
@@ -15,11 +16,22 @@ import { lambdaStep, perSystemMap } from './steps';
  *
  * Shapes (the contract with the step functions; every field is an id, a count, a status or an S3 key):
  *   input                 { requestId }
- *   $.plan                { type: 'access' | 'deletion' | 'rejected', systems: [{ systemId }] }
+ *   $.plan                { type, action, systems: [{ systemId }], recipients: [{ recipientId }] }
+ *                         action: export | statement | erase | correct | flag | rejected (plan-request.ts ACTION)
  *   $.located[i]          locate-system's outcome, or { systemId, status: 'failed', recordCount: 0, error }
  *   $.erased[i]           erase-system's outcome, or { systemId, status: 'failed', error }
  *   $.confirmed[i]        locate-system's outcome (phase confirm), or { systemId, status: 'failed', error }
+ *   $.changed[i]          change-system's outcome (counts, refusals in fixed words), or { systemId, status: 'failed', error }
+ *   $.notices[i]          { recipientId, answer } (infra/workflow/notices.ts)
  *   $.document            { documentKey, complete }
+ *
+ * One Choice on `$.plan.action` (ByAction):
+ *   export     LocateSystems → AssembleExport → Deliver                      (access, portability)
+ *   statement  AssembleStatement (no outcomes) → Deliver                     (categories, disclosures)
+ *   erase      LocateSystems → EraseSystems → ConfirmSystems → NotifyRecipients → AssembleReceipt → Deliver
+ *   correct,   ChangeSystems → NotifyRecipients → AssembleReceipt → Deliver (correction, restriction, objection,
+ *   flag                                                                     opt_out, limit_sensitive, withdraw_consent)
+ * Export and erase share the search, then part at IsDeletion; erase and the changes share the notices and the receipt.
  *   $.error               { Error, Cause } of a step that failed after its retries (only the name is used)
  *
  * A step outside the per-system Maps (PlanRequest, AssembleExport, AssembleReceipt, Deliver) that still fails after its
@@ -33,6 +45,7 @@ export const WORKFLOW_FUNCTIONS = [
   'PlanRequest',
   'LocateSystem',
   'EraseSystem',
+  'ChangeSystem',
   'AssembleExport',
   'AssembleReceipt',
   'Deliver',
@@ -48,7 +61,13 @@ export interface WorkflowProps {
 const requestId = () => sfn.JsonPath.stringAt('$.requestId');
 
 /** The steps outside the per-system Maps whose failure marks the request for attention. */
-export const ATTENTION_STEPS = [STATE.PlanRequest, STATE.AssembleExport, STATE.AssembleReceipt, STATE.Deliver] as const;
+export const ATTENTION_STEPS = [
+  STATE.PlanRequest,
+  STATE.AssembleExport,
+  STATE.AssembleStatement,
+  STATE.AssembleReceipt,
+  STATE.Deliver,
+] as const;
 type AttentionStep = (typeof ATTENTION_STEPS)[number];
 
 /** Build the workflow's chain of states under `scope`. */
@@ -73,7 +92,7 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   const guardedStep = (
     name: AttentionStep,
     fnId: WorkflowFunctionId,
-    payload: Record<string, unknown>,
+    payload: Record<string, unknown> | undefined,
     resultPath: string,
     retryOn: readonly string[] = [],
   ) =>
@@ -123,7 +142,7 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
     '$.document',
   );
 
-  // Deletion: erase what was located, locate again to confirm nothing is left, then write the receipt.
+  // Deletion: erase what was located, locate again to confirm nothing is left, tell recipients, write the receipt.
   const erase = perSystemMap(scope, {
     mapName: STATE.EraseSystems,
     itemsPath: '$.located',
@@ -143,28 +162,49 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
     failedName: STATE.ConfirmFailed,
     resultPath: '$.confirmed',
   });
-  const assembleReceipt = guardedStep(
-    STATE.AssembleReceipt,
-    'AssembleReceipt',
-    {
-      requestId: requestId(),
-      located: sfn.JsonPath.listAt('$.located'),
-      erased: sfn.JsonPath.listAt('$.erased'),
-      confirmed: sfn.JsonPath.listAt('$.confirmed'),
-    },
+  // Correction and the flag rights: one change per planned system, read from the request record by the step itself.
+  const change = perSystemMap(scope, {
+    mapName: STATE.ChangeSystems,
+    itemsPath: '$.plan.systems',
+    taskName: STATE.ChangeSystem,
+    fn: fns.ChangeSystem,
+    fnId: 'ChangeSystem',
+    failedName: STATE.ChangeFailed,
+    resultPath: '$.changed',
+  });
+  // Recipients are told what was done (GDPR Art. 19; CCPA §1798.105(c), §1798.106(c)): after erase and after a change.
+  const notify = noticesStep(scope, { functions: fns });
+  // One receipt step for deletions and changes: its input is the whole state (ids, counts and fixed words only, by
+  // the shapes above), because the two branches arrive with different fields (located/erased/confirmed, or changed).
+  const assembleReceipt = guardedStep(STATE.AssembleReceipt, 'AssembleReceipt', undefined, '$.document');
+  notify.next(assembleReceipt).next(deliver);
+
+  // Categories and disclosures: answered from the data map alone (CCPA §1798.110(c), Civ. Code §1798.83).
+  const assembleStatement = guardedStep(
+    STATE.AssembleStatement,
+    'AssembleExport',
+    { requestId: requestId(), outcomes: [] },
     '$.document',
   );
 
-  const byType = sfn.Choice.jsonPath(scope, STATE.IsDeletion)
-    .when(
-      sfn.Condition.stringEquals('$.plan.type', 'deletion'),
-      erase.next(confirm).next(assembleReceipt).next(deliver),
-    )
+  const afterSearch = sfn.Choice.jsonPath(scope, STATE.IsDeletion)
+    .when(sfn.Condition.stringEquals('$.plan.action', 'erase'), erase.next(confirm).next(notify))
     .otherwise(assembleExport.next(deliver));
+
+  const byAction = sfn.Choice.jsonPath(scope, STATE.ByAction)
+    .when(sfn.Condition.stringEquals('$.plan.action', 'statement'), assembleStatement.next(deliver))
+    .when(
+      sfn.Condition.or(
+        sfn.Condition.stringEquals('$.plan.action', 'correct'),
+        sfn.Condition.stringEquals('$.plan.action', 'flag'),
+      ),
+      change.next(notify),
+    )
+    .otherwise(locate.next(afterSearch));
 
   const isRejected = sfn.Choice.jsonPath(scope, STATE.IsRejected)
     .when(sfn.Condition.stringEquals('$.plan.type', 'rejected'), sfn.Succeed.jsonPath(scope, STATE.RequestRejected))
-    .otherwise(locate.next(byType));
+    .otherwise(byAction);
 
   return sfn.Chain.start(plan).next(isRejected);
 }

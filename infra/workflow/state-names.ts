@@ -9,8 +9,17 @@ export const STATE = {
   LocateSystems: 'LocateSystems',
   LocateSystem: 'LocateSystem',
   LocateFailed: 'LocateFailed',
+  // The one branch on what the right does ($.plan.action: export | statement | erase | correct | flag).
+  ByAction: 'ByAction',
+  // After the search: a deletion goes on to erase, an export to its document.
   IsDeletion: 'IsDeletion',
   AssembleExport: 'AssembleExport',
+  // categories and disclosures: the document comes from the data map, no system is searched
+  AssembleStatement: 'AssembleStatement',
+  // correction and the flag rights: one change per system
+  ChangeSystems: 'ChangeSystems',
+  ChangeSystem: 'ChangeSystem',
+  ChangeFailed: 'ChangeFailed',
   EraseSystems: 'EraseSystems',
   EraseSystem: 'EraseSystem',
   EraseFailed: 'EraseFailed',
@@ -24,6 +33,7 @@ export const STATE = {
   // A step outside the per-system Maps that fails after its retries: say which, mark the request, fail the execution.
   PlanRequestFailed: 'PlanRequestFailed',
   AssembleExportFailed: 'AssembleExportFailed',
+  AssembleStatementFailed: 'AssembleStatementFailed',
   AssembleReceiptFailed: 'AssembleReceiptFailed',
   DeliverFailed: 'DeliverFailed',
   MarkAttention: 'MarkAttention',

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Erasure } from '../../connectors/config';
-import type { Connector, PassReport, SourceRecord, VerifiedIdentities } from '../../connectors/contract';
+import { REFUSED } from '../../connectors/base';
+import type { Erasure, SystemConfig } from '../../connectors/config';
+import type {
+  ChangeOutcome,
+  Connector,
+  FlagChange,
+  PassReport,
+  SourceRecord,
+  VerifiedIdentities,
+} from '../../connectors/contract';
 import { drain } from '../../connectors/pass';
 
 /**
@@ -11,6 +19,7 @@ import { drain } from '../../connectors/pass';
 
 /**
  * One seeded record. `referrer` and `name` sometimes hold the subject's address: they are not the identity field.
+ * `marketing`, `analytics` and `restricted` are the preference fields the change rules (CHANGES) map flags to.
  * A type, not an interface, so it is a `SourceRecord` as it is.
  */
 export type ContractRecord = {
@@ -18,7 +27,20 @@ export type ContractRecord = {
   email: string;
   name: string;
   referrer: string;
+  marketing: string;
+  analytics: string;
+  restricted: string;
 };
+
+/** The rules for corrections and flags a harness adds to its system's configuration (the parsed config's shape). */
+export type ChangeRules = Pick<SystemConfig, 'correctable' | 'flags' | 'readOnly'>;
+
+export interface SeedOptions {
+  /** unreadable records to add (only for harnesses that `canHoldUnreadable`) */
+  unreadable: number;
+  /** correctable attributes, flags and read-only of the system (absent: none) */
+  changes?: ChangeRules;
+}
 
 /** A seeded store and a connector over it. */
 export interface ContractStore {
@@ -38,8 +60,11 @@ export interface ContractHarness {
   exactMatch?: boolean;
   /** The store can hold records that cannot be read (malformed lines); the `unreadable` checks run only then. */
   canHoldUnreadable?: boolean;
-  /** A fresh store holding `records` and `unreadable` unreadable ones, and a connector over it with `erasure`. */
-  seed(records: readonly ContractRecord[], erasure: Erasure, options: { unreadable: number }): Promise<ContractStore>;
+  /**
+   * A fresh store holding `records` and `unreadable` unreadable ones, and a connector over it with `erasure` and the
+   * change rules `changes`.
+   */
+  seed(records: readonly ContractRecord[], erasure: Erasure, options: SeedOptions): Promise<ContractStore>;
   /** Stops what the harness started (emulators, clients). */
   close?(): Promise<void>;
 }
@@ -54,6 +79,27 @@ const ANONYMIZE: Erasure = {
   fields: { email: { action: 'hash' }, name: { action: 'replace', value: 'redacted' } },
 };
 const RETAIN: Erasure = { strategy: 'retain', reason: 'legal hold' };
+
+/** `name` is correctable; three flags map to string fields (all-string, so a CSV cell holds them as they are). */
+export const CHANGES: ChangeRules = {
+  correctable: { name: { field: 'name' } },
+  flags: {
+    marketing: { field: 'marketing', on: 'out', off: 'in' },
+    restriction: { field: 'restricted', on: 'yes', off: 'no' },
+    consent: { analytics: { field: 'analytics', on: 'withdrawn', off: 'granted' } },
+  },
+};
+const READ_ONLY_REASON = 'an append-only ledger: its owner corrects it by hand';
+
+/** A corrected name that needs quoting in a CSV row (comma, quotes) and is not ASCII. */
+const CORRECTED = 'Ada King, "Countess" of Lovelace — née Byron';
+const FLAGS_ON: readonly FlagChange[] = [
+  { flag: 'marketing', on: true },
+  { flag: 'consent:analytics', on: true },
+  { flag: 'restriction', on: true },
+  { flag: 'profiling', on: true },
+  { flag: 'consent:ads', on: true },
+];
 
 /** Identities shaped like injections into a query, a pattern, a path or a line format: none may match or break anything. */
 export const INJECTIONS: readonly string[] = [
@@ -72,30 +118,33 @@ export const INJECTIONS: readonly string[] = [
 
 /** The population: the subject (in every spelling the store can find) and people a careless matcher would confuse with her. */
 export function contractRecords(exactMatch: boolean): ContractRecord[] {
+  const prefs = { marketing: 'in', analytics: 'granted', restricted: 'no' };
   const subject: ContractRecord[] = [
-    { id: 's1', email: 'ada@example.com', name: 'Ada', referrer: 'none' },
-    { id: 's2', email: 'ada@example.com', name: 'Ada L.', referrer: 'bob@example.com' },
+    { id: 's1', email: 'ada@example.com', name: 'Ada', referrer: 'none', ...prefs },
+    { id: 's2', email: 'ada@example.com', name: 'Ada L.', referrer: 'bob@example.com', ...prefs },
   ];
   if (!exactMatch) {
     subject.push(
-      { id: 's3', email: 'Ada@Example.COM', name: 'Ada', referrer: 'none' },
-      { id: 's4', email: '  ada@example.com ', name: 'Ada', referrer: 'none' },
-      { id: 's5', email: 'ADA@EXAMPLE.COM', name: 'ADA', referrer: 'none' },
+      { id: 's3', email: 'Ada@Example.COM', name: 'Ada', referrer: 'none', ...prefs },
+      { id: 's4', email: '  ada@example.com ', name: 'Ada', referrer: 'none', ...prefs },
+      { id: 's5', email: 'ADA@EXAMPLE.COM', name: 'ADA', referrer: 'none', ...prefs },
     );
   }
   const others: ContractRecord[] = [
-    { id: 'o1', email: 'ada@example.com.evil', name: 'Mallory', referrer: 'none' },
-    { id: 'o2', email: 'xada@example.com', name: 'Xavier', referrer: 'none' },
-    { id: 'o3', email: 'ada@example.co', name: 'Ada Co', referrer: 'none' },
-    { id: 'o4', email: 'bob@example.com', name: 'Bob', referrer: 'ada@example.com' },
-    { id: 'o5', email: 'carol@example.org', name: 'ada@example.com', referrer: 'none' },
-    { id: 'o6', email: 'ada+news@example.com', name: 'Ada News', referrer: 'none' },
-    { id: 'o7', email: 'Dave@Example.net', name: 'Dave, "the" Dane', referrer: 'none' },
+    { id: 'o1', email: 'ada@example.com.evil', name: 'Mallory', referrer: 'none', ...prefs },
+    { id: 'o2', email: 'xada@example.com', name: 'Xavier', referrer: 'none', ...prefs },
+    { id: 'o3', email: 'ada@example.co', name: 'Ada Co', referrer: 'none', ...prefs },
+    { id: 'o4', email: 'bob@example.com', name: 'Bob', referrer: 'ada@example.com', ...prefs },
+    { id: 'o5', email: 'carol@example.org', name: 'ada@example.com', referrer: 'none', ...prefs },
+    { id: 'o6', email: 'ada+news@example.com', name: 'Ada News', referrer: 'none', ...prefs },
+    { id: 'o7', email: 'Dave@Example.net', name: 'Dave, "the" Dane', referrer: 'none', ...prefs },
   ];
   for (let i = 0; i < 8; i += 1)
-    others.push({ id: `p${i}`, email: `person.${i}@example.org`, name: `Person ${i}`, referrer: 'none' });
+    others.push({ id: `p${i}`, email: `person.${i}@example.org`, name: `Person ${i}`, referrer: 'none', ...prefs });
   return [...subject, ...others];
 }
+
+const NOTHING: ChangeOutcome = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: 0, refused: [] };
 
 function isSubjects(record: ContractRecord): boolean {
   return record.id.startsWith('s');
@@ -108,6 +157,17 @@ async function run<T>(pass: AsyncGenerator<T, PassReport, undefined>): Promise<{
     items.push(item);
   });
   return { items, report };
+}
+
+/** The subject's records as the connector reads them, by id. */
+async function located(connector: Connector): Promise<Map<string, SourceRecord>> {
+  const { items } = await run(connector.locate({ email: SUBJECT }));
+  return new Map(items.map((record) => [String(record.id), record]));
+}
+
+/** Each record of `before` with `fields` written over it: what a correction or flag must leave, and nothing else. */
+function written(before: Map<string, SourceRecord>, fields: Record<string, string>): Map<string, SourceRecord> {
+  return new Map([...before].map(([id, record]) => [id, { ...record, ...fields }]));
 }
 
 async function locatedIds(connector: Connector, identities: VerifiedIdentities): Promise<string[]> {
@@ -144,7 +204,7 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
 
     /** A store for the tests that change nothing (or must change nothing), seeded once. */
     function readOnly(): Promise<ContractStore> {
-      shared ??= h.seed(records, DELETE, { unreadable: 0 });
+      shared ??= h.seed(records, DELETE, { unreadable: 0, changes: CHANGES });
       return shared;
     }
 
@@ -285,24 +345,152 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
       });
     });
 
+    describe('correct', () => {
+      it('writes the mapped field on exactly the subject’s records and nothing else; a second run changes nothing', async () => {
+        // Prepare
+        const store = await h.seed(records, DELETE, { unreadable: 0, changes: CHANGES });
+        const before = await store.snapshot();
+        const subjectBefore = await located(store.connector);
+        const changes = [
+          { attribute: 'name', value: CORRECTED },
+          { attribute: 'postal_address', value: '12 St James’s Square' },
+        ];
+
+        // Act
+        const first = await store.connector.correct({ email: SUBJECT }, changes);
+        const afterFirst = await store.snapshot();
+        const subjectAfter = await located(store.connector);
+        const second = await store.connector.correct({ email: SUBJECT }, changes);
+        const afterSecond = await store.snapshot();
+
+        // Assess
+        const refused = [{ name: 'postal_address', reason: REFUSED.notMapped }];
+        const n = subjectIds.length;
+        expect(first).toEqual({ ...NOTHING, matched: n, changed: n, refused });
+        expect(second).toEqual({ ...NOTHING, matched: n, unchanged: n, refused });
+        expect(subjectAfter).toEqual(written(subjectBefore, { name: CORRECTED }));
+        expect(without(afterFirst, subjectIds)).toEqual(without(before, subjectIds));
+        expect(afterSecond).toEqual(afterFirst);
+      });
+
+      it('writes nothing for a subject it does not hold, and says so with a count of 0', async () => {
+        // Prepare
+        const { connector, snapshot } = await readOnly();
+        const before = await snapshot();
+
+        // Act
+        const outcome = await connector.correct({ email: 'nobody@example.com' }, [{ attribute: 'name', value: 'X' }]);
+        const noIdentity = await connector.correct({}, [{ attribute: 'name', value: 'X' }]);
+
+        // Assess
+        expect(outcome).toEqual(NOTHING);
+        expect(noIdentity).toEqual(NOTHING);
+        expect(await snapshot()).toEqual(before);
+      });
+    });
+
+    describe('setFlags', () => {
+      it('writes the flag fields (consent:<purpose> included) on exactly the subject’s records; refuses the rest; a second run changes nothing', async () => {
+        // Prepare
+        const store = await h.seed(records, DELETE, { unreadable: 0, changes: CHANGES });
+        const before = await store.snapshot();
+        const subjectBefore = await located(store.connector);
+
+        // Act
+        const first = await store.connector.setFlags({ email: SUBJECT }, FLAGS_ON);
+        const afterFirst = await store.snapshot();
+        const subjectAfter = await located(store.connector);
+        const second = await store.connector.setFlags({ email: SUBJECT }, FLAGS_ON);
+        const afterSecond = await store.snapshot();
+
+        // Assess
+        const refused = [
+          { name: 'profiling', reason: REFUSED.noFlag },
+          { name: 'consent:ads', reason: REFUSED.noFlag },
+        ];
+        const n = subjectIds.length;
+        expect(first).toEqual({ ...NOTHING, matched: n, changed: n, refused });
+        expect(second).toEqual({ ...NOTHING, matched: n, unchanged: n, refused });
+        expect(subjectAfter).toEqual(
+          written(subjectBefore, { marketing: 'out', analytics: 'withdrawn', restricted: 'yes' }),
+        );
+        expect(without(afterFirst, subjectIds)).toEqual(without(before, subjectIds));
+        expect(afterSecond).toEqual(afterFirst);
+      });
+
+      it('a lifted flag (on: false) writes its off value; lifting one already off changes nothing', async () => {
+        // Prepare
+        const store = await h.seed(records, DELETE, { unreadable: 0, changes: CHANGES });
+        const before = await store.snapshot();
+        const subjectBefore = await located(store.connector);
+        const lift = [{ flag: 'restriction', on: false }] as const;
+
+        // Act
+        const liftedAlreadyOff = await store.connector.setFlags({ email: SUBJECT }, lift);
+        await store.connector.setFlags({ email: SUBJECT }, [{ flag: 'restriction', on: true }]);
+        const lifted = await store.connector.setFlags({ email: SUBJECT }, lift);
+        const after = await store.snapshot();
+
+        // Assess
+        const n = subjectIds.length;
+        expect(liftedAlreadyOff).toEqual({ ...NOTHING, matched: n, unchanged: n });
+        expect(lifted).toEqual({ ...NOTHING, matched: n, changed: n });
+        expect(await located(store.connector)).toEqual(written(subjectBefore, { restricted: 'no' }));
+        expect(without(after, subjectIds)).toEqual(without(before, subjectIds));
+      });
+    });
+
+    describe('read-only systems', () => {
+      it('refuse every correction and flag with the configured reason, count the subject’s records, write nothing', async () => {
+        // Prepare
+        const changes = { ...CHANGES, readOnly: { reason: READ_ONLY_REASON } };
+        const store = await h.seed(records, DELETE, { unreadable: 0, changes });
+        const before = await store.snapshot();
+
+        // Act
+        const corrected = await store.connector.correct({ email: SUBJECT }, [{ attribute: 'name', value: CORRECTED }]);
+        const flagged = await store.connector.setFlags({ email: SUBJECT }, [
+          { flag: 'marketing', on: true },
+          { flag: 'profiling', on: true },
+        ]);
+
+        // Assess
+        const n = subjectIds.length;
+        expect(corrected).toEqual({ ...NOTHING, matched: n, refused: [{ name: 'name', reason: READ_ONLY_REASON }] });
+        expect(flagged).toEqual({
+          ...NOTHING,
+          matched: n,
+          refused: [
+            { name: 'marketing', reason: READ_ONLY_REASON },
+            { name: 'profiling', reason: READ_ONLY_REASON },
+          ],
+        });
+        expect(await store.snapshot()).toEqual(before);
+      });
+    });
+
     describe('injection-shaped identities', () => {
       it.each(
         INJECTIONS.map((value) => [
           value.length > 40 ? `${value.slice(0, 12)}… (${value.length} chars)` : JSON.stringify(value),
           value,
         ]),
-      )('%s matches nothing and erases nothing', async (_label, value) => {
+      )('%s matches nothing and erases, corrects or flags nothing', async (_label, value) => {
         // Prepare
         const { connector, snapshot } = await readOnly();
         const before = await snapshot();
 
         // Act
-        const located = await locatedIds(connector, { email: value });
+        const found = await locatedIds(connector, { email: value });
         const outcome = await connector.erase({ email: value });
+        const corrected = await connector.correct({ email: value }, [{ attribute: 'name', value: CORRECTED }]);
+        const flagged = await connector.setFlags({ email: value }, [{ flag: 'restriction', on: true }]);
 
         // Assess
-        expect(located).toEqual([]);
+        expect(found).toEqual([]);
         expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
+        expect(corrected).toEqual(NOTHING);
+        expect(flagged).toEqual(NOTHING);
         expect(await snapshot()).toEqual(before);
       });
     });
@@ -326,6 +514,23 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
         expect(walked.items).toHaveLength(records.length);
         expect(erased).toEqual({ deleted: subjectIds.length, anonymized: 0, retained: 0, unreadable: 2 });
         expect(again).toEqual({ items: [], report: { unreadable: 2 } });
+      });
+
+      it('are reported by corrections and flags too, never changed', async (context) => {
+        if (!h.canHoldUnreadable) context.skip();
+        // Prepare
+        const store = await h.seed(records, DELETE, { unreadable: 2, changes: CHANGES });
+
+        // Act
+        const corrected = await store.connector.correct({ email: SUBJECT }, [{ attribute: 'name', value: CORRECTED }]);
+        const flagged = await store.connector.setFlags({ email: SUBJECT }, [{ flag: 'marketing', on: true }]);
+        const walked = await run(store.connector.identities('email'));
+
+        // Assess
+        const n = subjectIds.length;
+        expect(corrected).toEqual({ ...NOTHING, matched: n, changed: n, unreadable: 2 });
+        expect(flagged).toEqual({ ...NOTHING, matched: n, changed: n, unreadable: 2 });
+        expect(walked.report).toEqual({ unreadable: 2 });
       });
     });
   });

@@ -169,3 +169,41 @@ describe('Method: buildApp (grants by strategy)', () => {
     }
   });
 });
+
+describe('Method: buildApp (grants for changes)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dsar-change-grants-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lets change-system write only to systems with a field to change that are not read-only', () => {
+    // Prepare: one writable table with a flag, one read-only table with a flag, one object store with nothing to change
+    const flag = { flags: { marketing: { field: 'optIn', on: false, off: true } } };
+    const path = join(dir, 'systems.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: 1,
+        systems: [
+          { ...table('writable', remove), ...flag },
+          { ...table('ledger', remove), ...flag, readOnly: { reason: 'an append-only ledger' } },
+          objects('plain', remove),
+        ],
+      }),
+    );
+
+    // Act
+    const resources = resourcesOf(synthStacks({ systemsConfig: path }).pipeline);
+    const writesOn = (marker: string) =>
+      [
+        ...actionsOf(
+          statementsOfFunction(resources, 'functions/change-system/handler.ts').filter((s) =>
+            s.resources.some((r) => r.includes(marker)),
+          ),
+        ),
+      ].filter((a) => WRITES.test(a));
+
+    // Assess
+    expect(writesOn('Table-writable')).toEqual(['dynamodb:UpdateItem']);
+    expect(writesOn('Table-ledger')).toEqual([]);
+    expect(writesOn('bucket-plain')).toEqual([]);
+  });
+});

@@ -41,6 +41,8 @@ const SOURCES_ERASE = [
   's3:PutObject',
   's3:DeleteObject',
 ];
+/** Changes in the demo systems: customers' attributes rewritten in place; clickstream objects rewritten whole. */
+const SOURCES_CHANGE = [...SOURCES_LOCATE, 'dynamodb:UpdateItem', 's3:PutObject'];
 const MAIL = 'ses:SendEmail';
 const SECRET = 'secretsmanager:GetSecretValue';
 
@@ -61,6 +63,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'functions/plan-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE],
   'functions/locate-system/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_WRITE, ...SOURCES_LOCATE],
   'functions/erase-system/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...SOURCES_ERASE, SECRET],
+  'functions/change-system/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...SOURCES_CHANGE],
   'functions/assemble-export/handler.ts': [
     ...BASE,
     ...TABLE_WRITE,
@@ -79,6 +82,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     ...KMS_WRITE,
     'states:StartExecution',
     'states:DescribeExecution',
+    // lifting an announced restriction (GDPR Art. 18(3)) clears a flag in the source systems
+    ...SOURCES_CHANGE,
   ],
   'functions/reapply-deletions/handler.ts': [
     ...BASE,
@@ -105,6 +110,7 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   PlanRequest: { Requests: RW },
   LocateSystem: { Requests: RW },
   EraseSystem: { Requests: RW, Suppression: ['dynamodb:UpdateItem'] },
+  ChangeSystem: { Requests: RW },
   AssembleExport: { Requests: RW },
   AssembleReceipt: { Requests: RW },
   Deliver: { Requests: RW, Tokens: ['dynamodb:PutItem'] },
@@ -192,11 +198,13 @@ describe('Class: PipelineStack', () => {
       expect(withSystems.map((s) => s.id).sort()).toEqual([
         'AssembleExport',
         'AssembleReceipt',
+        'ChangeSystem',
         'EraseSystem',
         'LocateSystem',
         'PlanRequest',
         'ReapplyDeletions',
         'SubmitRequest',
+        'Sweeper',
       ]);
       expect(envOf('functions/deliver/handler.ts')).toMatchObject({
         POWERTOOLS_SERVICE_NAME: 'dsar',
@@ -242,8 +250,8 @@ describe('Class: PipelineStack', () => {
       const configured = reserved(resourcesOf(synthStacks({ connectorConcurrency: 3 }).pipeline));
 
       // Assess
-      expect(byDefault).toEqual({ LocateSystem: 10, EraseSystem: 10 });
-      expect(configured).toEqual({ LocateSystem: 3, EraseSystem: 3 });
+      expect(byDefault).toEqual({ LocateSystem: 10, EraseSystem: 10, ChangeSystem: 10 });
+      expect(configured).toEqual({ LocateSystem: 3, EraseSystem: 3, ChangeSystem: 3 });
     });
 
     it("encrypts every log group (functions and workflow) with the stateful stack's logs key", () => {
@@ -332,6 +340,18 @@ describe('Class: PipelineStack', () => {
       // Assess
       expect(kmsStatements.length).toBeGreaterThan(0);
       for (const statement of kmsStatements) expect(JSON.stringify(statement.condition)).toContain('kms:ViaService');
+    });
+
+    it('lets change-system write only the changing actions, on the configured tables and prefixes', () => {
+      // Prepare & Act
+      const updates = resourcesFor(resources, 'functions/change-system/handler.ts', 'dynamodb:UpdateItem');
+      const puts = resourcesFor(resources, 'functions/change-system/handler.ts', 's3:PutObject');
+      const deletes = resourcesFor(resources, 'functions/change-system/handler.ts', 's3:DeleteObject');
+
+      // Assess
+      expect(updates.join(' ')).toContain(':table/DemoCustomers');
+      expect(puts.filter((r) => r.includes('demo-clickstream/events/*'))).toHaveLength(1);
+      expect(deletes).toEqual([]);
     });
 
     it('reaches source systems from the systems config only, writing only from erase-system', () => {

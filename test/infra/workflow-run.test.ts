@@ -38,7 +38,9 @@ const NO_WAIT = Object.fromEntries(
     'LocateSystem',
     'EraseSystem',
     'ConfirmSystem',
+    'ChangeSystem',
     'AssembleExport',
+    'AssembleStatement',
     'AssembleReceipt',
     'Deliver',
     'MarkAttention',
@@ -85,12 +87,26 @@ async function runToEnd(
   }
 }
 
+const ACTIONS: Record<string, string> = {
+  access: 'export',
+  categories: 'statement',
+  deletion: 'erase',
+  correction: 'correct',
+  opt_out: 'flag',
+  rejected: 'rejected',
+};
 const plan =
   (type: string): Stub =>
-  () => ({ type, systems: [{ systemId: 'customers' }, { systemId: 'clickstream' }] });
+  () => ({
+    type,
+    action: ACTIONS[type],
+    systems: type === 'categories' ? [] : [{ systemId: 'customers' }, { systemId: 'clickstream' }],
+    recipients: [],
+  });
 const common: Record<string, Stub> = {
   LocateSystem: (i) => ({ systemId: i.systemId, status: 'found', recordCount: 2 }),
   AssembleExport: () => ({ documentKey: 'exports/r-1.json', complete: true }),
+  AssembleStatement: () => ({ documentKey: 'exports/r-1.json', complete: true }),
   AssembleReceipt: () => ({ documentKey: 'receipts/r-1.json', complete: true }),
   Deliver: () => ({}),
 };
@@ -159,18 +175,72 @@ describe('Class: Workflow (local run)', () => {
         'AssembleReceipt',
         'Deliver',
       ]);
+      // the notices step ran between confirming and the receipt (a placeholder that tells nobody, here)
       expect(calls.find(([s]) => s === 'EraseSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers' });
       expect(calls.find(([s]) => s === 'ConfirmSystem')?.[1]).toEqual({
         requestId: 'r-1',
         systemId: 'customers',
         phase: 'confirm',
       });
-      expect(Object.keys(calls.find(([s]) => s === 'AssembleReceipt')?.[1] ?? {})).toEqual([
-        'requestId',
-        'located',
-        'erased',
+      const receiptInput = calls.find(([s]) => s === 'AssembleReceipt')?.[1] ?? {};
+      expect(Object.keys(receiptInput).sort()).toEqual([
         'confirmed',
+        'erased',
+        'located',
+        'notices',
+        'plan',
+        'requestId',
       ]);
+      expect(receiptInput.notices).toEqual([]);
+    });
+
+    it.each([
+      ['correction', 'correct'],
+      ['opt_out', 'flag'],
+    ])(
+      'changes each system for a %s, reporting a system that stays unavailable as failed, then a receipt',
+      async (type) => {
+        // Prepare
+        const stubs = {
+          ...common,
+          PlanRequest: plan(type),
+          ChangeSystem: (i: Json) => {
+            if (i.systemId === 'clickstream') throw named('ConnectorUnavailableError');
+            return { systemId: i.systemId, status: 'changed', matched: 1, changed: 1, refused: [] };
+          },
+        };
+
+        // Act
+        const { calls } = await run(workflow.definition, stubs);
+
+        // Assess
+        expect(calls.map(([s]) => s).filter((s) => s !== 'ChangeSystem')).toEqual([
+          'PlanRequest',
+          'AssembleReceipt',
+          'Deliver',
+        ]);
+        expect(calls.filter(([s, i]) => s === 'ChangeSystem' && i.systemId === 'clickstream')).toHaveLength(4);
+        expect(calls.find(([s]) => s === 'ChangeSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers' });
+        const receiptInput = calls.find(([s]) => s === 'AssembleReceipt')?.[1] ?? {};
+        expect(receiptInput.changed).toEqual([
+          { systemId: 'customers', status: 'changed', matched: 1, changed: 1, refused: [] },
+          { systemId: 'clickstream', status: 'failed', error: 'ConnectorUnavailableError' },
+        ]);
+        expect(receiptInput.notices).toEqual([]);
+        expect(calls.map(([s]) => s)).not.toContain('LocateSystem');
+      },
+    );
+
+    it('answers a statement from the data map without searching any system', async () => {
+      // Prepare
+      const stubs = { ...common, PlanRequest: plan('categories') };
+
+      // Act
+      const { calls } = await run(workflow.definition, stubs);
+
+      // Assess
+      expect(calls.map(([s]) => s)).toEqual(['PlanRequest', 'AssembleStatement', 'Deliver']);
+      expect(calls[1]?.[1]).toEqual({ requestId: 'r-1', outcomes: [] });
     });
 
     it('stops a rejected request after planning', async () => {

@@ -88,6 +88,7 @@ describe('Class: Workflow', () => {
         LocateSystem: STATE.LocateFailed,
         EraseSystem: STATE.EraseFailed,
         ConfirmSystem: STATE.ConfirmFailed,
+        ChangeSystem: STATE.ChangeFailed,
       };
 
       for (const [task, fallback] of Object.entries(fallbacks)) {
@@ -125,7 +126,7 @@ describe('Class: Workflow', () => {
 
     it('retries a busy system on every connector task under its own long rule, and reports it failed after', () => {
       // Prepare
-      const connectorTasks = [STATE.LocateSystem, STATE.EraseSystem, STATE.ConfirmSystem];
+      const connectorTasks = [STATE.LocateSystem, STATE.EraseSystem, STATE.ConfirmSystem, STATE.ChangeSystem];
 
       for (const task of connectorTasks) {
         // Act
@@ -226,25 +227,68 @@ describe('Class: Workflow', () => {
       );
     });
 
-    it('branches on the plan: rejected ends, deletion erases and confirms, both deliver through one Deliver state', () => {
+    it('branches once on the action: rejected ends; export, statement, erase and changes each take their path to one Deliver', () => {
       // Prepare & Act
       const isRejected = states[STATE.IsRejected] as { Choices: Json[]; Default: string };
+      const byAction = states[STATE.ByAction] as { Choices: Json[]; Default: string };
       const isDeletion = states[STATE.IsDeletion] as { Choices: Json[]; Default: string };
 
       // Assess
       expect(isRejected.Choices).toEqual([
         { Variable: '$.plan.type', StringEquals: 'rejected', Next: STATE.RequestRejected },
       ]);
-      expect(isRejected.Default).toBe(STATE.LocateSystems);
+      expect(isRejected.Default).toBe(STATE.ByAction);
+      expect(byAction.Choices).toEqual([
+        { Variable: '$.plan.action', StringEquals: 'statement', Next: STATE.AssembleStatement },
+        {
+          Or: [
+            { Variable: '$.plan.action', StringEquals: 'correct' },
+            { Variable: '$.plan.action', StringEquals: 'flag' },
+          ],
+          Next: STATE.ChangeSystems,
+        },
+      ]);
+      expect(byAction.Default).toBe(STATE.LocateSystems);
+      expect(states[STATE.LocateSystems]?.Next).toBe(STATE.IsDeletion);
       expect(isDeletion.Choices).toEqual([
-        { Variable: '$.plan.type', StringEquals: 'deletion', Next: STATE.EraseSystems },
+        { Variable: '$.plan.action', StringEquals: 'erase', Next: STATE.EraseSystems },
       ]);
       expect(isDeletion.Default).toBe(STATE.AssembleExport);
+      // deletion: erase, confirm, tell recipients, receipt
       expect(states[STATE.EraseSystems]?.Next).toBe(STATE.ConfirmSystems);
-      expect(states[STATE.ConfirmSystems]?.Next).toBe(STATE.AssembleReceipt);
+      expect(states[STATE.ConfirmSystems]?.Next).toBe(STATE.NotifyRecipients);
+      // changes: one change per system, tell recipients, receipt
+      expect(states[STATE.ChangeSystems]?.Next).toBe(STATE.NotifyRecipients);
+      expect(states[STATE.NotifyRecipients]?.Next).toBe(STATE.AssembleReceipt);
       expect(states[STATE.AssembleReceipt]?.Next).toBe(STATE.Deliver);
       expect(states[STATE.AssembleExport]?.Next).toBe(STATE.Deliver);
+      // statements: no search, the document from the data map
+      expect(states[STATE.AssembleStatement]?.Next).toBe(STATE.Deliver);
+      expect(states[STATE.AssembleStatement]?.Parameters).toEqual({ 'requestId.$': '$.requestId', outcomes: [] });
       expect(states[STATE.Deliver]?.End).toBe(true);
+    });
+
+    it('marks the request for attention when a statement or a receipt still fails', () => {
+      // Prepare & Act
+      const catchOf = (name: string) => (states[name] as { Catch: Json[] }).Catch;
+
+      // Assess
+      expect(catchOf(STATE.AssembleStatement)).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.AssembleStatementFailed },
+      ]);
+      expect(states[STATE.AssembleStatementFailed]?.Next).toBe(STATE.MarkAttention);
+      expect(catchOf(STATE.AssembleReceipt)).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.AssembleReceiptFailed },
+      ]);
+    });
+
+    it('changes per system with ids only: the change step reads what to change from the request record', () => {
+      // Prepare & Act
+      const change = states[STATE.ChangeSystems] as Json;
+
+      // Assess
+      expect(change).toMatchObject({ ItemsPath: '$.plan.systems', MaxConcurrency: 10, ResultPath: '$.changed' });
+      expect(change.ItemSelector).toEqual({ 'requestId.$': '$.requestId', 'systemId.$': '$$.Map.Item.Value.systemId' });
     });
 
     it('fans out per system with ids only', () => {
@@ -300,6 +344,8 @@ describe('Class: Workflow', () => {
       expect(Object.keys(tasks).sort()).toEqual([
         'AssembleExport',
         'AssembleReceipt',
+        'AssembleStatement',
+        'ChangeSystem',
         'ConfirmSystem',
         'Deliver',
         'EraseSystem',

@@ -101,6 +101,14 @@ export class MemoryRequests implements RequestRepository {
     record.subjectForgottenAt ??= new Date().toISOString();
   }
 
+  public async recordLift(requestId: string, lift: NonNullable<RequestRecord['lift']>): Promise<void> {
+    const record = this.records.get(requestId);
+    const answered = record?.status === 'completed' || record?.status === 'partially_completed';
+    if (record?.type !== 'restriction' || !record.subject || !answered)
+      throw new StatusConflictError(requestId, 'record lift');
+    record.lift = structuredClone(lift);
+  }
+
   public async *all(): AsyncIterable<RequestRecord> {
     for (const record of this.records.values()) yield structuredClone(record);
   }

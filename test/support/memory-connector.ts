@@ -1,13 +1,28 @@
 import { anonymizeRecord } from '../../connectors/anonymize';
-import { BaseConnector, type ChangingErasure, type FieldWrites, type WriteOutcome } from '../../connectors/base';
+import {
+  BaseConnector,
+  type ChangingErasure,
+  type FieldWrites,
+  holdsAll,
+  type WriteOutcome,
+} from '../../connectors/base';
 import type { SystemConfig } from '../../connectors/config';
-import type { EraseOutcome, IdentityKind, Pass, SourceRecord, VerifiedIdentities } from '../../connectors/contract';
+import type {
+  AttributeChange,
+  ChangeOutcome,
+  EraseOutcome,
+  FlagChange,
+  IdentityKind,
+  Pass,
+  SourceRecord,
+  VerifiedIdentities,
+} from '../../connectors/contract';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../../connectors/errors';
 import { isSameEmail, normalizedEmail } from '../../connectors/identity';
 import type { SdkErrorTranslator } from '../../connectors/sdk-errors';
 
 /** The connector methods a failure can be injected into. */
-export type ConnectorMethod = 'locate' | 'erase' | 'identities';
+export type ConnectorMethod = 'locate' | 'erase' | 'identities' | 'correct' | 'setFlags';
 
 /** A failure to inject: which error, how many calls fail, and (for passes) how many items come first. */
 export interface InjectedFailure {
@@ -40,16 +55,24 @@ const untranslated: SdkErrorTranslator = (_systemId, _operation, error) => error
  */
 export class MemoryConnector extends BaseConnector<SystemConfig> {
   /** every call's argument, in order */
-  public readonly asked: { locate: VerifiedIdentities[]; erase: VerifiedIdentities[]; identities: IdentityKind[] } = {
-    locate: [],
-    erase: [],
-    identities: [],
-  };
+  public readonly asked: {
+    locate: VerifiedIdentities[];
+    erase: VerifiedIdentities[];
+    identities: IdentityKind[];
+    correct: { identities: VerifiedIdentities; changes: readonly AttributeChange[] }[];
+    setFlags: { identities: VerifiedIdentities; flags: readonly FlagChange[] }[];
+  } = { locate: [], erase: [], identities: [], correct: [], setFlags: [] };
   protected readonly translate = untranslated;
   private store: SourceRecord[];
   private readonly unreadable: number;
   private readonly failures: Partial<Record<ConnectorMethod, InjectedFailure>>;
-  private readonly failed: Record<ConnectorMethod, number> = { locate: 0, erase: 0, identities: 0 };
+  private readonly failed: Record<ConnectorMethod, number> = {
+    locate: 0,
+    erase: 0,
+    identities: 0,
+    correct: 0,
+    setFlags: 0,
+  };
 
   public constructor(system: SystemConfig, options: MemoryConnectorOptions = {}) {
     super(system, { anonymizationKey: options.anonymizationKey ?? '' });
@@ -82,6 +105,23 @@ export class MemoryConnector extends BaseConnector<SystemConfig> {
     return super.erase(identities);
   }
 
+  public override async correct(
+    identities: VerifiedIdentities,
+    changes: readonly AttributeChange[],
+  ): Promise<ChangeOutcome> {
+    this.asked.correct.push({ identities, changes });
+    const failure = this.failure('correct');
+    if (failure !== undefined) throw failure;
+    return super.correct(identities, changes);
+  }
+
+  public override async setFlags(identities: VerifiedIdentities, flags: readonly FlagChange[]): Promise<ChangeOutcome> {
+    this.asked.setFlags.push({ identities, flags });
+    const failure = this.failure('setFlags');
+    if (failure !== undefined) throw failure;
+    return super.setFlags(identities, flags);
+  }
+
   protected identityField(kind: IdentityKind): string {
     return this.system.type === 'dynamodb' ? this.system.identity[kind].attribute : this.system.identity[kind].field;
   }
@@ -101,14 +141,17 @@ export class MemoryConnector extends BaseConnector<SystemConfig> {
     return outcome;
   }
 
-  /** Writes each field on the subject's records; a record already holding every value is left as it is. */
+  /**
+   * Writes each field on the subject's records (a missing field is added, as JSON Lines and DynamoDB do); a record
+   * already holding every value (compared like the real connectors: `holdsAll`) is left as it is.
+   */
   protected async updateSubject(email: string, writes: FieldWrites): Promise<WriteOutcome> {
     const field = this.identityField('email');
     const outcome: WriteOutcome = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: this.unreadable };
     this.store = this.store.map((record) => {
       if (!isSameEmail(record[field], email)) return record;
       outcome.matched += 1;
-      if (Object.entries(writes).every(([name, value]) => Object.is(record[name], value))) {
+      if (holdsAll(record, writes)) {
         outcome.unchanged += 1;
         return record;
       }

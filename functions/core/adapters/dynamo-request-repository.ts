@@ -239,6 +239,31 @@ export class DynamoRequestRepository implements RequestRepository {
     }
   }
 
+  public async recordLift(requestId: string, lift: NonNullable<RequestRecord['lift']>): Promise<void> {
+    const answered = statusIn(['completed', 'partially_completed'], 'end');
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: requestKey(requestId),
+          UpdateExpression: 'SET lift = :lift, updatedAt = :now',
+          ConditionExpression: `attribute_exists(pk) AND #type = :restriction AND attribute_exists(subject) AND ${answered.condition}`,
+          ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
+          ExpressionAttributeValues: {
+            ...answered.values,
+            ':restriction': 'restriction',
+            ':lift': lift,
+            ':now': new Date().toISOString(),
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new StatusConflictError(requestId, 'record lift', { cause: error });
+      throw error;
+    }
+  }
+
   /** Every request record (the sweeper's walk, and the twin's resume through it). A Scan, page by page. */
   public async *all(): AsyncIterable<RequestRecord> {
     const pages = paginateScan(

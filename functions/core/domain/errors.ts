@@ -161,3 +161,12 @@ export class SystemBusyError extends DsarError {
     this.name = 'SystemBusyError';
   }
 }
+
+/** A change request lacks what its right needs (an opt-out without its scope, a withdrawal without its purpose). */
+export class RequestIncompleteError extends DsarError {
+  public readonly code = 'request_incomplete';
+  public constructor(requestId: string, field: string) {
+    super(`request ${requestId} has no ${field}; nothing to change`);
+    this.name = 'RequestIncompleteError';
+  }
+}

@@ -73,20 +73,93 @@ export function verificationMail(record: RequestRecord, link: string, expiresAt:
   };
 }
 
+/** What a document of each right is called in the mail that links to it. */
+const DOCUMENT: Record<RequestRecord['type'], string> = {
+  access: 'your data export',
+  portability: 'your portable data archive',
+  categories: 'the statement of categories',
+  disclosures: 'the statement of disclosures',
+  deletion: 'your deletion receipt',
+  correction: 'your receipt',
+  restriction: 'your receipt',
+  objection: 'your receipt',
+  opt_out: 'your receipt',
+  limit_sensitive: 'your receipt',
+  withdraw_consent: 'your receipt',
+};
+
+/** The receipt's per-system outcome words (receipt-format.ts), as a sentence; `n` is the record count it carries. */
+const DONE: Record<string, (n: number) => string> = {
+  erased: (n) => `erased (${n} records found)`,
+  anonymized: (n) => `anonymised (${n} records found)`,
+  retained: (n) => `kept, for the reason the receipt gives (${n} records found)`,
+  nothing_found: () => 'nothing found',
+  failed: () => 'could not be completed; the receipt says so, and we will follow up',
+  changed: (n) => `changed as asked (${n} records)`,
+  unchanged: () => 'already as asked, nothing to change',
+  refused: (n) => `could not be changed (${n} records); the receipt says why and who will do it by hand`,
+  not_recorded: () => 'records none of what you asked about, so there was nothing to change',
+  found: (n) => `${n} records found`,
+  not_found: () => 'nothing found',
+};
+
+/** Per system, what was done (counts and fixed words, never a value): from the receipt's judgement or the search. */
+export function doneLines(record: RequestRecord): string[] {
+  const done =
+    record.done ??
+    (record.outcomes ?? []).map((o) => ({
+      systemId: o.systemId,
+      outcome: o.status === 'failed' ? 'failed_search' : o.status,
+      records: o.recordCount,
+    }));
+  return done.map(({ systemId, outcome, records }) => {
+    const say = outcome === 'failed_search' ? () => 'could not be searched' : DONE[outcome];
+    return `- ${systemId}: ${say ? say(records) : outcome}`;
+  });
+}
+
+/**
+ * The answer: which right was exercised, what was done in each system, and a single-use link to the document (the
+ * export, statement or receipt). A restriction's answer promises the notice before a lift (GDPR Art. 18(3)).
+ */
 export function deliveryMail(record: RequestRecord, link: string, complete: boolean, expiresAt: Date): MailMessage {
-  const what = record.type === 'deletion' ? 'your deletion receipt' : 'your data export';
+  const systems = doneLines(record);
   return {
     to: subjectEmail(record),
     subject: complete ? 'Your privacy request is complete' : 'Your privacy request is partly complete',
     text: [
-      `Your request (reference ${record.requestId}) has been answered.`,
-      complete
-        ? ''
-        : 'Some systems could not be reached. The document says which; we will follow up on them, and nothing is presented as complete that is not.',
-      `Download ${what} here (the link works once, until ${expiresAt.toISOString().slice(0, 10)}):`,
+      `Your request for ${RIGHT[record.type]} (reference ${record.requestId}) has been answered.`,
+      ...(complete
+        ? []
+        : [
+            'Some systems could not do what was asked. The document says which and why; we will follow up on them, and nothing is presented as complete that is not.',
+          ]),
+      ...(systems.length > 0 ? ['', 'What was done in each of our systems:', ...systems, ''] : []),
+      ...(record.type === 'restriction'
+        ? ['We will write to you at this address before the restriction is lifted.', '']
+        : []),
+      `Download ${DOCUMENT[record.type]} here (the link works once, until ${expiresAt.toISOString().slice(0, 10)}):`,
       link,
-    ]
-      .filter((line, i) => line !== '' || i !== 1)
-      .join('\n'),
+    ].join('\n'),
+  };
+}
+
+/**
+ * GDPR Art. 18(3): a subject who obtained a restriction is told before it is lifted. Sent before any flag is cleared,
+ * with the date of the lift, to the address the restriction kept for this purpose.
+ */
+export function liftNoticeMail(record: RequestRecord, liftAt: Date): MailMessage {
+  return {
+    to: subjectEmail(record),
+    subject: 'The restriction of your personal data will be lifted',
+    text: [
+      `You asked us to restrict the processing of your personal data (reference ${record.requestId}).`,
+      `We will lift that restriction on ${liftAt.toISOString().slice(0, 10)}: from then on we may use that data again ` +
+        'for the purposes we told you about.',
+      '',
+      'If you think the restriction should stay (for instance, because the accuracy of the data is still contested or ' +
+        'your objection is still being considered), reply before that date. You may also ask for the data to be deleted, ' +
+        'or complain to a supervisory authority.',
+    ].join('\n'),
   };
 }

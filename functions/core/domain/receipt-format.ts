@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Regulation } from './request';
+import { Regulation, RequestType } from './request';
 
 /**
  * The deletion receipt: proof of what was found, erased, anonymised or kept (and why) in every system, and that a
@@ -97,3 +97,101 @@ export const DeletionReceipt = z.object({
   }),
 });
 export type DeletionReceipt = z.infer<typeof DeletionReceipt>;
+
+/** A recipient's answer to the notice of this request (infra/workflow/notices.ts writes them as `$.notices`). */
+export const NoticeAnswer = z.object({
+  recipientId: z.string(),
+  answer: z
+    .string()
+    .describe(
+      'done | not_held | exception | timed_out | not_sent (no contact) | failed (the notice could not be sent)',
+    ),
+});
+export type NoticeAnswer = z.infer<typeof NoticeAnswer>;
+
+/** One system's line on a change receipt: counts and fixed words, never a value (the subject knows what they asked). */
+export const ChangeReceiptSystem = z.object({
+  id: z.string(),
+  outcome: z
+    .enum(['changed', 'unchanged', 'nothing_found', 'not_recorded', 'refused', 'failed'])
+    .describe(
+      'changed: records written; unchanged: every value was already set; nothing_found: no record of the subject; ' +
+        'not_recorded: the system holds the subject but records none of what was asked (no such field or preference); ' +
+        'refused: the system holds the subject but cannot be changed (e.g. read-only): its owner is to make the change; ' +
+        'failed: it could not be reached',
+    ),
+  matched: z.number().int().nonnegative().describe("the subject's records found"),
+  changed: z.number().int().nonnegative(),
+  unchanged: z.number().int().nonnegative(),
+  retained: z.number().int().nonnegative().describe('records the store refused to change (a storage lock)'),
+  retainedReason: z.string().optional(),
+  unreadable: z.number().int().nonnegative().describe('records that could not be read, so were not changed'),
+  refused: z
+    .array(z.object({ name: z.string(), reason: z.string() }))
+    .describe('what was asked that this system cannot change (attribute or preference), and why'),
+  owner: z
+    .object({ name: z.string(), toBeTold: z.literal(true) })
+    .optional()
+    .describe("the system's owner, to be told to make by hand what the pipeline could not"),
+  error: z.string().optional().describe('the error name when the system failed'),
+});
+export type ChangeReceiptSystem = z.infer<typeof ChangeReceiptSystem>;
+
+/**
+ * The change receipt: what a correction (GDPR Art. 16, CCPA §1798.106) or a preference right (restriction Art. 18,
+ * objection Art. 21, opt-outs §1798.120, limiting sensitive information §1798.121, withdrawn consent Art. 7(3)) did in
+ * every system, and which recipients were told (Art. 19). Versioned; JSON Schema
+ * `schemas/dsar-change-receipt.v1.schema.json`. It names what was asked by attribute and preference names only: the
+ * corrected values are the subject's own and stay out of a document kept for accountability.
+ */
+export const ChangeReceipt = z.object({
+  format: z.literal('dsar-change-receipt'),
+  version: z.literal(1),
+  request: z.object({
+    id: z.string(),
+    type: RequestType,
+    regulation: Regulation,
+    receivedAt: z.string(),
+    verifiedAt: z.string().optional(),
+    dueDate: z.string(),
+    generatedAt: z.string(),
+  }),
+  right: z.object({
+    description: z.string().describe('the right exercised, in the words of the mails'),
+    attributes: z.array(z.string()).describe('the attributes asked to be corrected (names only)'),
+    flags: z
+      .array(z.string())
+      .describe(
+        'the preferences set: restriction, sale_sharing, marketing, profiling, limit_sensitive, consent:<purpose>',
+      ),
+  }),
+  subject: z.object({
+    maskedEmail: z.string(),
+    keyedHash: z.string().describe('HMAC-SHA-256 of the address under the deployment key'),
+  }),
+  systems: z.array(ChangeReceiptSystem),
+  notices: z.array(NoticeAnswer).describe('the recipients told of the change (GDPR Art. 19) and their answers'),
+  summary: z.object({
+    systems: z.number().int().nonnegative(),
+    changed: z.number().int().nonnegative(),
+    unchanged: z.number().int().nonnegative(),
+    nothingFound: z.number().int().nonnegative(),
+    notRecorded: z.number().int().nonnegative(),
+    refused: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    records: z.object({
+      matched: z.number().int().nonnegative(),
+      changed: z.number().int().nonnegative(),
+      unchanged: z.number().int().nonnegative(),
+      retained: z.number().int().nonnegative(),
+    }),
+    complete: z
+      .boolean()
+      .describe(
+        'true only if no system failed or refused, something asked was applied wherever the subject was found, and nothing needs review',
+      ),
+    needsReview: z.boolean().describe('records that could not be read, or that a storage lock kept unchanged'),
+    reviewReasons: z.array(z.object({ system: z.string(), reason: z.string() })),
+  }),
+});
+export type ChangeReceipt = z.infer<typeof ChangeReceipt>;

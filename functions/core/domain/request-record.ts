@@ -41,13 +41,14 @@ export const RequestRecord = z.object({
    * (§7027(e)), which a business may not make the consumer verify; such a request stays bound to the identifier given.
    */
   verification: z.enum(['email_link', 'not_required']).optional(),
-  /** correction: the attributes and their corrected values in the subject's terms (personal data: forgotten with the subject) */
+  /**
+   * What the right asks for (set at intake; the change steps read them here, never from workflow state):
+   * `corrections` (in the subject's terms) are personal data and go with the subject when it is forgotten;
+   * `scope` for objection and opt_out; `purpose` for withdraw_consent; `ground` for restriction (Art. 18(1)).
+   */
   corrections: z.array(Correction).optional(),
-  /** objection and opt_out: what it is about */
   scope: OptOutScope.optional(),
-  /** withdraw_consent: the purpose whose consent is withdrawn */
   purpose: ConsentPurpose.optional(),
-  /** restriction: the GDPR Art. 18(1) ground, when the subject gave one */
   ground: RestrictionGround.optional(),
   status: z.enum(STATUSES),
   receivedAt: z.string(),
@@ -57,6 +58,14 @@ export const RequestRecord = z.object({
   verificationExpiresAt: z.string().optional(),
   verifiedAt: z.string().optional(),
   outcomes: z.array(SystemOutcome).optional(),
+  /**
+   * What was done in each system, as the receipt judged it (functions/assemble-receipt): the receipt's outcome word
+   * and a record count (deletion: found; change: changed, or matched when refused). Fixed words and counts only; the
+   * completion mail says it per system.
+   */
+  done: z
+    .array(z.object({ systemId: z.string(), outcome: z.string(), records: z.number().int().nonnegative() }))
+    .optional(),
   documentKey: z.string().optional(),
   deliveredAt: z.string().optional(),
   completedAt: z.string().optional(),
@@ -87,6 +96,11 @@ export const RequestRecord = z.object({
    * may quote personal data), and when. The execution failed; the sweeper or an operator restarts it from here.
    */
   attention: z.object({ step: z.string(), error: z.string(), at: z.string() }).optional(),
+  /**
+   * Lifting a restriction (GDPR Art. 18(3): the subject is told before it is lifted; functions/lift-restriction): when
+   * the subject was told, the date announced, and when the flags were cleared (then the address is forgotten).
+   */
+  lift: z.object({ noticeSentAt: z.string(), liftAt: z.string(), liftedAt: z.string().optional() }).optional(),
   /** how many times the sweeper started the request afresh (see `executionName`) */
   restarts: z.number().int().positive().optional(),
 });

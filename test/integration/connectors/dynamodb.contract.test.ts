@@ -24,7 +24,7 @@ function harness(path: 'index' | 'scan'): () => Promise<ContractHarness> {
     let tables = 0;
     return {
       exactMatch: path === 'index',
-      async seed(records, erasure) {
+      async seed(records, erasure, { changes }) {
         const table = `contract-${path}-${(tables += 1)}`;
         const definitions: AttributeDefinition[] = [{ AttributeName: 'id', AttributeType: 'S' }];
         if (path === 'index') definitions.push({ AttributeName: 'email', AttributeType: 'S' });
@@ -56,6 +56,7 @@ function harness(path: 'index' | 'scan'): () => Promise<ContractHarness> {
           identity: { email: path === 'index' ? { attribute: 'email', index: 'byEmail' } : { attribute: 'email' } },
           holds: { categories: ['identifiers'], purpose: 'contract tests' },
           erasure,
+          ...changes,
         });
         if (system.type !== 'dynamodb') throw new Error('unexpected system type');
         return {

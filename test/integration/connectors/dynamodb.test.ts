@@ -529,5 +529,67 @@ describe('Class: DynamoDbConnector (dynalite)', () => {
       expect(left.Items?.map((item) => item.id?.N)).toEqual(['12345678901234567891']);
       own.destroy();
     });
+
+    it('with wrapNumbers: a correction and a numeric flag hit the exact key, keep other numbers, and a re-run is unchanged', async () => {
+      // Prepare: the neighbour's key rounds to the same double as the subject's
+      const table = `numbers-${(tables += 1)}`;
+      await createTableAndWait(base, {
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+      const put = (id: string, email: string) =>
+        base.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: {
+              id: { N: id },
+              email: { S: email },
+              name: { S: 'Old' },
+              optOut: { N: '0' },
+              amount: { N: '0.12345678901234567891' },
+            },
+          }),
+        );
+      await put('12345678901234567890', SUBJECT);
+      await put('12345678901234567891', 'someone@example.com');
+      const own = dynamoClient(dynalite.endpoint);
+      const reader = DynamoDBDocumentClient.from(own, { unmarshallOptions: { wrapNumbers: true } });
+      const config = SystemConfig.parse({
+        id: 'numbers',
+        type: 'dynamodb',
+        table,
+        key: { partition: 'id' },
+        identity: { email: { attribute: 'email' } },
+        holds: { categories: ['identifiers'], purpose: 'testing' },
+        erasure: { strategy: 'delete' },
+        correctable: { name: { field: 'name' } },
+        flags: { sale_sharing: { field: 'optOut', on: 1, off: 0 } },
+      });
+      if (config.type !== 'dynamodb') throw new Error('unexpected system type');
+      const connector = new DynamoDbConnector(config, reader, { anonymizationKey: KEY });
+      const before = await base.send(new ScanCommand({ TableName: table }));
+
+      // Act
+      const corrected = await connector.correct({ email: SUBJECT }, [{ attribute: 'name', value: 'New' }]);
+      const flagged = await connector.setFlags({ email: SUBJECT }, [{ flag: 'sale_sharing', on: true }]);
+      const again = await connector.setFlags({ email: SUBJECT }, [{ flag: 'sale_sharing', on: true }]);
+
+      // Assess
+      expect(corrected).toMatchObject({ matched: 1, changed: 1 });
+      expect(flagged).toMatchObject({ matched: 1, changed: 1 });
+      expect(again).toMatchObject({ matched: 1, changed: 0, unchanged: 1 });
+      const after = await base.send(new ScanCommand({ TableName: table }));
+      const byId = (items: typeof after.Items) => new Map((items ?? []).map((item) => [item.id?.N, item]));
+      const subject = byId(before.Items).get('12345678901234567890');
+      expect(byId(after.Items).get('12345678901234567890')).toEqual({
+        ...subject,
+        name: { S: 'New' },
+        optOut: { N: '1' },
+      });
+      expect(byId(after.Items).get('12345678901234567891')).toEqual(byId(before.Items).get('12345678901234567891'));
+      own.destroy();
+    });
   });
 });

@@ -16,7 +16,15 @@ import { connectorContract, type ContractHarness, type ContractRecord } from '..
 const KEY = 'contract-test-key';
 const BUCKET = 'contract';
 const OBJECTS = 3;
-const COLUMNS: readonly (keyof ContractRecord)[] = ['id', 'email', 'name', 'referrer'];
+const COLUMNS: readonly (keyof ContractRecord)[] = [
+  'id',
+  'email',
+  'name',
+  'referrer',
+  'marketing',
+  'analytics',
+  'restricted',
+];
 
 type Format = 'jsonl' | 'csv';
 
@@ -69,7 +77,7 @@ function harness(format: Format): () => Promise<ContractHarness> {
     let seeds = 0;
     return {
       canHoldUnreadable: true,
-      async seed(records, erasure, { unreadable }) {
+      async seed(records, erasure, { unreadable, changes }) {
         const prefix = `seed-${(seeds += 1)}/`;
         const bodies: string[] = Array.from({ length: OBJECTS }, () =>
           format === 'csv' ? `${COLUMNS.join(',')}\n` : '',
@@ -92,6 +100,7 @@ function harness(format: Format): () => Promise<ContractHarness> {
           identity: { email: { field: 'email' } },
           holds: { categories: ['identifiers'], purpose: 'contract tests' },
           erasure,
+          ...changes,
         });
         if (system.type !== 's3-objects') throw new Error('unexpected system type');
         return {

@@ -17,6 +17,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keyedHash } from '../../../connectors/anonymize';
+import { REFUSED } from '../../../connectors/base';
 import { type DynamoDbSystemConfig, SystemConfig } from '../../../connectors/config';
 import { plainJson } from '../../../connectors/canonical';
 import { DEFAULT_SCAN_CEILING, DynamoDbConnector } from '../../../connectors/dynamodb/dynamodb-connector';
@@ -407,6 +408,158 @@ describe('Class: DynamoDbConnector', () => {
       // Assess
       expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 4, unreadable: 0 });
       expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    });
+  });
+
+  describe('Method: correct', () => {
+    const changes = system({ correctable: { name: { field: 'name' }, phone: { field: 'tel' } } });
+
+    it('sets the mapped fields with one UpdateItem per stale item, on condition it still exists and is still the subject’s', async () => {
+      // Prepare
+      ddb.on(QueryCommand).resolves({
+        Items: [
+          { id: 'a', email: EMAIL, name: 'Ann', tel: '1' },
+          { id: 'b', email: EMAIL, name: 'Ann B.', tel: '2' },
+          { id: 'c', email: EMAIL, name: 'Ann', tel: '2' },
+        ],
+      });
+      ddb
+        .on(UpdateCommand)
+        .resolvesOnce({})
+        .rejectsOnce(new ConditionalCheckFailedException({ message: 'gone', $metadata: { httpStatusCode: 400 } }));
+
+      // Act
+      const outcome = await connector(changes).correct({ email: EMAIL }, [
+        { attribute: 'name', value: 'Ann' },
+        { attribute: 'phone', value: '2' },
+        { attribute: 'postal_address', value: 'x' },
+      ]);
+
+      // Assess: c already held both values; b changed owner or went away between the read and the write
+      expect(outcome).toEqual({
+        matched: 2,
+        changed: 1,
+        unchanged: 1,
+        retained: 0,
+        unreadable: 0,
+        refused: [{ name: 'postal_address', reason: REFUSED.notMapped }],
+      });
+      const calls = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+      expect(calls).toHaveLength(2);
+      expect(calls[0]).toEqual({
+        TableName: 'Customers',
+        Key: { id: 'a' },
+        UpdateExpression: 'SET #w0 = :w0, #w1 = :w1',
+        ConditionExpression: 'attribute_exists(#pk) AND #id = :id',
+        ExpressionAttributeNames: { '#pk': 'id', '#id': 'email', '#w0': 'name', '#w1': 'tel' },
+        ExpressionAttributeValues: { ':id': EMAIL, ':w0': 'Ann', ':w1': '2' },
+      });
+      expect(calls[1]?.Key).toEqual({ id: 'b' });
+    });
+
+    it('passes a big-number key back exactly, and counts a stored number with the same digits as unchanged', async () => {
+      // Prepare: what the document client gives with unmarshallOptions.wrapNumbers
+      const big = NumberValue.from('12345678901234567890');
+      const config = system({
+        flags: { marketing: { field: 'optOut', on: 1, off: 0 }, restriction: { field: 'held', on: true, off: false } },
+      });
+      ddb.on(QueryCommand).resolves({
+        Items: [
+          { id: big, email: EMAIL, optOut: NumberValue.from('0'), held: false },
+          { id: 'b', email: EMAIL, optOut: NumberValue.from('1'), held: true },
+        ],
+      });
+      ddb.on(UpdateCommand).resolves({});
+
+      // Act
+      const outcome = await connector(config).setFlags({ email: EMAIL }, [
+        { flag: 'marketing', on: true },
+        { flag: 'restriction', on: true },
+      ]);
+
+      // Assess
+      expect(outcome).toMatchObject({ matched: 2, changed: 1, unchanged: 1 });
+      const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+      expect(input?.Key?.id).toBe(big);
+      expect(input?.ExpressionAttributeValues).toEqual({ ':id': EMAIL, ':w0': 1, ':w1': true });
+    });
+
+    it('translates a throttled UpdateItem into ConnectorUnavailableError without the email in the message', async () => {
+      // Prepare
+      ddb.on(QueryCommand).resolves({ Items: items(1) });
+      ddb
+        .on(UpdateCommand)
+        .rejects(new ProvisionedThroughputExceededException({ message: EMAIL, $metadata: { httpStatusCode: 400 } }));
+
+      // Act
+      const corrected = connector(changes).correct({ email: EMAIL }, [{ attribute: 'name', value: 'Ann B.' }]);
+
+      // Assess
+      await expect(corrected).rejects.toBeInstanceOf(ConnectorUnavailableError);
+      await expect(corrected).rejects.not.toThrow(EMAIL);
+    });
+
+    it.each([
+      ['the identity attribute', { correctable: { email: { field: 'email' } } }, /may not write the identity field/],
+      ['a key attribute', { correctable: { id: { field: 'id' } } }, /may not write the key attribute 'id'/],
+      [
+        'a field two rules share',
+        { correctable: { name: { field: 'name' } }, flags: { marketing: { field: 'name', on: 'x', off: 'y' } } },
+        /both write 'name'/,
+      ],
+    ])('refuses at construction a change rule that writes %s', (_, rules, message) => {
+      // Act & Assess
+      expect(() => connector(system(rules))).toThrow(message);
+    });
+  });
+
+  describe('Method: setFlags', () => {
+    it('refuses a flag the system has no field for, and looks up only its own flags (no prototype members)', async () => {
+      // Prepare
+      const config = system({ flags: { consent: { ads: { field: 'adsConsent', on: 'withdrawn', off: 'given' } } } });
+      ddb.on(QueryCommand).resolves({ Items: items(2) });
+      ddb.on(UpdateCommand).resolves({});
+
+      // Act
+      const outcome = await connector(config).setFlags({ email: EMAIL }, [
+        { flag: 'consent:constructor', on: true },
+        { flag: 'consent:toString', on: true },
+        { flag: 'profiling', on: true },
+        { flag: 'consent:ads', on: true },
+      ]);
+
+      // Assess
+      expect(outcome).toEqual({
+        matched: 2,
+        changed: 2,
+        unchanged: 0,
+        retained: 0,
+        unreadable: 0,
+        refused: [
+          { name: 'consent:constructor', reason: REFUSED.noFlag },
+          { name: 'consent:toString', reason: REFUSED.noFlag },
+          { name: 'profiling', reason: REFUSED.noFlag },
+        ],
+      });
+      expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeNames).toMatchObject({
+        '#w0': 'adsConsent',
+      });
+    });
+
+    it('writes nothing and queries only to count when every flag is refused', async () => {
+      // Prepare
+      ddb.on(QueryCommand).resolves({ Items: items(3) });
+
+      // Act
+      const outcome = await connector().setFlags({ email: EMAIL }, [{ flag: 'restriction', on: true }]);
+
+      // Assess
+      expect(outcome).toMatchObject({
+        matched: 3,
+        changed: 0,
+        refused: [{ name: 'restriction', reason: REFUSED.noFlag }],
+      });
       expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
     });
   });

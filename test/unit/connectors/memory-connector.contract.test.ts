@@ -10,7 +10,7 @@ connectorContract(
   'in-memory fake',
   async (): Promise<ContractHarness> => ({
     canHoldUnreadable: true,
-    async seed(records, erasure, { unreadable }) {
+    async seed(records, erasure, { unreadable, changes }) {
       const system: SystemConfig = {
         id: 'memory',
         type: 's3-objects',
@@ -20,6 +20,7 @@ connectorContract(
         identity: { email: { field: 'email' } },
         holds: { categories: ['identifiers'], purpose: 'contract tests', recipients: [] },
         erasure,
+        ...changes,
       };
       const connector = new MemoryConnector(system, { records, unreadable, anonymizationKey: 'contract-test-key' });
       return {

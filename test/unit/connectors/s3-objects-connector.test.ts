@@ -16,7 +16,12 @@ import { type S3ObjectsSystemConfig, SystemConfig } from '../../../connectors/co
 import { ConnectorConfigError, ConnectorUnavailableError } from '../../../connectors/errors';
 import { drain } from '../../../connectors/pass';
 import { S3ObjectsConnector } from '../../../connectors/s3-objects/s3-objects-connector';
-import { OBJECT_LOCK_REASON } from '../../../connectors/s3-objects/versions';
+import { REFUSED } from '../../../connectors/base';
+import {
+  EARLIER_VERSION_REASON,
+  OBJECT_LOCK_CHANGE_REASON,
+  OBJECT_LOCK_REASON,
+} from '../../../connectors/s3-objects/versions';
 
 const s3 = mockClient(S3Client);
 const client = new S3Client({ region: 'us-east-1' });
@@ -371,6 +376,127 @@ describe('Class: S3ObjectsConnector', () => {
     });
   });
 
+  describe('Method: correct', () => {
+    const rules = { correctable: { name: { field: 'name' }, phone: { field: 'tel' } } };
+
+    it('rewrites only objects holding stale lines of the subject, If-Match on the census ETag, others’ bytes kept', async () => {
+      // Prepare: a.jsonl holds one stale and one current line of Ann; b.jsonl only current ones; c.jsonl none
+      listing('clicks/a.jsonl', 'clicks/b.jsonl', 'clicks/c.jsonl');
+      const a =
+        '{"email":"bob@example.com", "name": "Ann"}\r\n{"email":"ANN@example.com","name":"Anne","n":12345678901234567890}\r\n{"email":"ann@example.com", "name":"Ann"}\r\n{broken\r\n';
+      s3.on(GetObjectCommand, { Key: 'clicks/a.jsonl' }).callsFake(() => ({
+        Body: body(a),
+        ContentType: 'application/x-ndjson',
+        ETag: '"a1"',
+      }));
+      s3.on(GetObjectCommand, { Key: 'clicks/b.jsonl' }).callsFake(() => ({
+        Body: body('{"email":"ann@example.com","name":"Ann"}\n'),
+        ETag: '"b1"',
+      }));
+      s3.on(GetObjectCommand, { Key: 'clicks/c.jsonl' }).callsFake(() => ({
+        Body: body('{"email":"carl@example.com"}\n'),
+        ETag: '"c1"',
+      }));
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const outcome = await connector(system(rules)).correct({ email: EMAIL }, [{ attribute: 'name', value: 'Ann' }]);
+
+      // Assess
+      expect(outcome).toEqual({ matched: 3, changed: 1, unchanged: 2, retained: 0, unreadable: 1, refused: [] });
+      const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+      expect(puts).toHaveLength(1);
+      expect(puts[0]).toMatchObject({ Key: 'clicks/a.jsonl', IfMatch: '"a1"', ContentType: 'application/x-ndjson' });
+      expect(Buffer.from(puts[0]?.Body as Uint8Array).toString('utf8')).toBe(
+        '{"email":"bob@example.com", "name": "Ann"}\r\n{"email":"ANN@example.com","name":"Ann","n":12345678901234567890}\r\n{"email":"ann@example.com", "name":"Ann"}\r\n{broken\r\n',
+      );
+      expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toContainEqual({
+        Bucket: 'events',
+        Key: 'clicks/a.jsonl',
+        IfMatch: '"a1"',
+      });
+      expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+    });
+
+    it('adds a missing property to the subject’s JSON line only', async () => {
+      // Prepare
+      listing('clicks/a.jsonl');
+      s3.on(GetObjectCommand).callsFake(() => ({
+        Body: body('{"email":"ann@example.com"}\n{"email":"bob@example.com"}\n'),
+        ETag: '"a1"',
+      }));
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const outcome = await connector(system(rules)).correct({ email: EMAIL }, [
+        { attribute: 'phone', value: '+1 555' },
+      ]);
+
+      // Assess
+      expect(outcome).toMatchObject({ matched: 1, changed: 1, refused: [] });
+      const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+      expect(Buffer.from(put?.Body as Uint8Array).toString('utf8')).toBe(
+        '{"email":"ann@example.com","tel":"+1 555"}\n{"email":"bob@example.com"}\n',
+      );
+    });
+
+    it('CSV: refuses a field that is not a column (the header and others’ rows stay byte for byte), writes the rest', async () => {
+      // Prepare
+      listing('clicks/a.csv');
+      const csv = 'email,name\r\nbob@example.com,"Bob, ""B"""\r\nann@example.com,Anne\r\n';
+      s3.on(GetObjectCommand).callsFake(() => ({ Body: body(csv), ETag: '"a1"' }));
+      s3.on(PutObjectCommand).resolves({});
+      const config = system({ ...rules, format: 'csv' });
+
+      // Act
+      const outcome = await connector(config).correct({ email: EMAIL }, [
+        { attribute: 'name', value: 'Ann, "A"' },
+        { attribute: 'phone', value: '+1 555' },
+      ]);
+
+      // Assess
+      expect(outcome).toEqual({
+        matched: 1,
+        changed: 1,
+        unchanged: 0,
+        retained: 0,
+        unreadable: 0,
+        refused: [{ name: 'phone', reason: REFUSED.noColumn }],
+      });
+      const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+      expect(Buffer.from(put?.Body as Uint8Array).toString('utf8')).toBe(
+        'email,name\r\nbob@example.com,"Bob, ""B"""\r\nann@example.com,"Ann, ""A"""\r\n',
+      );
+    });
+
+    it('CSV: a cell already reading as the configured value (false as "false") is unchanged and nothing is written', async () => {
+      // Prepare
+      listing('clicks/a.csv');
+      s3.on(GetObjectCommand).callsFake(() => ({ Body: body('email,optIn\nann@example.com,false\n'), ETag: '"a1"' }));
+      const config = system({ format: 'csv', flags: { marketing: { field: 'optIn', on: false, off: true } } });
+
+      // Act
+      const outcome = await connector(config).setFlags({ email: EMAIL }, [{ flag: 'marketing', on: true }]);
+
+      // Assess
+      expect(outcome).toEqual({ matched: 1, changed: 0, unchanged: 1, retained: 0, unreadable: 0, refused: [] });
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    });
+
+    it('turns a 412 on the rewrite (the object changed meanwhile) into a retried ConnectorUnavailableError', async () => {
+      // Prepare
+      listing('clicks/a.jsonl');
+      s3.on(GetObjectCommand).callsFake(() => ({ Body: body('{"email":"ann@example.com"}\n'), ETag: '"a1"' }));
+      s3.on(PutObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+
+      // Act
+      const corrected = connector(system(rules)).correct({ email: EMAIL }, [{ attribute: 'name', value: 'Ann' }]);
+
+      // Assess
+      await expect(corrected).rejects.toBeInstanceOf(ConnectorUnavailableError);
+    });
+  });
+
   describe('Versioned buckets', () => {
     const versioned = () => system({ versioned: true });
     const line = (email: string) => `{"email":"${email}"}\n`;
@@ -501,6 +627,72 @@ describe('Class: S3ObjectsConnector', () => {
         expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.VersionId)).toEqual(['v2']);
       },
     );
+
+    it('setFlags rewrites the current version and deletes the one it replaced; earlier stale versions are retained, not deleted', async () => {
+      // Prepare: v3 (current) and v1 hold Ann without the flag; v2 holds her with it already set
+      versions(['clicks/a.jsonl', 'v3', true], ['clicks/a.jsonl', 'v2', false], ['clicks/a.jsonl', 'v1', false]);
+      const content: Record<string, string> = {
+        v3: `${line(EMAIL)}${line('bob@example.com')}`,
+        v2: '{"email":"ann@example.com","held":"yes"}\n',
+        v1: `${line('carl@example.com')}${line(EMAIL)}`,
+      };
+      s3.on(GetObjectCommand).callsFake((input: { VersionId: string }) => ({
+        Body: body(content[input.VersionId] ?? ''),
+        ETag: `"etag-${input.VersionId}"`,
+      }));
+      s3.on(PutObjectCommand).resolves({});
+      s3.on(DeleteObjectCommand).resolves({});
+      const config = system({ versioned: true, flags: { restriction: { field: 'held', on: 'yes', off: 'no' } } });
+
+      // Act
+      const outcome = await connector(config).setFlags({ email: EMAIL }, [{ flag: 'restriction', on: true }]);
+
+      // Assess
+      expect(outcome).toEqual({
+        matched: 3,
+        changed: 1,
+        unchanged: 1,
+        retained: 1,
+        retainedReason: EARLIER_VERSION_REASON,
+        unreadable: 0,
+        refused: [],
+      });
+      const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+      expect(put).toMatchObject({ Key: 'clicks/a.jsonl', IfMatch: '"etag-v3"' });
+      expect(Buffer.from(put?.Body as Uint8Array).toString('utf8')).toBe(
+        `{"email":"ann@example.com","held":"yes"}\n${line('bob@example.com')}`,
+      );
+      expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([
+        { Bucket: 'events', Key: 'clicks/a.jsonl', VersionId: 'v3' },
+      ]);
+    });
+
+    it('correct leaves a locked current version as it is, its stale lines retained with the lock as the reason', async () => {
+      // Prepare
+      versions(['clicks/a.jsonl', 'v1', true]);
+      s3.on(GetObjectCommand).callsFake(() => ({
+        Body: body(line(EMAIL) + line(EMAIL)),
+        ETag: '"1"',
+        ObjectLockLegalHoldStatus: 'ON',
+      }));
+      const config = system({ versioned: true, correctable: { name: { field: 'name' } } });
+
+      // Act
+      const outcome = await connector(config).correct({ email: EMAIL }, [{ attribute: 'name', value: 'Ann' }]);
+
+      // Assess
+      expect(outcome).toEqual({
+        matched: 2,
+        changed: 0,
+        unchanged: 0,
+        retained: 2,
+        retainedReason: OBJECT_LOCK_CHANGE_REASON,
+        unreadable: 0,
+        refused: [],
+      });
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+      expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+    });
 
     it('erases a version whose retention period is over', async () => {
       // Prepare

@@ -80,7 +80,12 @@ describe('Class: PlanRequest', () => {
     const plan = await new PlanRequest(requests, SYSTEMS).execute(aRequest().requestId);
 
     // Assess
-    expect(plan).toEqual({ type: 'access', systems: [{ systemId: 'customers' }, { systemId: 'events' }] });
+    expect(plan).toEqual({
+      type: 'access',
+      action: 'export',
+      recipients: [],
+      systems: [{ systemId: 'customers' }, { systemId: 'events' }],
+    });
     expect((await requests.get(aRequest().requestId))?.status).toBe('locating');
   });
 

@@ -57,7 +57,7 @@ describe('Class: PlanRequest (retry)', () => {
 
     // Assess
     const record = await requests.get(requestId);
-    expect(first).toEqual({ type: 'deletion', systems: [{ systemId: 'archive' }] });
+    expect(first).toEqual({ type: 'deletion', action: 'erase', recipients: [], systems: [{ systemId: 'archive' }] });
     expect(rerun).toEqual(first);
     expect(record?.status).toBe('locating');
     expect(record?.retry?.attempts).toBe(1);

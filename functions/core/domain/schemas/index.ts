@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ExportDocument } from '../export-format';
 import { PortabilityDocument } from '../portability-format';
-import { DeletionReceipt } from '../receipt-format';
+import { ChangeReceipt, DeletionReceipt } from '../receipt-format';
 import { CategoriesStatement, DisclosuresStatement } from '../statement-format';
 
 /**
@@ -11,6 +11,7 @@ import { CategoriesStatement, DisclosuresStatement } from '../statement-format';
 export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'dsar-export.v1.schema.json': ExportDocument,
   'dsar-deletion-receipt.v1.schema.json': DeletionReceipt,
+  'dsar-change-receipt.v1.schema.json': ChangeReceipt,
   'dsar-portability.v1.schema.json': PortabilityDocument,
   'dsar-categories.v1.schema.json': CategoriesStatement,
   'dsar-disclosures.v1.schema.json': DisclosuresStatement,
