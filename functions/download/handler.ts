@@ -14,7 +14,7 @@ const LABEL: Record<string, string> = {
   zip: 'Download the archive (JSON and CSV, zip)',
 };
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** One form per file, each carrying that file's own single-use token. */
 function filesPage(files: Extract<DownloadAnswer, { files: unknown }>['files']) {
@@ -22,10 +22,10 @@ function filesPage(files: Extract<DownloadAnswer, { files: unknown }>['files']) 
     .map(
       (f) =>
         `<form method="post" action="download" style="margin:.8rem 0">` +
-        `<input type="hidden" name="token" value="${escape(f.token)}">` +
-        `<input type="hidden" name="format" value="${escape(f.format)}">` +
-        `<button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">${escape(LABEL[f.format] ?? f.fileName)}</button>` +
-        ` <small>${escape(f.fileName)}</small></form>`,
+        `<input type="hidden" name="token" value="${escapeHtml(f.token)}">` +
+        `<input type="hidden" name="format" value="${escapeHtml(f.format)}">` +
+        `<button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">${escapeHtml(LABEL[f.format] ?? f.fileName)}</button>` +
+        ` <small>${escapeHtml(f.fileName)}</small></form>`,
     )
     .join('');
   return page(
