@@ -87,8 +87,17 @@ export const Recipient = z
       .optional(),
     notify: Contact.optional(),
     notifyOf: z.array(NoticeRight).default([...NoticeRight.options]),
-    /** how long the workflow waits for its answer before recording a timeout (default P14D) */
-    answerWithin: IsoDuration.default('P14D'),
+    /**
+     * how long the workflow waits for its answer before recording a timeout (default P14D); unlike a retention period it
+     * may be given in hours, minutes or seconds too (PT12H, PT30S: a test, a same-day processor agreement)
+     */
+    answerWithin: z
+      .string()
+      .regex(
+        /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/,
+        'an ISO-8601 duration such as P14D or PT12H',
+      )
+      .default('P14D'),
   })
   .strict();
 export type Recipient = z.infer<typeof Recipient>;

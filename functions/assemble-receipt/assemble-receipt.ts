@@ -1,13 +1,13 @@
 import { Readable } from 'node:stream';
 import type { SystemsConfig } from '../../connectors/config';
-import { ChangeReceipt, DeletionReceipt, type NoticeAnswer } from '../core/domain/receipt-format';
+import { ChangeReceipt, DeletionReceipt, type NoticeAnswer, type NoticeLine } from '../core/domain/receipt-format';
 import { CHANGE_TYPES, type ChangeResult, changeIdentity, requestedFlags } from '../core/domain/change-result';
 import { RIGHT } from '../core/domain/mail';
 import type { RequestRecord } from '../core/domain/request-record';
 import { changeLine, changeReviewReasons } from './change-receipt';
 import { identityHash } from '../core/domain/keyed-hash';
 import type { EraseResult, SystemOutcome } from '../core/domain/request';
-import type { DocumentStore, RequestRepository } from '../core/ports';
+import type { DocumentStore, NoticeStore, RequestRepository } from '../core/ports';
 import { logger, redact } from '../core/logger';
 import { receiptLine, reviewReasonsFor } from './receipt';
 import { receiptKey, retryReceiptKey } from '../core/domain/document-keys';
@@ -43,16 +43,37 @@ export class AssembleReceipt {
     private readonly systems: SystemsConfig,
     private readonly hashKey: () => Promise<string>,
     private readonly now: () => Date = () => new Date(),
+    /** when and why each recipient answered (kept on the request's side, not in the workflow's payload) */
+    private readonly notices?: Pick<NoticeStore, 'get'>,
   ) {}
+
+  /** The receipt's notices section: the recipient's name, its answer, when, and the reason of an exception. */
+  private async noticeLines(requestId: string, answers: ReceiptInput['notices']): Promise<NoticeLine[] | undefined> {
+    if (!answers) return undefined;
+    return Promise.all(
+      answers.map(async ({ recipientId, answer }) => {
+        const stored = await this.notices?.get(requestId, recipientId);
+        const name = this.systems.recipients?.find((r) => r.id === recipientId)?.name ?? recipientId;
+        return {
+          recipient: name,
+          answer,
+          ...(stored?.answeredAt && stored.answer === answer ? { answeredAt: stored.answeredAt } : {}),
+          ...(answer === 'exception' && stored?.reason ? { reason: stored.reason } : {}),
+        };
+      }),
+    );
+  }
 
   public async execute(requestId: string, input: ReceiptInput): Promise<Receipted> {
     const record = await this.requests.load(requestId);
-    if (CHANGE_TYPES.has(record.type)) return this.changeReceipt(record, input.changed ?? [], input.notices ?? []);
+    if (CHANGE_TYPES.has(record.type))
+      return this.changeReceipt(record, input.changed ?? [], (await this.noticeLines(requestId, input.notices)) ?? []);
     if (record.type !== 'deletion') throw new WrongRequestTypeError(requestId, 'deletion or change');
     return this.deletionReceipt(record, {
       located: input.located ?? [],
       erased: input.erased ?? [],
       confirmed: input.confirmed ?? [],
+      notices: input.notices,
     });
   }
 
@@ -64,7 +85,7 @@ export class AssembleReceipt {
   private async changeReceipt(
     record: RequestRecord,
     changed: ChangeResult[],
-    notices: NoticeAnswer[],
+    notices: NoticeLine[],
   ): Promise<Receipted> {
     const email = changeIdentity(record);
     const requestId = record.requestId;
@@ -145,7 +166,7 @@ export class AssembleReceipt {
 
   private async deletionReceipt(
     record: RequestRecord,
-    input: Required<Pick<ReceiptInput, 'located' | 'erased' | 'confirmed'>>,
+    input: Required<Pick<ReceiptInput, 'located' | 'erased' | 'confirmed'>> & Pick<ReceiptInput, 'notices'>,
   ): Promise<Receipted> {
     const requestId = record.requestId;
     const email = record.verified?.email;
@@ -188,6 +209,7 @@ export class AssembleReceipt {
       },
       subject: { maskedEmail: redact(email), keyedHash: identityHash(await this.hashKey(), 'email', email) },
       systems: lines,
+      notices: await this.noticeLines(requestId, input.notices),
       backups: {
         retentionDays,
         statement:

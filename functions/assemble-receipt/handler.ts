@@ -3,10 +3,17 @@ import { ChangeResult } from '../core/domain/change-result';
 import { NoticeAnswer } from '../core/domain/receipt-format';
 import { EraseResult, SystemOutcome } from '../core/domain/request';
 import { workflowTask } from '../core/task';
-import { wiring } from '../core/wiring';
+import { noticeWiring, wiring } from '../core/wiring';
 import { AssembleReceipt } from './assemble-receipt';
 
-const assemble = new AssembleReceipt(wiring.requests(), wiring.documents(), wiring.systems(), wiring.hashKey);
+const assemble = new AssembleReceipt(
+  wiring.requests(),
+  wiring.documents(),
+  wiring.systems(),
+  wiring.hashKey,
+  undefined,
+  noticeWiring.notices(),
+);
 
 /**
  * The workflow state as it reaches this step (the rest of the state, e.g. `plan`, is dropped): a deletion brings its

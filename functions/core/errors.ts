@@ -66,6 +66,25 @@ export class DependencyUnavailableError extends Error {
   }
 }
 
+/**
+ * A recipient's webhook did not accept a notice: it answered with an error, kept answering 5xx/429 past the retries,
+ * or did not answer in time. The message gives the status only (never the URL's query or the body).
+ */
+export class WebhookDeliveryError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WebhookDeliveryError';
+  }
+}
+
+/** The HMAC key of a webhook cannot be had (not among the twin's secrets, or not readable from Secrets Manager). */
+export class WebhookSecretUnavailableError extends Error {
+  public constructor(secretName: string, options?: { cause?: unknown }) {
+    super(`webhook secret ${secretName} cannot be read`, options);
+    this.name = 'WebhookSecretUnavailableError';
+  }
+}
+
 /** The zip archive of a portability export could not be written (a compression failure: the step fails and retries). */
 export class ArchiveWriteError extends Error {
   public constructor(entry: string, options?: { cause?: unknown }) {

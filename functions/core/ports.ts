@@ -174,3 +174,64 @@ export interface SystemLeases {
   /** Free the slot if this lease still holds it (a no-op when another holder took it over after it expired). */
   release(lease: SystemLease): Promise<void>;
 }
+
+/** Answering a task that waits for a callback (the task token names its execution: no ARN is needed). */
+export interface TaskCallbacks {
+  /** Complete a task that waits for a callback; false if that task no longer exists (timed out, execution gone). */
+  complete(taskToken: string, output: Record<string, unknown>): Promise<boolean>;
+}
+
+/** What a recipient answered (`not_sent`: it has no contact; `timed_out` and `failed` come from the workflow). */
+export type NoticeAnswer = 'done' | 'not_held' | 'exception' | 'not_sent';
+
+/**
+ * One notice to one recipient about one request (GDPR Art. 19): kept on the request's side, never in the workflow's
+ * payload. `taskToken` is the Step Functions token of the callback task currently waiting for it (a re-run replaces it,
+ * so an answer reaches whichever task waits now); `reason` is the recipient's free text for an `exception`.
+ */
+export interface Notice {
+  requestId: string;
+  recipientId: string;
+  /** when the recipient's answer is due (ISO-8601) */
+  deadline: string;
+  taskToken?: string;
+  channel?: 'email' | 'webhook';
+  sentAt?: string;
+  answer?: NoticeAnswer;
+  answeredAt?: string;
+  reason?: string;
+}
+
+/** Notices and their single-use answer links (a kind of its own in the tokens table). */
+export interface NoticeStore {
+  /**
+   * Record the notice if it is new, or point an existing one at `taskToken` (a re-run of the waiting step); returns it
+   * as stored, so the caller sees whether it was already sent or answered.
+   */
+  open(requestId: string, recipientId: string, taskToken: string, deadline: string): Promise<Notice>;
+  /** The notice, if any. */
+  get(requestId: string, recipientId: string): Promise<Notice | undefined>;
+  /** Record that the notice went out. */
+  markSent(requestId: string, recipientId: string, channel: 'email' | 'webhook', at: string): Promise<void>;
+  /** Issue a single-use answer token for the notice (256 bits, stored hashed, expiring with the deadline). */
+  issueLink(requestId: string, recipientId: string, ttlSeconds: number): Promise<string>;
+  /** The notice an answer token is for, without spending it (the answer page); undefined if unusable. */
+  peek(token: string): Promise<Notice | undefined>;
+  /** Spend the token: the notice it is for, or undefined if it is unknown, expired or used. */
+  consume(token: string): Promise<Notice | undefined>;
+  /** Record the answer unless one is recorded already (false then: the first answer stands). */
+  answer(requestId: string, recipientId: string, answer: NoticeAnswer, at: string, reason?: string): Promise<boolean>;
+}
+
+/** One notice to a webhook: the JSON body is signed with the named secret (see README, "Recipient notices"). */
+export interface WebhookNotice {
+  url: string;
+  /** the name of the secret holding the HMAC key */
+  secret: string;
+  body: Record<string, unknown>;
+}
+
+/** Delivering a notice to a webhook: resolves once it is accepted (2xx), throws a named error otherwise. */
+export interface WebhookSender {
+  send(notice: WebhookNotice): Promise<void>;
+}

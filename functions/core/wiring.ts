@@ -11,6 +11,10 @@ import { settings } from './config';
 import { connectorFactory } from './connectors';
 import { loadHashKey } from './hash-key';
 import { loadSystems } from './systems';
+import { DynamoNoticeStore } from './adapters/dynamo-notice-store';
+import { SfnTaskCallbacks } from './adapters/sfn-task-callbacks';
+import { HttpWebhookSender } from './adapters/webhook-sender';
+import type { NoticeStore, TaskCallbacks, WebhookSender } from './ports';
 
 /**
  * The composition root: every adapter the handlers use, composed here once from the settings. A handler takes what its
@@ -46,4 +50,17 @@ export const wiring = {
   systems,
   connectors: once(() => connectorFactory(systems())),
   hashKey: loadHashKey,
+};
+
+/**
+ * The recipient notices' adapters (functions/notify-recipient, functions/answer-notice): the notices themselves on the
+ * request's side, their answer links in the tokens table, the webhook sender and the answers to waiting tasks.
+ */
+export const noticeWiring = {
+  notices: once(
+    () =>
+      new DynamoNoticeStore(dynamoDocumentClient(), table(), () => settings('tokensTable').tokensTable) as NoticeStore,
+  ),
+  webhooks: once((): WebhookSender => new HttpWebhookSender()),
+  taskCallbacks: once((): TaskCallbacks => new SfnTaskCallbacks(sfnClient())),
 };

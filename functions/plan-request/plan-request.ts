@@ -5,6 +5,7 @@ import type { RequestRecord } from '../core/domain/request-record';
 import type { RequestType } from '../core/domain/request';
 import { isTerminal } from '../core/domain/status';
 import { logger } from '../core/logger';
+import { type PlannedRecipient, recipientsFor } from '../core/recipients';
 
 /**
  * What the workflow does for a right (its one Choice branches on this):
@@ -44,8 +45,8 @@ export interface Plan {
   type: RequestRecord['type'] | 'rejected';
   action: PlanAction;
   systems: { systemId: string }[];
-  /** the recipients to tell after a change (GDPR Art. 19), filled once the data map's recipients are wired */
-  recipients: { recipientId: string }[];
+  /** the recipients to tell once the right is carried out (infra/workflow/notices.ts) */
+  recipients: PlannedRecipient[];
 }
 
 /**
@@ -69,7 +70,7 @@ export class PlanRequest {
     if (isTerminal(record.status)) return { type: 'rejected', action: 'rejected', systems: [], recipients: [] };
     if (!record.verified?.email && !needsNoVerification(record)) throw new NotVerifiedError(requestId);
     const action = ACTION[record.type];
-    const recipients: Plan['recipients'] = [];
+    const recipients = recipientsFor(this.systems, record.type);
     if (record.type === 'deletion' && record.retry) {
       const { retry } = record;
       const moved = await this.requests.advance(requestId, 'locating', {

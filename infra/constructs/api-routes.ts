@@ -23,4 +23,7 @@ export const API_ROUTES = [
   // Likewise: GET shows a download button, POST spends the single-use token and redirects to a presigned URL.
   { method: 'GET', path: '/download', handler: 'functions/download/handler.ts' },
   { method: 'POST', path: '/download', handler: 'functions/download/handler.ts' },
+  // A recipient's answer to a notice: GET shows the form (changes nothing), POST spends the token and records the answer.
+  { method: 'GET', path: '/notices', handler: 'functions/answer-notice/handler.ts' },
+  { method: 'POST', path: '/notices', handler: 'functions/answer-notice/handler.ts' },
 ] as const satisfies readonly ApiRoute[];

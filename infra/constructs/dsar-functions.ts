@@ -72,6 +72,19 @@ export class DsarFunctions extends Construct {
         grantActions(fn, ['states:StartExecution'], [stateMachine.stateMachineArn]);
         fn.addEnvironment(FUNCTION_ENV.STATE_MACHINE_ARN, stateMachine.stateMachineArn);
       }
+      if (spec.answersTasks) {
+        // A policy of its own, not the role's default one: the function must not depend on the state machine that
+        // invokes it (the default policy is a dependency of the function: a cycle).
+        new iam.Policy(this, `${spec.id}AnswersTasks`, {
+          roles: fn.role ? [fn.role] : [],
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+              resources: [stateMachine.stateMachineArn],
+            }),
+          ],
+        });
+      }
       if (spec.describesExecutions) {
         grantActions(fn, ['states:DescribeExecution'], [executions]);
         acknowledgeWildcards(
@@ -143,6 +156,7 @@ export class DsarFunctions extends Construct {
     if (spec.sources) grantSources(fn, props.systems, spec.sources);
     if (spec.hashesIdentities) grantActions(fn, ['secretsmanager:GetSecretValue'], [props.hashKey.secretArn]);
     if (spec.sendsMail) grantActions(fn, ['ses:SendEmail'], [props.sender.emailIdentityArn]);
+    if (spec.readsWebhookSecrets) grantWebhookSecrets(fn, role, props.systems);
     acknowledgeFunctionFindings(fn, role);
     return fn;
   }
@@ -163,6 +177,30 @@ function environmentFor(spec: FunctionSpec, props: DsarFunctionsProps): Record<s
   if (spec.readsSystemsConfig) env[FUNCTION_ENV.SYSTEMS_FILE] = SYSTEMS_FILE_IN_BUNDLE;
   if (spec.hashesIdentities) env[FUNCTION_ENV.HASH_KEY_SECRET_ARN] = props.hashKey.secretArn;
   return env;
+}
+
+/**
+ * GetSecretValue on exactly the webhook secrets the systems config names (a recipient's `notify.webhook.secret`, or a
+ * system owner's): a name gets Secrets Manager's six-character suffix (`<name>-??????`), an ARN is used as it is.
+ */
+function grantWebhookSecrets(fn: nodejs.NodejsFunction, role: iam.Role, systems: SystemsConfig): void {
+  const contacts = [
+    ...(systems.recipients ?? []).map((r) => r.notify),
+    ...systems.systems.map((s) => s.owner?.contact),
+  ];
+  const names = [...new Set(contacts.flatMap((c) => (c && 'webhook' in c ? [c.webhook.secret] : [])))].sort();
+  if (names.length === 0) return;
+  const arns = names.map((name) =>
+    name.startsWith('arn:')
+      ? name
+      : `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${name}-??????`,
+  );
+  grantActions(fn, ['secretsmanager:GetSecretValue'], arns);
+  acknowledgeWildcards(
+    role,
+    arns.filter((a) => a.endsWith('-??????')),
+    'A named webhook secret: Secrets Manager appends six random characters to a secret name in its ARN.',
+  );
 }
 
 /** cdk-nag findings every function raises by design, each acknowledged with its reason next to the function. */

@@ -72,6 +72,13 @@ export interface FunctionSpec {
   readonly readsSystemsConfig?: boolean;
   /** read access to the hash-key secret + DSAR_HASH_KEY_SECRET_ARN */
   readonly hashesIdentities?: boolean;
+  /**
+   * states:SendTaskSuccess/SendTaskFailure on the workflow: answers callback tasks (recipient notices). Granted in a
+   * policy of its own, so the function does not depend on the state machine that invokes it (no cycle).
+   */
+  readonly answersTasks?: boolean;
+  /** secretsmanager:GetSecretValue on the webhook secrets the systems config names (recipients' `notify.webhook`) */
+  readonly readsWebhookSecrets?: boolean;
 }
 
 /** API handlers answer within API Gateway's 30 s integration limit. Connector work gets Lambda's 15 minutes. */
@@ -207,6 +214,33 @@ export const FUNCTION_SPECS = [
     timeoutSeconds: STEP_SECONDS,
     purpose: 'record on a request that a workflow step failed after its retries (step and error name), then fail',
     table: 'readWrite',
+  },
+  // --- recipient notices (GDPR Art. 19; CCPA §1798.105(c)) ---
+  {
+    id: 'NotifyRecipient',
+    entry: 'functions/notify-recipient/handler.ts',
+    timeoutSeconds: STEP_SECONDS,
+    purpose:
+      'callback task: tell one recipient what was done (mail or signed webhook) with a single-use answer link; re-entrant',
+    table: 'readWrite',
+    tokens: ['issue'],
+    sendsMail: true,
+    linksToApi: true,
+    readsSystemsConfig: true,
+    readsWebhookSecrets: true,
+    // a recipient without a contact, or one already answered, is answered at once
+    answersTasks: true,
+  },
+  {
+    id: 'AnswerNotice',
+    entry: 'functions/answer-notice/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose:
+      "GET /notices: a recipient's answer page that changes nothing; POST /notices: spend the token, record the answer, complete the waiting task",
+    table: 'readWrite',
+    tokens: ['check', 'consume'],
+    readsSystemsConfig: true,
+    answersTasks: true,
   },
   // --- scheduled (EventBridge Scheduler, every `sweepMinutes`) ---
   {

@@ -134,7 +134,7 @@ async function changeRequest(
       `  - ${s.id.padEnd(12)} ${s.outcome.padEnd(13)} matched ${String(s.matched).padStart(3)}, changed ${s.changed}, already so ${s.unchanged}${refused ? `; not changed — ${refused}` : ''}${s.owner ? ` (owner to tell: ${s.owner.name})` : ''}`,
     );
   }
-  for (const n of receipt.notices) out(`  recipient ${n.recipientId}: ${n.answer}`);
+  for (const n of receipt.notices) out(`  recipient ${n.recipient}: ${n.answer}${n.reason ? ` (${n.reason})` : ''}`);
   out(`  complete: ${receipt.summary.complete}; time taken: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return final.status === 'completed' && receipt.summary.complete;
 }

@@ -18,6 +18,7 @@ import type { SweepReport } from '../../functions/sweep/sweep';
 import { localSweeper } from './sweeper';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { moveLegacySuppression } from '../../functions/core/adapters/dynamo-suppression-list';
+import { WEBHOOK_SECRETS_ENV } from '../../functions/core/adapters/webhook-sender';
 
 /**
  * The local twin: the whole pipeline on one machine. Real emulators for DynamoDB, S3 and SES; the state machine
@@ -52,6 +53,12 @@ export interface TwinOptions {
   faults?: SfnFaults;
   /** awaited before the first sweep resumes unfinished requests: lets a test hold the resume open (tests only) */
   beforeResume?: () => Promise<void>;
+  /**
+   * HMAC keys of the recipients' webhooks, by the secret name the systems config gives (`notify.webhook.secret`). Merged
+   * over `<dataDir>/webhook-secrets.json` (0600, the same shape), which an operator of the twin keeps; the cloud reads
+   * the same names from Secrets Manager.
+   */
+  webhookSecrets?: Record<string, string>;
 }
 
 export interface TwinEndpoints {
@@ -124,6 +131,14 @@ function hashKey(dataDir: string): string {
   if (!existsSync(file)) writePrivateFile(file, randomBytes(32).toString('hex'));
   tightenFile(file);
   return readFileSync(file, 'utf8').trim();
+}
+
+/** The twin operator's webhook keys (`<dataDir>/webhook-secrets.json`, `{ "<name>": "<key>" }`), if any. */
+function webhookSecretsFile(dataDir: string): Record<string, string> {
+  const file = join(dataDir, 'webhook-secrets.json');
+  if (!existsSync(file)) return {};
+  tightenFile(file);
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
 }
 
 /** The stack's three tables (requests, tokens, suppression list), same key schema as in the cloud. */
@@ -220,6 +235,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       [FUNCTION_ENV.API_URL]: api.url,
       [FUNCTION_ENV.SYSTEMS_FILE]: systemsFile,
       [FUNCTION_ENV.HASH_KEY]: hashKey(dataDir),
+      // always set, so the twin never asks Secrets Manager for a webhook key (functions/core/adapters/webhook-sender.ts)
+      [WEBHOOK_SECRETS_ENV]: JSON.stringify({ ...webhookSecretsFile(dataDir), ...options.webhookSecrets }),
       ...settings,
     });
 

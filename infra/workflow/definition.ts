@@ -50,6 +50,7 @@ export const WORKFLOW_FUNCTIONS = [
   'AssembleReceipt',
   'Deliver',
   'MarkAttention',
+  'NotifyRecipient',
 ] as const satisfies readonly FunctionId[];
 
 export type WorkflowFunctionId = (typeof WORKFLOW_FUNCTIONS)[number];

@@ -29,6 +29,10 @@ export const STATE = {
   AssembleReceipt: 'AssembleReceipt',
   // Recipients told what was done (GDPR Art. 19, CCPA §1798.105(c)): one callback task per recipient, with a deadline.
   NotifyRecipients: 'NotifyRecipients',
+  NotifyRecipient: 'NotifyRecipient',
+  NoticeOutcome: 'NoticeOutcome',
+  NoticeTimedOut: 'NoticeTimedOut',
+  NoticeFailed: 'NoticeFailed',
   Deliver: 'Deliver',
   // A step outside the per-system Maps that fails after its retries: say which, mark the request, fail the execution.
   PlanRequestFailed: 'PlanRequestFailed',

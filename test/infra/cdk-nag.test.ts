@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
@@ -7,16 +7,17 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/bin/app';
+import { REPO_ROOT } from '../../infra/config';
 
 const outdirs: string[] = [];
 afterAll(() => {
   for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function appWithChecks() {
+function appWithChecks(context: Record<string, unknown> = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'dsar-nag-'));
   outdirs.push(outdir);
-  const app = buildApp({ context: { [cxapi.BUNDLING_STACKS]: [] }, outdir });
+  const app = buildApp({ context: { [cxapi.BUNDLING_STACKS]: [], ...context }, outdir });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
 }
@@ -27,6 +28,34 @@ describe('Class: AwsSolutionsChecks (cdk-nag)', () => {
     const app = appWithChecks();
 
     // Act: synthesis first, as `cdk synth` does (cross-stack references are resolved before the checks run)
+    app.synth({ force: true });
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+
+    // Assess
+    const errors = report.violations
+      .filter((v) => v.severity === 'error')
+      .map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(errors).toEqual([]);
+  });
+
+  it('finds none either with webhook recipients (their named secrets are acknowledged wildcards)', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'dsar-nag-systems-'));
+    outdirs.push(dir);
+    const systems = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/config/systems.json'), 'utf8'));
+    systems.recipients = [
+      {
+        id: 'adnet',
+        name: 'AdNet',
+        role: 'third_party',
+        category: 'advertising',
+        notify: { webhook: { url: 'https://adnet.example/hook', secret: 'dsar/adnet-hmac' } },
+      },
+    ];
+    writeFileSync(join(dir, 'systems.json'), JSON.stringify(systems));
+    const app = appWithChecks({ systemsConfig: join(dir, 'systems.json') });
+
+    // Act
     app.synth({ force: true });
     const report = new AwsSolutionsChecks(app).validateScope(app);
 

@@ -207,3 +207,47 @@ describe('Method: buildApp (grants for changes)', () => {
     expect(writesOn('bucket-plain')).toEqual([]);
   });
 });
+
+describe('Method: buildApp (webhook secrets of recipient notices)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dsar-webhooks-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lets only NotifyRecipient read exactly the webhook secrets the data map names', () => {
+    // Prepare
+    const path = join(dir, 'systems.json');
+    const webhook = (id: string, secret: string) => ({
+      id,
+      name: id,
+      role: 'third_party',
+      category: 'advertising',
+      notify: { webhook: { url: `https://${id}.example/hook`, secret } },
+    });
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: 1,
+        systems: [table('kept', retain)],
+        recipients: [
+          webhook('adnet', 'dsar/adnet-hmac'),
+          webhook('other', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:other-AbCdEf'),
+          { id: 'mailer', name: 'M', role: 'processor', category: 'mail', notify: { email: 'p@m.example' } },
+        ],
+      }),
+    );
+
+    // Act
+    const resources = resourcesOf(synthStacks({ systemsConfig: path }).pipeline);
+    const secretsOf = (entry: string) =>
+      statementsOfFunction(resources, entry)
+        .filter((s) => s.actions.includes('secretsmanager:GetSecretValue'))
+        .flatMap((s) => s.resources);
+
+    // Assess
+    const notify = secretsOf('functions/notify-recipient/handler.ts');
+    expect(notify).toHaveLength(2);
+    expect(notify.some((r) => r.includes(':secret:dsar/adnet-hmac-??????'))).toBe(true);
+    expect(notify).toContain('arn:aws:secretsmanager:eu-west-1:111122223333:secret:other-AbCdEf');
+    expect(secretsOf('functions/answer-notice/handler.ts')).toEqual([]);
+    expect(secretsOf('functions/deliver/handler.ts')).toEqual([]);
+  });
+});

@@ -45,6 +45,7 @@ const SOURCES_ERASE = [
 const SOURCES_CHANGE = [...SOURCES_LOCATE, 'dynamodb:UpdateItem', 's3:PutObject'];
 const MAIL = 'ses:SendEmail';
 const SECRET = 'secretsmanager:GetSecretValue';
+const ANSWER_TASKS = ['states:SendTaskSuccess', 'states:SendTaskFailure'];
 
 /** Written out by hand (not derived from FUNCTION_SPECS) so a loosened spec shows up here as a failure. */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
@@ -75,6 +76,9 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'functions/assemble-receipt/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_WRITE, SECRET],
   'functions/deliver/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, MAIL],
   'functions/mark-attention/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE],
+  // the demo config names no webhook, so no secret: see test/infra/grants.test.ts for a config that does
+  'functions/notify-recipient/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, MAIL, ...ANSWER_TASKS],
+  'functions/answer-notice/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...ANSWER_TASKS],
   'functions/sweep/handler.ts': [
     ...BASE,
     ...TABLE_WRITE,
@@ -115,6 +119,8 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   AssembleReceipt: { Requests: RW },
   Deliver: { Requests: RW, Tokens: ['dynamodb:PutItem'] },
   MarkAttention: { Requests: RW },
+  NotifyRecipient: { Requests: RW, Tokens: ['dynamodb:PutItem'] },
+  AnswerNotice: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
   Sweeper: { Requests: [...RW, 'dynamodb:Scan'] },
   ReapplyDeletions: { Suppression: [...TABLE_READ, 'dynamodb:Scan'] },
 };
@@ -196,11 +202,13 @@ describe('Class: PipelineStack', () => {
         'functions/sweep/handler.ts',
       ]);
       expect(withSystems.map((s) => s.id).sort()).toEqual([
+        'AnswerNotice',
         'AssembleExport',
         'AssembleReceipt',
         'ChangeSystem',
         'EraseSystem',
         'LocateSystem',
+        'NotifyRecipient',
         'PlanRequest',
         'ReapplyDeletions',
         'SubmitRequest',
@@ -225,9 +233,11 @@ describe('Class: PipelineStack', () => {
 
       // Act & Assess
       expect(holders(FUNCTION_ENV.TOKENS_TABLE)).toEqual([
+        'AnswerNotice',
         'Deliver',
         'Download',
         'GetRequest',
+        'NotifyRecipient',
         'SubmitRequest',
         'VerifyIdentity',
       ]);
@@ -374,7 +384,7 @@ describe('Class: PipelineStack', () => {
       expect(eraseWrites.join(' ')).toContain(':table/DemoCustomers');
     });
 
-    it('lets only verify-identity and the sweeper start executions, the sweeper alone look them up, no one answer task tokens', () => {
+    it('lets only verify-identity and the sweeper start executions, the sweeper alone look them up, only the notice functions answer task tokens', () => {
       // Prepare
       const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
       const holders = (action: string) =>
@@ -390,7 +400,12 @@ describe('Class: PipelineStack', () => {
       expect(starters).toEqual(['SubmitRequest', 'VerifyIdentity', 'Sweeper']);
       expect(describers).toEqual(['Sweeper']);
       expect(holders('states:RedriveExecution')).toEqual([]);
-      expect(answerers).toEqual([]);
+      // the notices' callback tasks: NotifyRecipient answers at once (no contact, already answered), AnswerNotice on an answer
+      expect(answerers).toEqual(['NotifyRecipient', 'AnswerNotice']);
+      for (const id of answerers) {
+        const entry = FUNCTION_SPECS.find((s) => s.id === id)?.entry ?? '';
+        expect(resourcesFor(resources, entry, 'states:SendTaskSuccess')).toEqual([JSON.stringify({ Ref: machineId })]);
+      }
       expect(resourcesFor(resources, 'functions/verify-identity/handler.ts', 'states:StartExecution')).toEqual([
         JSON.stringify({ Ref: machineId }),
       ]);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractWorkflow, synthTemplate, type ExtractedWorkflow } from '../../infra/local/asl';
+import { localDefinition } from '../../infra/local/sfn-runner';
 
 /**
  * The synthesized definition, run as-is in aws-local-stepfunctions (the twin's runner) with stub tasks:
@@ -44,6 +45,7 @@ const NO_WAIT = Object.fromEntries(
     'AssembleReceipt',
     'Deliver',
     'MarkAttention',
+    'NotifyRecipient',
   ].map((state) => [state, 0]),
 );
 
@@ -175,7 +177,7 @@ describe('Class: Workflow (local run)', () => {
         'AssembleReceipt',
         'Deliver',
       ]);
-      // the notices step ran between confirming and the receipt (a placeholder that tells nobody, here)
+      // the notices step ran between confirming and the receipt (no recipients are planned here, so nobody is told)
       expect(calls.find(([s]) => s === 'EraseSystem')?.[1]).toEqual({ requestId: 'r-1', systemId: 'customers' });
       expect(calls.find(([s]) => s === 'ConfirmSystem')?.[1]).toEqual({
         requestId: 'r-1',
@@ -192,6 +194,50 @@ describe('Class: Workflow (local run)', () => {
         'requestId',
       ]);
       expect(receiptInput.notices).toEqual([]);
+    });
+
+    it('tells each recipient after confirming, in parallel, and gives the receipt their answers', async () => {
+      // Prepare: the runner's definition (callback timeouts taken out, as the twin runs it); stubs answer at once
+      const { definition } = localDefinition(workflow);
+      const stubs: Record<string, Stub> = {
+        ...common,
+        PlanRequest: () => ({
+          type: 'deletion',
+          action: 'erase',
+          systems: [{ systemId: 'customers' }],
+          recipients: [
+            { recipientId: 'mailer', answerWithinSeconds: 60 },
+            { recipientId: 'ads', answerWithinSeconds: 120 },
+            { recipientId: 'broken', answerWithinSeconds: 60 },
+          ],
+        }),
+        EraseSystem: (i) => ({ systemId: i.systemId, status: 'erased', deleted: 2 }),
+        ConfirmSystem: (i) => ({ systemId: i.systemId, status: 'not_found', recordCount: 0 }),
+        NotifyRecipient: (i) => {
+          const payload = i.Payload as Json;
+          if (payload.recipientId === 'broken') throw named('WebhookDeliveryError');
+          return { recipientId: payload.recipientId, answer: payload.recipientId === 'ads' ? 'exception' : 'done' };
+        },
+      };
+
+      // Act
+      const { calls } = await run(definition, stubs);
+
+      // Assess
+      const notices = calls.filter(([s]) => s === 'NotifyRecipient').map(([, i]) => i.Payload as Json);
+      expect(notices.find((p) => p.recipientId === 'ads')).toEqual({
+        requestId: 'r-1',
+        recipientId: 'ads',
+        taskToken: 'token-1',
+        answerWithinSeconds: 120,
+      });
+      // the webhook failure is retried three times, then recorded as failed: the other recipients are unaffected
+      expect(notices.filter((p) => p.recipientId === 'broken')).toHaveLength(4);
+      expect(calls.find(([s]) => s === 'AssembleReceipt')?.[1].notices).toEqual([
+        { recipientId: 'mailer', answer: 'done' },
+        { recipientId: 'ads', answer: 'exception' },
+        { recipientId: 'broken', answer: 'failed' },
+      ]);
     });
 
     it.each([

@@ -70,13 +70,17 @@ describe('Class: Workflow', () => {
       }
     });
 
-    it('gives every task an explicit, finite timeout', () => {
+    it("gives every task an explicit, finite timeout (a notice task its recipient's, from its input)", () => {
       // Prepare & Act
       const taskStates = Object.entries(states).filter(([, s]) => s.Type === 'Task');
 
       // Assess
       expect(taskStates).toHaveLength(Object.keys(workflow.tasks).length);
       for (const [name, state] of taskStates) {
+        if (name === STATE.NotifyRecipient) {
+          expect(state.TimeoutSecondsPath).toBe('$.answerWithinSeconds');
+          continue;
+        }
         expect(state.TimeoutSeconds, name).toBeGreaterThan(0);
         expect(state.TimeoutSeconds, name).toBeLessThanOrEqual(2_147_483);
       }
@@ -214,17 +218,28 @@ describe('Class: Workflow', () => {
       expect((states[STATE.Deliver] as { Retry: Json[] }).Retry[0]?.ErrorEquals).toContain('DeliveryInProgressError');
     });
 
-    it('waits for nothing: no callback task, so no execution is held open while a subject decides', () => {
+    it('waits for no one but recipients: the notices are the only callback task, ids and the token in its payload', () => {
       // Prepare & Act
       const callbacks = Object.entries(states).filter(([, s]) =>
         String(s.Resource ?? '').endsWith('.waitForTaskToken'),
       );
+      const notify = states[STATE.NotifyRecipient] as { Parameters: { Payload: Json }; Catch: Json[] };
 
       // Assess: verification happens before the execution starts (verify-identity starts it)
-      expect(callbacks).toEqual([]);
-      expect(Math.max(...Object.values(states).map((s) => Number(s.TimeoutSeconds ?? 0)))).toBeLessThanOrEqual(
-        2 * 3600,
-      );
+      expect(callbacks.map(([name]) => name)).toEqual([STATE.NotifyRecipient]);
+      expect(notify.Parameters.Payload).toEqual({
+        'requestId.$': '$.requestId',
+        'recipientId.$': '$.recipientId',
+        'taskToken.$': '$$.Task.Token',
+        'answerWithinSeconds.$': '$.answerWithinSeconds',
+      });
+      expect(notify.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.NoticeOutcome }]);
+      expect((states[STATE.NoticeOutcome] as { Choices: Json[] }).Choices).toEqual([
+        { Variable: '$.error.Error', StringEquals: 'States.Timeout', Next: STATE.NoticeTimedOut },
+      ]);
+      expect(states[STATE.NotifyRecipients]).toMatchObject({ ItemsPath: '$.plan.recipients', ResultPath: '$.notices' });
+      const others = Object.entries(states).filter(([name]) => name !== STATE.NotifyRecipient);
+      expect(Math.max(...others.map(([, s]) => Number(s.TimeoutSeconds ?? 0)))).toBeLessThanOrEqual(2 * 3600);
     });
 
     it('branches once on the action: rejected ends; export, statement, erase and changes each take their path to one Deliver', () => {
@@ -351,12 +366,13 @@ describe('Class: Workflow', () => {
         'EraseSystem',
         'LocateSystem',
         'MarkAttention',
+        'NotifyRecipient',
         'PlanRequest',
       ]);
       for (const [name, task] of Object.entries(tasks)) {
         expect(entries.has(task.handler), name).toBe(true);
         expect(task.handler).toMatch(/^functions\/[a-z-]+\/handler\.ts$/);
-        expect(task.integration, name).toBe('direct');
+        expect(task.integration, name).toBe(name === 'NotifyRecipient' ? 'waitForTaskToken' : 'direct');
       }
       expect(tasks.ConfirmSystem?.handler).toBe('functions/locate-system/handler.ts');
     });

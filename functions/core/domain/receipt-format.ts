@@ -47,6 +47,23 @@ export const ReceiptSystem = z.object({
 });
 export type ReceiptSystem = z.infer<typeof ReceiptSystem>;
 
+/** What a recipient answered to a notice, or what became of it. */
+export const NOTICE_ANSWER = z
+  .enum(['done', 'not_held', 'exception', 'timed_out', 'not_sent', 'failed'])
+  .describe(
+    'done | not_held (held nothing) | exception (see reason) | timed_out (no answer by the deadline) | ' +
+      'not_sent (no contact configured) | failed (the notice could not be sent)',
+  );
+
+/** A recipient's line on a receipt: its name in the data map, its answer, when, and the reason of an exception. */
+export const NoticeLine = z.object({
+  recipient: z.string().describe("the recipient's name in the data map"),
+  answer: NOTICE_ANSWER,
+  answeredAt: z.string().optional(),
+  reason: z.string().optional().describe("the recipient's reason for an exception"),
+});
+export type NoticeLine = z.infer<typeof NoticeLine>;
+
 export const DeletionReceipt = z.object({
   format: z.literal('dsar-deletion-receipt'),
   version: z.literal(1),
@@ -67,6 +84,10 @@ export const DeletionReceipt = z.object({
       ),
   }),
   systems: z.array(ReceiptSystem),
+  notices: z
+    .array(NoticeLine)
+    .optional()
+    .describe('recipients told of the erasure (GDPR Art. 19, CCPA §1798.105(c)) and what each answered'),
   backups: z.object({
     retentionDays: z.number().int().nonnegative().optional(),
     statement: z.string(),
@@ -101,11 +122,7 @@ export type DeletionReceipt = z.infer<typeof DeletionReceipt>;
 /** A recipient's answer to the notice of this request (infra/workflow/notices.ts writes them as `$.notices`). */
 export const NoticeAnswer = z.object({
   recipientId: z.string(),
-  answer: z
-    .string()
-    .describe(
-      'done | not_held | exception | timed_out | not_sent (no contact) | failed (the notice could not be sent)',
-    ),
+  answer: NOTICE_ANSWER,
 });
 export type NoticeAnswer = z.infer<typeof NoticeAnswer>;
 
@@ -170,7 +187,7 @@ export const ChangeReceipt = z.object({
     keyedHash: z.string().describe('HMAC-SHA-256 of the address under the deployment key'),
   }),
   systems: z.array(ChangeReceiptSystem),
-  notices: z.array(NoticeAnswer).describe('the recipients told of the change (GDPR Art. 19) and their answers'),
+  notices: z.array(NoticeLine).describe('the recipients told of the change (GDPR Art. 19) and their answers'),
   summary: z.object({
     systems: z.number().int().nonnegative(),
     changed: z.number().int().nonnegative(),
