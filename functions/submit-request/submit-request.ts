@@ -76,11 +76,16 @@ const DEFAULT_MAIL_COOLDOWN_SECONDS = 15 * 60;
  * the intake's caps. The subject is not looked up anywhere here, so the answer and the work done are the same whether
  * or not anyone holds data about them.
  *
+ * An opt-out of sale/sharing and a request to limit sensitive data need no verification (11 CCR §7026(d), §7027(e)):
+ * recorded verified-by-`not_required`, bound to the address given, their execution started at once (a failed start is
+ * left to the sweeper, which starts verified requests without an execution); nothing is mailed.
+ *
  * Repeats:
  * - with the same Idempotency-Key and body: the first request and the same status token (derived from the key and the
  *   request, so none is minted), no second mail;
- * - without a key, for the same identity and type while a request still waits for its link: they coalesce into it (its
- *   id, a new status token), and at most one mail goes out per cool-down.
+ * - without a key, for the same identity, right and subject matter (request-record.ts `openKind`) while a request still
+ *   waits for its link (or, needing none, has not ended): they coalesce into it (its id, a new status token), and at
+ *   most one mail goes out per cool-down.
  * Past the per-client, per-address or per-domain caps: RateLimitedError (429 with Retry-After), and nothing is stored.
  */
 export class SubmitRequest {
