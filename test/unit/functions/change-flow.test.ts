@@ -268,7 +268,7 @@ describe('Class: AssembleReceipt (changes)', () => {
       ['customers', 'changed'],
       ['events', 'nothing_found'],
     ]);
-    expect(receipt.notices).toEqual([{ recipientId: 'mailer', answer: 'done' }]);
+    expect(receipt.notices).toEqual([{ recipient: 'mailer', answer: 'done' }]);
     expect(JSON.stringify(receipt)).not.toContain('Ada Lovelace');
     expect(record?.done).toEqual([
       { systemId: 'customers', outcome: 'changed', records: 1 },
