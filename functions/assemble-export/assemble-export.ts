@@ -1,21 +1,41 @@
 import type { SystemsConfig } from '../../connectors/config';
 import type { SystemOutcome } from '../core/domain/request';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { plainJson } from '../../connectors/canonical';
+import { parseExactJson } from '../../connectors/exact-json';
 import { parseWithheldLine, type Withheld } from '../../connectors/export-filter';
+import { archiveKey, exportKey, htmlKey } from '../core/domain/document-keys';
+import { WrongRequestTypeError } from '../core/domain/errors';
 import { openObject } from '../core/domain/json-stream';
-import type { DocumentStore, RequestRecord, RequestRepository } from '../core/ports';
 import { subjectEmail } from '../core/domain/request-record';
-import { findSystem } from '../core/systems';
-import { exportKey } from '../core/domain/document-keys';
 import { logger } from '../core/logger';
+import type { DocumentStore, RequestRecord, RequestRepository } from '../core/ports';
+import { findSystem } from '../core/systems';
+import { closePage, escapeHtml, facts, list, openPage } from './html';
+import { csvRow, partRecords, provided, recordJson, zipArchive } from './portability';
+import {
+  categoriesHtml,
+  categoriesStatement,
+  disclosuresHtml,
+  disclosuresStatement,
+  documentHeader,
+} from './statements';
 
 /**
- * Assemble the export: one JSON document (format `dsar-export` v1) streamed from the per-system parts into S3.
+ * Assemble the document of a "know" right, dispatching on the request's type (the input stays `{ requestId, outcomes }`,
+ * the output `{ documentKey, complete }`):
+ * - `access` (GDPR Art. 15, CCPA §1798.110): one JSON document (format `dsar-export` v1) streamed from the per-system
+ *   parts, and its HTML rendering beside it ("a readily usable format", CCPA §1798.130(a)(2)(B));
+ * - `portability` (GDPR Art. 20): one zip with a JSON document (`dsar-portability` v1) and one CSV per system, holding
+ *   only systems marked `portability` and only their provided fields — outcomes of other systems never appear;
+ * - `categories` (CCPA §1798.110(a)(1)–(4), §1798.115(a)) and `disclosures` (Civ. Code §1798.83): statements from the
+ *   data map alone, JSON and HTML; they never depend on outcomes (the workflow may skip the search for them).
  * `complete` is false when any system failed or held records it could not read (then `needsReview`, with the reason
  * per system): what could not be read was not searched, and GDPR Art. 15 asks for all of it — the delivery then says
- * "partly complete", never "complete".
- * Re-entrant: re-running rewrites the same document from the same parts.
+ * "partly complete", never "complete". Any other right has no document here: WrongRequestTypeError, nothing written
+ * (an opt-out must never turn into an export of the data it limits).
+ * Re-entrant: re-running rewrites the same documents from the same parts; the parts go once the documents are written.
  */
 export class AssembleExport {
   public constructor(
@@ -29,35 +49,67 @@ export class AssembleExport {
     requestId: string,
     outcomes: SystemOutcome[],
   ): Promise<{ documentKey: string; complete: boolean }> {
+    const before = await this.requests.load(requestId);
+    if (!DOCUMENT_TYPES.has(before.type))
+      throw new WrongRequestTypeError(requestId, 'access, portability, categories or disclosures');
     await this.requests.advance(requestId, 'assembling');
     // a re-run may bring other outcomes (a system retried): the record keeps the latest
     await this.requests.update(requestId, { outcomes });
     const record = await this.requests.load(requestId);
-    const key = exportKey(requestId);
-    await this.documents.write(key, this.document(record, outcomes), 'application/json');
+    const header = documentHeader(record, record.verified?.email ?? subjectEmail(record), this.now().toISOString());
+    let result: { documentKey: string; complete: boolean };
+    switch (record.type) {
+      case 'categories': {
+        const statement = categoriesStatement(header, this.systems);
+        result = await this.statement(requestId, JSON.stringify(statement), categoriesHtml(statement));
+        break;
+      }
+      case 'disclosures': {
+        const statement = disclosuresStatement(header, record.receivedAt, this.systems);
+        result = await this.statement(requestId, JSON.stringify(statement), disclosuresHtml(statement));
+        break;
+      }
+      case 'portability':
+        result = await this.portability(header, outcomes);
+        break;
+      default:
+        result = await this.access(record, header, outcomes);
+    }
     // The parts were copies made for this document: once it is written, they go (the lifecycle rule is the backstop).
     await Promise.all(outcomes.flatMap((o) => (o.partKey ? [this.documents.remove(o.partKey)] : [])));
+    logger.info('document assembled', { type: record.type, systems: outcomes.length, complete: result.complete });
+    return result;
+  }
+
+  /** A statement from the data map: its JSON and its HTML, complete by construction (nothing was searched). */
+  private async statement(requestId: string, json: string, html: string) {
+    const key = exportKey(requestId);
+    await this.documents.write(key, Readable.from([json]), 'application/json');
+    await this.documents.write(htmlKey(requestId), Readable.from([html]), 'text/html; charset=utf-8');
+    return { documentKey: key, complete: true };
+  }
+
+  private async access(record: RequestRecord, header: DocumentHeader, outcomes: SystemOutcome[]) {
+    const key = exportKey(record.requestId);
+    await this.documents.write(key, this.document(header, outcomes), 'application/json');
+    await this.documents.write(
+      htmlKey(record.requestId),
+      this.accessHtml(header, outcomes),
+      'text/html; charset=utf-8',
+    );
     const { complete, needsReview } = judge(outcomes);
     logger.info('export assembled', { systems: outcomes.length, complete, needsReview });
     return { documentKey: key, complete };
   }
 
-  private async *document(record: RequestRecord, outcomes: SystemOutcome[]): AsyncGenerator<string> {
+  private async *document(header: DocumentHeader, outcomes: SystemOutcome[]): AsyncGenerator<string> {
     yield openObject(
       {
         format: 'dsar-export',
         version: 1,
-        request: {
-          id: record.requestId,
-          type: record.type,
-          regulation: record.regulation,
-          receivedAt: record.receivedAt,
-          verifiedAt: record.verifiedAt,
-          dueDate: record.dueDate,
-          generatedAt: this.now().toISOString(),
-        },
+        request: header.request,
         // only what was verified and searched by: a name typed on the request proved nothing
-        subject: { email: record.verified?.email ?? subjectEmail(record) },
+        subject: header.subject,
       },
       'systems',
     );
@@ -84,15 +136,141 @@ export class AssembleExport {
       // after the records: a part says what it withheld on its last line
       yield `,"withheld":${JSON.stringify(withheld)}}`;
     }
-    const summary = {
-      systems: outcomes.length,
-      withRecords: outcomes.filter((o) => o.status === 'found').length,
-      failed: outcomes.filter((o) => o.status === 'failed').length,
-      records: outcomes.reduce((n, o) => n + o.recordCount, 0),
-      ...judge(outcomes),
-    };
-    yield `],"summary":${JSON.stringify(summary)}}`;
+    yield `],"summary":${JSON.stringify(summaryOf(outcomes))}}`;
   }
+
+  /** The access export for a person: the same facts and records as the JSON, read from the same parts, escaped. */
+  private async *accessHtml(header: DocumentHeader, outcomes: SystemOutcome[]): AsyncGenerator<string> {
+    const summary = summaryOf(outcomes);
+    yield openPage('Your personal data');
+    yield facts([
+      ['Request', header.request.id],
+      ['Received', header.request.receivedAt],
+      ['Regulation', header.request.regulation.toUpperCase()],
+      ['Searched for', header.subject.email],
+      ['Generated', header.request.generatedAt],
+      ['Systems searched', summary.systems],
+      ['Records found', summary.records],
+      ['Complete', summary.complete ? 'yes' : 'no — see the notes below'],
+    ]);
+    for (const reason of summary.reviewReasons)
+      yield `<p class="note">${escapeHtml(`${reason.system}: ${reason.reason}`)}</p>`;
+    for (const outcome of outcomes) {
+      const { holds } = findSystem(this.systems, outcome.systemId);
+      yield `<h2>${escapeHtml(outcome.systemId)}</h2>`;
+      yield facts([
+        [
+          'Status',
+          outcome.status === 'failed' ? `could not be searched (${outcome.error ?? 'error'})` : outcome.status,
+        ],
+        ['Records', outcome.recordCount],
+        ['Categories', list(holds.categories)],
+        ['Purpose', holds.purpose],
+        ['Source', holds.source],
+        ['Recipients', list(holds.recipients)],
+        ['Kept for', holds.retention],
+      ]);
+      if (!(outcome.partKey && outcome.status === 'found')) continue;
+      const withheld: Withheld[] = [];
+      let n = 0;
+      for await (const line of createInterface({
+        input: await this.documents.read(outcome.partKey),
+        crlfDelay: Infinity,
+      })) {
+        if (line.trim() === '') continue;
+        const listed = parseWithheldLine(line);
+        if (listed !== undefined) {
+          withheld.push(...listed);
+          continue;
+        }
+        n += 1;
+        const record = parseExactJson(line) as Record<string, unknown>;
+        yield `<h3>Record ${n}</h3>`;
+        yield facts(Object.entries(record).map(([field, value]) => [field, cellText(value)]));
+      }
+      if (withheld.length)
+        yield `<p class="note">Left out: ${escapeHtml(withheld.map((w) => `${w.field} (${w.reason})`).join(', '))}</p>`;
+    }
+    yield closePage;
+  }
+
+  /** GDPR Art. 20: the marked systems only, their provided fields only, as JSON and CSV in one streamed zip. */
+  private async portability(header: DocumentHeader, outcomes: SystemOutcome[]) {
+    const marked = outcomes.flatMap((outcome) => {
+      const rules = findSystem(this.systems, outcome.systemId).portability;
+      return rules ? [{ outcome, fields: rules.provided, csv: `${outcome.systemId}.csv` }] : [];
+    });
+    const read = (o: SystemOutcome) =>
+      o.partKey && o.status === 'found' ? this.documents.read(o.partKey) : Promise.resolve(undefined);
+    const summary = {
+      systems: marked.length,
+      records: marked.reduce((n, m) => n + m.outcome.recordCount, 0),
+      // records found but not handed over (no part) cannot be called a complete answer
+      complete:
+        judge(marked.map((m) => m.outcome)).complete &&
+        marked.every((m) => m.outcome.status !== 'found' || m.outcome.partKey !== undefined),
+    };
+    const documents = this.documents;
+    async function* json(): AsyncGenerator<string> {
+      yield openObject({ format: 'dsar-portability', version: 1, ...header }, 'systems');
+      yield '[';
+      for (const [i, { outcome, fields, csv }] of marked.entries()) {
+        yield `${i > 0 ? ',' : ''}${openObject({ id: outcome.systemId, status: outcome.status, fields, csv }, 'records')}[`;
+        const part = await read(outcome);
+        let first = true;
+        if (part)
+          for await (const record of partRecords(part)) {
+            yield `${first ? '' : ','}${recordJson(provided(record, fields))}`;
+            first = false;
+          }
+        yield ']}';
+      }
+      yield `],"summary":${JSON.stringify(summary)}}`;
+    }
+    async function* csv(outcome: SystemOutcome, fields: 'all' | readonly string[]): AsyncGenerator<string> {
+      let columns: readonly string[] = fields === 'all' ? [] : fields;
+      if (fields === 'all') {
+        // every field: a first pass learns the columns (the part is read twice rather than held in memory)
+        const seen = new Set<string>();
+        const part = await read(outcome);
+        if (part) for await (const record of partRecords(part)) for (const f of Object.keys(record)) seen.add(f);
+        columns = [...seen];
+      }
+      yield csvRow(columns);
+      const part = await read(outcome);
+      if (part) for await (const record of partRecords(part)) yield csvRow(columns.map((c) => record[c]));
+    }
+    const key = archiveKey(header.request.id);
+    await documents.write(
+      key,
+      Readable.from(
+        zipArchive([
+          { name: 'portability.json', content: json },
+          ...marked.map((m) => ({ name: m.csv, content: () => csv(m.outcome, m.fields) })),
+        ]),
+      ),
+      'application/zip',
+    );
+    return { documentKey: key, complete: summary.complete };
+  }
+}
+
+/** The types that have a document here. */
+const DOCUMENT_TYPES: ReadonlySet<string> = new Set(['access', 'portability', 'categories', 'disclosures']);
+
+type DocumentHeader = ReturnType<typeof documentHeader>;
+
+/** A value as one cell's text: strings as they are, everything else as JSON with all its digits. */
+const cellText = (value: unknown) => (typeof value === 'string' ? value : plainJson(value));
+
+function summaryOf(outcomes: SystemOutcome[]) {
+  return {
+    systems: outcomes.length,
+    withRecords: outcomes.filter((o) => o.status === 'found').length,
+    failed: outcomes.filter((o) => o.status === 'failed').length,
+    records: outcomes.reduce((n, o) => n + o.recordCount, 0),
+    ...judge(outcomes),
+  };
 }
 
 /** Whether the export is complete, and what a person must review first (records a system could not read). */

@@ -84,3 +84,11 @@ export class WebhookSecretUnavailableError extends Error {
     this.name = 'WebhookSecretUnavailableError';
   }
 }
+
+/** The zip archive of a portability export could not be written (a compression failure: the step fails and retries). */
+export class ArchiveWriteError extends Error {
+  public constructor(entry: string, options?: { cause?: unknown }) {
+    super(`could not write ${entry} into the archive`, options);
+    this.name = 'ArchiveWriteError';
+  }
+}

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { RequestRecord } from './domain/request-record';
-import type { RequestType } from './domain/request';
+import type { OpenKind, RequestRecord } from './domain/request-record';
 import type { RequestStatus } from './domain/status';
 
 export type { RequestRecord };
@@ -70,12 +69,13 @@ export interface RequestRepository {
   /** Every request record, page by page (the sweeper's walk; a Scan: fine at the volumes a DSAR pipeline sees). */
   all(): AsyncIterable<RequestRecord>;
   /**
-   * The open (unverified) request of this identity and type, if one is still waiting for its link to be followed:
-   * repeats coalesce into it instead of mailing again. `subjectHash` is the keyed hash of the address, never the address.
+   * The open request of this identity and kind (request-record.ts `openKind`: the right and what it is about), if one
+   * is still waiting for its link to be followed, or — needing no verification — has not ended yet: repeats coalesce
+   * into it instead of mailing or starting again. `subjectHash` is the keyed hash of the address, never the address.
    */
-  findOpen(subjectHash: string, type: RequestType): Promise<RequestRecord | undefined>;
-  /** Remember `requestId` as the open request of this identity and type until `expiresAt`. */
-  markOpen(subjectHash: string, type: RequestType, requestId: string, expiresAt: Date): Promise<void>;
+  findOpen(subjectHash: string, kind: OpenKind): Promise<RequestRecord | undefined>;
+  /** Remember `requestId` as the open request of this identity and kind until `expiresAt`. */
+  markOpen(subjectHash: string, kind: OpenKind, requestId: string, expiresAt: Date): Promise<void>;
 }
 
 export type TokenPurpose = 'verify' | 'download' | 'status';

@@ -65,7 +65,8 @@ export class LocateSystem {
       if (withheld.length > 0) yield withheldLine(withheld);
     };
     let key: string | undefined;
-    if (phase === 'locate' && type === 'access') {
+    // the rights whose answer carries the records themselves: access (Art. 15) and portability (Art. 20)
+    if (phase === 'locate' && (type === 'access' || type === 'portability')) {
       key = partKey(requestId, systemId);
       await this.documents.write(key, lines(), 'application/x-ndjson');
     } else {

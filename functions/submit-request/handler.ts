@@ -15,6 +15,8 @@ const submit = new SubmitRequest({
   tokens: wiring.tokens(),
   mailer: wiring.mailer(),
   limits: wiring.limits(),
+  systems: wiring.systems(),
+  workflow: wiring.executions(),
   hashKey: wiring.hashKey,
   apiUrl: env.apiUrl,
   verificationTtlSeconds: env.verificationTtlSeconds,
@@ -34,7 +36,10 @@ function clientIp(event: {
   return viewer ? viewer.slice(0, viewer.lastIndexOf(':')) : event.requestContext.http?.sourceIp;
 }
 
-/** POST /requests → 202 {requestId, status, statusToken}. Optional header Idempotency-Key. 429 past the intake's caps. */
+/**
+ * POST /requests → 202 {requestId, status, statusToken[, gpc]}. Optional headers: Idempotency-Key; Sec-GPC: 1 (Global
+ * Privacy Control — also honoured as an opt-out of sale/sharing, 11 CCR §7025). 429 past the intake's caps.
+ */
 export const handler = httpJsonRoute(SubmitRequestBody, async (event) => {
   const rawKey = event.headers['idempotency-key'];
   const key = rawKey === undefined ? undefined : IdempotencyKey.safeParse(rawKey);
@@ -45,11 +50,14 @@ export const handler = httpJsonRoute(SubmitRequestBody, async (event) => {
   const result = await submit.execute(event.body, {
     idempotencyKey: key?.data,
     clientIp: clientIp(event),
+    // the GPC specification's only valid value is "1"; anything else is no signal
+    gpc: event.headers['sec-gpc']?.trim() === '1',
   });
   logger.info('request accepted', {
     requestId: result.requestId,
     type: event.body.type,
     regulation: event.body.regulation,
+    gpcHonoured: result.gpc !== undefined,
   });
   return json(202, result);
 });

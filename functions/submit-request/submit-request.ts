@@ -1,21 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { hmacHex } from '../../connectors/canonical';
 import { dueDate } from '../core/domain/due-date';
-import { IdempotencyConflictError, RateLimitedError } from '../core/domain/errors';
+import type { SystemsConfig } from '../../connectors/config';
+import { type FieldProblem, IdempotencyConflictError, RateLimitedError, ValidationError } from '../core/domain/errors';
 import { identityHash } from '../core/domain/keyed-hash';
 import { verificationMail } from '../core/domain/mail';
 import type { SubmitRequestBody } from '../core/domain/request';
-import type { RequestRecord } from '../core/domain/request-record';
+import {
+  type OpenKind,
+  type RequestRecord,
+  openKind,
+  rightFields,
+  verificationRequired,
+} from '../core/domain/request-record';
 import type { RequestStatus } from '../core/domain/status';
 import { fingerprint } from '../core/fingerprint';
 import { logger } from '../core/logger';
-import type { IdempotencyClaim, IntakeLimits, Mailer, RequestRepository, TokenStore } from '../core/ports';
+import type {
+  IdempotencyClaim,
+  IntakeLimits,
+  Mailer,
+  RequestRepository,
+  TokenStore,
+  WorkflowStarter,
+} from '../core/ports';
+import { startWorkflow } from '../verify-identity/start-workflow';
 
 export interface SubmitRequestDeps {
   requests: RequestRepository;
   tokens: TokenStore;
   mailer: Mailer;
   limits: IntakeLimits;
+  /** the systems configuration: which attributes may be corrected and which consent purposes exist */
+  systems: SystemsConfig;
+  /** starts the requests that need no verification (an opt-out of sale/sharing, limiting sensitive data) at once */
+  workflow: WorkflowStarter;
   /** the deployment's key for keyed hashes (addresses, client IPs, derived status tokens) */
   hashKey: () => Promise<string>;
   apiUrl: string;
@@ -31,6 +50,8 @@ export interface SubmitContext {
   idempotencyKey?: string;
   /** the caller's IP as the API saw it: counted (as a keyed hash) against the per-client cap */
   clientIp?: string;
+  /** the request carried `Sec-GPC: 1` (Global Privacy Control): also an opt-out of sale/sharing (11 CCR §7025) */
+  gpc?: boolean;
 }
 
 export interface SubmitRequestResult {
@@ -38,6 +59,12 @@ export interface SubmitRequestResult {
   status: RequestStatus;
   /** a read-only capability for GET /requests/{id}; shown once, stored hashed */
   statusToken: string;
+  /**
+   * Present when the request carried `Sec-GPC: 1`: the signal was honoured as an opt-out of sale/sharing for the
+   * identifier given (11 CCR §7025(c), and (c)(6) as amended for 2026: show that it was). `requestId` is that opt-out's
+   * own request when one more was recorded for it; absent when the request itself was that opt-out.
+   */
+  gpc?: { honoured: true; requestId?: string };
 }
 
 const DEFAULT_MAIL_COOLDOWN_SECONDS = 15 * 60;
@@ -49,11 +76,16 @@ const DEFAULT_MAIL_COOLDOWN_SECONDS = 15 * 60;
  * the intake's caps. The subject is not looked up anywhere here, so the answer and the work done are the same whether
  * or not anyone holds data about them.
  *
+ * An opt-out of sale/sharing and a request to limit sensitive data need no verification (11 CCR §7026(d), §7027(e)):
+ * recorded verified-by-`not_required`, bound to the address given, their execution started at once (a failed start is
+ * left to the sweeper, which starts verified requests without an execution); nothing is mailed.
+ *
  * Repeats:
  * - with the same Idempotency-Key and body: the first request and the same status token (derived from the key and the
  *   request, so none is minted), no second mail;
- * - without a key, for the same identity and type while a request still waits for its link: they coalesce into it (its
- *   id, a new status token), and at most one mail goes out per cool-down.
+ * - without a key, for the same identity, right and subject matter (request-record.ts `openKind`) while a request still
+ *   waits for its link (or, needing none, has not ended): they coalesce into it (its id, a new status token), and at
+ *   most one mail goes out per cool-down.
  * Past the per-client, per-address or per-domain caps: RateLimitedError (429 with Retry-After), and nothing is stored.
  */
 export class SubmitRequest {
@@ -64,55 +96,147 @@ export class SubmitRequest {
   }
 
   public async execute(body: SubmitRequestBody, context: SubmitContext = {}): Promise<SubmitRequestResult> {
+    // Refused before anything is counted, stored or mailed: a right this deployment cannot act on is a 400.
+    this.checkOffered(body);
     const key = await this.deps.hashKey();
     if (context.clientIp) await this.admitted(this.deps.limits.admitClient(hmacHex(key, `client:${context.clientIp}`)));
+    const result = await this.submit(body, key, context.idempotencyKey, true);
+    if (!context.gpc) return result;
+    if (body.type === 'opt_out' && body.scope === 'sale_sharing') return { ...result, gpc: { honoured: true } };
+    // The signal is honoured for the identifier on the request, as a request of its own that needs no verification
+    // (§7025(c)(1): treated as a §7026 opt-out). It rides on this submission's admission (one request, one count), and
+    // an idempotent repeat finds the same opt-out through a key derived from the client's.
+    const optOut: SubmitRequestBody = {
+      type: 'opt_out',
+      scope: 'sale_sharing',
+      regulation: body.regulation,
+      subject: body.subject,
+    };
+    const gpcKey = context.idempotencyKey === undefined ? undefined : `gpc:${context.idempotencyKey}`;
+    const honoured = await this.submit(optOut, key, gpcKey, false);
+    return { ...result, gpc: { honoured: true, requestId: honoured.requestId } };
+  }
+
+  /**
+   * Whether the configuration can act on what is asked: a correction's attributes must be correctable in at least one
+   * system, a consent purpose must be recorded by at least one (GDPR Art. 7(3), Art. 16). Scopes, grounds and the rest
+   * are closed lists the body's schema already checked.
+   */
+  private checkOffered(body: SubmitRequestBody): void {
+    const systems = this.deps.systems.systems;
+    const problems: FieldProblem[] = [];
+    if (body.type === 'correction') {
+      const correctable = [...new Set(systems.flatMap((s) => Object.keys(s.correctable ?? {})))].sort();
+      body.corrections.forEach((correction, i) => {
+        if (!correctable.includes(correction.attribute))
+          problems.push({
+            path: `corrections.${i}.attribute`,
+            message: correctable.length
+              ? `"${correction.attribute}" cannot be corrected through this form; what can be: ${correctable.join(', ')}`
+              : 'no personal data can be corrected through this form; please contact us directly',
+          });
+      });
+    }
+    if (body.type === 'withdraw_consent') {
+      const purposes = [...new Set(systems.flatMap((s) => Object.keys(s.flags?.consent ?? {})))].sort();
+      if (!purposes.includes(body.purpose))
+        problems.push({
+          path: 'purpose',
+          message: purposes.length
+            ? `we do not ask for consent for "${body.purpose}"; the purposes you may have consented to: ${purposes.join(', ')}`
+            : 'we do not rely on consent for any purpose, so there is no consent to withdraw',
+        });
+    }
+    if (problems.length) throw new ValidationError('The request cannot be acted on as asked', problems);
+  }
+
+  /** One request: a repeat (same key), a coalesced one (same identity and kind, still open), or a new one. */
+  private async submit(
+    body: SubmitRequestBody,
+    key: string,
+    idempotencyKey: string | undefined,
+    admit: boolean,
+  ): Promise<SubmitRequestResult> {
     const subjectHash = identityHash(key, 'email', body.subject.email);
-    const claim = context.idempotencyKey
-      ? {
-          keyHash: fingerprint({ idempotencyKey: context.idempotencyKey }),
-          fingerprint: fingerprint(body, context.idempotencyKey),
-        }
+    const claim = idempotencyKey
+      ? { keyHash: fingerprint({ idempotencyKey }), fingerprint: fingerprint(body, idempotencyKey) }
       : undefined;
+    const kind = openKind(
+      { type: body.type, ...rightFields(body) },
+      body.type === 'correction'
+        ? hmacHex(key, `corrections:${JSON.stringify(body.corrections)}`).slice(0, 32)
+        : undefined,
+    );
 
     if (claim) {
       const prior = await this.deps.requests.findClaimed(claim);
       if (prior?.outcome === 'conflict') throw new IdempotencyConflictError();
-      if (prior?.outcome === 'duplicate') return this.repeat(prior.requestId, key, context.idempotencyKey);
+      if (prior?.outcome === 'duplicate') return this.repeat(prior.requestId, key, idempotencyKey);
     } else {
-      const open = await this.deps.requests.findOpen(subjectHash, body.type);
-      if (open) return this.coalesce(open, subjectHash, key, body.subject.email);
+      const open = await this.deps.requests.findOpen(subjectHash, kind);
+      if (open) return this.coalesce(open, kind, subjectHash, key, body.subject.email);
     }
-    return this.create(body, subjectHash, key, claim, context.idempotencyKey);
+    return this.create(body, kind, subjectHash, key, claim, idempotencyKey, admit);
   }
 
   private async create(
     body: SubmitRequestBody,
+    kind: OpenKind,
     subjectHash: string,
     key: string,
     claim: IdempotencyClaim | undefined,
-    idempotencyKey?: string,
-  ) {
-    await this.admitMail(body.subject.email, subjectHash, key);
+    idempotencyKey: string | undefined,
+    admit: boolean,
+  ): Promise<SubmitRequestResult> {
     const receivedAt = this.now();
+    const at = receivedAt.toISOString();
+    const fields = rightFields(body);
+    const verify = verificationRequired({ type: body.type, ...fields });
+    // The per-address and per-domain caps count every request recorded for an address, mailed or not.
+    if (admit) await this.admitMail(body.subject.email, subjectHash, key);
     const record: RequestRecord = {
       requestId: randomUUID(),
       type: body.type,
       regulation: body.regulation,
       subject: body.subject,
       subjectHash,
+      ...fields,
       status: 'received',
-      receivedAt: receivedAt.toISOString(),
+      receivedAt: at,
       dueDate: dueDate(body.regulation, receivedAt),
-      updatedAt: receivedAt.toISOString(),
+      updatedAt: at,
+      // No proof asked (§7026(d), §7027(e)): recorded as such, bound to the identifier given, and ready to run.
+      ...(verify
+        ? {}
+        : {
+            status: 'verified',
+            verified: { email: body.subject.email },
+            verifiedAt: at,
+            verification: 'not_required',
+          }),
     };
     const created = await this.deps.requests.create(record, claim);
     if (created.outcome === 'conflict') throw new IdempotencyConflictError();
     if (created.outcome === 'duplicate') return this.repeat(created.requestId, key, idempotencyKey);
-    const sent = await this.sendLink(record);
-    await this.deps.requests.markOpen(subjectHash, body.type, record.requestId, sent);
+    let status: RequestStatus = 'verified';
+    if (verify) {
+      const sent = await this.sendLink(record);
+      await this.deps.requests.markOpen(subjectHash, kind, record.requestId, sent);
+      status = 'pending_verification';
+    } else {
+      // a repeat while this one runs coalesces into it; the pointer outlives any run by far
+      await this.deps.requests.markOpen(
+        subjectHash,
+        kind,
+        record.requestId,
+        new Date(receivedAt.getTime() + this.deps.verificationTtlSeconds * 1000),
+      );
+      await startWorkflow(this.deps.workflow, record.requestId);
+      logger.info('request needs no verification; started', { requestId: record.requestId, type: record.type });
+    }
     return {
       requestId: record.requestId,
-      status: 'pending_verification' as const,
+      status,
       statusToken: await this.statusToken(record.requestId, key, idempotencyKey),
     };
   }
@@ -131,16 +255,26 @@ export class SubmitRequest {
   /** A repeat for an identity and type that already wait for their link: the same request; a mail only past the cool-down. */
   private async coalesce(
     open: RequestRecord,
+    kind: OpenKind,
     subjectHash: string,
     key: string,
     email: string,
   ): Promise<SubmitRequestResult> {
+    if (open.verification === 'not_required') {
+      // nothing to mail: the request already runs (or the sweeper starts it)
+      logger.info('request coalesced into the open one', { requestId: open.requestId });
+      return {
+        requestId: open.requestId,
+        status: open.status,
+        statusToken: await this.statusToken(open.requestId, key),
+      };
+    }
     const cooldown = (this.deps.mailCooldownSeconds ?? DEFAULT_MAIL_COOLDOWN_SECONDS) * 1000;
     const lastSent = open.verificationSentAt ? Date.parse(open.verificationSentAt) : 0;
     if (this.now().getTime() - lastSent >= cooldown) {
       await this.admitMail(email, subjectHash, key);
       const expiresAt = await this.sendLink(open);
-      await this.deps.requests.markOpen(subjectHash, open.type, open.requestId, expiresAt);
+      await this.deps.requests.markOpen(subjectHash, kind, open.requestId, expiresAt);
     }
     logger.info('request coalesced into the open one', { requestId: open.requestId });
     return {

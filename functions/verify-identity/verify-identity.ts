@@ -2,6 +2,7 @@ import { InvalidTokenError } from '../core/domain/errors';
 import type { RequestRecord } from '../core/domain/request-record';
 import { logger } from '../core/logger';
 import type { RequestRepository, TokenStore, WorkflowStarter } from '../core/ports';
+import { startWorkflow } from './start-workflow';
 
 export type VerifyAction = 'confirm' | 'cancel';
 
@@ -47,16 +48,14 @@ export class VerifyIdentity {
       logger.info('request cancelled by its subject', { requestId });
       return { requestId, action };
     }
-    await this.requests.advance(requestId, 'verified', { verified: { email: record.subject.email }, verifiedAt: at });
-    try {
-      await this.workflow.start(requestId);
-    } catch (error) {
-      // Recorded as verified: the sweeper starts it. The person is told the truth — their confirmation is kept.
-      logger.warn('could not start the workflow; the sweeper will', {
-        requestId,
-        errorName: error instanceof Error ? error.name : 'unknown',
-      });
-    }
+    await this.requests.advance(requestId, 'verified', {
+      verified: { email: record.subject.email },
+      verifiedAt: at,
+      verification: 'email_link',
+    });
+    // Recorded as verified first: if the start fails, the sweeper starts it. The person is told the truth — their
+    // confirmation is kept.
+    await startWorkflow(this.workflow, requestId);
     logger.info('identity verified', { requestId });
     return { requestId, action };
   }

@@ -94,11 +94,15 @@ export const FUNCTION_SPECS = [
     id: 'SubmitRequest',
     entry: 'functions/submit-request/handler.ts',
     timeoutSeconds: API_SECONDS,
-    purpose: 'POST /requests: record the request and mail its verification link (no execution until confirmed)',
+    purpose:
+      'POST /requests: record the request and mail its verification link (no execution until confirmed); start opt-outs of sale/sharing and limits of sensitive data at once (no verification, CCPA regs §7026(d), §7027(e))',
     table: 'readWrite',
     tokens: ['issue'],
     sendsMail: true,
     linksToApi: true,
+    // the requests that need no verification start at once; the systems configuration says what may be corrected
+    startsWorkflow: true,
+    readsSystemsConfig: true,
     // the keyed hash of the address (coalescing, what an ended request keeps) and of the client IP (rate limits)
     hashesIdentities: true,
   },
@@ -127,7 +131,8 @@ export const FUNCTION_SPECS = [
     purpose:
       'GET /download: a page with a Download button that spends nothing; POST /download: consume the download token, redirect to a short-lived presigned URL',
     table: 'readWrite',
-    tokens: ['check', 'consume'],
+    // issue: a document of several files (JSON and its HTML) offers each through a single-use token of its own
+    tokens: ['check', 'consume', 'issue'],
     bucket: { read: ['exports/', 'receipts/'] },
   },
   // --- workflow steps ---

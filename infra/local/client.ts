@@ -110,14 +110,52 @@ export class PipelineClient {
     return { page, confirmed };
   }
 
-  /** Follow a download link and press Download: the API answers 303 to a short-lived presigned URL, which serves the document. */
-  public async download(link: string): Promise<{ redirectedTo: string; body: string }> {
+  /**
+   * Follow a download link and press Download: the API answers 303 to a short-lived presigned URL, which serves the
+   * document; or, for a document of several files, a page with one button per file — then the button of `format` (the
+   * first when none is asked for) is pressed, which answers that 303.
+   */
+  public async download(link: string, format?: string): Promise<{ redirectedTo: string; body: string; bytes: Buffer }> {
     const { confirmed } = await this.confirm(link);
-    const location = confirmed.headers.get('location');
-    if (confirmed.status !== 303 || !location) throw new Error(`download answered ${confirmed.status}, not a redirect`);
+    let answer = confirmed;
+    if (confirmed.status === 200) {
+      const files = filesOffered(await confirmed.text());
+      const file = format === undefined ? files[0] : files.find((f) => f.format === format);
+      if (!file) throw new Error(`the files page offers no ${format ?? 'file'}`);
+      answer = await this.pressFile(link, file);
+    }
+    return this.fetchRedirect(answer);
+  }
+
+  /** Follow a download link and fetch every file its page offers, by format (`json`, `html`, `zip`). */
+  public async downloadFiles(link: string): Promise<Map<string, { body: string; bytes: Buffer }>> {
+    const { confirmed } = await this.confirm(link);
+    const fetched = new Map<string, { body: string; bytes: Buffer }>();
+    if (confirmed.status !== 200) {
+      fetched.set('single', await this.fetchRedirect(confirmed));
+      return fetched;
+    }
+    for (const file of filesOffered(await confirmed.text()))
+      fetched.set(file.format, await this.fetchRedirect(await this.pressFile(link, file)));
+    return fetched;
+  }
+
+  private pressFile(link: string, file: { token: string; format: string }): Promise<Response> {
+    return fetch(new URL('download', link), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: file.token, format: file.format }).toString(),
+      redirect: 'manual',
+    });
+  }
+
+  private async fetchRedirect(answer: Response): Promise<{ redirectedTo: string; body: string; bytes: Buffer }> {
+    const location = answer.headers.get('location');
+    if (answer.status !== 303 || !location) throw new Error(`download answered ${answer.status}, not a redirect`);
     const document = await fetch(location);
     if (!document.ok) throw new Error(`presigned URL answered ${document.status}`);
-    return { redirectedTo: location, body: await document.text() };
+    const bytes = Buffer.from(await document.arrayBuffer());
+    return { redirectedTo: location, body: bytes.toString('utf8'), bytes };
   }
 
   /**
@@ -137,6 +175,13 @@ export class PipelineClient {
     });
     return answered.status;
   }
+}
+
+/** The files a download's files page offers: each form's own token and format. */
+function filesOffered(html: string): { token: string; format: string }[] {
+  return [...html.matchAll(/name="token" value="([^"]+)"><input type="hidden" name="format" value="([^"]+)"/g)].map(
+    ([, token = '', format = '']) => ({ token, format }),
+  );
 }
 
 /** The first link to this API's `route` in a mail's text. */

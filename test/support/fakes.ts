@@ -20,7 +20,7 @@ import type {
   SystemLease,
   SystemLeases,
 } from '../../functions/core/ports';
-import type { RequestType } from '../../functions/core/domain/request';
+import { type OpenKind, stillOpen } from '../../functions/core/domain/request-record';
 
 /** In-memory ports with the same rules as the DynamoDB adapters, for use-case tests. */
 export class MemoryRequests implements RequestRepository {
@@ -97,6 +97,7 @@ export class MemoryRequests implements RequestRepository {
     if (!record || !isTerminal(record.status)) throw new StatusConflictError(requestId, 'forget');
     delete record.subject;
     delete record.verified;
+    delete record.corrections;
     record.subjectForgottenAt ??= new Date().toISOString();
   }
 
@@ -114,15 +115,13 @@ export class MemoryRequests implements RequestRepository {
 
   private readonly open = new Map<string, string>();
 
-  public async findOpen(subjectHash: string, type: RequestType): Promise<RequestRecord | undefined> {
-    const record = this.records.get(this.open.get(`${type}#${subjectHash}`) ?? '');
-    const waiting =
-      record?.status === 'pending_verification' && new Date(record.verificationExpiresAt ?? 0) > new Date();
-    return waiting ? structuredClone(record) : undefined;
+  public async findOpen(subjectHash: string, kind: OpenKind): Promise<RequestRecord | undefined> {
+    const record = this.records.get(this.open.get(`${kind}#${subjectHash}`) ?? '');
+    return record && stillOpen(record, new Date()) ? structuredClone(record) : undefined;
   }
 
-  public async markOpen(subjectHash: string, type: RequestType, requestId: string): Promise<void> {
-    this.open.set(`${type}#${subjectHash}`, requestId);
+  public async markOpen(subjectHash: string, kind: OpenKind, requestId: string): Promise<void> {
+    this.open.set(`${kind}#${subjectHash}`, requestId);
   }
 }
 
@@ -198,13 +197,15 @@ export function aRequest(overrides: Partial<RequestRecord> = {}): RequestRecord 
 }
 
 export class MemoryDocuments implements DocumentStore {
-  public readonly objects = new Map<string, { body: string; contentType: string }>();
+  /** `bytes` as written (a zip is binary); `body` the same read as UTF-8 text */
+  public readonly objects = new Map<string, { body: string; contentType: string; bytes: Buffer }>();
 
   public async write(key: string, body: Readable | AsyncIterable<string>, contentType: string): Promise<void> {
-    let text = '';
+    const chunks: Buffer[] = [];
     for await (const chunk of body)
-      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    this.objects.set(key, { body: text, contentType });
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk as Uint8Array));
+    const bytes = Buffer.concat(chunks);
+    this.objects.set(key, { body: bytes.toString('utf8'), contentType, bytes });
   }
 
   public async read(key: string): Promise<Readable> {

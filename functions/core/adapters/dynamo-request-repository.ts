@@ -6,8 +6,7 @@ import {
   paginateScan,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { RequestType } from '../domain/request';
-import { RequestRecord } from '../domain/request-record';
+import { type OpenKind, RequestRecord, stillOpen } from '../domain/request-record';
 import {
   STATUSES,
   TERMINAL_STATUSES,
@@ -21,7 +20,8 @@ import type { CreateResult, IdempotencyClaim, RecordPatch, RequestRepository } f
 
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const claimKey = (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}` });
-const openKey = (subjectHash: string, type: RequestType) => ({ pk: `OPEN#${type}#${subjectHash}` });
+/** `OPEN#<kind>#<hash>`: the kind names the right and what it is about (`opt_out:marketing`), never personal data */
+const openKey = (subjectHash: string, kind: OpenKind) => ({ pk: `OPEN#${kind}#${subjectHash}` });
 const IDEMPOTENCY_TTL_SECONDS = 90 * 86_400;
 /**
  * How long an answered request's record is kept: CCPA regulations (11 CCR §7101) require records of consumer requests
@@ -223,9 +223,10 @@ export class DynamoRequestRepository implements RequestRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: requestKey(requestId),
-          // verifyTaskToken: left on records by the previous version, whose verification waited in a callback task
+          // verifyTaskToken: left on records by the previous version, whose verification waited in a callback task;
+          // corrections: the corrected values are the subject's personal data as much as the address is
           UpdateExpression:
-            'SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE subject, verified, verifyTaskToken',
+            'SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE subject, verified, corrections, verifyTaskToken',
           ConditionExpression: `attribute_exists(pk) AND ${ended.condition}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ...ended.values, ':now': new Date().toISOString() },
@@ -279,25 +280,21 @@ export class DynamoRequestRepository implements RequestRepository {
     }
   }
 
-  public async findOpen(subjectHash: string, type: RequestType): Promise<RequestRecord | undefined> {
+  public async findOpen(subjectHash: string, kind: OpenKind): Promise<RequestRecord | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: openKey(subjectHash, type), ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: openKey(subjectHash, kind), ConsistentRead: true }),
     );
     if (typeof Item?.requestId !== 'string') return undefined;
     const record = await this.get(Item.requestId);
-    const waiting =
-      record?.status === 'pending_verification' &&
-      record.verificationExpiresAt !== undefined &&
-      new Date(record.verificationExpiresAt) > new Date();
-    return waiting ? record : undefined;
+    return record && stillOpen(record, new Date()) ? record : undefined;
   }
 
-  public async markOpen(subjectHash: string, type: RequestType, requestId: string, expiresAt: Date): Promise<void> {
+  public async markOpen(subjectHash: string, kind: OpenKind, requestId: string, expiresAt: Date): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
         Item: {
-          ...openKey(subjectHash, type),
+          ...openKey(subjectHash, kind),
           kind: 'open',
           requestId,
           ttl: Math.ceil(expiresAt.getTime() / 1000) + 86_400,

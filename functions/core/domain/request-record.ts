@@ -7,10 +7,11 @@ import {
   RequestType,
   RestrictionGround,
   SubjectIdentity,
+  type SubmitRequestBody,
   SystemOutcome,
 } from './request';
 import { SubjectForgottenError } from './errors';
-import { STATUSES } from './status';
+import { STATUSES, isTerminal } from './status';
 
 /**
  * The request as stored. The subject's identity lives here and only here (and in the delivered document):
@@ -30,20 +31,25 @@ export const RequestRecord = z.object({
   subjectHash: z.string().optional(),
   subjectForgottenAt: z.string().optional(),
   /**
+   * identities the request acts on; connectors search by these alone. Proven by the verification link, except where
+   * the law forbids asking for proof (see `verification`): then the identifier as given.
+   */
+  verified: z.object({ email: z.string().optional() }).optional(),
+  /**
+   * How the identity was established: `email_link` (the subject followed the link mailed to the address), or
+   * `not_required` — an opt-out of sale/sharing (11 CCR §7026(d)) or a request to limit sensitive personal information
+   * (§7027(e)), which a business may not make the consumer verify; such a request stays bound to the identifier given.
+   */
+  verification: z.enum(['email_link', 'not_required']).optional(),
+  /**
    * What the right asks for (set at intake; the change steps read them here, never from workflow state):
-   * `corrections` are personal data and go with the subject when it is forgotten.
+   * `corrections` (in the subject's terms) are personal data and go with the subject when it is forgotten;
+   * `scope` for objection and opt_out; `purpose` for withdraw_consent; `ground` for restriction (Art. 18(1)).
    */
   corrections: z.array(Correction).optional(),
   scope: OptOutScope.optional(),
   purpose: ConsentPurpose.optional(),
   ground: RestrictionGround.optional(),
-  /**
-   * How the identity was established: `not_required` for the rights that need no verification (CCPA §7026(d) opt-out
-   * of sale/sharing, §7027 limiting sensitive information), bound to the identifier given.
-   */
-  verification: z.enum(['email_link', 'not_required']).optional(),
-  /** identities proven by the verification step; connectors search by these alone */
-  verified: z.object({ email: z.string().optional() }).optional(),
   status: z.enum(STATUSES),
   receivedAt: z.string(),
   dueDate: z.string(),
@@ -118,4 +124,74 @@ export function retryDue(record: RequestRecord, now: Date): boolean {
 export function subjectEmail(record: RequestRecord): string {
   if (!record.subject) throw new SubjectForgottenError(record.requestId);
   return record.subject.email;
+}
+
+/** The right-specific fields of a submission, as the record keeps them (ids and words, plus corrections). */
+export function rightFields(
+  body: SubmitRequestBody,
+): Pick<RequestRecord, 'corrections' | 'scope' | 'purpose' | 'ground'> {
+  switch (body.type) {
+    case 'correction':
+      return { corrections: body.corrections };
+    case 'objection':
+    case 'opt_out':
+      return { scope: body.scope };
+    case 'withdraw_consent':
+      return { purpose: body.purpose };
+    case 'restriction':
+      return body.ground ? { ground: body.ground } : {};
+    default:
+      return {};
+  }
+}
+
+/**
+ * Whether the request needs the subject to prove control of the address first. Not for an opt-out of sale/sharing
+ * (11 CCR §7026(d): "a business shall not require a consumer to submit a verifiable consumer request") nor for a
+ * request to limit the use of sensitive personal information (§7027(e)): both only ever restrict what is done with
+ * the data, and nothing is disclosed to whoever asked.
+ */
+export function verificationRequired(request: Pick<RequestRecord, 'type' | 'scope'>): boolean {
+  if (request.type === 'limit_sensitive') return false;
+  return !(request.type === 'opt_out' && request.scope === 'sale_sharing');
+}
+
+/**
+ * What repeats coalesce by (with the keyed hash of the address): the right and what it is about, so an opt-out of
+ * marketing never swallows one of sale/sharing, and a withdrawal of consent for one purpose not one for another.
+ * `digest`, for a correction, is a keyed hash of its corrections: a repeat of the same correction coalesces, another
+ * correction is a request of its own (and the values themselves never reach a key).
+ */
+export type OpenKind = RequestType | `${RequestType}:${string}`;
+
+export function openKind(
+  request: Pick<RequestRecord, 'type' | 'scope' | 'purpose' | 'ground'>,
+  digest?: string,
+): OpenKind {
+  switch (request.type) {
+    case 'correction':
+      return digest ? `correction:${digest}` : 'correction';
+    case 'objection':
+    case 'opt_out':
+      return `${request.type}:${request.scope}`;
+    case 'withdraw_consent':
+      return `withdraw_consent:${request.purpose}`;
+    case 'restriction':
+      return request.ground ? `restriction:${request.ground}` : 'restriction';
+    default:
+      return request.type;
+  }
+}
+
+/**
+ * Whether a request still takes repeats: one waiting for its unexpired link, or one that needed no verification
+ * (an opt-out of sale/sharing) and has not ended — a repeat of it while it runs starts nothing more.
+ */
+export function stillOpen(record: RequestRecord, now: Date): boolean {
+  if (record.verification === 'not_required') return !isTerminal(record.status);
+  return (
+    record.status === 'pending_verification' &&
+    record.verificationExpiresAt !== undefined &&
+    new Date(record.verificationExpiresAt) > now
+  );
 }

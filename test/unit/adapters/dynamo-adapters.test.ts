@@ -291,3 +291,58 @@ describe('Class: DynamoRequestRepository', () => {
     });
   });
 });
+
+describe('Class: DynamoRequestRepository (rights)', () => {
+  beforeEach(() => ddb.reset());
+
+  describe('Method: forgetSubject', () => {
+    it('removes the corrected values together with the subject and what was verified', async () => {
+      // Prepare
+      ddb.on(UpdateCommand).resolves({});
+      const repository = new DynamoRequestRepository(client, 'Requests');
+
+      // Act
+      await repository.forgetSubject('r1');
+
+      // Assess
+      const expression = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression ?? '';
+      const removed = expression.slice(expression.indexOf('REMOVE') + 'REMOVE'.length).split(',');
+      expect(removed.map((f) => f.trim())).toEqual(expect.arrayContaining(['subject', 'verified', 'corrections']));
+    });
+  });
+
+  describe('Method: findOpen', () => {
+    it('keys open requests by what they are about: an opt-out of marketing is not one of sale/sharing', async () => {
+      // Prepare
+      ddb.on(PutCommand).resolves({});
+      ddb.on(GetCommand).resolves({});
+      const repository = new DynamoRequestRepository(client, 'Requests');
+
+      // Act
+      await repository.markOpen('h1', 'opt_out:marketing', 'r1', new Date('2026-12-01T00:00:00Z'));
+      const other = await repository.findOpen('h1', 'opt_out:sale_sharing');
+
+      // Assess
+      expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item?.pk).toBe('OPEN#opt_out:marketing#h1');
+      expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ pk: 'OPEN#opt_out:sale_sharing#h1' });
+      expect(other).toBeUndefined();
+    });
+
+    it('takes repeats into a request that needed no verification until it ends', async () => {
+      // Prepare
+      ddb
+        .on(GetCommand, { Key: { pk: 'OPEN#opt_out:sale_sharing#h1' } })
+        .resolves({ Item: { pk: 'OPEN#opt_out:sale_sharing#h1', requestId: 'r1' } });
+      ddb.on(GetCommand, { Key: { pk: 'REQUEST#r1' } }).resolves({
+        Item: { ...storedRequest('locating'), type: 'opt_out', scope: 'sale_sharing', verification: 'not_required' },
+      });
+      const repository = new DynamoRequestRepository(client, 'Requests');
+
+      // Act
+      const open = await repository.findOpen('h1', 'opt_out:sale_sharing');
+
+      // Assess
+      expect(open?.requestId).toBe('r1');
+    });
+  });
+});

@@ -503,8 +503,9 @@ describe('Class: Download', () => {
     const download = new Download(requests, tokens, new MemoryDocuments());
 
     // Act
-    const url = await download.execute(token);
-    const again = download.execute(token);
+    const answer = await download.execute(token, 'json');
+    const again = download.execute(token, 'json');
+    const url = 'redirect' in answer ? answer.redirect : '';
 
     // Assess
     // what the use case asked the store for, not the constant read back: the URL must live five minutes at most

@@ -5,7 +5,11 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lambdaContext } from '../../../infra/local/lambda-context';
+import { rightsSystemsJson } from '../../fixtures/rights-systems';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 type Item = Record<string, unknown> & { pk: string };
@@ -33,6 +37,12 @@ function post(
 }
 
 const valid = { type: 'access', regulation: 'gdpr', subject: { email: 'Ada@Example.com', name: 'Ada' } };
+function systemsFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'dsar-submit-')), 'systems.json');
+  writeFileSync(file, JSON.stringify(rightsSystemsJson()));
+  return file;
+}
+
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
 
 /**
@@ -84,6 +94,8 @@ describe('Handler: submit-request', () => {
       DSAR_SENDER: 'privacy@example.org',
       DSAR_VERIFICATION_TTL_SECONDS: '3600',
       DSAR_HASH_KEY: 'k'.repeat(64),
+      DSAR_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:111122223333:stateMachine:Dsar',
+      DSAR_SYSTEMS_FILE: systemsFile(),
     });
     ({ handler } = (await import('../../../functions/submit-request/handler')) as unknown as { handler: Handler });
   });
@@ -148,6 +160,101 @@ describe('Handler: submit-request', () => {
     expect(error.message).toEqual(expect.any(String));
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      'a correction with no value',
+      { ...valid, type: 'correction', corrections: [{ attribute: 'name', value: '  ' }] },
+      'corrections.0.value',
+    ],
+    ['a correction of nothing', { ...valid, type: 'correction', corrections: [] }, 'corrections'],
+    [
+      'a correction of an attribute no system can correct',
+      { ...valid, type: 'correction', corrections: [{ attribute: 'shoe_size', value: '38' }] },
+      'corrections.0.attribute',
+    ],
+    ['an opt-out scope that does not exist', { ...valid, type: 'opt_out', scope: 'everything' }, 'scope'],
+    ['an opt-out without a scope', { ...valid, type: 'opt_out' }, 'scope'],
+    ['an unknown restriction ground', { ...valid, type: 'restriction', ground: 'whim' }, 'ground'],
+    ['a consent purpose nobody records', { ...valid, type: 'withdraw_consent', purpose: 'telepathy' }, 'purpose'],
+    ['a scope on a right that has none', { ...valid, type: 'access', scope: 'marketing' }, ''],
+  ])('refuses %s with 400 naming the field, storing and mailing nothing', async (_, request, path) => {
+    // Act
+    const response = await handler(post(JSON.stringify(request)), lambdaContext('submit'));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    const { error } = JSON.parse(response.body ?? '{}') as {
+      error: { code: string; details: { path: string; message: string }[] };
+    };
+    expect(error.code).toBe('invalid_request');
+    expect(error.details.map((d) => d.path)).toContain(path);
+    expect(error.details.every((d) => d.message.length > 0)).toBe(true);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('starts an opt-out of sale/sharing at once, without a verification mail, and answers 202', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+    const optOut = { ...valid, type: 'opt_out', regulation: 'ccpa', scope: 'sale_sharing' };
+
+    // Act
+    const response = await handler(post(JSON.stringify(optOut)), lambdaContext('submit'));
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    const body = JSON.parse(response.body ?? '{}') as { requestId: string; status: string };
+    expect(body.status).toBe('verified');
+    expect(items.get(`REQUEST#${body.requestId}`)).toMatchObject({
+      status: 'verified',
+      verification: 'not_required',
+      scope: 'sale_sharing',
+    });
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([body.requestId]);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('honours Sec-GPC: 1 as an opt-out of sale/sharing beside the request, and says so', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+
+    // Act
+    const response = await handler(
+      post(JSON.stringify(valid), { 'content-type': 'application/json', 'Sec-GPC': '1' }),
+      lambdaContext('submit'),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    const body = JSON.parse(response.body ?? '{}') as {
+      requestId: string;
+      status: string;
+      gpc: { honoured: boolean; requestId: string };
+    };
+    expect(body.status).toBe('pending_verification');
+    expect(body.gpc).toEqual({ honoured: true, requestId: expect.any(String) });
+    expect(items.get(`REQUEST#${body.gpc.requestId}`)).toMatchObject({
+      type: 'opt_out',
+      scope: 'sale_sharing',
+      verification: 'not_required',
+    });
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([body.gpc.requestId]);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('ignores a Sec-GPC header that is not "1"', async () => {
+    // Act
+    const response = await handler(
+      post(JSON.stringify(valid), { 'content-type': 'application/json', 'sec-gpc': '0' }),
+      lambdaContext('submit'),
+    );
+
+    // Assess
+    expect(JSON.parse(response.body ?? '{}')).not.toHaveProperty('gpc');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
   it('lists the invalid fields in details', async () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ExportDocument } from '../export-format';
+import { PortabilityDocument } from '../portability-format';
 import { ChangeReceipt, DeletionReceipt } from '../receipt-format';
+import { CategoriesStatement, DisclosuresStatement } from '../statement-format';
 
 /**
  * The published JSON Schemas of the documents the pipeline delivers, generated from the zod schemas that the
@@ -10,6 +12,9 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'dsar-export.v1.schema.json': ExportDocument,
   'dsar-deletion-receipt.v1.schema.json': DeletionReceipt,
   'dsar-change-receipt.v1.schema.json': ChangeReceipt,
+  'dsar-portability.v1.schema.json': PortabilityDocument,
+  'dsar-categories.v1.schema.json': CategoriesStatement,
+  'dsar-disclosures.v1.schema.json': DisclosuresStatement,
 };
 
 export function jsonSchema(name: string, schema: z.ZodType): string {
