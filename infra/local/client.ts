@@ -159,6 +159,37 @@ export class PipelineClient {
   }
 
   /**
+   * Answer, as each recipient's staff would, every notice mailed about `requestId` until `until` settles (the request
+   * ended). Recipients are told only after the stores changed, and the request waits for their answers.
+   */
+  public async answerNoticesUntil(
+    requestId: string,
+    until: Promise<unknown>,
+    answer: 'done' | 'not_held' = 'done',
+  ): Promise<Mail[]> {
+    const answered = new Map<string, Mail>();
+    let ended = false;
+    const settled = until.then(
+      () => {
+        ended = true;
+      },
+      () => {
+        ended = true;
+      },
+    );
+    while (!ended) {
+      for (const mail of await this.mails()) {
+        if (answered.has(mail.messageId) || !mail.text.includes(requestId) || !NOTICE_SUBJECT.test(mail.subject))
+          continue;
+        answered.set(mail.messageId, mail);
+        await this.answerNotice(linkIn(mail, '/notices'), answer);
+      }
+      await Promise.race([settled, sleep(100)]);
+    }
+    return [...answered.values()];
+  }
+
+  /**
    * Answer a recipient's notice as its staff would: open the link from the notice mail (a page that changes nothing),
    * then press one of its answers. Returns the status of the answer.
    */
@@ -183,6 +214,9 @@ function filesOffered(html: string): { token: string; format: string }[] {
     ([, token = '', format = '']) => ({ token, format }),
   );
 }
+
+/** The subject line of a notice to a recipient (functions/notify-recipient/notice-content.ts). */
+export const NOTICE_SUBJECT = /please act and answer/i;
 
 /** The first link to this API's `route` in a mail's text. */
 export function linkIn(mail: Mail, route: '/verify' | '/download' | '/notices'): string {

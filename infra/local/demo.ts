@@ -11,7 +11,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DEMO_CHANGED_PERSON, DEMO_ERASED_PERSON, DEMO_PERSON, restoreDemoPerson } from './demo-company';
 import { ExportDocument } from '../../functions/core/domain/export-format';
 import { ChangeReceipt, DeletionReceipt } from '../../functions/core/domain/receipt-format';
-import { NoticeRight } from '../../connectors/config';
 
 /**
  * `npm run demo`: real requests, end to end, through the local twin — submit over the HTTP API, confirm from the
@@ -23,8 +22,6 @@ import { NoticeRight } from '../../connectors/config';
  */
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const dataDir = process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR;
-/** the data map's one recipient with a contact (infra/config/systems.json) */
-const DEMO_RECIPIENT = 'privacy@newsletter-mailer.example';
 
 async function accessRequest(endpoints: TwinEndpoints): Promise<boolean> {
   const client = new PipelineClient(endpoints.api, endpoints.mail);
@@ -69,27 +66,19 @@ async function submitAndConfirm(
     `→ verification mail "${verification.subject}"; its link opens a page (${page.status}); pressed "confirm": ${confirmed.status}`,
   );
   // a right that changes records tells the data map's recipients (GDPR Art. 19): the demo's one recipient answers
-  const told = NoticeRight.safeParse(body.type).success ? answerDemoNotice(client, requestId) : Promise.resolve();
-  const final = await client.waitForStatus(
+  const ended = client.waitForStatus(
     requestId,
     statusToken,
     ['completed', 'partially_completed', 'expired', 'rejected'],
     120_000,
   );
-  await told;
+  for (const notice of await client.answerNoticesUntil(requestId, ended))
+    out(`→ recipient notice mailed to ${notice.to.join(', ')} ("${notice.subject}"); answered "done" through its link`);
+  const final = await ended;
   out(`→ request ${String(final.status)}; due ${String(final.dueDate)}`);
   const done = final.status === 'completed' || final.status === 'partially_completed';
   const delivery = done ? await client.waitForMail(body.subject.email, requestId, /request is/i) : undefined;
   return { requestId, final, delivery };
-}
-
-/** The demo's recipient (infra/config/systems.json) reads its notice mail and answers `done` through the link. */
-async function answerDemoNotice(client: PipelineClient, requestId: string): Promise<void> {
-  const notice = await client.waitForMail(DEMO_RECIPIENT, requestId, /please act and answer/i);
-  const status = await client.answerNotice(linkIn(notice, '/notices'), 'done');
-  out(
-    `→ recipient notice mailed to ${DEMO_RECIPIENT} ("${notice.subject}"); answered "done" through its link: ${status}`,
-  );
 }
 
 async function deletionRequest(endpoints: TwinEndpoints, credentials: LocalCredentials): Promise<boolean> {

@@ -119,7 +119,9 @@ describe('End to end: the rights that change records', () => {
     if (c.verified) return runRequest(t.client, body);
     const submitted = await t.client.submit(body);
     const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
-    const final = await t.client.waitForStatus(requestId, statusToken, ['completed', 'partially_completed']);
+    const ended = t.client.waitForStatus(requestId, statusToken, ['completed', 'partially_completed']);
+    await t.client.answerNoticesUntil(requestId, ended);
+    const final = await ended;
     const delivery = await t.client.waitForMail(c.subject.email, requestId, /request is/i);
     return { requestId, final, delivery };
   }
@@ -155,6 +157,10 @@ describe('End to end: the rights that change records', () => {
     expect(run.final.status).toBe('completed');
     expect(receipt.request.type).toBe(c.right);
     expect(receipt.summary.complete).toBe(true);
+    // the data map's recipient was told (GDPR Art. 19) and its answer is on the receipt
+    expect(receipt.notices).toEqual([
+      { recipient: 'Newsletter Mailer Ltd', answer: 'done', answeredAt: expect.any(String) },
+    ]);
     expect(receipt.systems.find((s) => s.id === 'customers')).toMatchObject({
       matched: 1,
       changed: changedFields.length > 0 ? 1 : 0,

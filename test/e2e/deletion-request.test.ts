@@ -59,6 +59,9 @@ describe('End to end: a deletion request', () => {
     // Assess: the receipt
     expect(run.final.status).toBe('completed');
     expect(receipt.summary).toMatchObject({ systems: 2, erased: 2, failed: 0, complete: true });
+    expect(receipt.notices).toEqual([
+      { recipient: 'Newsletter Mailer Ltd', answer: 'done', answeredAt: expect.any(String) },
+    ]);
     expect(receipt.summary.records).toEqual({
       found: subjectCustomers + subjectEvents,
       deleted: subjectCustomers + subjectEvents,

@@ -35,12 +35,15 @@ export async function runRequest(
   const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
   const verification = await client.waitForMail(body.subject.email, requestId, /confirm/i);
   const { confirmed: verified } = await client.confirm(linkIn(verification, '/verify'));
-  const final = await client.waitForStatus(requestId, statusToken, [
+  const ended = client.waitForStatus(requestId, statusToken, [
     'completed',
     'partially_completed',
     'expired',
     'rejected',
   ]);
+  // a right that changes records tells the data map's recipients and waits for them: they answer `done`
+  const notices = await client.answerNoticesUntil(requestId, ended);
+  const final = await ended;
   const delivery = await client.waitForMail(body.subject.email, requestId, /request is/i);
-  return { requestId, statusToken, verifyStatus: verified.status, final, delivery };
+  return { requestId, statusToken, verifyStatus: verified.status, final, delivery, notices };
 }
