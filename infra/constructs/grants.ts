@@ -178,6 +178,18 @@ export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, acces
       // Once per connector instance: check that the index projects every attribute and is keyed by the identity.
       allow(['dynamodb:DescribeTable'], [tableArn]);
       if (access === 'erase') allow(SOURCE_TABLE_ERASE[strategy], [tableArn]);
+    } else if (system.type === 'postgres') {
+      // What the database lets the user do is the database's grant; here only the way in: its one secret, or IAM auth.
+      const { connection } = system;
+      if ('local' in connection) continue;
+      if ('secret' in connection.auth) allow(['secretsmanager:GetSecretValue'], [secretArn(connection.auth.secret)]);
+      else
+        allow(
+          ['rds-db:connect'],
+          [
+            `arn:${Aws.PARTITION}:rds-db:${connection.auth.iam.region}:${Aws.ACCOUNT_ID}:dbuser:${connection.auth.iam.resourceId}/${connection.user}`,
+          ],
+        );
     } else {
       const bucketArn = `arn:${Aws.PARTITION}:s3:::${system.bucket}`;
       const objectsArn = `${bucketArn}/${system.prefix}*`;
@@ -200,6 +212,15 @@ export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, acces
       }
     }
   }
+}
+
+/**
+ * A secret named in the systems configuration: its ARN as given, or, for a name, the ARN Secrets Manager gives it (a
+ * name gets six random characters appended, hence the `-??????`: that one secret, not others sharing its prefix).
+ */
+export function secretArn(secret: string): string {
+  if (secret.startsWith('arn:')) return secret;
+  return `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secret}-??????`;
 }
 
 /** Any single action on named resources (state machine, secret, SES identity). */
