@@ -124,6 +124,8 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
     return this.transaction('erase', async (client) => {
       const outcome: EraseOutcome = { ...NOTHING };
       const params = membershipParams(email);
+      // a system that erases, with tables kept under an exemption: say which and why (configured text, no values)
+      const retainedBy = new Map<string, string>();
       for (const path of childrenFirst(this.paths)) {
         const erasure = this.erasureOf(path.table);
         const where = membership(path);
@@ -146,11 +148,13 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
           const kept = Number(result.rows[0]?.n ?? 0);
           outcome.retained += kept;
           if (kept > 0 && this.system.erasure.strategy !== 'retain')
-            outcome.retainedReason = `table ${path.table.name} is retained: ${erasure.reason}`;
+            retainedBy.set(path.table.name, `table ${path.table.name} is retained: ${erasure.reason}`);
         } else {
           outcome.anonymized += await this.anonymizeTable(client, path, erasure, params);
         }
       }
+      const reasons = this.paths.flatMap((path) => retainedBy.get(path.table.name) ?? []);
+      if (reasons.length > 0) outcome.retainedReason = reasons.join('; ');
       return outcome;
     });
   }
