@@ -378,12 +378,12 @@ function checkPostgresTables(system: PostgresSystemShape, ctx: z.RefinementCtx):
     table.relations.forEach((relation, r) => {
       const path = ['tables', i, 'relations', r, 'table'];
       const child = byName.get(relation.table);
-      if (child === undefined) return issue(path, `table ${relation.table} is not configured`);
-      if (system.tables[child]?.identity)
-        return issue(path, `table ${relation.table} has its own identity column: it cannot also be linked`);
       const other = parentOf.get(relation.table);
-      if (other !== undefined) return issue(path, `table ${relation.table} is already linked to ${other}`);
-      parentOf.set(relation.table, table.name);
+      if (child === undefined) issue(path, `table ${relation.table} is not configured`);
+      else if (system.tables[child]?.identity)
+        issue(path, `table ${relation.table} has its own identity column: it cannot also be linked`);
+      else if (other !== undefined) issue(path, `table ${relation.table} is already linked to ${other}`);
+      else parentOf.set(relation.table, table.name);
     });
   });
   const strategy = (name: string) => (system.tables[byName.get(name) ?? -1]?.erasure ?? system.erasure).strategy;
