@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { SystemsConfig } from '../../connectors/config';
-import { grantSources } from '../../infra/constructs/grants';
+import { grantSources, placeInVpc, sourceVpc } from '../../infra/constructs/grants';
 import { resourcesOf, type Statement, statementsOfRole } from './support';
 
 const holds = { categories: ['identifiers'], purpose: 'orders' };
@@ -97,5 +97,52 @@ describe('Method: grantSources (postgres)', () => {
 
     // Assess
     expect([...actions].sort()).toEqual(['rds-db:connect', 'secretsmanager:GetSecretValue']);
+  });
+});
+
+describe('Function: sourceVpc and placeInVpc', () => {
+  const vpcSystem = (id: string, subnet: string, sg: string) => ({
+    id,
+    type: 'postgres',
+    connection: { ...cloud, auth: { secret: id }, vpc: { subnetIds: [subnet], securityGroupIds: [sg] } },
+    tables,
+    holds,
+    erasure: { strategy: 'delete' },
+  });
+
+  it('is absent when no system asks for a VPC', () => {
+    // Prepare & Act & Assess
+    expect(sourceVpc(SYSTEMS)).toBeUndefined();
+  });
+
+  it('places the function in the merged subnets and security groups, with the network-interface actions', () => {
+    // Prepare
+    const systems = SystemsConfig.parse({
+      version: 1,
+      systems: [vpcSystem('pg-a', 'subnet-0a', 'sg-0a'), vpcSystem('pg-b', 'subnet-0b', 'sg-0a')],
+    });
+    const app = new App();
+    const stack = new Stack(app, 'Vpc', { env: { region: 'eu-west-1' } });
+    const fn = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+    });
+
+    // Act
+    const vpc = sourceVpc(systems);
+    if (vpc) placeInVpc(fn, vpc);
+    const template = Template.fromStack(stack);
+
+    // Assess
+    expect(vpc).toEqual({ subnetIds: ['subnet-0a', 'subnet-0b'], securityGroupIds: ['sg-0a'] });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: ['subnet-0a', 'subnet-0b'], SecurityGroupIds: ['sg-0a'] },
+    });
+    const resources = resourcesOf(template);
+    const roleId = Object.keys(resources).find((id) => resources[id]?.Type === 'AWS::IAM::Role') as string;
+    const actions = statementsOfRole(resources, roleId).flatMap((s) => s.actions);
+    expect(actions).toContain('ec2:CreateNetworkInterface');
+    expect(actions).toContain('ec2:DeleteNetworkInterface');
   });
 });
