@@ -73,7 +73,7 @@ export function postgresPool(system: PostgresSystemConfig, sources: PoolSources)
       throw new ConnectorConfigError(system.id, `no local Postgres server named '${connection.local}' is running`);
     if (!LOOPBACK.has(new URL(url).hostname))
       throw new ConnectorConfigError(system.id, `local Postgres server '${connection.local}' is not on loopback`);
-    return new pg.Pool({ ...common, connectionString: url });
+    return quiet(new pg.Pool({ ...common, connectionString: url }));
   }
   const { host, port, database, user, auth, ssl } = connection;
   const password =
@@ -86,13 +86,25 @@ export function postgresPool(system: PostgresSystemConfig, sources: PoolSources)
           }
         }
       : () => new Signer({ hostname: host, port, username: user, region: auth.iam.region }).getAuthToken();
-  return new pg.Pool({
-    ...common,
-    host,
-    port,
-    database,
-    user,
-    password,
-    ssl: ssl === 'verify-full' ? { rejectUnauthorized: true } : { rejectUnauthorized: false },
-  });
+  return quiet(
+    new pg.Pool({
+      ...common,
+      host,
+      port,
+      database,
+      user,
+      password,
+      ssl: ssl === 'verify-full' ? { rejectUnauthorized: true } : { rejectUnauthorized: false },
+    }),
+  );
+}
+
+/**
+ * An idle connection the server closes (a failover, a restart, the twin stopping) makes the pool emit 'error'; with no
+ * listener Node would end the process. The pool drops that connection by itself and the next query opens a new one, so
+ * there is nothing to do here (a query in flight still fails, and is translated by the connector).
+ */
+function quiet(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => undefined);
+  return pool;
 }

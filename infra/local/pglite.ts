@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { SystemsConfig } from '../../connectors/config';
+import { localPostgresEnv } from '../../functions/core/connectors';
 
 /**
  * A Postgres server for the local twin and the tests: PGlite (Postgres compiled to WASM, in this process) served over
@@ -60,7 +63,8 @@ export async function seedOrdersDatabase(
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
   if ((rows[0]?.n ?? 0) > 0) return;
   let order = 0;
-  for (const [i, customer] of customers.entries()) {
+  const unique = [...new Map(customers.map((customer) => [customer.email, customer])).values()];
+  for (const [i, customer] of unique.entries()) {
     await db.query('INSERT INTO customers (email, name, phone) VALUES ($1, $2, $3)', [
       customer.email,
       customer.name,
@@ -79,4 +83,49 @@ export async function seedOrdersDatabase(
     }
   }
   await db.query(`SELECT setval('orders_id_seq', $1)`, [Math.max(order, 1)]);
+}
+
+/** The local Postgres servers a systems configuration names (`"connection": { "local": NAME }`), one per name. */
+export function localPostgresNames(systems: SystemsConfig): string[] {
+  const names = systems.systems.flatMap((system) =>
+    system.type === 'postgres' && 'local' in system.connection ? [system.connection.local] : [],
+  );
+  return [...new Set(names)].sort();
+}
+
+export interface LocalPostgresServers {
+  /** name → URL, for the functions' environment and local.json */
+  urls: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a PGlite server for every local Postgres name in the systems configuration (on disk under
+ * `<dataDir>/postgres/<name>`, or in memory) and points the functions at it (`DSAR_POSTGRES_URL_<NAME>`). With
+ * `seedOrders`, a server named `orders` gets the demo's orders database, once.
+ */
+export async function startLocalPostgres(
+  systems: SystemsConfig,
+  options: { dataDir?: string; seedOrders?: readonly { email: string; name: string }[] },
+): Promise<LocalPostgresServers> {
+  const running: RunningPostgres[] = [];
+  const urls: Record<string, string> = {};
+  const stop = async () => {
+    for (const server of running.reverse()) await server.stop().catch(() => undefined);
+  };
+  try {
+    for (const name of localPostgresNames(systems)) {
+      const server = await startPostgres({
+        dataDir: options.dataDir ? join(options.dataDir, 'postgres', name) : undefined,
+      });
+      running.push(server);
+      if (name === 'orders' && options.seedOrders) await seedOrdersDatabase(server.db, options.seedOrders);
+      urls[name] = server.url;
+      process.env[localPostgresEnv(name)] = server.url;
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { urls, stop };
 }
