@@ -276,10 +276,152 @@ const S3ObjectsSystem = z
   })
   .strict();
 
-export const SystemConfig = z.discriminatedUnion('type', [DynamoDbSystem, S3ObjectsSystem]);
+/** A Postgres identifier as written unquoted (it is still quoted in every statement): no value ever becomes SQL. */
+const SqlName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'a Postgres name: letters, digits, _ or $, starting with a letter or _');
+
+/** Where a Postgres system is: a host with its credentials (cloud), or a server the local twin names (PGlite). */
+const PostgresConnection = z.union([
+  z
+    .object({
+      host: z.string().min(1).max(255),
+      port: z.number().int().min(1).max(65535).default(5432),
+      database: SqlName,
+      user: SqlName,
+      /** `secret`: a Secrets Manager secret (ARN or name) holding the password, plain or as RDS's JSON `password`;
+       * `iam`: an RDS IAM authentication token (the role needs rds-db:connect on `resourceId`/`user`) */
+      auth: z.union([
+        z.object({ secret: z.string().min(1).max(2048) }).strict(),
+        z
+          .object({
+            iam: z
+              .object({
+                region: z.string().min(1),
+                /** the cluster's or instance's resource id (db-… / cluster-…), for the rds-db:connect grant */
+                resourceId: z.string().regex(/^(db|cluster)-[A-Za-z0-9]+$/, 'an RDS resource id: db-… or cluster-…'),
+              })
+              .strict(),
+          })
+          .strict(),
+      ]),
+      /** TLS: `verify-full` checks the server certificate (RDS CAs: set NODE_EXTRA_CA_CERTS); `require` only encrypts */
+      ssl: z.enum(['verify-full', 'require']).default('verify-full'),
+      /** the function reaches the database inside its VPC: these subnets and security groups */
+      vpc: z
+        .object({
+          subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/)).min(1),
+          securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/)).min(1),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  /** a database server of the local twin, by name (its address is given to the functions by the twin) */
+  z
+    .object({ local: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a local server name: lowercase letters, digits, -') })
+    .strict(),
+]);
+
+/**
+ * One table of a Postgres system. A table with `identity` is searched by it; a table reached through `relations` holds
+ * records linked to the subject by a foreign key (orders → order_items) and is found through its parent.
+ */
+const PostgresTable = z
+  .object({
+    name: SqlName,
+    schema: SqlName.default('public'),
+    /** the primary key columns: an anonymised row is rewritten by its key */
+    key: z.array(SqlName).min(1),
+    identity: z
+      .object({ email: z.object({ column: SqlName }).strict() })
+      .strict()
+      .optional(),
+    /** tables whose `column` holds this table's `references` column (a foreign key): found and erased with it */
+    relations: z.array(z.object({ table: SqlName, column: SqlName, references: SqlName }).strict()).default([]),
+    /** this table's strategy; absent, the system's `erasure` */
+    erasure: Erasure.optional(),
+  })
+  .strict();
+
+const PostgresSystem = z
+  .object({
+    id: Id,
+    type: z.literal('postgres'),
+    connection: PostgresConnection,
+    tables: z.array(PostgresTable).min(1),
+    concurrency: Concurrency,
+    holds: Holds,
+    /** the system's strategy (what the receipt states), and every table's that does not name its own */
+    erasure: Erasure,
+    export: ExportRules.optional(),
+    ...Changes,
+  })
+  .strict()
+  .superRefine((system, ctx) => checkPostgresTables(system, ctx));
+
+type PostgresSystemShape = z.infer<typeof PostgresSystem>;
+
+/** Which strategies a linked table may have under its parent's, so that Confirm finds exactly what is meant to stay. */
+const CHILD_STRATEGIES: Readonly<Record<Erasure['strategy'], readonly Erasure['strategy'][]>> = {
+  // a retained or anonymised child would hold a foreign key to a deleted row
+  delete: ['delete'],
+  // once the parent no longer matches, a kept child is no longer found: it must be deleted or anonymised itself
+  anonymize: ['delete', 'anonymize'],
+  // an anonymised child of a kept parent is still found through it, so it would look not erased
+  retain: ['delete', 'retain'],
+};
+
+/** The relations must form trees hanging from tables with an identity, and the strategies must fit along them. */
+function checkPostgresTables(system: PostgresSystemShape, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const byName = new Map<string, number>();
+  system.tables.forEach((table, i) => {
+    if (byName.has(table.name)) issue(['tables', i, 'name'], `duplicate table ${table.name}`);
+    byName.set(table.name, i);
+  });
+  if (!system.tables.some((table) => table.identity))
+    issue(['tables'], 'at least one table needs an identity column (the others are found through relations)');
+  const parentOf = new Map<string, string>();
+  system.tables.forEach((table, i) => {
+    table.relations.forEach((relation, r) => {
+      const path = ['tables', i, 'relations', r, 'table'];
+      const child = byName.get(relation.table);
+      const other = parentOf.get(relation.table);
+      if (child === undefined) issue(path, `table ${relation.table} is not configured`);
+      else if (system.tables[child]?.identity)
+        issue(path, `table ${relation.table} has its own identity column: it cannot also be linked`);
+      else if (other !== undefined) issue(path, `table ${relation.table} is already linked to ${other}`);
+      else parentOf.set(relation.table, table.name);
+    });
+  });
+  const strategy = (name: string) => (system.tables[byName.get(name) ?? -1]?.erasure ?? system.erasure).strategy;
+  system.tables.forEach((table, i) => {
+    if (!table.identity && !parentOf.has(table.name))
+      issue(['tables', i], `table ${table.name} has no identity column and no table links to it`);
+    const seen = new Set<string>([table.name]);
+    for (let up = parentOf.get(table.name); up !== undefined; up = parentOf.get(up)) {
+      if (seen.has(up)) {
+        issue(['tables', i], `the relations of table ${table.name} form a cycle`);
+        break;
+      }
+      seen.add(up);
+    }
+    const parent = parentOf.get(table.name);
+    if (parent !== undefined && !CHILD_STRATEGIES[strategy(parent)].includes(strategy(table.name)))
+      issue(
+        ['tables', i, 'erasure'],
+        `table ${table.name} is linked to ${parent} (${strategy(parent)}): it may only be ${CHILD_STRATEGIES[strategy(parent)].join(' or ')}`,
+      );
+  });
+}
+
+export const SystemConfig = z.discriminatedUnion('type', [DynamoDbSystem, S3ObjectsSystem, PostgresSystem]);
 export type SystemConfig = z.infer<typeof SystemConfig>;
 export type DynamoDbSystemConfig = z.infer<typeof DynamoDbSystem>;
 export type S3ObjectsSystemConfig = z.infer<typeof S3ObjectsSystem>;
+export type PostgresSystemConfig = z.infer<typeof PostgresSystem>;
+export type PostgresTableConfig = z.infer<typeof PostgresTable>;
 
 export const SystemsConfig = z
   .object({

@@ -4,6 +4,8 @@ import type { SystemConfig } from './config';
 import type { Connector } from './contract';
 import { DynamoDbConnector } from './dynamodb/dynamodb-connector';
 import { ConnectorConfigError } from './errors';
+import { PostgresConnector } from './postgres/postgres-connector';
+import type { PostgresPools } from './postgres/pool';
 import { S3ObjectsConnector } from './s3-objects/s3-objects-connector';
 
 /** What connectors are built with: SDK clients are injected (never created or patched here) and the anonymisation key. */
@@ -12,6 +14,8 @@ export interface ConnectorDeps {
   s3: S3Client;
   /** HMAC key for `hash` anonymisation; the same deployment-wide key keeps hashes joinable across systems */
   anonymizationKey: string;
+  /** a connection pool per Postgres system (absent where no Postgres system is configured) */
+  postgres?: PostgresPools;
 }
 
 type SystemType = SystemConfig['type'];
@@ -22,6 +26,10 @@ type Factories = { [T in SystemType]: (system: SystemOfType<T>, deps: ConnectorD
 const factories: Factories = {
   dynamodb: (system, deps) => new DynamoDbConnector(system, deps.dynamodb, { anonymizationKey: deps.anonymizationKey }),
   's3-objects': (system, deps) => new S3ObjectsConnector(system, deps.s3, { anonymizationKey: deps.anonymizationKey }),
+  postgres: (system, deps) => {
+    if (!deps.postgres) throw new ConnectorConfigError(system.id, 'no Postgres connections are set up here');
+    return new PostgresConnector(system, deps.postgres(system), { anonymizationKey: deps.anonymizationKey });
+  },
 };
 
 function isKnownType(type: string): type is SystemType {

@@ -19,6 +19,8 @@ import {
   grantActions,
   grantBucket,
   grantSources,
+  placeInVpc,
+  sourceVpc,
   grantTable,
   REQUESTS_ACTIONS,
   SUPPRESSION_ACTIONS,
@@ -154,6 +156,8 @@ export class DsarFunctions extends Construct {
     if (spec.suppression) grantTable(fn, props.suppression, SUPPRESSION_ACTIONS[spec.suppression]);
     if (spec.bucket) grantBucket(fn, props.bucket, props.key, spec.bucket);
     if (spec.sources) grantSources(fn, props.systems, spec.sources);
+    const vpc = spec.sources ? sourceVpc(props.systems) : undefined;
+    if (vpc) placeInVpc(fn, vpc);
     if (spec.hashesIdentities) grantActions(fn, ['secretsmanager:GetSecretValue'], [props.hashKey.secretArn]);
     if (spec.sendsMail) grantActions(fn, ['ses:SendEmail'], [props.sender.emailIdentityArn]);
     if (spec.readsWebhookSecrets) grantWebhookSecrets(fn, role, props.systems);

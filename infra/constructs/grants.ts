@@ -195,6 +195,18 @@ export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, acces
       allow(['dynamodb:DescribeTable'], [tableArn]);
       if (access === 'erase') allow(SOURCE_TABLE_ERASE[strategy], [tableArn]);
       if (access === 'change' && changesSystem(system)) allow(SOURCE_TABLE_CHANGE, [tableArn]);
+    } else if (system.type === 'postgres') {
+      // What the database lets the user do is the database's grant; here only the way in: its one secret, or IAM auth.
+      const { connection } = system;
+      if ('local' in connection) continue;
+      if ('secret' in connection.auth) allow(['secretsmanager:GetSecretValue'], [secretArn(connection.auth.secret)]);
+      else
+        allow(
+          ['rds-db:connect'],
+          [
+            `arn:${Aws.PARTITION}:rds-db:${connection.auth.iam.region}:${Aws.ACCOUNT_ID}:dbuser:${connection.auth.iam.resourceId}/${connection.user}`,
+          ],
+        );
     } else {
       const bucketArn = `arn:${Aws.PARTITION}:s3:::${system.bucket}`;
       const objectsArn = `${bucketArn}/${system.prefix}*`;
@@ -218,6 +230,68 @@ export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, acces
       if (access === 'change' && changesSystem(system)) allow(SOURCE_OBJECTS_CHANGE, [objectsArn]);
     }
   }
+}
+
+/** Where the functions that reach source systems run: the subnets and security groups of the databases' VPC. */
+export interface SourceVpc {
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+}
+
+/**
+ * The VPC placement the Postgres systems ask for (their `connection.vpc`), merged: a function has one VPC
+ * configuration, so every such system's subnets must lie in one VPC (CloudFormation refuses subnets of two). Undefined
+ * when no system needs one: those functions stay outside any VPC.
+ */
+export function sourceVpc(systems: SystemsConfig): SourceVpc | undefined {
+  const wanted = systems.systems.flatMap((system) =>
+    system.type === 'postgres' && 'vpc' in system.connection && system.connection.vpc ? [system.connection.vpc] : [],
+  );
+  if (wanted.length === 0) return undefined;
+  return {
+    subnetIds: [...new Set(wanted.flatMap((vpc) => vpc.subnetIds))].sort(),
+    securityGroupIds: [...new Set(wanted.flatMap((vpc) => vpc.securityGroupIds))].sort(),
+  };
+}
+
+/**
+ * Puts a function in the source systems' VPC, with the network-interface actions Lambda needs there (what
+ * AWSLambdaVPCAccessExecutionRole grants; EC2 offers no narrower resource for them). In that VPC the function reaches
+ * AWS only through the VPC's endpoints or NAT: DynamoDB, S3, Secrets Manager, Step Functions must be reachable there.
+ */
+export function placeInVpc(fn: lambda.Function, vpc: SourceVpc): void {
+  (fn.node.defaultChild as lambda.CfnFunction).vpcConfig = {
+    subnetIds: vpc.subnetIds,
+    securityGroupIds: vpc.securityGroupIds,
+  };
+  const resources = ['*'];
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      resources,
+    }),
+  );
+  acknowledgeWildcards(
+    policyOwner(fn),
+    resources,
+    'Lambda creates and removes its network interfaces in the configured subnets: EC2 names no narrower resource.',
+  );
+}
+
+/**
+ * A secret named in the systems configuration: its ARN as given, or, for a name, the ARN Secrets Manager gives it (a
+ * name gets six random characters appended, hence the `-??????`: that one secret, not others sharing its prefix).
+ */
+export function secretArn(secret: string): string {
+  if (secret.startsWith('arn:')) return secret;
+  return `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secret}-??????`;
 }
 
 /** Any single action on named resources (state machine, secret, SES identity). */

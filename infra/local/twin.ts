@@ -8,7 +8,9 @@ import { HandlerLoader } from './handlers';
 import { LocalStepFunctions } from './sfn-runner';
 import { type SfnFaults, startSfnServer } from './sfn-server';
 import { startApiServer } from './api-server';
-import { createBucket, seedDemoCompany } from './demo-company';
+import { createBucket, DEMO_ERASED_PERSON, DEMO_PERSON, demoPeople, seedDemoCompany } from './demo-company';
+import { startLocalPostgres } from './pglite';
+import { loadSystems } from '../../functions/core/systems';
 import { extractWorkflow, synthTemplate } from './asl';
 import { API_ROUTES } from '../constructs/api-routes';
 import { FUNCTION_ENV } from '../../functions/core/env';
@@ -187,6 +189,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     started.push(s3);
     const ses = await startSes({ port: ports.get('ses'), credentials });
     started.push(ses);
+    // a PGlite server for each Postgres system the configuration names as local (none in the default configuration)
+    const postgres = await startLocalPostgres(loadSystems(systemsFile), {
+      dataDir: options.inMemory ? undefined : dataDir,
+      seedOrders: options.seedDemo !== false ? [DEMO_PERSON, DEMO_ERASED_PERSON, ...demoPeople(40)] : undefined,
+    });
+    started.push(postgres);
 
     configureEnvironment({
       AWS_REGION: 'us-east-1',
@@ -257,7 +265,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     };
     writePrivateFile(
       localJsonPath(dataDir),
-      `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints, credentials }, null, 2)}\n`,
+      `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints, postgres: postgres.urls, credentials }, null, 2)}\n`,
     );
 
     // Resume: the sweeper, run at once with no patience (nothing runs in a fresh process, so every confirmed request that

@@ -123,7 +123,9 @@ export class MemoryConnector extends BaseConnector<SystemConfig> {
   }
 
   protected identityField(kind: IdentityKind): string {
-    return this.system.type === 'dynamodb' ? this.system.identity[kind].attribute : this.system.identity[kind].field;
+    if (this.system.type === 'dynamodb') return this.system.identity[kind].attribute;
+    if (this.system.type === 's3-objects') return this.system.identity[kind].field;
+    return this.system.tables.find((table) => table.identity)?.identity?.[kind].column ?? kind;
   }
 
   protected async eraseSubject(email: string, erasure: ChangingErasure): Promise<EraseOutcome> {

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { SystemConfig } from '../../../connectors/config';
 import { DynamoDbConnector } from '../../../connectors/dynamodb/dynamodb-connector';
 import { ConnectorConfigError } from '../../../connectors/errors';
+import type pg from 'pg';
+import { PostgresConnector } from '../../../connectors/postgres/postgres-connector';
 import { createConnector, type ConnectorDeps } from '../../../connectors/registry';
 import { S3ObjectsConnector } from '../../../connectors/s3-objects/s3-objects-connector';
 
@@ -58,14 +60,40 @@ describe('Function: createConnector', () => {
 
   it('rejects a type without an implementation as a configuration error', () => {
     // Prepare
-    const system = { id: 'crm', type: 'postgres', holds, erasure: { strategy: 'delete' } } as unknown as SystemConfig;
+    const system = { id: 'crm', type: 'mongodb', holds, erasure: { strategy: 'delete' } } as unknown as SystemConfig;
 
     // Act
     const create = (): unknown => createConnector(system, deps);
 
     // Assess
     expect(create).toThrow(ConnectorConfigError);
-    expect(create).toThrow(/crm: no connector for system type 'postgres'/);
+    expect(create).toThrow(/crm: no connector for system type 'mongodb'/);
+  });
+
+  it('builds a Postgres connector over the pool made for its system, and refuses one where no pools are set up', () => {
+    // Prepare
+    const system = SystemConfig.parse({
+      id: 'shop',
+      type: 'postgres',
+      connection: { local: 'shop' },
+      tables: [{ name: 'customers', key: ['id'], identity: { email: { column: 'email' } } }],
+      holds,
+      erasure: { strategy: 'delete' },
+    });
+    const asked: string[] = [];
+    const postgres = (of: { id: string }) => {
+      asked.push(of.id);
+      return { connect: () => Promise.reject(new Error('not expected')) } as unknown as pg.Pool;
+    };
+
+    // Act
+    const connector = createConnector(system, { ...deps, postgres });
+    const without = (): unknown => createConnector(system, deps);
+
+    // Assess
+    expect(connector).toBeInstanceOf(PostgresConnector);
+    expect(asked).toEqual(['shop']);
+    expect(without).toThrow(/shop: no Postgres connections are set up here/);
   });
 
   it('surfaces a connector’s own configuration checks', () => {

@@ -1,0 +1,55 @@
+import pg from 'pg';
+import { SystemConfig } from '../../../connectors/config';
+import { PostgresConnector } from '../../../connectors/postgres/postgres-connector';
+import { startPostgres } from '../../../infra/local/pglite';
+import { connectorContract, type ContractHarness } from '../../contract/connector-contract';
+
+const KEY = 'contract-test-key';
+
+/**
+ * The Postgres connector against PGlite served over the wire protocol on loopback, reached with `pg` as RDS is.
+ * Each seed gets a schema of its own holding one searched table; the server is stopped after the suite.
+ */
+async function harness(): Promise<ContractHarness> {
+  const server = await startPostgres();
+  const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+  let schemas = 0;
+  return {
+    async seed(records, erasure) {
+      const schema = `contract_${(schemas += 1)}`;
+      await pool.query(`CREATE SCHEMA ${schema}`);
+      await pool.query(
+        `CREATE TABLE ${schema}.people (id text PRIMARY KEY, email text NOT NULL, name text, referrer text)`,
+      );
+      for (const record of records)
+        await pool.query(`INSERT INTO ${schema}.people (id, email, name, referrer) VALUES ($1, $2, $3, $4)`, [
+          record.id,
+          record.email,
+          record.name,
+          record.referrer,
+        ]);
+      const system = SystemConfig.parse({
+        id: 'contract',
+        type: 'postgres',
+        connection: { local: 'contract' },
+        tables: [{ name: 'people', schema, key: ['id'], identity: { email: { column: 'email' } } }],
+        holds: { categories: ['identifiers'], purpose: 'contract tests' },
+        erasure,
+      });
+      if (system.type !== 'postgres') throw new TypeError('unexpected system type');
+      return {
+        connector: new PostgresConnector(system, pool, { anonymizationKey: KEY }),
+        async snapshot() {
+          const { rows } = await pool.query(`SELECT * FROM ${schema}.people ORDER BY id`);
+          return new Map(rows.map((row) => [String(row.id), row]));
+        },
+      };
+    },
+    async close() {
+      await pool.end();
+      await server.stop();
+    },
+  };
+}
+
+connectorContract('Postgres (PGlite over the wire)', harness);
