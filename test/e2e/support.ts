@@ -30,6 +30,8 @@ export async function startTestTwin(options: TwinOptions = {}): Promise<TestTwin
 export async function runRequest(
   client: PipelineClient,
   body: { type: string; regulation: string; subject: { email: string; name?: string } },
+  /** answer every recipient notice `done` as it arrives (default); off for a test that answers them itself */
+  options: { answerNotices?: boolean } = {},
 ) {
   const submitted = await client.submit(body);
   const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
@@ -42,7 +44,7 @@ export async function runRequest(
     'rejected',
   ]);
   // a right that changes records tells the data map's recipients and waits for them: they answer `done`
-  const notices = await client.answerNoticesUntil(requestId, ended);
+  const notices = options.answerNotices === false ? [] : await client.answerNoticesUntil(requestId, ended);
   const final = await ended;
   const delivery = await client.waitForMail(body.subject.email, requestId, /request is/i);
   return { requestId, statusToken, verifyStatus: verified.status, final, delivery, notices };
