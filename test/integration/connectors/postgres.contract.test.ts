@@ -2,7 +2,7 @@ import pg from 'pg';
 import { SystemConfig } from '../../../connectors/config';
 import { PostgresConnector } from '../../../connectors/postgres/postgres-connector';
 import { startPostgres } from '../../../infra/local/pglite';
-import { connectorContract, type ContractHarness } from '../../contract/connector-contract';
+import { type ChangeRules, connectorContract, type ContractHarness } from '../../contract/connector-contract';
 
 const KEY = 'contract-test-key';
 
@@ -10,24 +10,53 @@ const KEY = 'contract-test-key';
  * The Postgres connector against PGlite served over the wire protocol on loopback, reached with `pg` as RDS is.
  * Each seed gets a schema of its own holding one searched table; the server is stopped after the suite.
  */
+/** The suite's change rules with each field named as Postgres systems name them: `table.column`. */
+function qualified(changes: ChangeRules | undefined): ChangeRules {
+  if (!changes) return {};
+  const q = <T extends { field: string }>(rule: T): T => ({ ...rule, field: `people.${rule.field}` });
+  const map = <T extends { field: string }>(rules: Record<string, T> | undefined) =>
+    rules && Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, q(v)]));
+  const { consent, ...named } = changes.flags ?? {};
+  return {
+    ...(changes.readOnly ? { readOnly: changes.readOnly } : {}),
+    ...(changes.correctable ? { correctable: map(changes.correctable) } : {}),
+    ...(changes.flags
+      ? {
+          flags: {
+            ...map(named as Record<string, { field: string; on: unknown; off: unknown }>),
+            ...(consent ? { consent: map(consent) } : {}),
+          },
+        }
+      : {}),
+  } as ChangeRules;
+}
+
 async function harness(): Promise<ContractHarness> {
   const server = await startPostgres();
   const pool = new pg.Pool({ connectionString: server.url, max: 2 });
   let schemas = 0;
   return {
-    async seed(records, erasure) {
+    async seed(records, erasure, options) {
       const schema = `contract_${(schemas += 1)}`;
       await pool.query(`CREATE SCHEMA ${schema}`);
       await pool.query(
-        `CREATE TABLE ${schema}.people (id text PRIMARY KEY, email text NOT NULL, name text, referrer text)`,
+        `CREATE TABLE ${schema}.people (id text PRIMARY KEY, email text NOT NULL, name text, referrer text,
+           marketing text, analytics text, restricted text)`,
       );
       for (const record of records)
-        await pool.query(`INSERT INTO ${schema}.people (id, email, name, referrer) VALUES ($1, $2, $3, $4)`, [
-          record.id,
-          record.email,
-          record.name,
-          record.referrer,
-        ]);
+        await pool.query(
+          `INSERT INTO ${schema}.people (id, email, name, referrer, marketing, analytics, restricted)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [
+            record.id,
+            record.email,
+            record.name,
+            record.referrer,
+            record.marketing,
+            record.analytics,
+            record.restricted,
+          ],
+        );
       const system = SystemConfig.parse({
         id: 'contract',
         type: 'postgres',
@@ -35,6 +64,7 @@ async function harness(): Promise<ContractHarness> {
         tables: [{ name: 'people', schema, key: ['id'], identity: { email: { column: 'email' } } }],
         holds: { categories: ['identifiers'], purpose: 'contract tests' },
         erasure,
+        ...qualified(options.changes),
       });
       if (system.type !== 'postgres') throw new TypeError('unexpected system type');
       return {
