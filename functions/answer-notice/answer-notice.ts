@@ -1,3 +1,4 @@
+import { noticeTarget } from '../core/recipients';
 import type { SystemsConfig } from '../../connectors/config';
 import { InvalidTokenError, ValidationError } from '../core/domain/errors';
 import { logger } from '../core/logger';
@@ -74,7 +75,7 @@ export class AnswerNotice {
   }
 
   private view(notice: Notice): NoticeView {
-    const recipient = this.systems.recipients?.find((r) => r.id === notice.recipientId);
+    const recipient = noticeTarget(this.systems, notice.recipientId);
     return {
       recipientName: recipient?.name ?? notice.recipientId,
       reference: notice.requestId,

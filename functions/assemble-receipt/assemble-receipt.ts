@@ -1,3 +1,4 @@
+import { noticeTarget } from '../core/recipients';
 import { Readable } from 'node:stream';
 import type { SystemsConfig } from '../../connectors/config';
 import { ChangeReceipt, DeletionReceipt, type NoticeAnswer, type NoticeLine } from '../core/domain/receipt-format';
@@ -53,7 +54,8 @@ export class AssembleReceipt {
     return Promise.all(
       answers.map(async ({ recipientId, answer }) => {
         const stored = await this.notices?.get(requestId, recipientId);
-        const name = this.systems.recipients?.find((r) => r.id === recipientId)?.name ?? recipientId;
+        const target = noticeTarget(this.systems, recipientId);
+        const name = target?.system ? `${target.name} (owner of ${target.system})` : (target?.name ?? recipientId);
         return {
           recipient: name,
           answer,

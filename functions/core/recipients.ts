@@ -1,4 +1,5 @@
-import { NoticeRight, type Recipient, type SystemsConfig } from '../../connectors/config';
+import { NoticeRight, type Recipient, type SystemConfig, type SystemsConfig } from '../../connectors/config';
+import type { FlagName } from '../../connectors/contract';
 import type { RequestType } from './domain/request';
 
 /** One recipient the notices step tells: its id, and how long the workflow waits for its answer (seconds). */
@@ -34,4 +35,64 @@ export function recipientsFor(config: Pick<SystemsConfig, 'recipients'>, type: R
   return (config.recipients ?? [])
     .filter((recipient: Recipient) => recipient.notifyOf.includes(right.data))
     .map((recipient) => ({ recipientId: recipient.id, answerWithinSeconds: durationSeconds(recipient.answerWithin) }));
+}
+
+/**
+ * Whom a notice goes to: a recipient of the data map, or the owner of a system the pipeline cannot change (`system`
+ * set: the team or vendor who answers for it, told to make the change by hand — GDPR Art. 18(1) "or a notice to the
+ * system's owner", Art. 16, 21).
+ */
+export type NoticeTarget = Recipient & { system?: string };
+
+const OWNER_PREFIX = 'owner:';
+
+/** The notice target behind a planned recipient id: a data-map recipient, or `owner:<systemId>`. */
+export function noticeTarget(config: SystemsConfig, recipientId: string): NoticeTarget | undefined {
+  if (recipientId.startsWith(OWNER_PREFIX)) {
+    const system = config.systems.find((s) => s.id === recipientId.slice(OWNER_PREFIX.length));
+    if (!system?.owner) return undefined;
+    return {
+      id: recipientId,
+      name: system.owner.name,
+      role: 'processor',
+      category: 'system owner',
+      categories: system.holds.categories,
+      sold: false,
+      shared: false,
+      notify: system.owner.contact,
+      notifyOf: [...NoticeRight.options],
+      answerWithin: 'P14D',
+      system: system.id,
+    };
+  }
+  return config.recipients?.find((r) => r.id === recipientId);
+}
+
+/** Whether `system` has a field for every attribute and flag asked (and is not read-only). */
+function canMake(system: SystemConfig, attributes: readonly string[], flags: readonly FlagName[]): boolean {
+  if (system.readOnly) return false;
+  const hasAttribute = (a: string) => system.correctable !== undefined && Object.hasOwn(system.correctable, a);
+  const hasFlag = (flag: FlagName) => {
+    const flags = system.flags;
+    if (!flags) return false;
+    if (flag.startsWith('consent:'))
+      return flags.consent !== undefined && Object.hasOwn(flags.consent, flag.slice('consent:'.length));
+    return flags[flag as Exclude<FlagName, `consent:${string}`>] !== undefined;
+  };
+  return attributes.every(hasAttribute) && flags.every(hasFlag);
+}
+
+/**
+ * The owners to tell for a correction or a preference right: every system with an `owner` that cannot make all of the
+ * change itself (read-only, or without a field for an attribute or flag asked). Decided from the configuration, before
+ * any search: an owner who holds nothing of the subject answers `not_held`. Ids and seconds only.
+ */
+export function ownersFor(
+  config: SystemsConfig,
+  change: { attributes: readonly string[]; flags: readonly FlagName[] },
+): PlannedRecipient[] {
+  if (change.attributes.length === 0 && change.flags.length === 0) return [];
+  return config.systems
+    .filter((system) => system.owner !== undefined && !canMake(system, change.attributes, change.flags))
+    .map((system) => ({ recipientId: `${OWNER_PREFIX}${system.id}`, answerWithinSeconds: durationSeconds('P14D') }));
 }

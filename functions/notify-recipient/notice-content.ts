@@ -1,4 +1,4 @@
-import type { Recipient } from '../../connectors/config';
+import type { NoticeTarget } from '../core/recipients';
 import type { Correction } from '../core/domain/request';
 import type { RequestRecord } from '../core/domain/request-record';
 
@@ -89,16 +89,24 @@ export function noticeContent(
 }
 
 /** The webhook body: the same content as the mail, as JSON (README, "Recipient notices"). */
-export function webhookBody(recipient: Recipient, content: NoticeContent): Record<string, unknown> {
-  return { type: 'dsar.notice', version: 1, recipient: recipient.id, ...content };
+export function webhookBody(recipient: NoticeTarget, content: NoticeContent): Record<string, unknown> {
+  return {
+    type: 'dsar.notice',
+    version: 1,
+    recipient: recipient.id,
+    ...(recipient.system ? { system: recipient.system } : {}),
+    ...content,
+  };
 }
 
 /** The notice as a plain-text mail. */
-export function noticeMail(recipient: Recipient, content: NoticeContent): { subject: string; text: string } {
+export function noticeMail(recipient: NoticeTarget, content: NoticeContent): { subject: string; text: string } {
   const lines = [
     `To ${recipient.name},`,
     '',
-    `A person exercised their right to ${RIGHT_NAME[content.right]} (our reference ${content.reference}). We disclosed personal data about them to you, so we are passing the request on (GDPR Art. 19; CCPA §1798.105(c)).`,
+    recipient.system
+      ? `A person exercised their right to ${RIGHT_NAME[content.right]} (our reference ${content.reference}). Our system "${recipient.system}", which you answer for, cannot make this change itself: please make it by hand there.`
+      : `A person exercised their right to ${RIGHT_NAME[content.right]} (our reference ${content.reference}). We disclosed personal data about them to you, so we are passing the request on (GDPR Art. 19; CCPA §1798.105(c)).`,
     '',
     `What to do: ${content.action}`,
     ...(content.corrections ?? []).map((c) => `  - ${c.attribute}: ${c.value}`),

@@ -2,7 +2,7 @@ import type { SystemsConfig } from '../../connectors/config';
 import { subjectEmail } from '../core/domain/request-record';
 import { logger } from '../core/logger';
 import type { Mailer, NoticeStore, RequestRepository, TaskCallbacks, WebhookSender } from '../core/ports';
-import { durationSeconds } from '../core/recipients';
+import { durationSeconds, noticeTarget } from '../core/recipients';
 import { noticeContent, noticeMail, webhookBody } from './notice-content';
 
 export interface NotifyInput {
@@ -44,7 +44,7 @@ export class NotifyRecipient {
 
   public async execute({ requestId, recipientId, taskToken }: NotifyInput): Promise<{ outcome: NotifyOutcome }> {
     const { notices, callbacks } = this.deps;
-    const recipient = this.deps.systems.recipients?.find((r) => r.id === recipientId);
+    const recipient = noticeTarget(this.deps.systems, recipientId);
     const answerWithin = durationSeconds(recipient?.answerWithin ?? 'P14D');
     const deadline = new Date(this.now().getTime() + answerWithin * 1000).toISOString();
     const notice = await notices.open(requestId, recipientId, taskToken, deadline);

@@ -5,7 +5,8 @@ import type { RequestRecord } from '../core/domain/request-record';
 import type { RequestType } from '../core/domain/request';
 import { isTerminal } from '../core/domain/status';
 import { logger } from '../core/logger';
-import { type PlannedRecipient, recipientsFor } from '../core/recipients';
+import { ownersFor, type PlannedRecipient, recipientsFor } from '../core/recipients';
+import { requestedFlags } from '../core/domain/change-result';
 
 /**
  * What the workflow does for a right (its one Choice branches on this):
@@ -70,7 +71,16 @@ export class PlanRequest {
     if (isTerminal(record.status)) return { type: 'rejected', action: 'rejected', systems: [], recipients: [] };
     if (!record.verified?.email && !needsNoVerification(record)) throw new NotVerifiedError(requestId);
     const action = ACTION[record.type];
-    const recipients = recipientsFor(this.systems, record.type);
+    // the data map's recipients (Art. 19), and for a change the owners of systems that cannot make it themselves
+    const recipients = [
+      ...recipientsFor(this.systems, record.type),
+      ...(action === 'correct' || action === 'flag'
+        ? ownersFor(this.systems, {
+            attributes: (record.corrections ?? []).map((c) => c.attribute),
+            flags: requestedFlags(record),
+          })
+        : []),
+    ];
     if (record.type === 'deletion' && record.retry) {
       const { retry } = record;
       const moved = await this.requests.advance(requestId, 'locating', {

@@ -157,10 +157,16 @@ describe('End to end: the rights that change records', () => {
     expect(run.final.status).toBe('completed');
     expect(receipt.request.type).toBe(c.right);
     expect(receipt.summary.complete).toBe(true);
-    // the data map's recipient was told (GDPR Art. 19) and its answer is on the receipt
+    // the data map's recipient was told (GDPR Art. 19), and — where clickstream has no field for what was asked —
+    // its owner, to make the change by hand; their answers are on the receipt
+    const byHand = receipt.systems.find((s) => s.id === 'clickstream')?.outcome === 'not_recorded';
     expect(receipt.notices).toEqual([
       { recipient: 'Newsletter Mailer Ltd', answer: 'done', answeredAt: expect.any(String) },
+      ...(byHand
+        ? [{ recipient: 'Analytics team (owner of clickstream)', answer: 'done', answeredAt: expect.any(String) }]
+        : []),
     ]);
+    expect(byHand).toBe(c.right !== 'restriction');
     expect(receipt.systems.find((s) => s.id === 'customers')).toMatchObject({
       matched: 1,
       changed: changedFields.length > 0 ? 1 : 0,

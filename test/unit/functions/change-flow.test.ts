@@ -78,27 +78,33 @@ async function stored(record: Partial<RequestRecord>): Promise<MemoryRequests> {
 }
 
 describe('Class: PlanRequest (actions)', () => {
+  const byHand = ['owner:events']; // events records none of it and has an owner to make the change by hand
   it.each([
-    ['access', 'export', ['customers', 'events']],
-    ['portability', 'export', ['customers']],
-    ['categories', 'statement', []],
-    ['disclosures', 'statement', []],
-    ['deletion', 'erase', ['customers', 'events']],
-    ['correction', 'correct', ['customers', 'events']],
-    ['restriction', 'flag', ['customers', 'events']],
-    ['objection', 'flag', ['customers', 'events']],
-    ['opt_out', 'flag', ['customers', 'events']],
-    ['limit_sensitive', 'flag', ['customers', 'events']],
-    ['withdraw_consent', 'flag', ['customers', 'events']],
-  ] as const)('plans a %s as %s over %j', async (type, action, systems) => {
+    ['access', 'export', ['customers', 'events'], {}, []],
+    ['portability', 'export', ['customers'], {}, []],
+    ['categories', 'statement', [], {}, []],
+    ['disclosures', 'statement', [], {}, []],
+    ['deletion', 'erase', ['customers', 'events'], {}, []],
+    ['correction', 'correct', ['customers', 'events'], { corrections: [{ attribute: 'name', value: 'A' }] }, byHand],
+    ['restriction', 'flag', ['customers', 'events'], {}, byHand],
+    ['objection', 'flag', ['customers', 'events'], { scope: 'marketing' }, byHand],
+    ['opt_out', 'flag', ['customers', 'events'], { scope: 'marketing' }, byHand],
+    ['limit_sensitive', 'flag', ['customers', 'events'], {}, byHand],
+    ['withdraw_consent', 'flag', ['customers', 'events'], { purpose: 'newsletter' }, byHand],
+  ] as const)('plans a %s as %s over %j', async (type, action, systems, extra, owners) => {
     // Prepare
-    const requests = await stored({ type, status: 'verified' });
+    const requests = await stored({ type, status: 'verified', ...(extra as Partial<RequestRecord>) });
 
     // Act
     const plan = await new PlanRequest(requests, SYSTEMS).execute(ID);
 
-    // Assess
-    expect(plan).toEqual({ type, action, systems: systems.map((systemId) => ({ systemId })), recipients: [] });
+    // Assess: the owners of systems that cannot make the change are told (none of the data map's recipients here)
+    expect(plan).toEqual({
+      type,
+      action,
+      systems: systems.map((systemId) => ({ systemId })),
+      recipients: owners.map((recipientId) => ({ recipientId, answerWithinSeconds: 14 * 86_400 })),
+    });
     expect((await requests.get(ID))?.status).toBe('locating');
   });
 
