@@ -285,32 +285,7 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
    * when the condition fails.
    */
   private async updateItem(item: SourceRecord, writes: FieldWrites): Promise<boolean> {
-    const names: Record<string, string> = {
-      '#pk': this.system.key.partition,
-      '#id': this.system.identity.email.attribute,
-    };
-    const values: Record<string, unknown> = { ':id': item[this.system.identity.email.attribute] };
-    const clauses = Object.entries(writes).map(([name, value], i) => {
-      names[`#w${i}`] = name;
-      values[`:w${i}`] = value;
-      return `#w${i} = :w${i}`;
-    });
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.system.table,
-          Key: this.keyOf(item),
-          UpdateExpression: `SET ${clauses.join(', ')}`,
-          ConditionExpression: 'attribute_exists(#pk) AND #id = :id',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      throw this.translate(this.systemId, 'UpdateItem', error);
-    }
+    return this.conditionalUpdate(item, writes, []);
   }
 
   /** Anonymises the subject's items one UpdateItem each; returns how many were changed. */
@@ -329,6 +304,18 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
    */
   private async anonymizeItem(item: SourceRecord, fields: AnonymizationFields): Promise<boolean> {
     const { set, remove } = anonymizationChanges(item, fields, this.anonymizationKey);
+    return this.conditionalUpdate(item, set, remove);
+  }
+
+  /**
+   * One UpdateItem on `item`: SET `set`, REMOVE `remove`, on condition that the item still exists and still holds the
+   * subject's identity value as read. Returns false when the condition fails.
+   */
+  private async conditionalUpdate(
+    item: SourceRecord,
+    set: Readonly<Record<string, unknown>>,
+    remove: readonly string[],
+  ): Promise<boolean> {
     const names: Record<string, string> = {
       '#pk': this.system.key.partition,
       '#id': this.system.identity.email.attribute,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Regulation, RequestType } from './request';
+import { DocumentRequest } from './request';
 
 /**
  * The portable export (GDPR Art. 15 and 20, CCPA §1798.110/.130): one JSON document per request.
@@ -37,15 +37,7 @@ export const SystemSection = z.object({
 export const ExportDocument = z.object({
   format: z.literal('dsar-export'),
   version: z.literal(1),
-  request: z.object({
-    id: z.string(),
-    type: RequestType,
-    regulation: Regulation,
-    receivedAt: z.string(),
-    verifiedAt: z.string().optional(),
-    dueDate: z.string(),
-    generatedAt: z.string(),
-  }),
+  request: DocumentRequest,
   subject: z.object({ email: z.string() }).describe('the verified identity the search used'),
   systems: z.array(SystemSection),
   summary: z.object({

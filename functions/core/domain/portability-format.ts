@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Regulation, RequestType } from './request';
+import { DocumentRequest } from './request';
 
 /**
  * The JSON member of a portability archive (GDPR Art. 20: "structured, commonly used and machine-readable"): the data
@@ -9,15 +9,7 @@ import { Regulation, RequestType } from './request';
 export const PortabilityDocument = z.object({
   format: z.literal('dsar-portability'),
   version: z.literal(1),
-  request: z.object({
-    id: z.string(),
-    type: RequestType,
-    regulation: Regulation,
-    receivedAt: z.string(),
-    verifiedAt: z.string().optional(),
-    dueDate: z.string(),
-    generatedAt: z.string(),
-  }),
+  request: DocumentRequest,
   subject: z.object({ email: z.string() }).describe('the verified identity the search used'),
   systems: z.array(
     z.object({

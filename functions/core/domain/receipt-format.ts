@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Regulation, RequestType } from './request';
+import { DocumentRequest, Regulation } from './request';
 
 /**
  * The deletion receipt: proof of what was found, erased, anonymised or kept (and why) in every system, and that a
@@ -164,15 +164,7 @@ export type ChangeReceiptSystem = z.infer<typeof ChangeReceiptSystem>;
 export const ChangeReceipt = z.object({
   format: z.literal('dsar-change-receipt'),
   version: z.literal(1),
-  request: z.object({
-    id: z.string(),
-    type: RequestType,
-    regulation: Regulation,
-    receivedAt: z.string(),
-    verifiedAt: z.string().optional(),
-    dueDate: z.string(),
-    generatedAt: z.string(),
-  }),
+  request: DocumentRequest,
   right: z.object({
     description: z.string().describe('the right exercised, in the words of the mails'),
     attributes: z.array(z.string()).describe('the attributes asked to be corrected (names only)'),

@@ -130,3 +130,17 @@ export const EraseResult = z.object({
   error: z.string().optional(),
 });
 export type EraseResult = z.infer<typeof EraseResult>;
+
+/**
+ * The request as every delivered document (export, portability archive, statements, change receipt) names it: ids,
+ * dates and the right, never the subject. One shape, so a reader of one document can read them all.
+ */
+export const DocumentRequest = z.object({
+  id: z.string(),
+  type: RequestType,
+  regulation: Regulation,
+  receivedAt: z.string(),
+  verifiedAt: z.string().optional(),
+  dueDate: z.string(),
+  generatedAt: z.string(),
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Regulation, RequestType } from './request';
+import { DocumentRequest } from './request';
 
 /**
  * The statements answered from the data map alone, without searching any system:
@@ -11,15 +11,7 @@ import { Regulation, RequestType } from './request';
  *   (schemas/dsar-disclosures.v1.schema.json).
  * A new field is a minor change; renaming or removing one is a new `version`.
  */
-const StatementRequest = z.object({
-  id: z.string(),
-  type: RequestType,
-  regulation: Regulation,
-  receivedAt: z.string(),
-  verifiedAt: z.string().optional(),
-  dueDate: z.string(),
-  generatedAt: z.string(),
-});
+const StatementRequest = DocumentRequest;
 
 const RecipientRole = z.enum(['processor', 'service_provider', 'contractor', 'third_party']);
 

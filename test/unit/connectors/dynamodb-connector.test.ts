@@ -450,10 +450,10 @@ describe('Class: DynamoDbConnector', () => {
       expect(calls[0]).toEqual({
         TableName: 'Customers',
         Key: { id: 'a' },
-        UpdateExpression: 'SET #w0 = :w0, #w1 = :w1',
+        UpdateExpression: 'SET #s0 = :s0, #s1 = :s1',
         ConditionExpression: 'attribute_exists(#pk) AND #id = :id',
-        ExpressionAttributeNames: { '#pk': 'id', '#id': 'email', '#w0': 'name', '#w1': 'tel' },
-        ExpressionAttributeValues: { ':id': EMAIL, ':w0': 'Ann', ':w1': '2' },
+        ExpressionAttributeNames: { '#pk': 'id', '#id': 'email', '#s0': 'name', '#s1': 'tel' },
+        ExpressionAttributeValues: { ':id': EMAIL, ':s0': 'Ann', ':s1': '2' },
       });
       expect(calls[1]?.Key).toEqual({ id: 'b' });
     });
@@ -482,7 +482,7 @@ describe('Class: DynamoDbConnector', () => {
       expect(outcome).toMatchObject({ matched: 2, changed: 1, unchanged: 1 });
       const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
       expect(input?.Key?.id).toBe(big);
-      expect(input?.ExpressionAttributeValues).toEqual({ ':id': EMAIL, ':w0': 1, ':w1': true });
+      expect(input?.ExpressionAttributeValues).toEqual({ ':id': EMAIL, ':s0': 1, ':s1': true });
     });
 
     it('translates a throttled UpdateItem into ConnectorUnavailableError without the email in the message', async () => {
@@ -543,7 +543,7 @@ describe('Class: DynamoDbConnector', () => {
         ],
       });
       expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeNames).toMatchObject({
-        '#w0': 'adsConsent',
+        '#s0': 'adsConsent',
       });
     });
 
