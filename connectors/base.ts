@@ -9,6 +9,7 @@ import type {
   FlagChange,
   IdentityKind,
   Pass,
+  ProbeReport,
   SourceRecord,
   VerifiedIdentities,
 } from './contract';
@@ -85,6 +86,14 @@ export abstract class BaseConnector<S extends SystemConfig> implements Connector
 
   public abstract locate(identities: VerifiedIdentities): Pass<SourceRecord>;
   public abstract identities(kind: IdentityKind): Pass<string>;
+
+  /**
+   * A store without its own probe is not checked: said as a passing check, so that `dsar check-systems` lists the
+   * system without failing on what it cannot know.
+   */
+  public async probe(): Promise<ProbeReport> {
+    return { reachable: true, checks: [{ name: 'probe', ok: true, detail: 'not checked for this type' }] };
+  }
 
   /** Template: the checks every erasure needs, then the store's own `eraseSubject` (or a count for `retain`). */
   public async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {

@@ -107,6 +107,23 @@ export interface ChangeOutcome {
   refused: { name: string; reason: string }[];
 }
 
+/**
+ * One check of a probe: what was checked, whether it passed, and (when not) what to fix. Details and fixes name
+ * systems, tables, buckets, indexes and settings only: a probe reads no records and never echoes a value.
+ */
+export interface ProbeCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+  fix?: string;
+}
+
+/** What `dsar check-systems` reports for a system: whether it answered at all, and each check made. */
+export interface ProbeReport {
+  reachable: boolean;
+  checks: ProbeCheck[];
+}
+
 export interface Connector {
   readonly systemId: string;
   locate(identities: VerifiedIdentities): Pass<SourceRecord>;
@@ -121,4 +138,6 @@ export interface Connector {
    * and must see nothing else of anybody.
    */
   identities(kind: IdentityKind): Pass<string>;
+  /** Reachability, credentials, indexes, versioning and permissions, checked without reading or writing any record. */
+  probe(): Promise<ProbeReport>;
 }

@@ -19,7 +19,15 @@ import {
   type WriteOutcome,
 } from '../base';
 import type { DynamoDbSystemConfig } from '../config';
-import type { EraseOutcome, IdentityKind, Pass, SourceRecord, VerifiedIdentities } from '../contract';
+import type {
+  EraseOutcome,
+  IdentityKind,
+  Pass,
+  ProbeCheck,
+  ProbeReport,
+  SourceRecord,
+  VerifiedIdentities,
+} from '../contract';
 import { ConnectorConfigError } from '../errors';
 import { translateDynamoDbError } from './errors';
 import { isSameEmail, normalizedEmail } from '../identity';
@@ -232,6 +240,82 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
   }
 
   /**
+   * DescribeTable only (dynamodb:DescribeTable): the table exists and answers with these credentials, the identity index
+   * is there, keyed by the identity attribute and projecting ALL; without an index, the item count is under scanCeiling.
+   */
+  public override async probe(): Promise<ProbeReport> {
+    const { table } = this.system;
+    let description: TableDescription;
+    try {
+      description = (await this.client.send(new DescribeTableCommand({ TableName: table }))).Table ?? {};
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      return {
+        reachable: name !== 'ResourceNotFoundException' && isAnswer(error),
+        checks: [
+          { name: 'table', ok: false, detail: `DescribeTable on '${table}' failed: ${name}`, fix: fixFor(name) },
+        ],
+      };
+    }
+    const checks: ProbeCheck[] = [{ name: 'table', ok: true, detail: `'${table}' exists` }];
+    const { attribute, index } = this.system.identity.email;
+    if (index !== undefined) {
+      const found = [...(description.GlobalSecondaryIndexes ?? []), ...(description.LocalSecondaryIndexes ?? [])].find(
+        (candidate) => candidate.IndexName === index,
+      );
+      if (found === undefined) {
+        checks.push({
+          name: 'index',
+          ok: false,
+          detail: `index '${index}' does not exist on '${table}'`,
+          fix: `create a GSI '${index}' with partition key '${attribute}' projecting ALL, or remove identity.email.index`,
+        });
+        return { reachable: true, checks };
+      }
+      const partition = found.KeySchema?.find((key) => key.KeyType === 'HASH')?.AttributeName;
+      checks.push(
+        partition === attribute
+          ? { name: 'index key', ok: true, detail: `'${index}' is keyed by '${attribute}'` }
+          : {
+              name: 'index key',
+              ok: false,
+              detail: `'${index}' is keyed by '${partition ?? 'nothing'}', not '${attribute}'`,
+              fix: `point identity.email.index at a GSI keyed by '${attribute}'`,
+            },
+      );
+      const projection = found.Projection?.ProjectionType;
+      checks.push(
+        projection === 'ALL'
+          ? { name: 'index projection', ok: true, detail: `'${index}' projects ALL` }
+          : {
+              name: 'index projection',
+              ok: false,
+              detail: `'${index}' projects ${projection ?? 'unknown'} attributes`,
+              fix: `recreate '${index}' projecting ALL: an export from it would leave out part of each record`,
+            },
+      );
+      return { reachable: true, checks };
+    }
+    if (attribute === this.system.key.partition) {
+      checks.push({ name: 'identity key', ok: true, detail: `'${attribute}' is the partition key` });
+      return { reachable: true, checks };
+    }
+    const ceiling = this.system.scanCeiling ?? DEFAULT_SCAN_CEILING;
+    const items = description.ItemCount ?? 0;
+    checks.push(
+      items <= ceiling
+        ? { name: 'scan ceiling', ok: true, detail: `about ${items} items, within scanCeiling ${ceiling}` }
+        : {
+            name: 'scan ceiling',
+            ok: false,
+            detail: `about ${items} items, over scanCeiling ${ceiling}; '${attribute}' has no index`,
+            fix: `give '${table}' a GSI on '${attribute}' projecting ALL, or raise scanCeiling`,
+          },
+    );
+    return { reachable: true, checks };
+  }
+
+  /**
    * One DescribeTable per connector instance, before the first read: the index must exist, be keyed (partition) by the
    * identity attribute and project ALL attributes; a table read by Scan must not hold more than `scanCeiling` items
    * (DescribeTable's ItemCount, which DynamoDB refreshes about every six hours: a bound, not a count).
@@ -353,4 +437,27 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
       throw this.translate(this.systemId, 'UpdateItem', error);
     }
   }
+}
+
+/** Whether an SDK error is an answer from the service (it was reached), not a network failure. */
+function isAnswer(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    '$metadata' in error &&
+    Boolean((error as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode)
+  );
+}
+
+/** What to do about a failed DescribeTable, by the error's name (never its message, which may carry more). */
+function fixFor(name: string): string {
+  if (name === 'ResourceNotFoundException') return 'create the table, or correct `table` in the systems file';
+  if (name === 'AccessDeniedException') return 'grant dynamodb:DescribeTable on the table to these credentials';
+  if (
+    name === 'UnrecognizedClientException' ||
+    name === 'InvalidSignatureException' ||
+    name === 'CredentialsProviderError'
+  )
+    return 'check the credentials (AWS_PROFILE / AWS_ACCESS_KEY_ID) and the region';
+  return 'check the endpoint, region and network access to DynamoDB';
 }

@@ -1,5 +1,13 @@
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { anonymizeRecord } from '../anonymize';
 import {
@@ -12,7 +20,16 @@ import {
   type WriteOutcome,
 } from '../base';
 import type { S3ObjectsSystemConfig } from '../config';
-import type { EraseOutcome, IdentityKind, Pass, PassReport, SourceRecord, VerifiedIdentities } from '../contract';
+import type {
+  EraseOutcome,
+  IdentityKind,
+  Pass,
+  PassReport,
+  ProbeCheck,
+  ProbeReport,
+  SourceRecord,
+  VerifiedIdentities,
+} from '../contract';
 import { ConnectorConfigError } from '../errors';
 import { CsvCodec } from './csv-codec';
 import { isNoSuchKey, translateS3Error } from './errors';
@@ -82,6 +99,77 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     this.client = client;
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * HeadBucket (the bucket exists and these credentials reach it), ListObjectsV2 with MaxKeys 1 under the prefix (list
+   * permission; keys are not reported), GetBucketVersioning against the `versioned` declaration: a versioned bucket
+   * declared unversioned would keep old versions of an erased subject.
+   */
+  public override async probe(): Promise<ProbeReport> {
+    const { bucket, prefix } = this.system;
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
+    } catch (error) {
+      const name = errorName(error);
+      const missing = name === 'NotFound' || name === 'NoSuchBucket';
+      return {
+        reachable: missing || name === 'Forbidden' || name === 'AccessDenied',
+        checks: [
+          {
+            name: 'bucket',
+            ok: false,
+            detail: `HeadBucket on '${bucket}' failed: ${name}`,
+            fix: missing
+              ? 'create the bucket, or correct `bucket` in the systems file'
+              : name === 'Forbidden' || name === 'AccessDenied'
+                ? `grant s3:ListBucket on '${bucket}' to these credentials`
+                : 'check the endpoint, region, credentials and network access to S3',
+          },
+        ],
+      };
+    }
+    const checks: ProbeCheck[] = [{ name: 'bucket', ok: true, detail: `'${bucket}' exists` }];
+    try {
+      const listed = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }));
+      checks.push({
+        name: 'list',
+        ok: true,
+        detail: (listed.KeyCount ?? 0) > 0 ? `objects under '${prefix}'` : `no objects under '${prefix}' yet`,
+      });
+    } catch (error) {
+      checks.push({
+        name: 'list',
+        ok: false,
+        detail: `ListObjectsV2 under '${prefix}' failed: ${errorName(error)}`,
+        fix: `grant s3:ListBucket on '${bucket}' to these credentials`,
+      });
+    }
+    try {
+      const { Status } = await this.client.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+      const versioned = Status === 'Enabled' || Status === 'Suspended';
+      const declared = this.system.versioned === true;
+      checks.push(
+        versioned === declared
+          ? { name: 'versioning', ok: true, detail: `versioning ${Status ?? 'never enabled'}, declared ${declared}` }
+          : {
+              name: 'versioning',
+              ok: false,
+              detail: `versioning ${Status ?? 'never enabled'}, but the systems file declares versioned: ${declared}`,
+              fix: versioned
+                ? 'set "versioned": true, or old versions of erased records stay behind'
+                : 'remove "versioned": true (or enable versioning on the bucket)',
+            },
+      );
+    } catch (error) {
+      checks.push({
+        name: 'versioning',
+        ok: false,
+        detail: `GetBucketVersioning failed: ${errorName(error)}`,
+        fix: `grant s3:GetBucketVersioning on '${bucket}' to these credentials`,
+      });
+    }
+    return { reachable: true, checks };
   }
 
   /**
@@ -394,4 +482,9 @@ function withReason(current: string | undefined, reason: string): string {
 /** A malformed line counts once (an oversized one arrives in pieces). */
 function countUnreadable(parsed: ParsedLine, report: PassReport): void {
   if (parsed.kind === 'malformed' && (parsed.line.oversized?.first ?? true)) report.unreadable += 1;
+}
+
+/** An SDK error's name only: its message may carry more than a check should repeat. */
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
 }

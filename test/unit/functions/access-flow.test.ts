@@ -420,6 +420,7 @@ describe('Export filtering and exact numbers (LocateSystem → AssembleExport)',
       erase: () => Promise.reject(new Error('not used')),
       correct: () => Promise.reject(new Error('not used')),
       setFlags: () => Promise.reject(new Error('not used')),
+      probe: () => Promise.reject(new Error('not used')),
       identities: () => {
         throw new Error('not used');
       },

@@ -69,6 +69,7 @@ function probe(system: SystemConfig, leases: MemorySystemLeases): Connector & { 
     identities: (kind) => inner.identities(kind),
     correct: (identities, changes) => inner.correct(identities, changes),
     setFlags: (identities, flags) => inner.setFlags(identities, flags),
+    probe: () => inner.probe(),
   };
 }
 

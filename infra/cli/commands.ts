@@ -1,0 +1,290 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type pg from 'pg';
+import type { SystemConfig, SystemsConfig } from '../../connectors/config';
+import type { ProbeReport } from '../../connectors/contract';
+import { postgresPool } from '../../connectors/postgres/pool';
+import { type ConnectorDeps, createConnector } from '../../connectors/registry';
+import { localPostgresEnv } from '../../functions/core/connectors';
+import { parseSystemsFile } from '../../functions/core/systems';
+
+/** Exit codes: 0 all well, 1 problems found in the estate, 2 the command itself was wrong (usage, unreadable file). */
+export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Where a local twin's endpoints and credentials are, as `npm run dev` writes them (see infra/local/running.ts). */
+export interface LocalEndpoints {
+  dynamodb: string;
+  s3: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Postgres server name → URL (PGlite servers of the twin) */
+  postgres?: Record<string, string>;
+}
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const DEFAULT_SYSTEMS = join(REPO_ROOT, 'infra/config/systems.json');
+const LOCAL_JSON = join(REPO_ROOT, '.dsar/local.json');
+
+const USAGE = `Usage: dsar <command> [options]
+
+Commands:
+  systems          print the data map: every configured system and the recipients
+  check-systems    check every configured system without touching data, and say what to fix
+
+Options (every command):
+  --systems <file> the systems file (default: $DSAR_SYSTEMS_FILE or infra/config/systems.json)
+  --json           machine-readable output
+  --help           this help, or a command's with \`dsar <command> --help\``;
+
+const HELP: Record<string, string> = {
+  systems: `Usage: dsar systems [--systems <file>] [--json]
+
+Prints the data map from the validated systems file: per system its type, identities, categories, purpose, source,
+recipients, retention and erasure strategy; then the recipients (name, role, category, contact kind, sold/shared).
+Exit 0, or 2 when the file cannot be read or is invalid.`,
+  'check-systems': `Usage: dsar check-systems [--systems <file>] [--json] [--local]
+
+Checks reachability, credentials, indexes, versioning and permissions of every configured system without reading or
+writing a record, and says what to fix per system. With --local (or when a local twin is running: .dsar/local.json)
+it checks the twin's emulators with the twin's credentials; otherwise the AWS defaults (AWS_PROFILE, AWS_REGION…).
+Exit 0 when every check passes, 1 when one fails, 2 on a usage error or an invalid systems file.`,
+};
+
+/** Runs one `dsar` invocation; returns the exit code (the shim sets it, tests read it). */
+export async function main(argv: readonly string[], io: Io, options: { local?: LocalEndpoints } = {}): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { command, values } = parsed;
+  if (command === undefined) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const help = HELP[command];
+  if (help === undefined) {
+    io.err(`unknown command '${command}'\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.out(help);
+    return EXIT.ok;
+  }
+  const file = values.systems ?? process.env.DSAR_SYSTEMS_FILE ?? DEFAULT_SYSTEMS;
+  let config: SystemsConfig;
+  try {
+    config = parseSystemsFile(file);
+  } catch (error) {
+    // the loader's own message: it names the file and every problem in it
+    io.err((error as Error).message);
+    return EXIT.usage;
+  }
+  if (command === 'systems') {
+    printSystems(config, values.json === true, io);
+    return EXIT.ok;
+  }
+  const local =
+    options.local ?? (values.local || existsSync(LOCAL_JSON) ? readLocal(io, values.local === true) : undefined);
+  if (values.local && local === undefined) return EXIT.usage;
+  const reports = await checkSystems(config, local);
+  printReports(reports, values.json === true, io);
+  return reports.every(({ report }) => report.checks.every((check) => check.ok)) ? EXIT.ok : EXIT.problems;
+}
+
+function parse(argv: readonly string[]) {
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      systems: { type: 'string' },
+      json: { type: 'boolean' },
+      local: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+  return { command: positionals[0], values };
+}
+
+/** A command line that cannot be run (an unknown option, an extra argument). */
+class UsageError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The twin's endpoints from .dsar/local.json; undefined (said on stderr when it was asked for) when absent. */
+function readLocal(io: Io, asked: boolean): LocalEndpoints | undefined {
+  if (!existsSync(LOCAL_JSON)) {
+    if (asked) io.err(`no local twin: ${LOCAL_JSON} does not exist (start one with npm run dev)`);
+    return undefined;
+  }
+  const info = JSON.parse(readFileSync(LOCAL_JSON, 'utf8')) as Partial<LocalEndpoints> & { pid?: number };
+  if (!asked && !isAlive(info.pid)) return undefined;
+  if (!info.dynamodb || !info.s3 || !info.credentials) {
+    io.err(`${LOCAL_JSON} names no endpoints or credentials: restart the twin (npm run dev)`);
+    return undefined;
+  }
+  return info as LocalEndpoints;
+}
+
+function isAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// --- dsar systems ---------------------------------------------------------------------------------------------------
+
+function identitiesOf(system: SystemConfig): string {
+  if (system.type === 'dynamodb') {
+    const { attribute, index } = system.identity.email;
+    return `email: ${attribute}${index ? ` (index ${index})` : ''}`;
+  }
+  if (system.type === 's3-objects') return `email: ${system.identity.email.field}`;
+  return 'email';
+}
+
+export function systemRows(config: SystemsConfig): Record<string, string>[] {
+  return config.systems.map((system) => ({
+    system: system.id,
+    type: system.type,
+    identities: identitiesOf(system),
+    categories: system.holds.categories.join(', '),
+    purpose: system.holds.purpose,
+    source: system.holds.source ?? '-',
+    recipients: system.holds.recipients.join(', ') || '-',
+    retention: system.holds.retention ?? '-',
+    erasure: system.erasure.strategy,
+  }));
+}
+
+export function recipientRows(config: SystemsConfig): Record<string, string>[] {
+  return (config.recipients ?? []).map((recipient) => ({
+    recipient: recipient.name,
+    role: recipient.role,
+    category: recipient.category,
+    contact: recipient.notify === undefined ? 'none' : 'email' in recipient.notify ? 'email' : 'webhook',
+    sold: recipient.sold ? 'yes' : 'no',
+    shared: recipient.shared ? 'yes' : 'no',
+  }));
+}
+
+function printSystems(config: SystemsConfig, json: boolean, io: Io): void {
+  const systems = systemRows(config);
+  const recipients = recipientRows(config);
+  if (json) {
+    io.out(JSON.stringify({ systems, recipients }, null, 2));
+    return;
+  }
+  io.out(table(systems));
+  if (recipients.length > 0) io.out(`\n${table(recipients)}`);
+}
+
+/** A plain-text table: a header, a rule, one line per row, columns padded to their widest cell. */
+export function table(rows: readonly Record<string, string>[]): string {
+  const first = rows[0];
+  if (first === undefined) return '';
+  const columns = Object.keys(first);
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(columns),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map((row) => line(columns.map((c) => row[c] ?? ''))),
+  ].join('\n');
+}
+
+// --- dsar check-systems ---------------------------------------------------------------------------------------------
+
+export interface SystemReport {
+  system: string;
+  type: string;
+  report: ProbeReport;
+}
+
+/** Probes every system in turn (one at a time: a check must not add load to a struggling store). */
+export async function checkSystems(config: SystemsConfig, local?: LocalEndpoints): Promise<SystemReport[]> {
+  const pools: pg.Pool[] = [];
+  for (const [name, url] of Object.entries(local?.postgres ?? {})) process.env[localPostgresEnv(name)] = url;
+  const deps: ConnectorDeps = {
+    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(local?.dynamodb, local))),
+    s3: new S3Client({ ...clientConfig(local?.s3, local), forcePathStyle: local !== undefined }),
+    anonymizationKey: '',
+    postgres: (system) => {
+      const pool = postgresPool(system, {
+        secret: async (id) => {
+          const value = await getSecret(id, { maxAge: 300 });
+          return typeof value === 'string' ? value : '';
+        },
+        localUrl: (name) => process.env[localPostgresEnv(name)],
+      });
+      pools.push(pool);
+      return pool;
+    },
+  };
+  const reports: SystemReport[] = [];
+  try {
+    for (const system of config.systems) {
+      let report: ProbeReport;
+      try {
+        report = await createConnector(system, deps).probe();
+      } catch (error) {
+        // a connector that cannot be built, or a probe that failed outside its checks: named, never its message's values
+        report = {
+          reachable: false,
+          checks: [{ name: 'connector', ok: false, detail: (error as Error).name, fix: 'see the systems file' }],
+        };
+      }
+      reports.push({ system: system.id, type: system.type, report });
+    }
+  } finally {
+    deps.dynamodb.destroy();
+    deps.s3.destroy();
+    await Promise.all(pools.map((pool) => pool.end()));
+  }
+  return reports;
+}
+
+function clientConfig(endpoint: string | undefined, local: LocalEndpoints | undefined) {
+  if (endpoint === undefined || local === undefined) return {};
+  return { endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: local.credentials };
+}
+
+function printReports(reports: readonly SystemReport[], json: boolean, io: Io): void {
+  if (json) {
+    io.out(JSON.stringify(reports, null, 2));
+    return;
+  }
+  for (const { system, type, report } of reports) {
+    const ok = report.checks.every((check) => check.ok);
+    io.out(`${ok ? 'ok  ' : 'FAIL'} ${system} (${type})${report.reachable ? '' : ' — not reachable'}`);
+    for (const check of report.checks) {
+      io.out(`  ${check.ok ? '✓' : '✗'} ${check.name}${check.detail ? `: ${check.detail}` : ''}`);
+      if (!check.ok && check.fix) io.out(`    fix: ${check.fix}`);
+    }
+  }
+  const failed = reports.filter(({ report }) => !report.checks.every((check) => check.ok)).length;
+  io.out(`\n${reports.length - failed} of ${reports.length} systems pass${failed ? `; ${failed} to fix` : ''}`);
+}
