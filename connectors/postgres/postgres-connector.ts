@@ -9,7 +9,15 @@ import {
   type WriteOutcome,
 } from '../base';
 import type { Erasure, PostgresSystemConfig, PostgresTableConfig } from '../config';
-import type { EraseOutcome, IdentityKind, Pass, SourceRecord, VerifiedIdentities } from '../contract';
+import type {
+  EraseOutcome,
+  IdentityKind,
+  Pass,
+  ProbeCheck,
+  ProbeReport,
+  SourceRecord,
+  VerifiedIdentities,
+} from '../contract';
 import { ConnectorConfigError } from '../errors';
 import { isSameEmail, normalizedEmail } from '../identity';
 import { translatePostgresError } from './errors';
@@ -290,6 +298,92 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
       if (config.identity?.email.column === column || protectedColumns.get(config.name)?.has(column))
         throw new ConnectorConfigError(this.systemId, `${by} may not write identity, key or link column '${field}'`);
     }
+  }
+
+  /**
+   * Reachability and credentials (one connection), then for each configured table: it exists and holds every column
+   * the configuration names (key, identity, relation, correctable and flag columns), read from information_schema.
+   * Touches no row.
+   */
+  public override async probe(): Promise<ProbeReport> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      const code = (error as { code?: unknown }).code;
+      return {
+        reachable: false,
+        checks: [
+          {
+            name: 'connection',
+            ok: false,
+            detail: `could not connect (${typeof code === 'string' ? code : name})`,
+            fix: 'check host, port, network path (VPC, security groups) and the credentials secret or IAM auth',
+          },
+        ],
+      };
+    }
+    try {
+      const checks: ProbeCheck[] = [{ name: 'connection', ok: true, detail: 'connected' }];
+      for (const table of this.system.tables) {
+        const wanted = [...this.columnsNamed(table.name)].sort();
+        const { rows } = await client.query(
+          'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+          [table.schema, table.name],
+        );
+        const present = new Set(rows.map((row: { column_name: string }) => row.column_name));
+        const where = `${table.schema}.${table.name}`;
+        if (present.size === 0) {
+          checks.push({
+            name: `table ${where}`,
+            ok: false,
+            detail: `${where} does not exist or this user cannot see it`,
+            fix: `create it, or grant this user SELECT on it, or correct the systems file`,
+          });
+          continue;
+        }
+        const missing = wanted.filter((column) => !present.has(column));
+        checks.push(
+          missing.length === 0
+            ? { name: `table ${where}`, ok: true, detail: `has ${wanted.join(', ')}` }
+            : {
+                name: `table ${where}`,
+                ok: false,
+                detail: `${where} has no column ${missing.join(', ')}`,
+                fix: 'correct the column names in the systems file (or add the columns)',
+              },
+        );
+      }
+      return { reachable: true, checks };
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Every column of `table` the configuration names. */
+  private columnsNamed(table: string): Set<string> {
+    const config = this.system.tables.find((t) => t.name === table);
+    const columns = new Set<string>(config?.key ?? []);
+    if (config?.identity) columns.add(config.identity.email.column);
+    for (const other of this.system.tables)
+      for (const relation of other.relations) {
+        if (relation.table === table) columns.add(relation.column);
+        if (other.name === table) columns.add(relation.references);
+      }
+    const fields = [
+      ...Object.values(this.system.correctable ?? {}).map((c) => c.field),
+      ...Object.entries(this.system.flags ?? {}).flatMap(([name, flag]) =>
+        name === 'consent'
+          ? Object.values((flag ?? {}) as Record<string, { field: string }>).map((f) => f.field)
+          : [(flag as { field: string }).field],
+      ),
+    ];
+    for (const field of fields) {
+      const [owner, column] = field.split('.');
+      if (owner === table && column) columns.add(column);
+    }
+    return columns;
   }
 
   private async connect(): Promise<pg.PoolClient> {

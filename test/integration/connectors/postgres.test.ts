@@ -385,3 +385,51 @@ describe('Class: PostgresConnector', () => {
     });
   });
 });
+
+describe('Method: PostgresConnector.probe', () => {
+  it('says which configured tables and columns are missing, touching no row', async () => {
+    // Prepare: the shop, a flag on a column that is not there, and a table that does not exist
+    const schema = await seedShop();
+    const system = shopSystem(schema, {
+      flags: { marketing: { field: 'customers.marketing_ok', on: false, off: true } },
+    });
+    system.tables.push({
+      name: 'refunds',
+      schema,
+      key: ['id'],
+      identity: { email: { column: 'email' } },
+      relations: [],
+    });
+    const before = (await pool.query(`SELECT count(*)::int AS n FROM ${schema}.customers`)).rows[0];
+
+    // Act
+    const report = await new PostgresConnector(system, pool, { anonymizationKey: KEY }).probe();
+    const healthy = await new PostgresConnector(shopSystem(schema), pool, { anonymizationKey: KEY }).probe();
+
+    // Assess
+    expect(report.reachable).toBe(true);
+    expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['connection', true],
+      [`table ${schema}.customers`, false],
+      [`table ${schema}.orders`, true],
+      [`table ${schema}.order_items`, true],
+      [`table ${schema}.refunds`, false],
+    ]);
+    expect(report.checks[1]?.detail).toBe(`${schema}.customers has no column marketing_ok`);
+    expect(healthy.checks.every((c) => c.ok)).toBe(true);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM ${schema}.customers`)).rows[0]).toEqual(before);
+  });
+
+  it('reports an unreachable server as not reachable, with what to check', async () => {
+    // Prepare: a pool aimed at a port nothing listens on
+    const nowhere = new pg.Pool({ connectionString: 'postgres://u:p@127.0.0.1:1/db', max: 1 });
+
+    // Act
+    const report = await new PostgresConnector(shopSystem('public'), nowhere, { anonymizationKey: KEY }).probe();
+    await nowhere.end();
+
+    // Assess
+    expect(report).toMatchObject({ reachable: false, checks: [{ name: 'connection', ok: false }] });
+    expect(report.checks[0]?.fix).toMatch(/host, port/);
+  });
+});
