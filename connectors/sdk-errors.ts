@@ -12,7 +12,8 @@ export interface SdkErrorNames {
   permanent: readonly string[];
 }
 
-const NETWORK_CODES = new Set([
+/** Node's socket and DNS error codes: the other end could not be reached or went away (a retry may succeed). */
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ECONNABORTED',

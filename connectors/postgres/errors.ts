@@ -1,4 +1,5 @@
 import { ConnectorConfigError, ConnectorUnavailableError } from '../errors';
+import { NETWORK_CODES } from '../sdk-errors';
 
 /**
  * Postgres (and network) errors → connector errors, at the connector's edge: the workflow's Retry/Catch only sees
@@ -11,18 +12,6 @@ const TRANSIENT_CLASSES = new Set(['08', '53', '57', '58']);
 const TRANSIENT_CODES = new Set(['40001', '40P01', '55P03', '55006']);
 /** Programming-side aborts in class 57 that a retry does not cure. */
 const PERMANENT_CODES = new Set(['57014']);
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-]);
 
 /** What the driver says when a connection goes away or cannot be had in time (these errors carry no code). */
 const CONNECTION_MESSAGES = [/connection terminated/i, /timeout exceeded when trying to connect/i, /not queryable/i];
