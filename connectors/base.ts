@@ -1,6 +1,6 @@
 import { requireAnonymizationKey } from './anonymize';
 import { canonicalJson } from './canonical';
-import type { Erasure, FlagField as FlagFieldConfig, SystemConfig } from './config';
+import type { ConnectedSystemConfig, Erasure, FlagField as FlagFieldConfig } from './config';
 import type {
   AttributeChange,
   ChangeOutcome,
@@ -68,7 +68,7 @@ export type ChangingErasure = Exclude<Erasure, { strategy: 'retain' }>;
  * - `retain` counts the subject's records and writes nothing;
  * - SDK errors are translated at this edge (`call`, `translated`).
  */
-export abstract class BaseConnector<S extends SystemConfig> implements Connector {
+export abstract class BaseConnector<S extends ConnectedSystemConfig> implements Connector {
   public readonly systemId: string;
   protected readonly system: S;
   protected readonly anonymizationKey: string;

@@ -416,12 +416,60 @@ function checkPostgresTables(system: PostgresSystemShape, ctx: z.RefinementCtx):
   });
 }
 
-export const SystemConfig = z.discriminatedUnion('type', [DynamoDbSystem, S3ObjectsSystem, PostgresSystem]);
+/**
+ * A system only a person can reach (a vendor without an API, a filing cabinet, a team's spreadsheet): the pipeline has no
+ * connector for it. Its `owner` is sent a notice for every request that concerns it — find and send the records
+ * (access, portability), erase them as `erasure` says, make the change — with a single-use link to answer (found, with
+ * the records uploaded as JSON or CSV; not held; done; an exception with its reason) within `answerWithin`. The answer,
+ * or its absence, is stated on the export or the receipt, and a request is never complete without one (GDPR Art. 15,
+ * 17, 19 hold for the records wherever they are).
+ */
+const ManualSystem = z
+  .object({
+    id: Id,
+    type: z.literal('manual'),
+    /** what the owner is asked to look in, as they know it ("the Brighton office's member files") */
+    description: z.string().min(1).max(500),
+    owner: z.object({ name: z.string().min(1), contact: Contact }).strict(),
+    /** how long the workflow waits for the owner's answer (ISO-8601, default P14D) */
+    answerWithin: Recipient.shape.answerWithin,
+    /** the largest upload of records the owner may send for an access request (bytes, default 1 MiB) */
+    maxUploadBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(5 * 1024 * 1024)
+      .default(1024 * 1024),
+    holds: Holds,
+    /** what the owner is asked to do for a deletion (the receipt states it with their answer) */
+    erasure: Erasure,
+    correctable: Changes.correctable,
+    flags: Changes.flags,
+    portability: Changes.portability,
+  })
+  .strict();
+
+/** A system the pipeline reaches itself, through a connector. */
+export const ConnectedSystemConfig = z.discriminatedUnion('type', [DynamoDbSystem, S3ObjectsSystem, PostgresSystem]);
+export type ConnectedSystemConfig = z.infer<typeof ConnectedSystemConfig>;
+
+export const SystemConfig = z.discriminatedUnion('type', [...ConnectedSystemConfig.options, ManualSystem]);
 export type SystemConfig = z.infer<typeof SystemConfig>;
 export type DynamoDbSystemConfig = z.infer<typeof DynamoDbSystem>;
 export type S3ObjectsSystemConfig = z.infer<typeof S3ObjectsSystem>;
 export type PostgresSystemConfig = z.infer<typeof PostgresSystem>;
 export type PostgresTableConfig = z.infer<typeof PostgresTable>;
+export type ManualSystemConfig = z.infer<typeof ManualSystem>;
+
+/** The systems searched and changed through connectors (manual ones are asked through notices instead). */
+export function connectedSystems(config: Pick<SystemsConfig, 'systems'>): ConnectedSystemConfig[] {
+  return config.systems.filter((s): s is ConnectedSystemConfig => s.type !== 'manual');
+}
+
+/** The systems only a person can reach. */
+export function manualSystems(config: Pick<SystemsConfig, 'systems'>): ManualSystemConfig[] {
+  return config.systems.filter((s): s is ManualSystemConfig => s.type === 'manual');
+}
 
 export const SystemsConfig = z
   .object({

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SystemConfig } from './config';
+import type { ConnectedSystemConfig, SystemConfig } from './config';
 import type { Connector } from './contract';
 import { DynamoDbConnector } from './dynamodb/dynamodb-connector';
 import { ConnectorConfigError } from './errors';
@@ -18,8 +18,8 @@ export interface ConnectorDeps {
   postgres?: PostgresPools;
 }
 
-type SystemType = SystemConfig['type'];
-type SystemOfType<T extends SystemType> = Extract<SystemConfig, { type: T }>;
+type SystemType = ConnectedSystemConfig['type'];
+type SystemOfType<T extends SystemType> = Extract<ConnectedSystemConfig, { type: T }>;
 type Factories = { [T in SystemType]: (system: SystemOfType<T>, deps: ConnectorDeps) => Connector };
 
 /** type → implementation: supporting a new kind of system is one line here (and its case in the config schema). */
@@ -39,8 +39,10 @@ function isKnownType(type: string): type is SystemType {
 /** The connector for one configured system. A type with no implementation is a configuration error. */
 export function createConnector(system: SystemConfig, deps: ConnectorDeps): Connector {
   const type: string = system.type;
+  // a manual system is asked through notices (functions/core/recipients.ts): no connector, by design
+  if (system.type === 'manual') throw new ConnectorConfigError(system.id, 'a manual system has no connector');
   if (!isKnownType(type)) throw new ConnectorConfigError(system.id, `no connector for system type '${type}'`);
-  return build(type, system, deps);
+  return build(type, system as SystemOfType<typeof type>, deps);
 }
 
 /** Pairs a type with its factory (TypeScript cannot correlate the two through a union on its own). */

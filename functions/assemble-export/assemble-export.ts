@@ -5,12 +5,13 @@ import { Readable } from 'node:stream';
 import { plainJson } from '../../connectors/canonical';
 import { parseExactJson } from '../../connectors/exact-json';
 import { parseWithheldLine, type Withheld } from '../../connectors/export-filter';
-import { archiveKey, exportKey, htmlKey } from '../core/domain/document-keys';
+import { archiveKey, exportKey, htmlKey, partKey } from '../core/domain/document-keys';
 import { WrongRequestTypeError } from '../core/domain/errors';
 import { openObject } from '../core/domain/json-stream';
 import { subjectEmail } from '../core/domain/request-record';
 import { logger } from '../core/logger';
-import type { DocumentStore, RequestRecord, RequestRepository } from '../core/ports';
+import type { DocumentStore, NoticeStore, RequestRecord, RequestRepository } from '../core/ports';
+import { manualSystemId } from '../core/recipients';
 import { findSystem } from '../core/systems';
 import { closePage, escapeHtml, facts, list, openPage } from './html';
 import { csvRow, partRecords, provided, recordJson, zipArchive } from './portability';
@@ -43,12 +44,20 @@ export class AssembleExport {
     private readonly documents: DocumentStore,
     private readonly systems: SystemsConfig,
     private readonly now: () => Date = () => new Date(),
+    /** the manual systems' answers (how many records each owner sent) */
+    private readonly notices?: Pick<NoticeStore, 'get'>,
   ) {}
 
+  /**
+   * `located`: the connected systems' outcomes; `answers`: the notices' answers, of which the manual systems' become
+   * outcomes of their own (see manualOutcome).
+   */
   public async execute(
     requestId: string,
-    outcomes: SystemOutcome[],
+    located: SystemOutcome[],
+    answers: readonly NoticeAnswerOf[] = [],
   ): Promise<{ documentKey: string; complete: boolean }> {
+    const outcomes = [...located, ...(await this.manualOutcomes(requestId, answers))];
     const before = await this.requests.load(requestId);
     if (!DOCUMENT_TYPES.has(before.type))
       throw new WrongRequestTypeError(requestId, 'access, portability, categories or disclosures');
@@ -79,6 +88,18 @@ export class AssembleExport {
     await Promise.all(outcomes.flatMap((o) => (o.partKey ? [this.documents.remove(o.partKey)] : [])));
     logger.info('document assembled', { type: record.type, systems: outcomes.length, complete: result.complete });
     return result;
+  }
+
+  /** The manual systems' answers as outcomes, in the order of the configuration. */
+  private async manualOutcomes(requestId: string, answers: readonly NoticeAnswerOf[]): Promise<SystemOutcome[]> {
+    const outcomes: SystemOutcome[] = [];
+    for (const { recipientId, answer } of answers) {
+      const systemId = manualSystemId(recipientId);
+      if (systemId === undefined) continue;
+      const records = answer === 'found' ? (await this.notices?.get(requestId, recipientId))?.records : undefined;
+      outcomes.push(manualOutcome(requestId, systemId, answer, records));
+    }
+    return outcomes;
   }
 
   /** A statement from the data map: its JSON and its HTML, complete by construction (nothing was searched). */
@@ -274,6 +295,37 @@ function summaryOf(outcomes: SystemOutcome[]) {
 }
 
 /** Whether the export is complete, and what a person must review first (records a system could not read). */
+/** A notice's answer as the workflow hands it over. */
+export interface NoticeAnswerOf {
+  recipientId: string;
+  answer: string;
+}
+
+/** Why a manual system has no records in the export (fixed words: they reach the document and the request record). */
+const MANUAL_FAILURES: Readonly<Record<string, string>> = {
+  exception: 'OwnerException',
+  timed_out: 'NoAnswerByDeadline',
+  not_sent: 'OwnerNotReachable',
+  failed: 'NoticeFailed',
+};
+
+/**
+ * A manual system's section: `found` reads the part the owner's upload wrote, `not_held` is not_found, and anything
+ * else (an exception, no answer by the deadline, a notice that could not be sent) is failed with why — the export is
+ * then not complete (GDPR Art. 15 asks for the records wherever they are).
+ */
+export function manualOutcome(
+  requestId: string,
+  systemId: string,
+  answer: string,
+  records: number | undefined,
+): SystemOutcome {
+  if (answer === 'found')
+    return { systemId, status: 'found', recordCount: records ?? 0, partKey: partKey(requestId, systemId) };
+  if (answer === 'not_held') return { systemId, status: 'not_found', recordCount: 0 };
+  return { systemId, status: 'failed', recordCount: 0, error: MANUAL_FAILURES[answer] ?? 'NoRecordsSent' };
+}
+
 function judge(outcomes: SystemOutcome[]): {
   complete: boolean;
   needsReview: boolean;

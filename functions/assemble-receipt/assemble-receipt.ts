@@ -1,6 +1,6 @@
-import { noticeTarget } from '../core/recipients';
+import { manualSystemId, noticeTarget } from '../core/recipients';
 import { Readable } from 'node:stream';
-import type { SystemsConfig } from '../../connectors/config';
+import { connectedSystems, type SystemsConfig } from '../../connectors/config';
 import { ChangeReceipt, DeletionReceipt, type NoticeAnswer, type NoticeLine } from '../core/domain/receipt-format';
 import { CHANGE_TYPES, type ChangeResult, changeIdentity, requestedFlags } from '../core/domain/change-result';
 import { RIGHT } from '../core/domain/mail';
@@ -69,7 +69,12 @@ export class AssembleReceipt {
   public async execute(requestId: string, input: ReceiptInput): Promise<Receipted> {
     const record = await this.requests.load(requestId);
     if (CHANGE_TYPES.has(record.type))
-      return this.changeReceipt(record, input.changed ?? [], (await this.noticeLines(requestId, input.notices)) ?? []);
+      return this.changeReceipt(
+        record,
+        input.changed ?? [],
+        (await this.noticeLines(requestId, input.notices)) ?? [],
+        input.notices,
+      );
     if (record.type !== 'deletion') throw new WrongRequestTypeError(requestId, 'deletion or change');
     return this.deletionReceipt(record, {
       located: input.located ?? [],
@@ -88,6 +93,7 @@ export class AssembleReceipt {
     record: RequestRecord,
     changed: ChangeResult[],
     notices: NoticeLine[],
+    answers: ReceiptInput['notices'],
   ): Promise<Receipted> {
     const email = changeIdentity(record);
     const requestId = record.requestId;
@@ -95,7 +101,7 @@ export class AssembleReceipt {
     const flags = requestedFlags(record);
     const asked = attributes.length + flags.length;
     // every configured system is planned for a change: one without a result never ran, and is reported failed
-    const lines = this.systems.systems.map((system) =>
+    const lines = connectedSystems(this.systems).map((system) =>
       changeLine(
         system,
         changed.find((c) => c.systemId === system.id),
@@ -104,7 +110,7 @@ export class AssembleReceipt {
     );
     const count = (outcome: string) => lines.filter((l) => l.outcome === outcome).length;
     const sum = (pick: (l: (typeof lines)[number]) => number) => lines.reduce((n, l) => n + pick(l), 0);
-    const reviewReasons = lines.flatMap(changeReviewReasons);
+    const reviewReasons = [...lines.flatMap(changeReviewReasons), ...manualReviewReasons(answers)];
     const receipt = ChangeReceipt.parse({
       format: 'dsar-change-receipt',
       version: 1,
@@ -177,7 +183,8 @@ export class AssembleReceipt {
     const byId = <T extends { systemId: string }>(list: T[], id: string) => list.find((x) => x.systemId === id);
     const retrying = record.type === 'deletion' && record.retry !== undefined;
     const planned = new Set(input.located.map((o) => o.systemId));
-    const covered = retrying ? this.systems.systems.filter((s) => planned.has(s.id)) : this.systems.systems;
+    const connected = connectedSystems(this.systems);
+    const covered = retrying ? connected.filter((s) => planned.has(s.id)) : connected;
     const lines = covered.map((system) =>
       receiptLine(
         system,
@@ -188,14 +195,17 @@ export class AssembleReceipt {
     );
     const count = (outcome: string) => lines.filter((l) => l.outcome === outcome).length;
     const sum = (pick: (l: (typeof lines)[number]) => number) => lines.reduce((n, l) => n + pick(l), 0);
-    const reviewReasons = this.systems.systems.flatMap((system) =>
-      reviewReasonsFor(
-        system,
-        byId(input.located, system.id),
-        byId(input.erased, system.id),
-        byId(input.confirmed, system.id),
+    const reviewReasons = [
+      ...connected.flatMap((system) =>
+        reviewReasonsFor(
+          system,
+          byId(input.located, system.id),
+          byId(input.erased, system.id),
+          byId(input.confirmed, system.id),
+        ),
       ),
-    );
+      ...manualReviewReasons(input.notices),
+    ];
     const needsReview = reviewReasons.length > 0;
     const retentionDays = this.systems.backups?.retentionDays;
     const receipt = DeletionReceipt.parse({
@@ -257,4 +267,24 @@ export class AssembleReceipt {
     logger.info('receipt assembled', { failed: receipt.summary.failed, complete: receipt.summary.complete });
     return { documentKey: key, complete: receipt.summary.complete };
   }
+}
+
+/** What a manual system's owner's answer (or its absence) means for the receipt, in fixed words. */
+const MANUAL_REVIEW: Readonly<Record<string, string>> = {
+  exception: 'its owner answered with an exception (see the notices)',
+  timed_out: 'its owner did not answer by the deadline: the change there is not confirmed',
+  not_sent: 'its owner could not be reached: the change there was not asked for',
+  failed: 'the notice to its owner could not be sent: the change there was not asked for',
+};
+
+/**
+ * A manual system is done only on its owner's word (done, or not held): any other answer leaves the receipt in need
+ * of review and never complete — the records there may still be as they were (GDPR Art. 17, 19).
+ */
+export function manualReviewReasons(answers: ReceiptInput['notices']): { system: string; reason: string }[] {
+  return (answers ?? []).flatMap(({ recipientId, answer }) => {
+    const system = manualSystemId(recipientId);
+    if (system === undefined || answer === 'done' || answer === 'not_held') return [];
+    return [{ system, reason: MANUAL_REVIEW[answer] ?? 'its owner did not confirm the change' }];
+  });
 }

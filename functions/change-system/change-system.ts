@@ -7,7 +7,7 @@ import type { RequestRecord } from '../core/domain/request-record';
 import type { RequestRepository, SystemLeases } from '../core/ports';
 import { logger } from '../core/logger';
 import { withSystemSlot } from '../core/system-slots';
-import { findSystem } from '../core/systems';
+import { findConnectedSystem } from '../core/systems';
 
 /**
  * Make one system's change for a correction (GDPR Art. 16, CCPA §1798.106: `connector.correct` with the record's
@@ -31,7 +31,7 @@ export class ChangeSystem {
     const email = changeIdentity(record);
     const change = this.changeFor(record);
     const connector = this.connectorFor(systemId);
-    const outcome: ChangeOutcome = await withSystemSlot(this.leases, findSystem(this.systems, systemId), () =>
+    const outcome: ChangeOutcome = await withSystemSlot(this.leases, findConnectedSystem(this.systems, systemId), () =>
       change.kind === 'correct'
         ? connector.correct({ email }, change.corrections)
         : connector.setFlags(

@@ -5,7 +5,7 @@ import { createConnector } from '../../connectors/registry';
 import type { Connector } from '../../connectors/contract';
 import type { PostgresSystemConfig, SystemsConfig } from '../../connectors/config';
 import { dynamoSourceClient, s3Client } from './adapters/aws-clients';
-import { findSystem } from './systems';
+import { findConnectedSystem } from './systems';
 
 export type ConnectorFor = (systemId: string, anonymizationKey?: string) => Connector;
 
@@ -15,7 +15,7 @@ export type ConnectorFor = (systemId: string, anonymizationKey?: string) => Conn
  */
 export function connectorFactory(config: SystemsConfig): ConnectorFor {
   return (systemId, anonymizationKey = '') =>
-    createConnector(findSystem(config, systemId), {
+    createConnector(findConnectedSystem(config, systemId), {
       dynamodb: dynamoSourceClient(),
       s3: s3Client(),
       postgres: postgresPoolFor,

@@ -28,6 +28,14 @@ export class UnknownSystemError extends Error {
   }
 }
 
+/** A manual system (connectors/config.ts) was handed to a step that needs a connector: it is asked through notices. */
+export class ManualSystemError extends Error {
+  public constructor(systemId: string) {
+    super(`system ${systemId} is a manual system: it has no connector, its owner is asked instead`);
+    this.name = 'ManualSystemError';
+  }
+}
+
 /** A workflow task got input of the wrong shape (the message lists the failing paths, never values). */
 export class InvalidTaskInputError extends Error {
   public constructor(paths: readonly string[], options?: { cause?: unknown }) {

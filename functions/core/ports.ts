@@ -182,7 +182,8 @@ export interface TaskCallbacks {
 }
 
 /** What a recipient answered (`not_sent`: it has no contact; `timed_out` and `failed` come from the workflow). */
-export type NoticeAnswer = 'done' | 'not_held' | 'exception' | 'not_sent';
+/** `found`: a manual system's owner sent the subject's records (an access or portability request). */
+export type NoticeAnswer = 'found' | 'done' | 'not_held' | 'exception' | 'not_sent';
 
 /**
  * One notice to one recipient about one request (GDPR Art. 19): kept on the request's side, never in the workflow's
@@ -200,6 +201,8 @@ export interface Notice {
   answer?: NoticeAnswer;
   answeredAt?: string;
   reason?: string;
+  /** how many records a manual system's owner sent with a `found` answer */
+  records?: number;
 }
 
 /** Notices and their single-use answer links (a kind of its own in the tokens table). */
@@ -220,7 +223,14 @@ export interface NoticeStore {
   /** Spend the token: the notice it is for, or undefined if it is unknown, expired or used. */
   consume(token: string): Promise<Notice | undefined>;
   /** Record the answer unless one is recorded already (false then: the first answer stands). */
-  answer(requestId: string, recipientId: string, answer: NoticeAnswer, at: string, reason?: string): Promise<boolean>;
+  answer(
+    requestId: string,
+    recipientId: string,
+    answer: NoticeAnswer,
+    at: string,
+    reason?: string,
+    records?: number,
+  ): Promise<boolean>;
 }
 
 /** One notice to a webhook: the JSON body is signed with the named secret (see README, "Recipient notices"). */

@@ -1,4 +1,10 @@
-import { NoticeRight, type Recipient, type SystemConfig, type SystemsConfig } from '../../connectors/config';
+import {
+  manualSystems,
+  NoticeRight,
+  type Recipient,
+  type SystemConfig,
+  type SystemsConfig,
+} from '../../connectors/config';
 import type { FlagName } from '../../connectors/contract';
 import type { RequestType } from './domain/request';
 
@@ -42,12 +48,57 @@ export function recipientsFor(config: Pick<SystemsConfig, 'recipients'>, type: R
  * set: the team or vendor who answers for it, told to make the change by hand — GDPR Art. 18(1) "or a notice to the
  * system's owner", Art. 16, 21).
  */
-export type NoticeTarget = Recipient & { system?: string };
+export type NoticeTarget = Recipient & {
+  system?: string;
+  /** set for a manual system: its owner is asked to do the pipeline's work there (find, erase, change) */
+  manual?: { description: string; maxUploadBytes: number; erasure: SystemConfig['erasure'] };
+};
 
 const OWNER_PREFIX = 'owner:';
+/** The notice of a manual system (connectors/config.ts ManualSystem): `system:<systemId>`. */
+const MANUAL_PREFIX = 'system:';
+
+/** The manual system a planned recipient id asks, if it is one. */
+export function manualSystemId(recipientId: string): string | undefined {
+  return recipientId.startsWith(MANUAL_PREFIX) ? recipientId.slice(MANUAL_PREFIX.length) : undefined;
+}
+
+/**
+ * The manual systems to ask for a request of `type`: every one, for every right that searches or changes systems
+ * (the statements are answered from the data map); for portability only those marked `portability` (Art. 20).
+ * Each waits for its own `answerWithin`. Ids and seconds only.
+ */
+export function manualFor(config: SystemsConfig, type: RequestType): PlannedRecipient[] {
+  if (type === 'categories' || type === 'disclosures') return [];
+  return manualSystems(config)
+    .filter((system) => type !== 'portability' || system.portability !== undefined)
+    .map((system) => ({
+      recipientId: `${MANUAL_PREFIX}${system.id}`,
+      answerWithinSeconds: durationSeconds(system.answerWithin),
+    }));
+}
 
 /** The notice target behind a planned recipient id: a data-map recipient, or `owner:<systemId>`. */
 export function noticeTarget(config: SystemsConfig, recipientId: string): NoticeTarget | undefined {
+  const manualId = manualSystemId(recipientId);
+  if (manualId !== undefined) {
+    const system = config.systems.find((s) => s.id === manualId);
+    if (system?.type !== 'manual') return undefined;
+    return {
+      id: recipientId,
+      name: system.owner.name,
+      role: 'processor',
+      category: 'system owner',
+      categories: system.holds.categories,
+      sold: false,
+      shared: false,
+      notify: system.owner.contact,
+      notifyOf: [...NoticeRight.options],
+      answerWithin: system.answerWithin,
+      system: system.id,
+      manual: { description: system.description, maxUploadBytes: system.maxUploadBytes, erasure: system.erasure },
+    };
+  }
   if (recipientId.startsWith(OWNER_PREFIX)) {
     const system = config.systems.find((s) => s.id === recipientId.slice(OWNER_PREFIX.length));
     if (!system?.owner) return undefined;
@@ -70,7 +121,8 @@ export function noticeTarget(config: SystemsConfig, recipientId: string): Notice
 
 /** Whether `system` has a field for every attribute and flag asked (and is not read-only). */
 function canMake(system: SystemConfig, attributes: readonly string[], flags: readonly FlagName[]): boolean {
-  if (system.readOnly) return false;
+  // a manual system makes nothing itself: its owner is always told
+  if (system.type === 'manual' || system.readOnly) return false;
   const hasAttribute = (a: string) => system.correctable !== undefined && Object.hasOwn(system.correctable, a);
   const hasFlag = (flag: FlagName) => {
     const flags = system.flags;
@@ -92,7 +144,13 @@ export function ownersFor(
   change: { attributes: readonly string[]; flags: readonly FlagName[] },
 ): PlannedRecipient[] {
   if (change.attributes.length === 0 && change.flags.length === 0) return [];
-  return config.systems
-    .filter((system) => system.owner !== undefined && !canMake(system, change.attributes, change.flags))
-    .map((system) => ({ recipientId: `${OWNER_PREFIX}${system.id}`, answerWithinSeconds: durationSeconds('P14D') }));
+  return (
+    config.systems
+      // a manual system's owner is asked through its own notice (manualFor), not told as an owner as well
+      .filter(
+        (system) =>
+          system.type !== 'manual' && system.owner !== undefined && !canMake(system, change.attributes, change.flags),
+      )
+      .map((system) => ({ recipientId: `${OWNER_PREFIX}${system.id}`, answerWithinSeconds: durationSeconds('P14D') }))
+  );
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_SYSTEM_CONCURRENCY, type SystemConfig } from '../../connectors/config';
+import { type ConnectedSystemConfig, DEFAULT_SYSTEM_CONCURRENCY } from '../../connectors/config';
 import { SystemBusyError } from './domain/errors';
 import { logger } from './logger';
 import type { SystemLeases } from './ports';
@@ -12,7 +12,7 @@ import type { SystemLeases } from './ports';
  */
 export async function withSystemSlot<T>(
   leases: SystemLeases,
-  system: SystemConfig,
+  system: ConnectedSystemConfig,
   work: () => Promise<T>,
 ): Promise<T> {
   const slots = system.concurrency ?? DEFAULT_SYSTEM_CONCURRENCY;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { type SystemConfig, SystemsConfig } from '../../connectors/config';
-import { SystemsConfigError, UnknownSystemError } from './errors';
+import { type ConnectedSystemConfig, type SystemConfig, SystemsConfig } from '../../connectors/config';
+import { ManualSystemError, SystemsConfigError, UnknownSystemError } from './errors';
 
 /**
  * The operator's systems configuration: the one loader, used by the CDK app at synth (so a bad file fails `cdk synth`)
@@ -36,5 +36,12 @@ export function parseSystemsFile(file: string): SystemsConfig {
 export function findSystem(config: SystemsConfig, systemId: string): SystemConfig {
   const system = config.systems.find((s) => s.id === systemId);
   if (!system) throw new UnknownSystemError(systemId);
+  return system;
+}
+
+/** A system reached through a connector; a manual one here is a planning error (ManualSystemError). */
+export function findConnectedSystem(config: SystemsConfig, systemId: string): ConnectedSystemConfig {
+  const system = findSystem(config, systemId);
+  if (system.type === 'manual') throw new ManualSystemError(systemId);
   return system;
 }

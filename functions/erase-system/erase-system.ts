@@ -6,7 +6,7 @@ import type { EraseResult } from '../core/domain/request';
 import type { RequestRepository, SuppressionList, SystemLeases } from '../core/ports';
 import { logger } from '../core/logger';
 import { withSystemSlot } from '../core/system-slots';
-import { findSystem } from '../core/systems';
+import { findConnectedSystem } from '../core/systems';
 
 /**
  * Erase the subject from one system with its configured strategy (delete, anonymise, or keep under an exemption).
@@ -35,8 +35,10 @@ export class EraseSystem {
     const key = await this.hashKey();
     await this.suppression.add(identityHash(key, 'email', email), requestId);
     const connector = this.connectorFor(systemId, key);
-    const { unreadable, ...outcome } = await withSystemSlot(this.leases, findSystem(this.systems, systemId), () =>
-      connector.erase({ email }),
+    const { unreadable, ...outcome } = await withSystemSlot(
+      this.leases,
+      findConnectedSystem(this.systems, systemId),
+      () => connector.erase({ email }),
     );
     logger.info('system erased', { systemId, ...outcome, unreadable });
     // the workflow state keeps its shape: what could not be read is reported by the confirming search

@@ -1,4 +1,4 @@
-import type { SystemsConfig } from '../../connectors/config';
+import { connectedSystems, type SystemsConfig } from '../../connectors/config';
 import type { ConnectorFor } from '../core/connectors';
 import { changeIdentity } from '../core/domain/change-result';
 import { StatusConflictError, WrongRequestTypeError } from '../core/domain/errors';
@@ -92,7 +92,8 @@ export class LiftRestriction {
 
     const email = changeIdentity(record);
     const systems: LiftSystemResult[] = [];
-    for (const system of this.systems.systems) {
+    // a manual system's restriction was made by its owner, who was told; lifting it there is theirs too (left alone)
+    for (const system of connectedSystems(this.systems)) {
       try {
         const outcome = await this.connectorFor(system.id).setFlags({ email }, [{ flag: 'restriction', on: false }]);
         systems.push({

@@ -1,7 +1,7 @@
-import type { SystemConfig, SystemsConfig } from '../../connectors/config';
+import type { ConnectedSystemConfig, SystemsConfig } from '../../connectors/config';
 import { ExportFilter, withheldLine } from '../../connectors/export-filter';
 import { NotVerifiedError } from '../core/domain/errors';
-import { findSystem } from '../core/systems';
+import { findConnectedSystem } from '../core/systems';
 import type { Connector, PassReport, VerifiedIdentities } from '../../connectors/contract';
 import { drain, mapPass } from '../../connectors/pass';
 import type { RequestType, SystemOutcome } from '../core/domain/request';
@@ -38,13 +38,13 @@ export class LocateSystem {
     if (!record.verified?.email) throw new NotVerifiedError(requestId);
     const identities: VerifiedIdentities = { email: record.verified.email };
     if (phase === 'confirm') await this.requests.advance(requestId, 'confirming');
-    const system = findSystem(this.systems, systemId);
+    const system = findConnectedSystem(this.systems, systemId);
     return withSystemSlot(this.leases, system, () => this.search(requestId, system, record.type, identities, phase));
   }
 
   private async search(
     requestId: string,
-    system: SystemConfig,
+    system: ConnectedSystemConfig,
     type: RequestType,
     identities: VerifiedIdentities,
     phase: LocatePhase,

@@ -66,17 +66,38 @@ const ACTION: Record<RequestRecord['type'], string> = {
   withdraw_consent: 'This person withdrew their consent for the purpose named: stop processing for that purpose.',
 };
 
+/**
+ * What the owner of a manual system (connectors/config.ts ManualSystem) is asked: the pipeline's own work, done by
+ * hand in the place the configuration describes — find and send the records, erase them as the system's strategy
+ * says, or make the change.
+ */
+function manualAction(type: RequestRecord['type'], manual: NonNullable<NoticeTarget['manual']>): string {
+  const where = `in ${manual.description}`;
+  if (type === 'access' || type === 'portability')
+    return `Find every record about this person ${where} and send them to us through the link (a JSON array of objects, or a CSV file with a header row), or answer that you hold none.`;
+  if (type === 'deletion') {
+    const erasure = manual.erasure;
+    if (erasure.strategy === 'delete')
+      return `Delete every record about this person ${where} (GDPR Art. 17; CCPA §1798.105), then answer done, or not held if there were none.`;
+    if (erasure.strategy === 'anonymize')
+      return `Keep the records about this person ${where}, but remove what identifies them (${Object.keys(erasure.fields).join(', ')}): ${erasure.reason}. Then answer done, or not held if there were none.`;
+    return `Do not delete the records about this person ${where}: they are kept (${erasure.reason}${erasure.law ? `; ${erasure.law}` : ''}). Answer done once you checked, or not held if there are none.`;
+  }
+  return `${ACTION[type]} This concerns the records about this person ${where}.`;
+}
+
 export function noticeContent(
   record: RequestRecord,
   email: string,
   deadline: string,
   answerUrl: string,
+  target?: NoticeTarget,
 ): NoticeContent {
   const change = record as RequestRecord & ChangeFields;
   return {
     right: record.type,
     reference: record.requestId,
-    action: ACTION[record.type],
+    action: target?.manual ? manualAction(record.type, target.manual) : ACTION[record.type],
     ...(record.type === 'correction' && change.corrections
       ? { corrections: change.corrections.map(({ attribute, value }) => ({ attribute, value })) }
       : {}),
@@ -104,9 +125,11 @@ export function noticeMail(recipient: NoticeTarget, content: NoticeContent): { s
   const lines = [
     `To ${recipient.name},`,
     '',
-    recipient.system
-      ? `A person exercised their right to ${RIGHT_NAME[content.right]} (our reference ${content.reference}). Our system "${recipient.system}", which you answer for, cannot make this change itself: please make it by hand there.`
-      : `A person exercised their right to ${RIGHT_NAME[content.right]} (our reference ${content.reference}). We disclosed personal data about them to you, so we are passing the request on (GDPR Art. 19; CCPA §1798.105(c)).`,
+    recipient.manual
+      ? `A person exercised their right to ${RIGHT_NAME[content.right]} (our reference ${content.reference}). Our system "${recipient.system}", which you answer for, can only be reached by a person: please do the following by hand.`
+      : recipient.system
+        ? `A person exercised their right to ${RIGHT_NAME[content.right]} (our reference ${content.reference}). Our system "${recipient.system}", which you answer for, cannot make this change itself: please make it by hand there.`
+        : `A person exercised their right to ${RIGHT_NAME[content.right]} (our reference ${content.reference}). We disclosed personal data about them to you, so we are passing the request on (GDPR Art. 19; CCPA §1798.105(c)).`,
     '',
     `What to do: ${content.action}`,
     ...(content.corrections ?? []).map((c) => `  - ${c.attribute}: ${c.value}`),
@@ -114,7 +137,9 @@ export function noticeMail(recipient: NoticeTarget, content: NoticeContent): { s
     ...(content.purpose ? [`Purpose: ${content.purpose}`] : []),
     '',
     `The person: email address ${content.subject.email}`,
-    `Please answer by ${content.deadline}: done, not held (you hold nothing about this person), or an exception with its reason.`,
+    recipient.manual && (content.right === 'access' || content.right === 'portability')
+      ? `Please answer by ${content.deadline}: send the records, or not held (you hold nothing about this person), or an exception with its reason.`
+      : `Please answer by ${content.deadline}: done, not held (you hold nothing about this person), or an exception with its reason.`,
     `Answer here (the link works once): ${content.answerUrl}`,
   ];
   return { subject: `Data subject request ${content.reference}: please act and answer`, text: lines.join('\n') };

@@ -81,6 +81,7 @@ export class NotifyRecipient {
       email,
       notice.deadline,
       `${this.deps.apiUrl}/notices?token=${encodeURIComponent(token)}`,
+      recipient,
     );
     const contact = recipient.notify;
     if ('email' in contact) {

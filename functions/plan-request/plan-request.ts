@@ -1,11 +1,11 @@
 import { NotVerifiedError } from '../core/domain/errors';
-import type { SystemsConfig } from '../../connectors/config';
+import { connectedSystems, type SystemsConfig } from '../../connectors/config';
 import type { RequestRepository } from '../core/ports';
 import type { RequestRecord } from '../core/domain/request-record';
 import type { RequestType } from '../core/domain/request';
 import { isTerminal } from '../core/domain/status';
 import { logger } from '../core/logger';
-import { ownersFor, type PlannedRecipient, recipientsFor } from '../core/recipients';
+import { manualFor, ownersFor, type PlannedRecipient, recipientsFor } from '../core/recipients';
 import { requestedFlags } from '../core/domain/change-result';
 
 /**
@@ -80,6 +80,8 @@ export class PlanRequest {
             flags: requestedFlags(record),
           })
         : []),
+      // the systems only a person can reach: their owners are asked to do what a connector would (any right)
+      ...manualFor(this.systems, record.type),
     ];
     if (record.type === 'deletion' && record.retry) {
       const { retry } = record;
@@ -97,9 +99,11 @@ export class PlanRequest {
     return { type: record.type, action, systems, recipients };
   }
 
+  /** The systems searched or changed through connectors (manual systems are asked through notices: `manualFor`). */
   private systemsFor(type: RequestType) {
     if (ACTION[type] === 'statement') return [];
-    if (type === 'portability') return this.systems.systems.filter((s) => s.portability !== undefined);
-    return this.systems.systems;
+    const connected = connectedSystems(this.systems);
+    if (type === 'portability') return connected.filter((s) => s.portability !== undefined);
+    return connected;
   }
 }

@@ -1,4 +1,4 @@
-import type { SystemConfig, SystemsConfig } from '../../connectors/config';
+import { type ConnectedSystemConfig, connectedSystems, type SystemsConfig } from '../../connectors/config';
 import type { Connector, EraseOutcome } from '../../connectors/contract';
 import type { ConnectorFor } from '../core/connectors';
 import { identityHash } from '../core/domain/keyed-hash';
@@ -59,12 +59,13 @@ export class ReapplyDeletions {
     logger.info('re-applying deletions', { suppressed: suppressed.size, systems: this.deps.systems.systems.length });
 
     const systems: SystemReapplyResult[] = [];
-    for (const system of this.deps.systems.systems) systems.push(await this.reapply(system, suppressed, key));
+    // manual systems restore their own backups: their owners were told of each deletion, this walk cannot reach them
+    for (const system of connectedSystems(this.deps.systems)) systems.push(await this.reapply(system, suppressed, key));
     return { suppressed: suppressed.size, systems };
   }
 
   private async reapply(
-    system: SystemConfig,
+    system: ConnectedSystemConfig,
     suppressed: ReadonlySet<string>,
     key: string,
   ): Promise<SystemReapplyResult> {

@@ -239,6 +239,8 @@ export const FUNCTION_SPECS = [
       "GET /notices: a recipient's answer page that changes nothing; POST /notices: spend the token, record the answer, complete the waiting task",
     table: 'readWrite',
     tokens: ['check', 'consume'],
+    // a manual system's owner answering an access request sends the records: they become that system's part
+    bucket: { write: ['parts/'] },
     readsSystemsConfig: true,
     answersTasks: true,
   },

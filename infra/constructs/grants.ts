@@ -5,7 +5,12 @@ import type { IConstruct } from 'constructs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type { Erasure, SystemConfig, SystemsConfig } from '../../connectors/config';
+import {
+  type ConnectedSystemConfig,
+  connectedSystems,
+  type Erasure,
+  type SystemsConfig,
+} from '../../connectors/config';
 import type { BucketPrefix, SourceAccess, SuppressionAccess, TableAccess, TokenUse } from './function-specs';
 import { acknowledgeWildcards } from './nag';
 
@@ -152,7 +157,7 @@ export const SOURCE_TABLE_CHANGE: readonly string[] = ['dynamodb:UpdateItem'];
 export const SOURCE_OBJECTS_CHANGE: readonly string[] = ['s3:PutObject'];
 
 /** Whether the pipeline may ever write a change to this system (it has correctable or flag fields, and is writable). */
-export function changesSystem(system: SystemConfig): boolean {
+export function changesSystem(system: ConnectedSystemConfig): boolean {
   if (system.readOnly) return false;
   const flags = system.flags ?? {};
   const { consent, ...named } = flags;
@@ -164,7 +169,7 @@ export function changesSystem(system: SystemConfig): boolean {
  * `versioned: true` (connectors/config.ts) marks an S3 system whose bucket keeps versions: erasure must reach every
  * version that holds the subject. Read this way so the code compiles before the schema carries the field.
  */
-function isVersioned(system: SystemConfig): boolean {
+function isVersioned(system: ConnectedSystemConfig): boolean {
   return 'versioned' in system && (system as { versioned?: unknown }).versioned === true;
 }
 
@@ -180,7 +185,8 @@ export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, acces
     if (actions.length > 0)
       principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources, conditions }));
   };
-  for (const system of systems.systems) {
+  // manual systems are reached by their owners, never by a function: no grant at all
+  for (const system of connectedSystems(systems)) {
     const strategy = system.erasure.strategy;
     if (system.type === 'dynamodb') {
       // Built from pseudo parameters, not formatArn: the same text in any region (cdk-nag acknowledgements name it).

@@ -166,6 +166,8 @@ export class PipelineClient {
     requestId: string,
     until: Promise<unknown>,
     answer: 'done' | 'not_held' = 'done',
+    /** addresses whose notices are left unanswered (a recipient who never answers) */
+    except: readonly string[] = [],
   ): Promise<Mail[]> {
     const answered = new Map<string, Mail>();
     let ended = false;
@@ -181,6 +183,7 @@ export class PipelineClient {
       for (const mail of await this.mails()) {
         if (answered.has(mail.messageId) || !mail.text.includes(requestId) || !NOTICE_SUBJECT.test(mail.subject))
           continue;
+        if (mail.to.some((to) => except.includes(to))) continue;
         answered.set(mail.messageId, mail);
         await this.answerNotice(linkIn(mail, '/notices'), answer);
       }
@@ -205,6 +208,27 @@ export class PipelineClient {
       redirect: 'manual',
     });
     return answered.status;
+  }
+
+  /**
+   * Answer a manual system's notice for an access request as its owner would: open the link, then send the form with
+   * `found` and the records as a file (multipart, as a browser sends a file field). Returns the answer's status and page.
+   */
+  public async answerNoticeWithRecords(
+    link: string,
+    file: { name: string; type: string; content: string },
+  ): Promise<{ status: number; page: string }> {
+    const page = await this.open(link);
+    const html = await page.text();
+    const token = /name="token" value="([^"]*)"/.exec(html)?.[1];
+    if (token === undefined || !html.includes('type="file"'))
+      throw new Error(`the notice page behind the link (${page.status}) has no upload form`);
+    const form = new FormData();
+    form.set('token', token);
+    form.set('answer', 'found');
+    form.set('records', new Blob([file.content], { type: file.type }), file.name);
+    const answered = await fetch(new URL('/notices', link), { method: 'POST', body: form, redirect: 'manual' });
+    return { status: answered.status, page: await answered.text() };
   }
 }
 

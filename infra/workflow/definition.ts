@@ -26,12 +26,14 @@ import { lambdaStep, perSystemMap } from './steps';
  *   $.document            { documentKey, complete }
  *
  * One Choice on `$.plan.action` (ByAction):
- *   export     LocateSystems → AssembleExport → Deliver                      (access, portability)
+ *   export     LocateSystems → NotifyRecipients → AssembleExport → Deliver   (access, portability)
  *   statement  AssembleStatement (no outcomes) → Deliver                     (categories, disclosures)
  *   erase      LocateSystems → EraseSystems → ConfirmSystems → NotifyRecipients → AssembleReceipt → Deliver
  *   correct,   ChangeSystems → NotifyRecipients → AssembleReceipt → Deliver (correction, restriction, objection,
  *   flag                                                                     opt_out, limit_sensitive, withdraw_consent)
- * Export and erase share the search, then part at IsDeletion; erase and the changes share the notices and the receipt.
+ * Export and erase share the search, then part at IsDeletion; every path but the statements meets at NotifyRecipients
+ * (recipients told, the owners of manual systems asked), and AfterNotices sends an export to AssembleExport and the rest
+ * to AssembleReceipt.
  *   $.error               { Error, Cause } of a step that failed after its retries (only the name is used)
  *
  * A step outside the per-system Maps (PlanRequest, AssembleExport, AssembleReceipt, Deliver) that still fails after its
@@ -136,10 +138,15 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
     ['DeliveryInProgressError'],
   );
 
+  // the manual systems' answers come with the notices: their records are parts the answers wrote
   const assembleExport = guardedStep(
     STATE.AssembleExport,
     'AssembleExport',
-    { requestId: requestId(), outcomes: sfn.JsonPath.listAt('$.located') },
+    {
+      requestId: requestId(),
+      outcomes: sfn.JsonPath.listAt('$.located'),
+      notices: sfn.JsonPath.listAt('$.notices'),
+    },
     '$.document',
   );
 
@@ -178,7 +185,11 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
   // One receipt step for deletions and changes: its input is the whole state (ids, counts and fixed words only, by
   // the shapes above), because the two branches arrive with different fields (located/erased/confirmed, or changed).
   const assembleReceipt = guardedStep(STATE.AssembleReceipt, 'AssembleReceipt', undefined, '$.document');
-  notify.next(assembleReceipt).next(deliver);
+  notify.next(
+    sfn.Choice.jsonPath(scope, STATE.AfterNotices)
+      .when(sfn.Condition.stringEquals('$.plan.action', 'export'), assembleExport.next(deliver))
+      .otherwise(assembleReceipt.next(deliver)),
+  );
 
   // Categories and disclosures: answered from the data map alone (CCPA §1798.110(c), Civ. Code §1798.83).
   const assembleStatement = guardedStep(
@@ -190,7 +201,7 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
 
   const afterSearch = sfn.Choice.jsonPath(scope, STATE.IsDeletion)
     .when(sfn.Condition.stringEquals('$.plan.action', 'erase'), erase.next(confirm).next(notify))
-    .otherwise(assembleExport.next(deliver));
+    .otherwise(notify);
 
   const byAction = sfn.Choice.jsonPath(scope, STATE.ByAction)
     .when(sfn.Condition.stringEquals('$.plan.action', 'statement'), assembleStatement.next(deliver))

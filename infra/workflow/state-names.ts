@@ -33,6 +33,8 @@ export const STATE = {
   NoticeOutcome: 'NoticeOutcome',
   NoticeTimedOut: 'NoticeTimedOut',
   NoticeFailed: 'NoticeFailed',
+  // After the notices: an export is assembled, a deletion or a change gets its receipt.
+  AfterNotices: 'AfterNotices',
   Deliver: 'Deliver',
   // A step outside the per-system Maps that fails after its retries: say which, mark the request, fail the execution.
   PlanRequestFailed: 'PlanRequestFailed',

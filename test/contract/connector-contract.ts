@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFUSED } from '../../connectors/base';
-import type { Erasure, SystemConfig } from '../../connectors/config';
+import type { ConnectedSystemConfig, Erasure } from '../../connectors/config';
 import type {
   ChangeOutcome,
   Connector,
@@ -33,7 +33,7 @@ export type ContractRecord = {
 };
 
 /** The rules for corrections and flags a harness adds to its system's configuration (the parsed config's shape). */
-export type ChangeRules = Pick<SystemConfig, 'correctable' | 'flags' | 'readOnly'>;
+export type ChangeRules = Pick<ConnectedSystemConfig, 'correctable' | 'flags' | 'readOnly'>;
 
 export interface SeedOptions {
   /** unreadable records to add (only for harnesses that `canHoldUnreadable`) */

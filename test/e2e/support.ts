@@ -30,8 +30,11 @@ export async function startTestTwin(options: TwinOptions = {}): Promise<TestTwin
 export async function runRequest(
   client: PipelineClient,
   body: { type: string; regulation: string; subject: { email: string; name?: string } },
-  /** answer every recipient notice `done` as it arrives (default); off for a test that answers them itself */
-  options: { answerNotices?: boolean } = {},
+  /**
+   * answer every recipient notice `done` as it arrives (default); off for a test that answers them itself; `except`:
+   * leave the notices to these addresses unanswered
+   */
+  options: { answerNotices?: boolean; except?: readonly string[]; until?: readonly string[] } = {},
 ) {
   const submitted = await client.submit(body);
   const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
@@ -42,9 +45,12 @@ export async function runRequest(
     'partially_completed',
     'expired',
     'rejected',
+    // e.g. `retrying`: a deletion answered for now, whose unconfirmed systems are tried again later
+    ...(options.until ?? []),
   ]);
   // a right that changes records tells the data map's recipients and waits for them: they answer `done`
-  const notices = options.answerNotices === false ? [] : await client.answerNoticesUntil(requestId, ended);
+  const notices =
+    options.answerNotices === false ? [] : await client.answerNoticesUntil(requestId, ended, 'done', options.except);
   const final = await ended;
   const delivery = await client.waitForMail(body.subject.email, requestId, /request is/i);
   return { requestId, statusToken, verifyStatus: verified.status, final, delivery, notices };

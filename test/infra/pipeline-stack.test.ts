@@ -78,7 +78,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'functions/mark-attention/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE],
   // the demo config names no webhook, so no secret: see test/infra/grants.test.ts for a config that does
   'functions/notify-recipient/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, MAIL, ...ANSWER_TASKS],
-  'functions/answer-notice/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...ANSWER_TASKS],
+  // a manual system's owner sends the records of an access request: they become that system's part
+  'functions/answer-notice/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_WRITE, ...ANSWER_TASKS],
   'functions/sweep/handler.ts': [
     ...BASE,
     ...TABLE_WRITE,

@@ -148,6 +148,8 @@ describe('Class: Workflow (local run)', () => {
           { systemId: 'customers', status: 'found', recordCount: 2, partKey: 'parts/r-1/customers.jsonl' },
           { systemId: 'clickstream', status: 'failed', recordCount: 0, error: 'ConnectorUnavailableError' },
         ],
+        // the plan names no manual system: nobody was asked
+        notices: [],
       });
       expect(calls.at(-1)).toEqual(['Deliver', { requestId: 'r-1', documentKey: 'exports/r-1.json', complete: true }]);
       expect(output.document).toEqual({ documentKey: 'exports/r-1.json', complete: true });

@@ -268,13 +268,19 @@ describe('Class: Workflow', () => {
       expect(isDeletion.Choices).toEqual([
         { Variable: '$.plan.action', StringEquals: 'erase', Next: STATE.EraseSystems },
       ]);
-      expect(isDeletion.Default).toBe(STATE.AssembleExport);
+      // an export meets the others at the notices (manual systems are asked there), then parts at AfterNotices
+      expect(isDeletion.Default).toBe(STATE.NotifyRecipients);
       // deletion: erase, confirm, tell recipients, receipt
       expect(states[STATE.EraseSystems]?.Next).toBe(STATE.ConfirmSystems);
       expect(states[STATE.ConfirmSystems]?.Next).toBe(STATE.NotifyRecipients);
       // changes: one change per system, tell recipients, receipt
       expect(states[STATE.ChangeSystems]?.Next).toBe(STATE.NotifyRecipients);
-      expect(states[STATE.NotifyRecipients]?.Next).toBe(STATE.AssembleReceipt);
+      expect(states[STATE.NotifyRecipients]?.Next).toBe(STATE.AfterNotices);
+      const afterNotices = states[STATE.AfterNotices] as unknown as { Choices: unknown[]; Default: string };
+      expect(afterNotices.Choices).toEqual([
+        { Variable: '$.plan.action', StringEquals: 'export', Next: STATE.AssembleExport },
+      ]);
+      expect(afterNotices.Default).toBe(STATE.AssembleReceipt);
       expect(states[STATE.AssembleReceipt]?.Next).toBe(STATE.Deliver);
       expect(states[STATE.AssembleExport]?.Next).toBe(STATE.Deliver);
       // statements: no search, the document from the data map

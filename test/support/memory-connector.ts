@@ -6,7 +6,7 @@ import {
   holdsAll,
   type WriteOutcome,
 } from '../../connectors/base';
-import type { SystemConfig } from '../../connectors/config';
+import type { ConnectedSystemConfig as SystemConfig } from '../../connectors/config';
 import type {
   AttributeChange,
   ChangeOutcome,

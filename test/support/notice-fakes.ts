@@ -54,10 +54,22 @@ export class MemoryNotices implements NoticeStore {
     return notice;
   }
 
-  public async answer(requestId: string, recipientId: string, answer: NoticeAnswer, at: string, reason?: string) {
+  public async answer(
+    requestId: string,
+    recipientId: string,
+    answer: NoticeAnswer,
+    at: string,
+    reason?: string,
+    records?: number,
+  ) {
     const notice = this.notices.get(`${requestId}#${recipientId}`);
     if (!notice || notice.answer) return false;
-    Object.assign(notice, { answer, answeredAt: at, ...(reason ? { reason } : {}) });
+    Object.assign(notice, {
+      answer,
+      answeredAt: at,
+      ...(reason ? { reason } : {}),
+      ...(records !== undefined ? { records } : {}),
+    });
     return true;
   }
 }

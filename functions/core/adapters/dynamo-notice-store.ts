@@ -130,17 +130,26 @@ export class DynamoNoticeStore implements NoticeStore {
     answer: NoticeAnswer,
     at: string,
     reason?: string,
+    records?: number,
   ): Promise<boolean> {
+    const sets = ['answer = :answer', 'answeredAt = :at'];
+    if (reason) sets.push('reason = :reason');
+    // aliased: a name in DynamoDB's long reserved-word list would fail the update
+    if (records !== undefined) sets.push('#records = :records');
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: noticeKey(requestId, recipientId),
-          UpdateExpression: reason
-            ? 'SET answer = :answer, answeredAt = :at, reason = :reason'
-            : 'SET answer = :answer, answeredAt = :at',
+          UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answer)',
-          ExpressionAttributeValues: { ':answer': answer, ':at': at, ...(reason ? { ':reason': reason } : {}) },
+          ...(records !== undefined ? { ExpressionAttributeNames: { '#records': 'records' } } : {}),
+          ExpressionAttributeValues: {
+            ':answer': answer,
+            ':at': at,
+            ...(reason ? { ':reason': reason } : {}),
+            ...(records !== undefined ? { ':records': records } : {}),
+          },
         }),
       );
       return true;
@@ -163,5 +172,6 @@ function toNotice(item: Record<string, unknown> | undefined): Notice {
     answer: text('answer') as NoticeAnswer | undefined,
     answeredAt: text('answeredAt'),
     reason: text('reason'),
+    ...(typeof item?.records === 'number' ? { records: item.records } : {}),
   };
 }

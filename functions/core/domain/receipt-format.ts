@@ -49,9 +49,10 @@ export type ReceiptSystem = z.infer<typeof ReceiptSystem>;
 
 /** What a recipient answered to a notice, or what became of it. */
 export const NOTICE_ANSWER = z
-  .enum(['done', 'not_held', 'exception', 'timed_out', 'not_sent', 'failed'])
+  .enum(['found', 'done', 'not_held', 'exception', 'timed_out', 'not_sent', 'failed'])
   .describe(
-    'done | not_held (held nothing) | exception (see reason) | timed_out (no answer by the deadline) | ' +
+    'found (a manual system sent records) | done | not_held (held nothing) | exception (see reason) | ' +
+      'timed_out (no answer by the deadline) | ' +
       'not_sent (no contact configured) | failed (the notice could not be sent)',
   );
 

@@ -50,6 +50,45 @@ describe('Function: main (dsar)', () => {
       expect(parsed.recipients[0]?.role).toBe('processor');
     });
 
+    it('lists a manual system with its owner, and check-systems passes it without reaching for it', async () => {
+      // Prepare
+      const file = join(mkdtempSync(join(tmpdir(), 'dsar-cli-')), 'systems.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          version: 1,
+          systems: [
+            {
+              id: 'paper-files',
+              type: 'manual',
+              description: 'signed forms',
+              owner: { name: 'Records office', contact: { email: 'records@example.com' } },
+              holds: { categories: ['signatures'], purpose: 'membership' },
+              erasure: { strategy: 'delete' },
+            },
+          ],
+        }),
+      );
+
+      // Act
+      const listed = await run(['systems', '--systems', file]);
+      const checked = await run(['check-systems', '--systems', file, '--json']);
+
+      // Assess
+      expect(listed.out).toMatch(/^paper-files\s+manual\s+email \(asked of Records office\)\s+signatures/m);
+      expect(checked.code).toBe(EXIT.ok);
+      expect(JSON.parse(checked.out)).toEqual([
+        {
+          system: 'paper-files',
+          type: 'manual',
+          report: {
+            reachable: true,
+            checks: [{ name: 'owner', ok: true, detail: 'Records office is asked by email' }],
+          },
+        },
+      ]);
+    });
+
     it("exits 2 with the loader's message for an invalid file", async () => {
       // Prepare
       const file = join(mkdtempSync(join(tmpdir(), 'dsar-cli-')), 'systems.json');

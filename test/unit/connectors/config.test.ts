@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SystemConfig } from '../../../connectors/config';
+import { ConnectedSystemConfig as SystemConfig } from '../../../connectors/config';
 
 const holds = { categories: ['identifiers'], purpose: 'testing' };
 const SYSTEMS = {

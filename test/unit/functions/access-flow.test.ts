@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import type { Connector, SourceRecord } from '../../../connectors/contract';
 import { parseExactJson } from '../../../connectors/exact-json';
-import type { SystemConfig, SystemsConfig } from '../../../connectors/config';
+import type { ConnectedSystemConfig as SystemConfig, SystemsConfig } from '../../../connectors/config';
 import { LocateSystem } from '../../../functions/locate-system/locate-system';
 import { AssembleExport } from '../../../functions/assemble-export/assemble-export';
 import { Deliver } from '../../../functions/deliver/deliver';
@@ -49,7 +49,7 @@ const SYSTEMS: SystemsConfig = {
 
 function systemNamed(id: string): SystemConfig {
   const system = SYSTEMS.systems.find((candidate) => candidate.id === id);
-  if (system === undefined) throw new Error(`no system ${id}`);
+  if (system === undefined || system.type === 'manual') throw new Error(`no system ${id}`);
   return system;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SystemConfig, SystemsConfig } from '../../../connectors/config';
+import type { ConnectedSystemConfig as SystemConfig, SystemsConfig } from '../../../connectors/config';
 import type { EraseOutcome } from '../../../connectors/contract';
 import { OBJECT_LOCK_REASON } from '../../../connectors/s3-objects/versions';
 import { receiptLine } from '../../../functions/assemble-receipt/receipt';

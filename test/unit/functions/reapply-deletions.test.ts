@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Erasure, SystemConfig, SystemsConfig } from '../../../connectors/config';
+import type { Erasure, ConnectedSystemConfig as SystemConfig, SystemsConfig } from '../../../connectors/config';
 import type { SourceRecord } from '../../../connectors/contract';
 import type { ConnectorFor } from '../../../functions/core/connectors';
 import { identityHash } from '../../../functions/core/domain/keyed-hash';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SystemConfig, SystemsConfig } from '../../../connectors/config';
+import type { ConnectedSystemConfig as SystemConfig, SystemsConfig } from '../../../connectors/config';
 import type { Connector, EraseOutcome, Pass, SourceRecord } from '../../../connectors/contract';
 import { ConnectorUnavailableError } from '../../../connectors/errors';
 import { SystemBusyError } from '../../../functions/core/domain/errors';

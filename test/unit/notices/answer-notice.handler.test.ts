@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../../infra/local/lambda-context';
 import { REPO_ROOT } from '../../../infra/config';
+import { aRequest } from '../../support/fakes';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -38,15 +39,17 @@ function stored() {
   ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
     input.Key.pk === NOTICE.pk
       ? { Item: NOTICE }
-      : {
-          Item: {
-            pk: input.Key.pk,
-            purpose: 'notice',
-            requestId: 'r-1',
-            recipientId: 'adnet',
-            expiresAt: Date.now() + 60_000,
+      : input.Key.pk === 'REQUEST#r-1'
+        ? { Item: { pk: 'REQUEST#r-1', kind: 'request', ...aRequest({ requestId: 'r-1', type: 'deletion' }) } }
+        : {
+            Item: {
+              pk: input.Key.pk,
+              purpose: 'notice',
+              requestId: 'r-1',
+              recipientId: 'adnet',
+              expiresAt: Date.now() + 60_000,
+            },
           },
-        },
   );
 }
 
@@ -54,6 +57,7 @@ describe('Handler: answer-notice', () => {
   beforeAll(async () => {
     process.env.DSAR_TABLE = 'Requests';
     process.env.DSAR_TOKENS_TABLE = 'Tokens';
+    process.env.DSAR_BUCKET = 'pipeline-bucket';
     process.env.DSAR_SYSTEMS_FILE = join(REPO_ROOT, 'infra/config/systems.json');
     ({ handler } = (await import('../../../functions/answer-notice/handler')) as unknown as { handler: Handler });
   });

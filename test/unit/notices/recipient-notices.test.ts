@@ -63,8 +63,9 @@ function setup() {
     apiUrl: API,
     now: () => T0,
   });
-  const answers = new AnswerNotice(notices, callbacks, SYSTEMS, () => T0);
-  return { requests, notices, mailer, webhooks, callbacks, notify, answers };
+  const documents = new MemoryDocuments();
+  const answers = new AnswerNotice({ notices, callbacks, systems: SYSTEMS, requests, documents, now: () => T0 });
+  return { requests, notices, mailer, webhooks, callbacks, notify, answers, documents };
 }
 
 const tokenOf = (text: string) => /token=([A-Za-z0-9_-]{43})/.exec(text)?.[1] ?? '';
