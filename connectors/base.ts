@@ -14,7 +14,7 @@ import type {
   VerifiedIdentities,
 } from './contract';
 import { ConnectorConfigError } from './errors';
-import { normalizedEmail } from './identity';
+import { normalizedIdentities } from './identity';
 import { drain } from './pass';
 import type { SdkErrorTranslator } from './sdk-errors';
 
@@ -23,6 +23,12 @@ export interface ConnectorOptions {
   /** key for `hash` anonymisation (HMAC-SHA-256); empty for connectors that only locate */
   anonymizationKey: string;
 }
+
+/**
+ * The subject as a store searches for them: the verified identities of the kinds this system is searched by,
+ * normalised (./identity), at least one of them present. A structural VerifiedIdentities, so `locate(subject)` works.
+ */
+export type Subject = Readonly<Partial<Record<IdentityKind, string>>>;
 
 /** The fields to write on each of the subject's records: field → value (top-level fields only). */
 export type FieldWrites = Readonly<Record<string, unknown>>;
@@ -99,9 +105,9 @@ export abstract class BaseConnector<S extends ConnectedSystemConfig> implements 
   public async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
     const erasure = this.system.erasure;
     requireAnonymizationKey(this.systemId, erasure, this.anonymizationKey);
-    const email = normalizedEmail(identities);
-    if (email === undefined) return { deleted: 0, anonymized: 0, retained: 0, unreadable: 0 };
-    if (erasure.strategy !== 'retain') return this.eraseSubject(email, erasure);
+    const subject = this.subjectOf(identities);
+    if (subject === undefined) return { deleted: 0, anonymized: 0, retained: 0, unreadable: 0 };
+    if (erasure.strategy !== 'retain') return this.eraseSubject(subject, erasure);
     let retained = 0;
     const { unreadable } = await drain(this.locate(identities), () => {
       retained += 1;
@@ -169,9 +175,9 @@ export abstract class BaseConnector<S extends ConnectedSystemConfig> implements 
     names: ReadonlyMap<string, string>,
     refused: ChangeOutcome['refused'],
   ): Promise<ChangeOutcome> {
-    const email = normalizedEmail(identities);
+    const subject = this.subjectOf(identities);
     const none = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: 0 };
-    if (email === undefined) return { ...none, refused };
+    if (subject === undefined) return { ...none, refused };
     if (Object.keys(writes).length === 0) {
       // nothing this system can write: still say how many of the subject's records the refusal concerns
       const { unreadable } = await drain(this.locate(identities), () => {
@@ -179,27 +185,38 @@ export abstract class BaseConnector<S extends ConnectedSystemConfig> implements 
       });
       return { ...none, unreadable, refused };
     }
-    const { refusedFields = [], ...outcome } = await this.updateSubject(email, writes);
+    const { refusedFields = [], ...outcome } = await this.updateSubject(subject, writes);
     const late = refusedFields.map(({ field, reason }) => ({ name: names.get(field) ?? field, reason }));
     return { ...outcome, refused: [...refused, ...late] };
   }
 
   /**
-   * Sets `writes` (field → value) on every record of the subject (`email` normalised, never empty), leaving every
-   * other field and every other record as it was. Idempotent: a record already holding every value is `unchanged` and
-   * is not rewritten. Must check the identity still matches at write time, like `eraseSubject`.
+   * The verified identities this system can be searched by, normalised; undefined when none is usable (an identity that
+   * normalises to nothing, or only kinds the system does not hold): then nothing is read, erased or written.
    */
-  protected abstract updateSubject(email: string, writes: FieldWrites): Promise<WriteOutcome>;
+  protected subjectOf(identities: VerifiedIdentities): Subject | undefined {
+    const all = normalizedIdentities(identities);
+    const subject: Partial<Record<IdentityKind, string>> = {};
+    for (const kind of this.searchedKinds()) if (all[kind] !== undefined) subject[kind] = all[kind];
+    return Object.keys(subject).length > 0 ? subject : undefined;
+  }
+
+  /**
+   * Sets `writes` (field → value) on every record of the subject (see Subject), leaving every other field and every
+   * other record as it was. Idempotent: a record already holding every value is `unchanged` and is not rewritten. Must
+   * check the identity still matches at write time, like `eraseSubject`.
+   */
+  protected abstract updateSubject(subject: Subject, writes: FieldWrites): Promise<WriteOutcome>;
 
   /**
    * Corrections and flags may not write the identity field (a changed address must be verified on its own, CCPA
    * §7060; and a record whose identity changed would no longer be found), and no two of them may share a field.
    */
   private checkChangeFields(): void {
-    const identity = this.identityField('email');
+    const identities = this.searchedKinds().map((kind) => this.identityField(kind));
     const owners = new Map<string, string>();
     const claim = (field: string, by: string) => {
-      if (field === identity)
+      if (identities.includes(field))
         throw new ConnectorConfigError(this.systemId, `${by} may not write the identity field '${field}'`);
       this.checkChangeField(field, by);
       const other = owners.get(field);
@@ -220,23 +237,30 @@ export abstract class BaseConnector<S extends ConnectedSystemConfig> implements 
    */
   protected checkChangeField(_field: string, _by: string): void {}
 
-  /** The field (attribute, property, column) holding this identity kind in this system's records. */
-  protected abstract identityField(kind: IdentityKind): string;
+  /**
+   * The field (attribute, property, column) holding this identity kind in this system's records; undefined for a kind
+   * the system is not searched by. Called from the constructor: read only `system`.
+   */
+  protected abstract identityField(kind: IdentityKind): string | undefined;
+
+  /** The identity kinds this system is searched by (its configuration's `identity`). Read only `system`. */
+  protected abstract searchedKinds(): readonly IdentityKind[];
 
   /**
-   * Deletes or anonymises the records of the subject (`email` is normalised, never empty). Must be idempotent and
-   * touch nothing else: see ./contract.
+   * Deletes or anonymises the records of the subject (see Subject). Must be idempotent and touch nothing else: see
+   * ./contract.
    */
-  protected abstract eraseSubject(email: string, erasure: ChangingErasure): Promise<EraseOutcome>;
+  protected abstract eraseSubject(subject: Subject, erasure: ChangingErasure): Promise<EraseOutcome>;
 
   /**
    * Anonymised records must stop matching, or Confirm would find them again: the field map must cover the identity
    * field. A subclass adds what its store cannot do (calling this first).
    */
   protected checkAnonymization(erasure: AnonymizeErasure): void {
-    const field = this.identityField('email');
-    if (!Object.hasOwn(erasure.fields, field)) {
-      throw new ConnectorConfigError(this.systemId, `anonymize must cover the identity field '${field}'`);
+    for (const kind of this.searchedKinds()) {
+      const field = this.identityField(kind);
+      if (field !== undefined && !Object.hasOwn(erasure.fields, field))
+        throw new ConnectorConfigError(this.systemId, `anonymize must cover the identity field '${field}'`);
     }
   }
 

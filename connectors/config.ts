@@ -15,6 +15,70 @@ export const IsoDuration = z
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
+/** The kinds of identity a system can be searched by (connectors/contract.ts IdentityKind). */
+export const IdentityKindName = z.enum(['email', 'phone', 'customer_id', 'device_id']);
+
+/**
+ * Where a system (or a Postgres table) holds the identity it is searched by: exactly one kind, e.g.
+ * `{ "email": { "attribute": "email", "index": "byEmail" } }` or `{ "customer_id": { "field": "customerId" } }`.
+ * A system searched by a kind other than email is reached only once that kind is known for the subject: from a system
+ * of record that `resolves` it (see Resolves).
+ */
+function oneIdentity<T extends z.ZodType>(entry: T) {
+  return z
+    .object({
+      email: entry.optional(),
+      phone: entry.optional(),
+      customer_id: entry.optional(),
+      device_id: entry.optional(),
+    })
+    .strict()
+    .refine(
+      (identity) => Object.values(identity).filter((v) => v !== undefined).length === 1,
+      'name exactly one identity kind: email, phone, customer_id or device_id',
+    );
+}
+
+/** The one kind an `identity` names, and its entry. */
+export function identityOf<E>(identity: Partial<Record<z.infer<typeof IdentityKindName>, E>>): {
+  kind: z.infer<typeof IdentityKindName>;
+  entry: E;
+} {
+  for (const kind of IdentityKindName.options) {
+    const entry = identity[kind];
+    if (entry !== undefined) return { kind, entry };
+  }
+  // unreachable for a parsed configuration (oneIdentity); typed so no caller has to check
+  throw new TypeError('an identity names no kind');
+}
+
+/**
+ * A system of record: once the subject is found here by a verified identity, these fields of their records give the
+ * subject's other identities (a customer id, a phone number), which then count as verified and search the systems keyed
+ * by them. Only values found on the subject's own records, and only one distinct value per kind (two different customer
+ * ids for one address are ambiguous: neither is used, and the answer says so).
+ */
+const Resolves = z
+  .object({
+    phone: z
+      .object({ field: z.string().min(1) })
+      .strict()
+      .optional(),
+    customer_id: z
+      .object({ field: z.string().min(1) })
+      .strict()
+      .optional(),
+    device_id: z
+      .object({ field: z.string().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine(
+    (r) => Object.values(r).some((v) => v !== undefined),
+    'name at least one kind: phone, customer_id, device_id',
+  );
+
 /** A field of a record: a top-level attribute, property or column (corrections and flags never write inside values). */
 const FieldName = z.string().min(1).max(255);
 
@@ -235,10 +299,9 @@ const DynamoDbSystem = z
     table: z.string().min(3).max(255),
     /** the table's primary key attribute names (needed to delete by key) */
     key: z.object({ partition: z.string().min(1), sort: z.string().min(1).optional() }).strict(),
-    /** where each verified identity kind lives; `index` names a GSI whose partition key is that attribute */
-    identity: z
-      .object({ email: z.object({ attribute: z.string().min(1), index: z.string().min(1).optional() }).strict() })
-      .strict(),
+    /** where the identity it is searched by lives; `index` names a GSI whose partition key is that attribute */
+    identity: oneIdentity(z.object({ attribute: z.string().min(1), index: z.string().min(1).optional() }).strict()),
+    resolves: Resolves.optional(),
     /**
      * Without an index the subject is found by a Scan of the whole table: above this many items (DescribeTable's
      * ItemCount) the table is not scanned and the system is reported failed with the reason. Default 1,000,000.
@@ -266,8 +329,9 @@ const S3ObjectsSystem = z
      * versioned bucket leaves old versions behind, so say so in the configuration review.
      */
     versioned: z.boolean().optional(),
-    /** which field of a line (JSON property or CSV column) holds each identity kind */
-    identity: z.object({ email: z.object({ field: z.string().min(1) }).strict() }).strict(),
+    /** which field of a line (JSON property or CSV column) holds the identity it is searched by */
+    identity: oneIdentity(z.object({ field: z.string().min(1) }).strict()),
+    resolves: Resolves.optional(),
     concurrency: Concurrency,
     holds: Holds,
     erasure: Erasure,
@@ -333,10 +397,7 @@ const PostgresTable = z
     schema: SqlName.default('public'),
     /** the primary key columns: an anonymised row is rewritten by its key */
     key: z.array(SqlName).min(1),
-    identity: z
-      .object({ email: z.object({ column: SqlName }).strict() })
-      .strict()
-      .optional(),
+    identity: oneIdentity(z.object({ column: SqlName }).strict()).optional(),
     /** tables whose `column` holds this table's `references` column (a foreign key): found and erased with it */
     relations: z.array(z.object({ table: SqlName, column: SqlName, references: SqlName }).strict()).default([]),
     /** this table's strategy; absent, the system's `erasure` */
@@ -350,6 +411,8 @@ const PostgresSystem = z
     type: z.literal('postgres'),
     connection: PostgresConnection,
     tables: z.array(PostgresTable).min(1),
+    /** fields are `table.column` */
+    resolves: Resolves.optional(),
     concurrency: Concurrency,
     holds: Holds,
     /** the system's strategy (what the receipt states), and every table's that does not name its own */

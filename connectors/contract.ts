@@ -22,8 +22,12 @@
  *   connector may serve several passes at once, and a count left in a field would belong to whichever ran last.
  */
 
-/** Identity kinds a system can be searched by. Only verified values ever reach a connector. */
-export type IdentityKind = 'email';
+/**
+ * Identity kinds a system can be searched by (the systems configuration says which, per system or table). Only verified
+ * values ever reach a connector: the email by its link; a phone number, customer id or device id only by resolution
+ * (found in a system of record searched with verified identities: functions/resolve-identities).
+ */
+export type IdentityKind = 'email' | 'phone' | 'customer_id' | 'device_id';
 export type VerifiedIdentities = Readonly<Partial<Record<IdentityKind, string>>>;
 
 /** One record as the system holds it (a DynamoDB item, a JSON line, a CSV row as column → value). */

@@ -16,9 +16,10 @@ import {
   type ConnectorOptions,
   type FieldWrites,
   holdsAll,
+  type Subject,
   type WriteOutcome,
 } from '../base';
-import type { DynamoDbSystemConfig } from '../config';
+import { type DynamoDbSystemConfig, identityOf } from '../config';
 import type {
   EraseOutcome,
   IdentityKind,
@@ -30,7 +31,7 @@ import type {
 } from '../contract';
 import { ConnectorConfigError } from '../errors';
 import { translateDynamoDbError } from './errors';
-import { isSameEmail, normalizedEmail } from '../identity';
+import { isSameIdentity, normalizedIdentity } from '../identity';
 
 export type DynamoDbConnectorOptions = ConnectorOptions;
 
@@ -40,15 +41,15 @@ type Key = Record<string, unknown>;
 export const DEFAULT_SCAN_CEILING = 1_000_000;
 
 /**
- * A DynamoDB table holding personal data, found by an email attribute.
+ * A DynamoDB table holding personal data, found by the attribute holding its identity (an email, a customer id…).
  *
  * Finding the subject, fastest first:
- * 1. a GSI on the email attribute (`identity.email.index`) → Query the index;
- * 2. the email attribute is the table's partition key → Query the table;
+ * 1. a GSI on the identity attribute (`identity.<kind>.index`) → Query the index;
+ * 2. the identity attribute is the table's partition key → Query the table;
  * 3. otherwise → Scan the whole table (the slow path: it reads every item; give big tables an index).
  *
- * Keys are matched exactly by DynamoDB, so the Query paths only find emails stored lower-cased (the caller
- * lower-cases the verified email). The Scan path compares case-insensitively, after trimming.
+ * Keys are matched exactly by DynamoDB, so the Query paths only find values stored normalised (emails lower-cased, phone
+ * numbers in E.164 without spaces; see ../identity). The Scan path compares normalised values, after trimming.
  * An index must project ALL attributes (or access requests get partial records) and be keyed by the identity attribute
  * (or Query matches something else): both are checked with one DescribeTable at first use, which also refuses to Scan
  * a table without an index holding more items than `scanCeiling` (a ConnectorConfigError saying it was not scanned and
@@ -78,9 +79,9 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
    * written: a re-run writes nothing). An item whose condition fails went away or stopped being the subject's since it
    * was read: it is not counted at all (it is no longer one of her records).
    */
-  protected async updateSubject(email: string, writes: FieldWrites): Promise<WriteOutcome> {
+  protected async updateSubject(subject: Subject, writes: FieldWrites): Promise<WriteOutcome> {
     const outcome: WriteOutcome = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: 0 };
-    for await (const item of this.locate({ email })) {
+    for await (const item of this.locate(subject)) {
       if (holdsAll(item, writes)) {
         outcome.matched += 1;
         outcome.unchanged += 1;
@@ -100,12 +101,12 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
 
   /** Items always parse: the report never counts anything unreadable. */
   public async *locate(identities: VerifiedIdentities): Pass<SourceRecord> {
-    const email = normalizedEmail(identities);
-    if (email === undefined) return { unreadable: 0 };
-    const attribute = this.identityField('email');
+    const { kind, entry } = this.identity;
+    const value = normalizedIdentity(kind, identities[kind]);
+    if (value === undefined) return { unreadable: 0 };
     await this.checkTable();
-    for await (const item of this.pages(email)) {
-      if (isSameEmail(item[attribute], email)) yield item;
+    for await (const item of this.pages(value)) {
+      if (isSameIdentity(kind, item[entry.attribute], value)) yield item;
     }
     return { unreadable: 0 };
   }
@@ -116,6 +117,7 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
    */
   public async *identities(kind: IdentityKind): Pass<string> {
     const attribute = this.identityField(kind);
+    if (attribute === undefined) return { unreadable: 0 };
     const paginator = paginateScan(
       { client: this.client },
       {
@@ -134,20 +136,29 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
     return { unreadable: 0 };
   }
 
-  protected identityField(kind: IdentityKind): string {
-    return this.system.identity[kind].attribute;
+  protected identityField(kind: IdentityKind): string | undefined {
+    return this.system.identity[kind]?.attribute;
   }
 
-  protected async eraseSubject(email: string, erasure: ChangingErasure): Promise<EraseOutcome> {
+  protected searchedKinds(): readonly IdentityKind[] {
+    return [this.identity.kind];
+  }
+
+  /** The one identity kind this table is searched by, and where it lives (read from `system` only). */
+  private get identity() {
+    return identityOf(this.system.identity);
+  }
+
+  protected async eraseSubject(subject: Subject, erasure: ChangingErasure): Promise<EraseOutcome> {
     if (erasure.strategy === 'delete')
-      return { deleted: await this.deleteAll(email), anonymized: 0, retained: 0, unreadable: 0 };
-    return { deleted: 0, anonymized: await this.anonymizeAll(email, erasure), retained: 0, unreadable: 0 };
+      return { deleted: await this.deleteAll(subject), anonymized: 0, retained: 0, unreadable: 0 };
+    return { deleted: 0, anonymized: await this.anonymizeAll(subject, erasure), retained: 0, unreadable: 0 };
   }
 
   /** Besides covering the identity attribute (checked by the base): keys cannot be updated in place. */
   protected override checkAnonymization(erasure: AnonymizeErasure): void {
     super.checkAnonymization(erasure);
-    const { attribute, index } = this.system.identity.email;
+    const { attribute, index } = this.identity.entry;
     const keyAttributes = this.keyAttributes();
     const keyField = Object.keys(erasure.fields).find((name) => keyAttributes.includes(name));
     if (keyField !== undefined) {
@@ -168,16 +179,16 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
   }
 
   /** Items of every page of the chosen read path, one at a time (pages are never accumulated). */
-  private async *pages(email: string): AsyncGenerator<SourceRecord> {
-    for await (const page of this.translated('read', this.readPath(email))) {
+  private async *pages(value: string): AsyncGenerator<SourceRecord> {
+    for await (const page of this.translated('read', this.readPath(value))) {
       for (const item of page.Items ?? []) yield item;
     }
   }
 
-  private readPath(email: string): AsyncIterable<{ Items?: SourceRecord[] }> {
-    const { attribute, index } = this.system.identity.email;
+  private readPath(value: string): AsyncIterable<{ Items?: SourceRecord[] }> {
+    const { attribute, index } = this.identity.entry;
     const names = { '#email': attribute };
-    const values = { ':email': email };
+    const values = { ':email': value };
     if (index !== undefined || attribute === this.system.key.partition) {
       const input: QueryCommandInput = {
         TableName: this.system.table,
@@ -208,9 +219,9 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
   }
 
   /** Deletes the subject's items one conditional DeleteItem each, as they are found; returns how many were deleted. */
-  private async deleteAll(email: string): Promise<number> {
+  private async deleteAll(subject: Subject): Promise<number> {
     let deleted = 0;
-    for await (const item of this.locate({ email })) {
+    for await (const item of this.locate(subject)) {
       if (await this.deleteItem(item)) deleted += 1;
     }
     return deleted;
@@ -221,7 +232,7 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
    * Returns false when the condition fails: the item went away, or now belongs to someone else — not ours to delete.
    */
   private async deleteItem(item: SourceRecord): Promise<boolean> {
-    const attribute = this.system.identity.email.attribute;
+    const attribute = this.identity.entry.attribute;
     try {
       await this.client.send(
         new DeleteCommand({
@@ -258,7 +269,7 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
       };
     }
     const checks: ProbeCheck[] = [{ name: 'table', ok: true, detail: `'${table}' exists` }];
-    const { attribute, index } = this.system.identity.email;
+    const { attribute, index } = this.identity.entry;
     if (index !== undefined) {
       const found = [...(description.GlobalSecondaryIndexes ?? []), ...(description.LocalSecondaryIndexes ?? [])].find(
         (candidate) => candidate.IndexName === index,
@@ -268,7 +279,7 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
           name: 'index',
           ok: false,
           detail: `index '${index}' does not exist on '${table}'`,
-          fix: `create a GSI '${index}' with partition key '${attribute}' projecting ALL, or remove identity.email.index`,
+          fix: `create a GSI '${index}' with partition key '${attribute}' projecting ALL, or remove its index`,
         });
         return { reachable: true, checks };
       }
@@ -280,7 +291,7 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
               name: 'index key',
               ok: false,
               detail: `'${index}' is keyed by '${partition ?? 'nothing'}', not '${attribute}'`,
-              fix: `point identity.email.index at a GSI keyed by '${attribute}'`,
+              fix: `point the identity's index at a GSI keyed by '${attribute}'`,
             },
       );
       const projection = found.Projection?.ProjectionType;
@@ -331,7 +342,7 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
       this.client.send(new DescribeTableCommand({ TableName: table })),
     );
     const description: TableDescription = output.Table ?? {};
-    const { attribute, index } = this.system.identity.email;
+    const { attribute, index } = this.identity.entry;
     if (index !== undefined) {
       const found = [...(description.GlobalSecondaryIndexes ?? []), ...(description.LocalSecondaryIndexes ?? [])].find(
         (candidate) => candidate.IndexName === index,
@@ -373,9 +384,9 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
   }
 
   /** Anonymises the subject's items one UpdateItem each; returns how many were changed. */
-  private async anonymizeAll(email: string, erasure: AnonymizeErasure): Promise<number> {
+  private async anonymizeAll(subject: Subject, erasure: AnonymizeErasure): Promise<number> {
     let anonymized = 0;
-    for await (const item of this.locate({ email })) {
+    for await (const item of this.locate(subject)) {
       if (await this.anonymizeItem(item, erasure.fields)) anonymized += 1;
     }
     return anonymized;
@@ -402,9 +413,9 @@ export class DynamoDbConnector extends BaseConnector<DynamoDbSystemConfig> {
   ): Promise<boolean> {
     const names: Record<string, string> = {
       '#pk': this.system.key.partition,
-      '#id': this.system.identity.email.attribute,
+      '#id': this.identity.entry.attribute,
     };
-    const values: Record<string, unknown> = { ':id': item[this.system.identity.email.attribute] };
+    const values: Record<string, unknown> = { ':id': item[this.identity.entry.attribute] };
     const setClauses = Object.entries(set).map(([name, value], i) => {
       names[`#s${i}`] = name;
       values[`:s${i}`] = value;

@@ -6,6 +6,7 @@ import {
   BaseConnector,
   type ConnectorOptions,
   type FieldWrites,
+  type Subject,
   type WriteOutcome,
 } from '../base';
 import type { Erasure, PostgresSystemConfig, PostgresTableConfig } from '../config';
@@ -19,10 +20,20 @@ import type {
   VerifiedIdentities,
 } from '../contract';
 import { ConnectorConfigError } from '../errors';
-import { isSameEmail, normalizedEmail } from '../identity';
+import { isSameIdentity } from '../identity';
 import { translatePostgresError } from './errors';
 import type { PostgresPool } from './pool';
-import { childrenFirst, membership, membershipParams, qualified, quoted, type TablePath, tablePaths } from './sql';
+import {
+  childrenFirst,
+  MEMBERSHIP_PARAMS,
+  membership,
+  membershipParams,
+  qualified,
+  quoted,
+  type TablePath,
+  tableIdentity,
+  tablePaths,
+} from './sql';
 
 /** The field each located record carries naming its table (a column of that name is refused: it would be hidden). */
 export const TABLE_FIELD = '_table';
@@ -61,8 +72,8 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
   }
 
   public async *locate(identities: VerifiedIdentities): Pass<SourceRecord> {
-    const email = searchable(identities);
-    if (email === undefined) return { unreadable: 0 };
+    const subject = this.searchable(identities);
+    if (subject === undefined) return { unreadable: 0 };
     const client = await this.connect();
     let open = false;
     try {
@@ -70,12 +81,14 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
       open = true;
       for (const path of this.paths) {
         const sql = `SELECT * FROM ${qualified(path.table)} WHERE ${membership(path)}`;
-        const identity = path.table.identity?.email.column;
-        for await (const row of this.rows(client, `SELECT ${path.table.name}`, sql, membershipParams(email))) {
+        const identity = tableIdentity(path.table);
+        const params = membershipParams(subject, path);
+        if (params === undefined) continue;
+        for await (const row of this.rows(client, `SELECT ${path.table.name}`, sql, params)) {
           if (Object.hasOwn(row, TABLE_FIELD))
             throw new ConnectorConfigError(this.systemId, `table ${path.table.name} has a column named ${TABLE_FIELD}`);
           // the SQL predicate lower-cases as the server's locale does; the shared rule decides (never more than it)
-          if (identity !== undefined && !isSameEmail(row[identity], email)) continue;
+          if (identity !== undefined && !isSameIdentity(identity.kind, row[identity.column], params[0])) continue;
           yield { [TABLE_FIELD]: path.table.name, ...row };
         }
       }
@@ -94,7 +107,7 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
     const client = await this.connect();
     try {
       for (const path of this.paths) {
-        const column = path.table.identity?.[kind].column;
+        const column = path.table.identity?.[kind]?.column;
         if (column === undefined) continue;
         const sql = `SELECT ${quoted(column)} AS value FROM ${qualified(path.table)} WHERE ${quoted(column)} IS NOT NULL`;
         for await (const row of this.rows(client, `SELECT ${path.table.name} (identities)`, sql, [])) {
@@ -114,27 +127,43 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
   public override async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
     for (const table of this.system.tables)
       requireAnonymizationKey(this.systemId, this.erasureOf(table), this.anonymizationKey);
-    const email = searchable(identities);
-    if (email === undefined) return { ...NOTHING };
-    return this.eraseSubject(email);
+    const subject = this.searchable(identities);
+    if (subject === undefined) return { ...NOTHING };
+    return this.eraseSubject(subject);
   }
 
-  protected identityField(kind: IdentityKind): string {
+  protected identityField(kind: IdentityKind): string | undefined {
     // the base forbids corrections and flags on this field; the connector's own check covers every searched table
-    const table = this.system.tables.find((candidate) => candidate.identity);
-    return `${table?.name}.${table?.identity?.[kind].column}`;
+    const table = this.system.tables.find((candidate) => candidate.identity?.[kind]);
+    const column = table?.identity?.[kind]?.column;
+    return table && column ? `${table.name}.${column}` : undefined;
+  }
+
+  /** Every kind some table is searched by (tables may differ: customers by email, devices by device id). */
+  protected searchedKinds(): readonly IdentityKind[] {
+    const kinds = this.system.tables.flatMap((table) => tableIdentity(table)?.kind ?? []);
+    return [...new Set(kinds)];
+  }
+
+  /** The subject's usable identities, without any holding NUL (no Postgres text can: it would match nothing). */
+  private searchable(identities: VerifiedIdentities): Subject | undefined {
+    const subject = this.subjectOf(identities);
+    if (subject === undefined) return undefined;
+    const kept = Object.fromEntries(Object.entries(subject).filter(([, value]) => !value.includes('\u0000')));
+    return Object.keys(kept).length > 0 ? kept : undefined;
   }
 
   /** Coverage of the identity column is checked per table (`checkTables`), where each table's strategy is known. */
   protected override checkAnonymization(_erasure: AnonymizeErasure): void {}
 
-  protected async eraseSubject(email: string): Promise<EraseOutcome> {
+  protected async eraseSubject(subject: Subject): Promise<EraseOutcome> {
     return this.transaction('erase', async (client) => {
       const outcome: EraseOutcome = { ...NOTHING };
-      const params = membershipParams(email);
       // a system that erases, with tables kept under an exemption: say which and why (configured text, no values)
       const retainedBy = new Map<string, string>();
       for (const path of childrenFirst(this.paths)) {
+        const params = membershipParams(subject, path);
+        if (params === undefined) continue;
         const erasure = this.erasureOf(path.table);
         const where = membership(path);
         const table = qualified(path.table);
@@ -167,9 +196,10 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
     });
   }
 
-  protected async updateSubject(email: string, writes: FieldWrites): Promise<WriteOutcome> {
+  protected async updateSubject(given: Subject, writes: FieldWrites): Promise<WriteOutcome> {
     const none: WriteOutcome = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: 0 };
-    if (email.includes('\u0000')) return none;
+    const subject = this.searchable(given);
+    if (subject === undefined) return none;
     const byTable = new Map<string, [string, unknown][]>();
     for (const [field, value] of Object.entries(writes)) {
       const [table, column] = splitField(field);
@@ -177,10 +207,10 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
     }
     return this.transaction('update', async (client) => {
       const outcome = { ...none };
-      const params = membershipParams(email);
       for (const path of this.paths) {
         const columns = byTable.get(path.table.name);
-        if (columns === undefined) continue;
+        const params = membershipParams(subject, path);
+        if (columns === undefined || params === undefined) continue;
         const table = qualified(path.table);
         const where = membership(path);
         const found = await this.query(
@@ -190,9 +220,10 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
           params,
         );
         const values = columns.map(([, value]) => value);
-        // $1, $2 are the membership's; the written values follow
-        const set = columns.map(([column], i) => `${quoted(column)} = $${i + 3}`).join(', ');
-        const differs = columns.map(([column], i) => `${quoted(column)} IS DISTINCT FROM $${i + 3}`).join(' OR ');
+        // the membership's parameters come first; the written values follow
+        const at = (i: number) => `$${i + MEMBERSHIP_PARAMS + 1}`;
+        const set = columns.map(([column], i) => `${quoted(column)} = ${at(i)}`).join(', ');
+        const differs = columns.map(([column], i) => `${quoted(column)} IS DISTINCT FROM ${at(i)}`).join(' OR ');
         const updated = await this.query(
           client,
           `UPDATE ${path.table.name}`,
@@ -268,7 +299,7 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
     for (const table of this.system.tables) {
       const erasure = this.erasureOf(table);
       if (erasure.strategy !== 'anonymize') continue;
-      const identity = table.identity?.email.column;
+      const identity = tableIdentity(table)?.column;
       if (identity !== undefined && !Object.hasOwn(erasure.fields, identity))
         throw new ConnectorConfigError(
           this.systemId,
@@ -295,7 +326,7 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
       const config = this.system.tables.find((candidate) => candidate.name === table);
       if (parts.length !== 2 || config === undefined || !column)
         throw new ConnectorConfigError(this.systemId, `${by} must name a configured table's column as 'table.column'`);
-      if (config.identity?.email.column === column || protectedColumns.get(config.name)?.has(column))
+      if (tableIdentity(config)?.column === column || protectedColumns.get(config.name)?.has(column))
         throw new ConnectorConfigError(this.systemId, `${by} may not write identity, key or link column '${field}'`);
     }
   }
@@ -365,7 +396,8 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
   private columnsNamed(table: string): Set<string> {
     const config = this.system.tables.find((t) => t.name === table);
     const columns = new Set<string>(config?.key ?? []);
-    if (config?.identity) columns.add(config.identity.email.column);
+    const identity = config && tableIdentity(config);
+    if (identity) columns.add(identity.column);
     for (const other of this.system.tables)
       for (const relation of other.relations) {
         if (relation.table === table) columns.add(relation.column);
@@ -434,12 +466,6 @@ export class PostgresConnector extends BaseConnector<PostgresSystemConfig> {
       await cursor.close().catch(() => undefined);
     }
   }
-}
-
-/** The normalised email, unless there is none or it holds NUL (no Postgres text can: it would match nothing). */
-function searchable(identities: VerifiedIdentities): string | undefined {
-  const email = normalizedEmail(identities);
-  return email === undefined || email.includes('\u0000') ? undefined : email;
 }
 
 function splitField(field: string): [string, string] {

@@ -1,8 +1,10 @@
-import type { PostgresTableConfig } from '../config';
+import type { Subject } from '../base';
+import { identityOf, type PostgresTableConfig } from '../config';
+import type { IdentityKind } from '../contract';
 
 /**
  * The SQL text of the Postgres connector, built from configuration only: names are quoted identifiers taken from the
- * validated configuration, and the subject's identity is always a parameter (`$1`), never part of the text.
+ * validated configuration, and the subject's identities are always parameters (see membershipParams), never part of the text.
  */
 
 /** A quoted identifier (`"order_items"`); inner quotes doubled, so no name can end the quoting. */
@@ -21,9 +23,48 @@ export function qualified(table: Pick<PostgresTableConfig, 'schema' | 'name'>): 
 export const TRIM_CHARACTERS =
   ' \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
 
-/** The parameters of every membership predicate: the normalised email ($1) and the trim set ($2). */
-export function membershipParams(email: string): [string, string] {
-  return [email, TRIM_CHARACTERS];
+/**
+ * The parameters of a membership predicate: the subject's normalised value of the kind the path is searched by ($1) and
+ * the trim set ($2); undefined when the subject has no value of that kind (then the statement is not run: it could only
+ * find nothing). Statements add their own values from `$${MEMBERSHIP_PARAMS + 1}` on.
+ */
+export function membershipParams(subject: Subject, path: TablePath): [string, string] | undefined {
+  const value = subject[rootIdentity(path).kind];
+  return value === undefined ? undefined : [value, TRIM_CHARACTERS];
+}
+
+/** How many parameters `membershipParams` takes up. */
+export const MEMBERSHIP_PARAMS = 2;
+
+/**
+ * A stored identity compared as connectors/identity.ts normalises it: an email trimmed and lower-cased; a phone number
+ * trimmed without spaces, dots, dashes and brackets; an id trimmed, exact (read as text, so an integer id column works).
+ */
+function identityPredicate(kind: IdentityKind, column: string): string {
+  const trimmed = `btrim(${quoted(column)}::text, $2)`;
+  switch (kind) {
+    case 'email':
+      return `lower(${trimmed}) = $1`;
+    case 'phone':
+      return `regexp_replace(${trimmed}, '[[:space:]().-]', '', 'g') = $1`;
+    default:
+      return `${trimmed} = $1`;
+  }
+}
+
+/** The searched table a path hangs from (every statement searches by that one table's kind). */
+export function rootIdentity(path: TablePath): { kind: IdentityKind; column: string } {
+  const identity = tableIdentity(path.table);
+  if (identity !== undefined) return identity;
+  if (path.parent === undefined) throw new RangeError(`table ${path.table.name} is neither searched nor linked`);
+  return rootIdentity(path.parent.path);
+}
+
+/** A table's identity kind and column, if it is searched (not only linked). */
+export function tableIdentity(table: PostgresTableConfig): { kind: IdentityKind; column: string } | undefined {
+  if (!table.identity) return undefined;
+  const { kind, entry } = identityOf(table.identity);
+  return { kind, column: entry.column };
 }
 
 /** How a table is reached: by its own identity column, or through the table it is linked to. */
@@ -34,12 +75,12 @@ export interface TablePath {
 }
 
 /**
- * The condition a row of `path.table` meets when it is the subject's: its identity column, trimmed and lower-cased,
- * is `$1`; or its link column holds the `references` value of a parent row that is the subject's (nested to any depth).
+ * The condition a row of `path.table` meets when it is the subject's: its identity column, normalised like its kind,
+ * is `$1` (the subject's value of that kind, see membershipParams); or its link column holds the `references` value of a parent row that is the subject's (nested to any depth).
  */
 export function membership(path: TablePath): string {
-  const identity = path.table.identity?.email.column;
-  if (identity !== undefined) return `lower(btrim(${quoted(identity)}, $2)) = $1`;
+  const identity = tableIdentity(path.table);
+  if (identity !== undefined) return identityPredicate(identity.kind, identity.column);
   const parent = path.parent;
   if (parent === undefined) throw new RangeError(`table ${path.table.name} is neither searched nor linked`);
   return `${quoted(parent.column)} IN (SELECT ${quoted(parent.references)} FROM ${qualified(parent.path.table)} WHERE ${membership(parent.path)})`;

@@ -16,10 +16,11 @@ import {
   type ConnectorOptions,
   type FieldWrites,
   holdsAll,
+  type Subject,
   REFUSED,
   type WriteOutcome,
 } from '../base';
-import type { S3ObjectsSystemConfig } from '../config';
+import { identityOf, type S3ObjectsSystemConfig } from '../config';
 import type {
   EraseOutcome,
   IdentityKind,
@@ -44,7 +45,7 @@ import {
   type ObjectRef,
 } from './versions';
 import type { ObjectCodec, ParsedLine } from './object-codec';
-import { isSameEmail, normalizedEmail } from '../identity';
+import { isSameIdentity, normalizedIdentity } from '../identity';
 
 export interface S3ObjectsConnectorOptions extends ConnectorOptions {
   /** longest line parsed; longer ones are skipped (and kept as they are on rewrite). Default 4 MiB. */
@@ -189,7 +190,8 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
    * correction (GDPR Art. 16) or restriction (Art. 18) does not justify, unlike an erasure (Art. 17). Their stale lines
    * are reported `retained` with the reason, every run, so the subject is told; the bucket's lifecycle rules expire them.
    */
-  protected async updateSubject(email: string, writes: FieldWrites): Promise<WriteOutcome> {
+  protected async updateSubject(subject: Subject, writes: FieldWrites): Promise<WriteOutcome> {
+    const email = this.searchValue(subject);
     const outcome: WriteOutcome = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: 0 };
     const missing = new Set<string>();
     const edit: Edit = (record, codec) => {
@@ -227,10 +229,11 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
   /** The report counts the lines that could not be parsed (malformed JSON, a CSV row of the wrong width, a runaway line). */
   public async *locate(identities: VerifiedIdentities): Pass<SourceRecord> {
     const report: PassReport = { unreadable: 0 };
-    const email = normalizedEmail(identities);
-    if (email === undefined) return report;
+    const { kind } = this.identity;
+    const value = normalizedIdentity(kind, identities[kind]);
+    if (value === undefined) return report;
     for await (const record of this.records(report)) {
-      if (this.isSubjects(record, email)) yield record;
+      if (this.isSubjects(record, value)) yield record;
     }
     return report;
   }
@@ -242,6 +245,7 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
   public async *identities(kind: IdentityKind): Pass<string> {
     const report: PassReport = { unreadable: 0 };
     const field = this.identityField(kind);
+    if (field === undefined) return report;
     for await (const record of this.records(report)) {
       const value: unknown = record[field];
       if (typeof value === 'string') yield value;
@@ -249,15 +253,30 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     return report;
   }
 
-  protected identityField(kind: IdentityKind): string {
-    return this.system.identity[kind].field;
+  protected identityField(kind: IdentityKind): string | undefined {
+    return this.system.identity[kind]?.field;
+  }
+
+  protected searchedKinds(): readonly IdentityKind[] {
+    return [this.identity.kind];
+  }
+
+  /** The one identity kind the lines are searched by, and their field holding it (read from `system` only). */
+  private get identity() {
+    return identityOf(this.system.identity);
+  }
+
+  /** The subject's normalised value of this system's kind (the base only passes subjects that have one). */
+  private searchValue(subject: Subject): string {
+    return subject[this.identity.kind] ?? '';
   }
 
   /**
    * Object (version) by object: a census first, and only an object holding the subject's lines is written. A locked
    * version is counted as retained; a noncurrent version is deleted by its id; the current one is rewritten or deleted.
    */
-  protected async eraseSubject(email: string, erasure: ChangingErasure): Promise<EraseOutcome> {
+  protected async eraseSubject(subject: Subject, erasure: ChangingErasure): Promise<EraseOutcome> {
+    const email = this.searchValue(subject);
     const outcome: EraseOutcome = { deleted: 0, anonymized: 0, retained: 0, unreadable: 0 };
     for await (const ref of this.objects()) {
       const census = await this.census(ref, email, outcome);
@@ -370,7 +389,7 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
   /** The object's lines, classified by its format; errors while streaming are translated here. */
   private async *parse(body: Readable, codec: ObjectCodec): AsyncGenerator<ParsedLine> {
     const quoteAware = this.system.format === 'csv';
-    const field = this.identityField('email');
+    const field = this.identity.entry.field;
     for await (const line of this.translated(
       'GetObject (reading the body)',
       splitLines(body, { quoteAware, maxLineBytes: this.maxLineBytes }),
@@ -467,9 +486,9 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
     }
   }
 
-  private isSubjects(record: SourceRecord, email: string): boolean {
-    const stored = record[this.system.identity.email.field];
-    return isSameEmail(stored, email);
+  private isSubjects(record: SourceRecord, value: string): boolean {
+    const { kind, entry } = this.identity;
+    return isSameIdentity(kind, record[entry.field], value);
   }
 }
 

@@ -6,7 +6,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type pg from 'pg';
-import type { SystemConfig, SystemsConfig } from '../../connectors/config';
+import { identityOf, type SystemConfig, type SystemsConfig } from '../../connectors/config';
+import { tableIdentity } from '../../connectors/postgres/sql';
 import type { ProbeReport } from '../../connectors/contract';
 import { postgresPool } from '../../connectors/postgres/pool';
 import { type ConnectorDeps, createConnector } from '../../connectors/registry';
@@ -155,12 +156,20 @@ function isAlive(pid: number | undefined): boolean {
 
 function identitiesOf(system: SystemConfig): string {
   if (system.type === 'dynamodb') {
-    const { attribute, index } = system.identity.email;
-    return `email: ${attribute}${index ? ` (index ${index})` : ''}`;
+    const { kind, entry } = identityOf(system.identity);
+    return `${kind}: ${entry.attribute}${entry.index ? ` (index ${entry.index})` : ''}`;
   }
-  if (system.type === 's3-objects') return `email: ${system.identity.email.field}`;
+  if (system.type === 's3-objects') {
+    const { kind, entry } = identityOf(system.identity);
+    return `${kind}: ${entry.field}`;
+  }
   if (system.type === 'manual') return `email (asked of ${system.owner.name})`;
-  return 'email';
+  return system.tables
+    .flatMap((table) => {
+      const identity = tableIdentity(table);
+      return identity ? [`${identity.kind}: ${table.name}.${identity.column}`] : [];
+    })
+    .join(', ');
 }
 
 export function systemRows(config: SystemsConfig): Record<string, string>[] {

@@ -5,6 +5,7 @@ import type {
   ChangeOutcome,
   Connector,
   FlagChange,
+  IdentityKind,
   PassReport,
   SourceRecord,
   VerifiedIdentities,
@@ -38,6 +39,11 @@ export type ChangeRules = Pick<ConnectedSystemConfig, 'correctable' | 'flags' | 
 export interface SeedOptions {
   /** unreadable records to add (only for harnesses that `canHoldUnreadable`) */
   unreadable: number;
+  /**
+   * the identity kind the system is searched by (default email); the value is always in the record's `email` field, so
+   * the same population tests each kind's matching rule (an id is exact: `Ada@Example.COM` is not `ada@example.com`)
+   */
+  identityKind?: IdentityKind;
   /** correctable attributes, flags and read-only of the system (absent: none) */
   changes?: ChangeRules;
 }
@@ -493,6 +499,65 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
         expect(flagged).toEqual(NOTHING);
         expect(await snapshot()).toEqual(before);
       });
+    });
+
+    describe('identities of another kind', () => {
+      /** A store searched by customer id, whose `email` field holds the ids (the same population, an exact rule). */
+      let byId: Promise<ContractStore> | undefined;
+      const idStore = () => {
+        byId ??= h.seed(records, DELETE, { unreadable: 0, changes: CHANGES, identityKind: 'customer_id' });
+        return byId;
+      };
+
+      it('a system searched by customer id matches the id exactly (trimmed, case kept), and never by an email', async () => {
+        // Prepare
+        const { connector } = await idStore();
+        const exact = records.filter((r) => r.email.trim() === SUBJECT).map((r) => r.id);
+
+        // Act
+        const found = await locatedIds(connector, { customer_id: SUBJECT });
+        const byEmail = await locatedIds(connector, { email: SUBJECT });
+        const otherCase = await locatedIds(connector, { customer_id: SUBJECT.toUpperCase() });
+
+        // Assess
+        expect(found).toEqual(exact.sort());
+        expect(byEmail).toEqual([]);
+        expect(otherCase).toEqual(records.filter((r) => r.email.trim() === SUBJECT.toUpperCase()).map((r) => r.id));
+      });
+
+      it('erases by customer id exactly the records holding it, and nobody else’s', async () => {
+        // Prepare
+        const { connector, snapshot } = await h.seed(records, DELETE, { unreadable: 0, identityKind: 'customer_id' });
+        const before = await snapshot();
+        const exact = records.filter((r) => r.email.trim() === SUBJECT).map((r) => r.id);
+
+        // Act
+        const outcome = await connector.erase({ customer_id: SUBJECT });
+
+        // Assess
+        expect(outcome.deleted).toBe(exact.length);
+        expect(await snapshot()).toEqual(without(before, exact));
+      });
+
+      it.each(INJECTIONS.map((value) => [value.length > 40 ? `${value.slice(0, 12)}…` : JSON.stringify(value), value]))(
+        'an injection-shaped customer id or phone %s matches nothing and changes nothing',
+        async (_label, value) => {
+          // Prepare
+          const { connector, snapshot } = await idStore();
+          const before = await snapshot();
+
+          // Act
+          const found = await locatedIds(connector, { customer_id: value, phone: value, device_id: value });
+          const outcome = await connector.erase({ customer_id: value, phone: value, device_id: value });
+          const flagged = await connector.setFlags({ customer_id: value }, [{ flag: 'restriction', on: true }]);
+
+          // Assess
+          expect(found).toEqual([]);
+          expect(outcome).toEqual({ deleted: 0, anonymized: 0, retained: 0, unreadable: 0 });
+          expect(flagged).toEqual(NOTHING);
+          expect(await snapshot()).toEqual(before);
+        },
+      );
     });
 
     describe('unreadable records', () => {

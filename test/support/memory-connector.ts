@@ -4,9 +4,10 @@ import {
   type ChangingErasure,
   type FieldWrites,
   holdsAll,
+  type Subject,
   type WriteOutcome,
 } from '../../connectors/base';
-import type { ConnectedSystemConfig as SystemConfig } from '../../connectors/config';
+import { type ConnectedSystemConfig as SystemConfig, identityOf } from '../../connectors/config';
 import type {
   AttributeChange,
   ChangeOutcome,
@@ -18,7 +19,8 @@ import type {
   VerifiedIdentities,
 } from '../../connectors/contract';
 import { ConnectorConfigError, ConnectorUnavailableError } from '../../connectors/errors';
-import { isSameEmail, normalizedEmail } from '../../connectors/identity';
+import { isSameIdentity, normalizedIdentity } from '../../connectors/identity';
+import { tableIdentity } from '../../connectors/postgres/sql';
 import type { SdkErrorTranslator } from '../../connectors/sdk-errors';
 
 /** The connector methods a failure can be injected into. */
@@ -88,14 +90,15 @@ export class MemoryConnector extends BaseConnector<SystemConfig> {
 
   public locate(identities: VerifiedIdentities): Pass<SourceRecord> {
     this.asked.locate.push(identities);
-    const email = normalizedEmail(identities);
-    const field = this.identityField('email');
-    return this.pass('locate', email === undefined ? [] : this.matching(field, email));
+    const { kind } = this.identity;
+    const value = normalizedIdentity(kind, identities[kind]);
+    return this.pass('locate', value === undefined ? [] : this.matching(value));
   }
 
   public identities(kind: IdentityKind): Pass<string> {
     this.asked.identities.push(kind);
-    return this.pass('identities', this.values(this.identityField(kind)));
+    const field = this.identityField(kind);
+    return this.pass('identities', field === undefined ? [] : this.values(field));
   }
 
   public override async erase(identities: VerifiedIdentities): Promise<EraseOutcome> {
@@ -122,17 +125,41 @@ export class MemoryConnector extends BaseConnector<SystemConfig> {
     return super.setFlags(identities, flags);
   }
 
-  protected identityField(kind: IdentityKind): string {
-    if (this.system.type === 'dynamodb') return this.system.identity[kind].attribute;
-    if (this.system.type === 's3-objects') return this.system.identity[kind].field;
-    return this.system.tables.find((table) => table.identity)?.identity?.[kind].column ?? kind;
+  protected identityField(kind: IdentityKind): string | undefined {
+    const identity = this.identity;
+    return identity.kind === kind ? identity.field : undefined;
   }
 
-  protected async eraseSubject(email: string, erasure: ChangingErasure): Promise<EraseOutcome> {
-    const field = this.identityField('email');
+  protected searchedKinds(): readonly IdentityKind[] {
+    return [this.identity.kind];
+  }
+
+  /** The one kind this store is searched by, and its field (a Postgres system: its first searched table's). */
+  private get identity(): { kind: IdentityKind; field: string } {
+    if (this.system.type === 'dynamodb') {
+      const { kind, entry } = identityOf(this.system.identity);
+      return { kind, field: entry.attribute };
+    }
+    if (this.system.type === 's3-objects') {
+      const { kind, entry } = identityOf(this.system.identity);
+      return { kind, field: entry.field };
+    }
+    const table = this.system.tables.find((candidate) => candidate.identity);
+    const found = table && tableIdentity(table);
+    return found ? { kind: found.kind, field: found.column } : { kind: 'email', field: 'email' };
+  }
+
+  /** Whether a record is the subject's (normalised like the real connectors, ../../connectors/identity). */
+  private isSubjects(record: SourceRecord, subject: Subject): boolean {
+    const { kind, field } = this.identity;
+    const value = subject[kind];
+    return value !== undefined && isSameIdentity(kind, record[field], value);
+  }
+
+  protected async eraseSubject(subject: Subject, erasure: ChangingErasure): Promise<EraseOutcome> {
     const outcome: EraseOutcome = { deleted: 0, anonymized: 0, retained: 0, unreadable: this.unreadable };
     this.store = this.store.flatMap((record) => {
-      if (!isSameEmail(record[field], email)) return [record];
+      if (!this.isSubjects(record, subject)) return [record];
       if (erasure.strategy === 'delete') {
         outcome.deleted += 1;
         return [];
@@ -147,11 +174,10 @@ export class MemoryConnector extends BaseConnector<SystemConfig> {
    * Writes each field on the subject's records (a missing field is added, as JSON Lines and DynamoDB do); a record
    * already holding every value (compared like the real connectors: `holdsAll`) is left as it is.
    */
-  protected async updateSubject(email: string, writes: FieldWrites): Promise<WriteOutcome> {
-    const field = this.identityField('email');
+  protected async updateSubject(subject: Subject, writes: FieldWrites): Promise<WriteOutcome> {
     const outcome: WriteOutcome = { matched: 0, changed: 0, unchanged: 0, retained: 0, unreadable: this.unreadable };
     this.store = this.store.map((record) => {
-      if (!isSameEmail(record[field], email)) return record;
+      if (!this.isSubjects(record, subject)) return record;
       outcome.matched += 1;
       if (holdsAll(record, writes)) {
         outcome.unchanged += 1;
@@ -164,8 +190,9 @@ export class MemoryConnector extends BaseConnector<SystemConfig> {
   }
 
   /** Copies of the subject's records, so a caller cannot change the store through them. */
-  private *matching(field: string, email: string): Generator<SourceRecord> {
-    for (const record of this.store) if (isSameEmail(record[field], email)) yield structuredClone(record);
+  private *matching(value: string): Generator<SourceRecord> {
+    const { kind, field } = this.identity;
+    for (const record of this.store) if (isSameIdentity(kind, record[field], value)) yield structuredClone(record);
   }
 
   private *values(field: string): Generator<string> {

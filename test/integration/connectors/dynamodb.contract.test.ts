@@ -24,7 +24,7 @@ function harness(path: 'index' | 'scan'): () => Promise<ContractHarness> {
     let tables = 0;
     return {
       exactMatch: path === 'index',
-      async seed(records, erasure, { changes }) {
+      async seed(records, erasure, options) {
         const table = `contract-${path}-${(tables += 1)}`;
         const definitions: AttributeDefinition[] = [{ AttributeName: 'id', AttributeType: 'S' }];
         if (path === 'index') definitions.push({ AttributeName: 'email', AttributeType: 'S' });
@@ -53,10 +53,13 @@ function harness(path: 'index' | 'scan'): () => Promise<ContractHarness> {
           type: 'dynamodb',
           table,
           key: { partition: 'id' },
-          identity: { email: path === 'index' ? { attribute: 'email', index: 'byEmail' } : { attribute: 'email' } },
+          identity: {
+            [options.identityKind ?? 'email']:
+              path === 'index' ? { attribute: 'email', index: 'byEmail' } : { attribute: 'email' },
+          },
           holds: { categories: ['identifiers'], purpose: 'contract tests' },
           erasure,
-          ...changes,
+          ...options.changes,
         });
         if (system.type !== 'dynamodb') throw new Error('unexpected system type');
         return {

@@ -61,7 +61,9 @@ async function harness(): Promise<ContractHarness> {
         id: 'contract',
         type: 'postgres',
         connection: { local: 'contract' },
-        tables: [{ name: 'people', schema, key: ['id'], identity: { email: { column: 'email' } } }],
+        tables: [
+          { name: 'people', schema, key: ['id'], identity: { [options.identityKind ?? 'email']: { column: 'email' } } },
+        ],
         holds: { categories: ['identifiers'], purpose: 'contract tests' },
         erasure,
         ...qualified(options.changes),

@@ -77,7 +77,7 @@ function harness(format: Format): () => Promise<ContractHarness> {
     let seeds = 0;
     return {
       canHoldUnreadable: true,
-      async seed(records, erasure, { unreadable, changes }) {
+      async seed(records, erasure, options) {
         const prefix = `seed-${(seeds += 1)}/`;
         const bodies: string[] = Array.from({ length: OBJECTS }, () =>
           format === 'csv' ? `${COLUMNS.join(',')}\n` : '',
@@ -85,7 +85,7 @@ function harness(format: Format): () => Promise<ContractHarness> {
         records.forEach((record, i) => {
           bodies[i % OBJECTS] += line(format, record);
         });
-        for (let n = 0; n < unreadable; n += 1) bodies[0] += unreadableLine(format, n);
+        for (let n = 0; n < options.unreadable; n += 1) bodies[0] += unreadableLine(format, n);
         await Promise.all(
           bodies.map((Body, i) =>
             client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}part-${i}.${format}`, Body })),
@@ -97,10 +97,10 @@ function harness(format: Format): () => Promise<ContractHarness> {
           bucket: BUCKET,
           prefix,
           format,
-          identity: { email: { field: 'email' } },
+          identity: { [options.identityKind ?? 'email']: { field: 'email' } },
           holds: { categories: ['identifiers'], purpose: 'contract tests' },
           erasure,
-          ...changes,
+          ...options.changes,
         });
         if (system.type !== 's3-objects') throw new Error('unexpected system type');
         return {

@@ -53,4 +53,28 @@ describe('Schema: SystemConfig', () => {
       expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['concurrency']);
     });
   });
+
+  describe('Field: identity', () => {
+    it('takes exactly one kind: email, phone, customer_id or device_id', () => {
+      // Prepare
+      const withIdentity = (identity: unknown) => SystemConfig.safeParse({ ...SYSTEMS['s3-objects'], identity });
+
+      // Act & Assess
+      expect(withIdentity({ customer_id: { field: 'customerId' } }).success).toBe(true);
+      expect(withIdentity({ phone: { field: 'phone' } }).success).toBe(true);
+      expect(withIdentity({}).error?.issues[0]?.message).toMatch(/exactly one identity kind/);
+      expect(withIdentity({ email: { field: 'e' }, customer_id: { field: 'c' } }).success).toBe(false);
+      expect(withIdentity({ passport: { field: 'p' } }).success).toBe(false);
+    });
+
+    it('a system of record names what it resolves, at least one kind, never email', () => {
+      // Prepare
+      const resolving = (resolves: unknown) => SystemConfig.safeParse({ ...SYSTEMS.dynamodb, resolves });
+
+      // Act & Assess
+      expect(resolving({ customer_id: { field: 'customerId' }, phone: { field: 'phone' } }).success).toBe(true);
+      expect(resolving({}).success).toBe(false);
+      expect(resolving({ email: { field: 'email' } }).success).toBe(false);
+    });
+  });
 });

@@ -10,19 +10,23 @@ connectorContract(
   'in-memory fake',
   async (): Promise<ContractHarness> => ({
     canHoldUnreadable: true,
-    async seed(records, erasure, { unreadable, changes }) {
+    async seed(records, erasure, options) {
       const system: SystemConfig = {
         id: 'memory',
         type: 's3-objects',
         bucket: 'unused',
         prefix: '',
         format: 'jsonl',
-        identity: { email: { field: 'email' } },
+        identity: { [options.identityKind ?? 'email']: { field: 'email' } },
         holds: { categories: ['identifiers'], purpose: 'contract tests', recipients: [] },
         erasure,
-        ...changes,
+        ...options.changes,
       };
-      const connector = new MemoryConnector(system, { records, unreadable, anonymizationKey: 'contract-test-key' });
+      const connector = new MemoryConnector(system, {
+        records,
+        unreadable: options.unreadable,
+        anonymizationKey: 'contract-test-key',
+      });
       return {
         connector,
         snapshot: async () => new Map(connector.records.map((record) => [String(record.id), structuredClone(record)])),

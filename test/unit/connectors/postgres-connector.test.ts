@@ -5,7 +5,14 @@ import { ConnectorConfigError, ConnectorUnavailableError } from '../../../connec
 import { translatePostgresError } from '../../../connectors/postgres/errors';
 import { passwordOf, postgresPool } from '../../../connectors/postgres/pool';
 import { PostgresConnector } from '../../../connectors/postgres/postgres-connector';
-import { childrenFirst, membership, quoted, tablePaths } from '../../../connectors/postgres/sql';
+import {
+  childrenFirst,
+  membership,
+  membershipParams,
+  quoted,
+  TRIM_CHARACTERS,
+  tablePaths,
+} from '../../../connectors/postgres/sql';
 
 const holds = { categories: ['identifiers'], purpose: 'testing' };
 
@@ -263,11 +270,31 @@ describe('Module: sql', () => {
     // Assess
     expect(paths.map((path) => path.table.name)).toEqual(['customers', 'orders', 'order_items']);
     expect(conditions).toEqual([
-      'lower(btrim("email", $2)) = $1',
-      'lower(btrim("customer_email", $2)) = $1',
-      '"order_id" IN (SELECT "id" FROM "public"."orders" WHERE lower(btrim("customer_email", $2)) = $1)',
+      'lower(btrim("email"::text, $2)) = $1',
+      'lower(btrim("customer_email"::text, $2)) = $1',
+      '"order_id" IN (SELECT "id" FROM "public"."orders" WHERE lower(btrim("customer_email"::text, $2)) = $1)',
     ]);
     expect(childrenFirst(paths).map((path) => path.table.name)).toEqual(['order_items', 'customers', 'orders']);
+  });
+
+  it('matches each kind normalised as connectors/identity.ts does, by the value of the kind its table is searched by', () => {
+    // Prepare
+    const table = (kind: string) => ({
+      table: { name: 't', schema: 'public', key: ['id'], relations: [], identity: { [kind]: { column: 'c' } } },
+    });
+
+    // Act
+    const conditions = ['phone', 'customer_id', 'device_id'].map((kind) => membership(table(kind) as never));
+
+    // Assess
+    expect(conditions).toEqual([
+      `regexp_replace(btrim("c"::text, $2), '[[:space:]().-]', '', 'g') = $1`,
+      'btrim("c"::text, $2) = $1',
+      'btrim("c"::text, $2) = $1',
+    ]);
+    const byId = table('customer_id') as never;
+    expect(membershipParams({ customer_id: 'C-1', email: 'a@b.c' }, byId)).toEqual(['C-1', TRIM_CHARACTERS]);
+    expect(membershipParams({ email: 'a@b.c' }, byId)).toBeUndefined();
   });
 });
 
