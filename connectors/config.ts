@@ -529,6 +529,14 @@ export function connectedSystems(config: Pick<SystemsConfig, 'systems'>): Connec
   return config.systems.filter((s): s is ConnectedSystemConfig => s.type !== 'manual');
 }
 
+/** The identity kinds a connected system is searched by (a Postgres system: each searched table's). */
+export function systemIdentityKinds(system: ConnectedSystemConfig): z.infer<typeof IdentityKindName>[] {
+  if (system.type === 'dynamodb') return [identityOf(system.identity).kind];
+  if (system.type === 's3-objects') return [identityOf(system.identity).kind];
+  const kinds = system.tables.flatMap((table) => (table.identity ? [identityOf(table.identity).kind] : []));
+  return [...new Set(kinds)];
+}
+
 /** The systems only a person can reach. */
 export function manualSystems(config: Pick<SystemsConfig, 'systems'>): ManualSystemConfig[] {
   return config.systems.filter((s): s is ManualSystemConfig => s.type === 'manual');

@@ -1,5 +1,6 @@
 import type { SystemsConfig } from '../../connectors/config';
 import type { SystemOutcome } from '../core/domain/request';
+import type { ExportDocument } from '../core/domain/export-format';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { plainJson } from '../../connectors/canonical';
@@ -112,10 +113,10 @@ export class AssembleExport {
 
   private async access(record: RequestRecord, header: DocumentHeader, outcomes: SystemOutcome[]) {
     const key = exportKey(record.requestId);
-    await this.documents.write(key, this.document(header, outcomes), 'application/json');
+    await this.documents.write(key, this.document(record, header, outcomes), 'application/json');
     await this.documents.write(
       htmlKey(record.requestId),
-      this.accessHtml(header, outcomes),
+      this.accessHtml(record, header, outcomes),
       'text/html; charset=utf-8',
     );
     const { complete, needsReview } = judge(outcomes);
@@ -123,14 +124,18 @@ export class AssembleExport {
     return { documentKey: key, complete };
   }
 
-  private async *document(header: DocumentHeader, outcomes: SystemOutcome[]): AsyncGenerator<string> {
+  private async *document(
+    record: RequestRecord,
+    header: DocumentHeader,
+    outcomes: SystemOutcome[],
+  ): AsyncGenerator<string> {
     yield openObject(
       {
         format: 'dsar-export',
         version: 1,
         request: header.request,
         // only what was verified and searched by: a name typed on the request proved nothing
-        subject: header.subject,
+        subject: { ...header.subject, ...resolvedIdentities(record) },
       },
       'systems',
     );
@@ -161,7 +166,11 @@ export class AssembleExport {
   }
 
   /** The access export for a person: the same facts and records as the JSON, read from the same parts, escaped. */
-  private async *accessHtml(header: DocumentHeader, outcomes: SystemOutcome[]): AsyncGenerator<string> {
+  private async *accessHtml(
+    record: RequestRecord,
+    header: DocumentHeader,
+    outcomes: SystemOutcome[],
+  ): AsyncGenerator<string> {
     const summary = summaryOf(outcomes);
     yield openPage('Your personal data');
     yield facts([
@@ -169,6 +178,9 @@ export class AssembleExport {
       ['Received', header.request.receivedAt],
       ['Regulation', header.request.regulation.toUpperCase()],
       ['Searched for', header.subject.email],
+      ...(resolvedIdentities(record).identities ?? []).map(
+        ({ kind, value, from }): [string, string] => [`Also searched by (${kind})`, `${value}, found in ${from}`],
+      ),
       ['Generated', header.request.generatedAt],
       ['Systems searched', summary.systems],
       ['Records found', summary.records],
@@ -295,6 +307,18 @@ function summaryOf(outcomes: SystemOutcome[]) {
 }
 
 /** Whether the export is complete, and what a person must review first (records a system could not read). */
+/**
+ * The identities resolution found (functions/resolve-identities), with where each came from: the subject is told what
+ * their records were searched by (GDPR Art. 15(1)(g): the source), and only values that are theirs.
+ */
+function resolvedIdentities(record: RequestRecord): Pick<ExportDocument['subject'], 'identities'> {
+  const identities = (record.identitySources ?? []).flatMap(({ kind, from }) => {
+    const value = kind === 'email' ? undefined : record.verified?.[kind];
+    return value === undefined || kind === 'email' ? [] : [{ kind, value, from }];
+  });
+  return identities.length > 0 ? { identities } : {};
+}
+
 /** A notice's answer as the workflow hands it over. */
 export interface NoticeAnswerOf {
   recipientId: string;

@@ -3,7 +3,7 @@ import type { ChangeOutcome } from '../../connectors/contract';
 import type { ConnectorFor } from '../core/connectors';
 import { type ChangeResult, changeIdentity, requestedFlags } from '../core/domain/change-result';
 import { RequestIncompleteError, WrongRequestTypeError } from '../core/domain/errors';
-import type { RequestRecord } from '../core/domain/request-record';
+import { type RequestRecord, verifiedIdentities } from '../core/domain/request-record';
 import type { RequestRepository, SystemLeases } from '../core/ports';
 import { logger } from '../core/logger';
 import { withSystemSlot } from '../core/system-slots';
@@ -28,14 +28,14 @@ export class ChangeSystem {
 
   public async execute(requestId: string, systemId: string): Promise<ChangeResult> {
     const record = await this.requests.load(requestId);
-    const email = changeIdentity(record);
+    const identities = verifiedIdentities(record, changeIdentity(record));
     const change = this.changeFor(record);
     const connector = this.connectorFor(systemId);
     const outcome: ChangeOutcome = await withSystemSlot(this.leases, findConnectedSystem(this.systems, systemId), () =>
       change.kind === 'correct'
-        ? connector.correct({ email }, change.corrections)
+        ? connector.correct(identities, change.corrections)
         : connector.setFlags(
-            { email },
+            identities,
             change.flags.map((flag) => ({ flag, on: true })),
           ),
     );

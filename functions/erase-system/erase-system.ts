@@ -1,7 +1,9 @@
 import type { SystemsConfig } from '../../connectors/config';
 import type { ConnectorFor } from '../core/connectors';
 import { NotVerifiedError, WrongRequestTypeError } from '../core/domain/errors';
+import { IDENTITY_KINDS, normalizedIdentity } from '../../connectors/identity';
 import { identityHash } from '../core/domain/keyed-hash';
+import { verifiedIdentities } from '../core/domain/request-record';
 import type { EraseResult } from '../core/domain/request';
 import type { RequestRepository, SuppressionList, SystemLeases } from '../core/ports';
 import { logger } from '../core/logger';
@@ -33,12 +35,18 @@ export class EraseSystem {
     await this.requests.advance(requestId, 'erasing');
 
     const key = await this.hashKey();
-    await this.suppression.add(identityHash(key, 'email', email), requestId);
+    // every identity the erasure searches by goes on the suppression list first, as its keyed hash: a restore of any
+    // system, whatever kind it is keyed by, is re-erased (reapply-deletions hashes each kind the same way)
+    const identities = verifiedIdentities(record);
+    for (const kind of IDENTITY_KINDS) {
+      const value = normalizedIdentity(kind, identities[kind]);
+      if (value !== undefined) await this.suppression.add(identityHash(key, kind, value), requestId);
+    }
     const connector = this.connectorFor(systemId, key);
     const { unreadable, ...outcome } = await withSystemSlot(
       this.leases,
       findConnectedSystem(this.systems, systemId),
-      () => connector.erase({ email }),
+      () => connector.erase(identities),
     );
     logger.info('system erased', { systemId, ...outcome, unreadable });
     // the workflow state keeps its shape: what could not be read is reported by the confirming search

@@ -3,7 +3,7 @@ import type { ConnectorFor } from '../core/connectors';
 import { changeIdentity } from '../core/domain/change-result';
 import { StatusConflictError, WrongRequestTypeError } from '../core/domain/errors';
 import { liftNoticeMail } from '../core/domain/mail';
-import type { RequestRecord } from '../core/domain/request-record';
+import { type RequestRecord, verifiedIdentities } from '../core/domain/request-record';
 import type { Mailer, RequestRepository } from '../core/ports';
 import { logger } from '../core/logger';
 
@@ -90,12 +90,12 @@ export class LiftRestriction {
     if (!options.now && Date.parse(lift.liftAt) > this.now().getTime())
       return { status: 'not_due', liftAt: lift.liftAt };
 
-    const email = changeIdentity(record);
+    const identities = verifiedIdentities(record, changeIdentity(record));
     const systems: LiftSystemResult[] = [];
     // a manual system's restriction was made by its owner, who was told; lifting it there is theirs too (left alone)
     for (const system of connectedSystems(this.systems)) {
       try {
-        const outcome = await this.connectorFor(system.id).setFlags({ email }, [{ flag: 'restriction', on: false }]);
+        const outcome = await this.connectorFor(system.id).setFlags(identities, [{ flag: 'restriction', on: false }]);
         systems.push({
           systemId: system.id,
           changed: outcome.changed,

@@ -6,6 +6,7 @@ import type { Connector, PassReport, VerifiedIdentities } from '../../connectors
 import { drain, mapPass } from '../../connectors/pass';
 import type { RequestType, SystemOutcome } from '../core/domain/request';
 import { toJsonLine } from '../core/domain/json-lines';
+import { verifiedIdentities } from '../core/domain/request-record';
 import type { DocumentStore, RequestRepository, SystemLeases } from '../core/ports';
 import { logger } from '../core/logger';
 import { withSystemSlot } from '../core/system-slots';
@@ -36,7 +37,8 @@ export class LocateSystem {
   public async execute(requestId: string, systemId: string, phase: LocatePhase): Promise<SystemOutcome> {
     const record = await this.requests.load(requestId);
     if (!record.verified?.email) throw new NotVerifiedError(requestId);
-    const identities: VerifiedIdentities = { email: record.verified.email };
+    // the verified address and what resolution found in the systems of record (never anything merely typed)
+    const identities: VerifiedIdentities = verifiedIdentities(record);
     if (phase === 'confirm') await this.requests.advance(requestId, 'confirming');
     const system = findConnectedSystem(this.systems, systemId);
     return withSystemSlot(this.leases, system, () => this.search(requestId, system, record.type, identities, phase));

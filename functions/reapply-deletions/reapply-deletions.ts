@@ -1,5 +1,10 @@
-import { type ConnectedSystemConfig, connectedSystems, type SystemsConfig } from '../../connectors/config';
-import type { Connector, EraseOutcome } from '../../connectors/contract';
+import {
+  type ConnectedSystemConfig,
+  connectedSystems,
+  systemIdentityKinds,
+  type SystemsConfig,
+} from '../../connectors/config';
+import type { Connector, EraseOutcome, IdentityKind, VerifiedIdentities } from '../../connectors/contract';
 import type { ConnectorFor } from '../core/connectors';
 import { identityHash } from '../core/domain/keyed-hash';
 import { logger } from '../core/logger';
@@ -88,10 +93,13 @@ export class ReapplyDeletions {
     }
     try {
       const connector = this.deps.connectorFor(system.id, key);
-      const matches = await this.walk(connector, suppressed, key, result);
+      const matches: VerifiedIdentities[] = [];
+      // each kind the system is searched by: a system keyed by customer id is re-erased by the suppressed ids
+      for (const kind of systemIdentityKinds(system))
+        for (const value of await this.walk(connector, kind, suppressed, key, result)) matches.push({ [kind]: value });
       let unchanged = 0;
-      for (const value of matches) {
-        const outcome = await connector.erase({ email: value });
+      for (const identities of matches) {
+        const outcome = await connector.erase(identities);
         add(result, outcome);
         if (outcome.deleted + outcome.anonymized + outcome.retained === 0) unchanged += 1;
       }
@@ -111,15 +119,16 @@ export class ReapplyDeletions {
   /** One value per suppressed identity the system holds (the first spelling seen: connectors normalise it anyway). */
   private async walk(
     connector: Connector,
+    kind: IdentityKind,
     suppressed: ReadonlySet<string>,
     key: string,
     result: SystemReapplyResult,
   ): Promise<string[]> {
     const matches = new Map<string, string>();
-    for await (const value of connector.identities('email')) {
+    for await (const value of connector.identities(kind)) {
       result.scanned += 1;
       if (value.trim() === '') continue;
-      const hash = identityHash(key, 'email', value);
+      const hash = identityHash(key, kind, value);
       if (!suppressed.has(hash) || matches.has(hash)) continue;
       matches.set(hash, value);
       result.matched = matches.size;

@@ -145,6 +145,18 @@ export const FUNCTION_SPECS = [
     readsSystemsConfig: true,
   },
   {
+    id: 'ResolveIdentities',
+    entry: 'functions/resolve-identities/handler.ts',
+    timeoutSeconds: CONNECTOR_SECONDS,
+    purpose:
+      "find the subject's other identities (customer id, phone…) in the systems of record, before any other search",
+    table: 'readWrite',
+    // reads only: the systems of record are searched like any locate (the grant covers every configured system)
+    sources: 'locate',
+    readsSystemsConfig: true,
+    connector: true,
+  },
+  {
     id: 'LocateSystem',
     entry: 'functions/locate-system/handler.ts',
     timeoutSeconds: CONNECTOR_SECONDS,

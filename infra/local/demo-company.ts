@@ -166,6 +166,37 @@ export function customersTable(tableName: string): CreateTableCommandInput {
   };
 }
 
+/**
+ * App sessions, one object per month, keyed by customer id only (no address): found for a subject only once resolution
+ * has read their customer id from the customers table (the system of record). Returns object key → JSON Lines body.
+ */
+export function demoSessions(people: DemoPerson[], months = 2): Map<string, string> {
+  const random = prng(13);
+  const objects = new Map<string, string>();
+  for (let m = 0; m < months; m += 1) {
+    const lines: string[] = [];
+    for (const [i, person] of people.entries()) {
+      const sessions = i < 3 ? 2 : Math.floor(random() * 2);
+      for (let n = 0; n < sessions; n += 1)
+        lines.push(
+          JSON.stringify({
+            sessionId: `ses_${m}_${i}_${n}`,
+            customerId: person.customerId,
+            device: ['ios', 'android', 'web'][Math.floor(random() * 3)],
+            startedAt: new Date(Date.UTC(2026, 8 + m, 1 + Math.floor(random() * 28))).toISOString(),
+          }),
+        );
+    }
+    objects.set(`sessions/2026-${String(9 + m).padStart(2, '0')}.jsonl`, `${lines.join('\n')}\n`);
+  }
+  return objects;
+}
+
+/** Every demo object of the bucket: the clickstream (by address) and the sessions (by customer id). */
+function demoObjects(people: DemoPerson[]): Map<string, string> {
+  return new Map([...demoClickstream(people), ...demoSessions(people)]);
+}
+
 /** Create and fill the demo systems, once: a twin restarted on the same data keeps what it has. */
 export async function seedDemoCompany(dynamodb: DynamoDBClient, s3: S3Client): Promise<{ seeded: boolean }> {
   try {
@@ -176,7 +207,7 @@ export async function seedDemoCompany(dynamodb: DynamoDBClient, s3: S3Client): P
   }
   const people = demoPeople();
   await createBucket(s3, DEMO_BUCKET);
-  for (const [key, body] of demoClickstream(people)) {
+  for (const [key, body] of demoObjects(people)) {
     await s3.send(
       new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: key, Body: body, ContentType: 'application/x-ndjson' }),
     );
@@ -212,8 +243,8 @@ export async function restoreDemoPerson(dynamodb: DynamoDBClient, s3: S3Client, 
   const customer = demoCustomers(people).find((c) => c.email === email);
   if (customer)
     await DynamoDBDocumentClient.from(dynamodb).send(new PutCommand({ TableName: DEMO_TABLE, Item: customer }));
-  for (const [key, body] of demoClickstream(people)) {
-    if (body.includes(`"email":"${email}"`))
+  for (const [key, body] of demoObjects(people)) {
+    if (body.includes(`"email":"${email}"`) || (customer && body.includes(`"customerId":"${customer.customerId}"`)))
       await s3.send(
         new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: key, Body: body, ContentType: 'application/x-ndjson' }),
       );

@@ -17,6 +17,7 @@ import { lambdaStep, perSystemMap } from './steps';
  * Shapes (the contract with the step functions; every field is an id, a count, a status or an S3 key):
  *   input                 { requestId }
  *   $.plan                { type, action, systems: [{ systemId }], recipients: [{ recipientId }] }
+ *   $.resolved            { kinds, ambiguous, searched }: identities found in the systems of record (kinds only)
  *                         action: export | statement | erase | correct | flag | rejected (plan-request.ts ACTION)
  *   $.located[i]          locate-system's outcome, or { systemId, status: 'failed', recordCount: 0, error }
  *   $.erased[i]           erase-system's outcome, or { systemId, status: 'failed', error }
@@ -45,6 +46,7 @@ import { lambdaStep, perSystemMap } from './steps';
 /** The functions the workflow invokes (the rest serve the HTTP API). */
 export const WORKFLOW_FUNCTIONS = [
   'PlanRequest',
+  'ResolveIdentities',
   'LocateSystem',
   'EraseSystem',
   'ChangeSystem',
@@ -66,6 +68,7 @@ const requestId = () => sfn.JsonPath.stringAt('$.requestId');
 /** The steps outside the per-system Maps whose failure marks the request for attention. */
 export const ATTENTION_STEPS = [
   STATE.PlanRequest,
+  STATE.ResolveIdentities,
   STATE.AssembleExport,
   STATE.AssembleStatement,
   STATE.AssembleReceipt,
@@ -214,9 +217,13 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
     )
     .otherwise(locate.next(afterSearch));
 
+  // The subject's other identities (customer id, phone…) from the systems of record, before any system is searched or
+  // changed: kinds and counts into the state, the values onto the request record (functions/resolve-identities).
+  const resolve = guardedStep(STATE.ResolveIdentities, 'ResolveIdentities', { requestId: requestId() }, '$.resolved');
+
   const isRejected = sfn.Choice.jsonPath(scope, STATE.IsRejected)
     .when(sfn.Condition.stringEquals('$.plan.type', 'rejected'), sfn.Succeed.jsonPath(scope, STATE.RequestRejected))
-    .otherwise(byAction);
+    .otherwise(resolve.next(byAction));
 
   return sfn.Chain.start(plan).next(isRejected);
 }

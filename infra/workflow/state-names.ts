@@ -5,6 +5,10 @@
 export const STATE = {
   PlanRequest: 'PlanRequest',
   IsRejected: 'IsRejected',
+  // The subject's other ids (customer id, phone) from the systems of record, before any search
+  // (functions/resolve-identities). Named without "identity": state names reach payloads, which name no subject data.
+  ResolveIdentities: 'ResolveIds',
+  ResolveIdentitiesFailed: 'ResolveIdsFailed',
   RequestRejected: 'RequestRejected',
   LocateSystems: 'LocateSystems',
   LocateSystem: 'LocateSystem',

@@ -62,6 +62,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'functions/verify-identity/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, 'states:StartExecution'],
   'functions/download/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_READ],
   'functions/plan-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE],
+  'functions/resolve-identities/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...SOURCES_LOCATE],
   'functions/locate-system/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_WRITE, ...SOURCES_LOCATE],
   'functions/erase-system/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...SOURCES_ERASE, SECRET],
   'functions/change-system/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...SOURCES_CHANGE],
@@ -113,6 +114,7 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
   Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'] },
   PlanRequest: { Requests: RW },
+  ResolveIdentities: { Requests: RW },
   LocateSystem: { Requests: RW },
   EraseSystem: { Requests: RW, Suppression: ['dynamodb:UpdateItem'] },
   ChangeSystem: { Requests: RW },
@@ -212,6 +214,7 @@ describe('Class: PipelineStack', () => {
         'NotifyRecipient',
         'PlanRequest',
         'ReapplyDeletions',
+        'ResolveIdentities',
         'SubmitRequest',
         'Sweeper',
       ]);
@@ -261,8 +264,8 @@ describe('Class: PipelineStack', () => {
       const configured = reserved(resourcesOf(synthStacks({ connectorConcurrency: 3 }).pipeline));
 
       // Assess
-      expect(byDefault).toEqual({ LocateSystem: 10, EraseSystem: 10, ChangeSystem: 10 });
-      expect(configured).toEqual({ LocateSystem: 3, EraseSystem: 3, ChangeSystem: 3 });
+      expect(byDefault).toEqual({ ResolveIdentities: 10, LocateSystem: 10, EraseSystem: 10, ChangeSystem: 10 });
+      expect(configured).toEqual({ ResolveIdentities: 3, LocateSystem: 3, EraseSystem: 3, ChangeSystem: 3 });
     });
 
     it("encrypts every log group (functions and workflow) with the stateful stack's logs key", () => {

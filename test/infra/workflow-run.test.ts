@@ -36,6 +36,7 @@ function named(name: string): Error {
 const NO_WAIT = Object.fromEntries(
   [
     'PlanRequest',
+    'ResolveIds',
     'LocateSystem',
     'EraseSystem',
     'ConfirmSystem',
@@ -106,6 +107,7 @@ const plan =
     recipients: [],
   });
 const common: Record<string, Stub> = {
+  ResolveIds: () => ({ kinds: [], ambiguous: [], searched: 0 }),
   LocateSystem: (i) => ({ systemId: i.systemId, status: 'found', recordCount: 2 }),
   AssembleExport: () => ({ documentKey: 'exports/r-1.json', complete: true }),
   AssembleStatement: () => ({ documentKey: 'exports/r-1.json', complete: true }),
@@ -170,6 +172,7 @@ describe('Class: Workflow (local run)', () => {
       // Assess
       expect(calls.map(([s]) => s)).toEqual([
         'PlanRequest',
+        'ResolveIds',
         'LocateSystem',
         'LocateSystem',
         'EraseSystem',
@@ -194,6 +197,7 @@ describe('Class: Workflow (local run)', () => {
         'notices',
         'plan',
         'requestId',
+        'resolved',
       ]);
       expect(receiptInput.notices).toEqual([]);
     });
@@ -264,6 +268,7 @@ describe('Class: Workflow (local run)', () => {
         // Assess
         expect(calls.map(([s]) => s).filter((s) => s !== 'ChangeSystem')).toEqual([
           'PlanRequest',
+          'ResolveIds',
           'AssembleReceipt',
           'Deliver',
         ]);
@@ -287,8 +292,9 @@ describe('Class: Workflow (local run)', () => {
       const { calls } = await run(workflow.definition, stubs);
 
       // Assess
-      expect(calls.map(([s]) => s)).toEqual(['PlanRequest', 'AssembleStatement', 'Deliver']);
-      expect(calls[1]?.[1]).toEqual({ requestId: 'r-1', outcomes: [] });
+      // resolution runs (and finds nothing to do for a statement: functions/resolve-identities)
+      expect(calls.map(([s]) => s)).toEqual(['PlanRequest', 'ResolveIds', 'AssembleStatement', 'Deliver']);
+      expect(calls[2]?.[1]).toEqual({ requestId: 'r-1', outcomes: [] });
     });
 
     it('stops a rejected request after planning', async () => {

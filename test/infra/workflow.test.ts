@@ -190,7 +190,13 @@ describe('Class: Workflow', () => {
 
     it('sends a step outside the Maps that still fails to MarkAttention, with its name and the error name, then fails', () => {
       // Prepare
-      const guarded = [STATE.PlanRequest, STATE.AssembleExport, STATE.AssembleReceipt, STATE.Deliver];
+      const guarded = [
+        STATE.PlanRequest,
+        STATE.ResolveIdentities,
+        STATE.AssembleExport,
+        STATE.AssembleReceipt,
+        STATE.Deliver,
+      ];
 
       for (const step of guarded) {
         // Act
@@ -252,7 +258,9 @@ describe('Class: Workflow', () => {
       expect(isRejected.Choices).toEqual([
         { Variable: '$.plan.type', StringEquals: 'rejected', Next: STATE.RequestRejected },
       ]);
-      expect(isRejected.Default).toBe(STATE.ByAction);
+      // the subject's other identities are resolved before any system is searched or changed
+      expect(isRejected.Default).toBe(STATE.ResolveIdentities);
+      expect(states[STATE.ResolveIdentities]?.Next).toBe(STATE.ByAction);
       expect(byAction.Choices).toEqual([
         { Variable: '$.plan.action', StringEquals: 'statement', Next: STATE.AssembleStatement },
         {
@@ -374,6 +382,7 @@ describe('Class: Workflow', () => {
         'MarkAttention',
         'NotifyRecipient',
         'PlanRequest',
+        'ResolveIds',
       ]);
       for (const [name, task] of Object.entries(tasks)) {
         expect(entries.has(task.handler), name).toBe(true);

@@ -38,7 +38,21 @@ export const ExportDocument = z.object({
   format: z.literal('dsar-export'),
   version: z.literal(1),
   request: DocumentRequest,
-  subject: z.object({ email: z.string() }).describe('the verified identity the search used'),
+  subject: z
+    .object({
+      email: z.string(),
+      identities: z
+        .array(
+          z.object({
+            kind: z.enum(['phone', 'customer_id', 'device_id']),
+            value: z.string(),
+            from: z.string().describe('the system of record whose records about the subject held it'),
+          }),
+        )
+        .optional()
+        .describe('the identities found by resolution, which searched the systems keyed by them'),
+    })
+    .describe('the verified identity the search used, and those resolution found'),
   systems: z.array(SystemSection),
   summary: z.object({
     systems: z.number().int().nonnegative(),

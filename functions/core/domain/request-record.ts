@@ -10,6 +10,8 @@ import {
   type SubmitRequestBody,
   SystemOutcome,
 } from './request';
+import { IdentityKindName } from '../../../connectors/config';
+import type { VerifiedIdentities } from '../../../connectors/contract';
 import { SubjectForgottenError } from './errors';
 import { STATUSES, isTerminal } from './status';
 
@@ -34,7 +36,22 @@ export const RequestRecord = z.object({
    * identities the request acts on; connectors search by these alone. Proven by the verification link, except where
    * the law forbids asking for proof (see `verification`): then the identifier as given.
    */
-  verified: z.object({ email: z.string().optional() }).optional(),
+  verified: z
+    .object({
+      email: z.string().optional(),
+      /** found by resolution in a system of record (see `identitySources`): they count as verified */
+      phone: z.string().optional(),
+      customer_id: z.string().optional(),
+      device_id: z.string().optional(),
+    })
+    .optional(),
+  /**
+   * Where each identity beyond the verified address came from: the system of record whose records about the subject
+   * held it (kinds and system ids only: the values are in `verified`, forgotten with it). The answer lists them.
+   */
+  identitySources: z.array(z.object({ kind: IdentityKindName, from: z.string() })).optional(),
+  /** kinds a system of record held more than one value of for the subject: none of them was used */
+  ambiguousIdentities: z.array(IdentityKindName).optional(),
   /**
    * How the identity was established: `email_link` (the subject followed the link mailed to the address), or
    * `not_required` — an opt-out of sale/sharing (11 CCR §7026(d)) or a request to limit sensitive personal information
@@ -118,6 +135,21 @@ export function executionName(record: Pick<RequestRecord, 'requestId' | 'restart
 /** Whether a `retrying` deletion may start its next attempt now (the sweeper's rule; PlanRequest does not wait). */
 export function retryDue(record: RequestRecord, now: Date): boolean {
   return record.status === 'retrying' && record.retry !== undefined && Date.parse(record.retry.nextAt) <= now.getTime();
+}
+
+/**
+ * Every identity the connectors may search by for this request: the link-verified address and what resolution found
+ * (functions/resolve-identities), or — for a right that needs no verification — the identifier given, which such a
+ * request stays bound to (`email`: see change-result.ts changeIdentity). Nothing typed by the requester beyond that.
+ */
+export function verifiedIdentities(record: RequestRecord, email = record.verified?.email): VerifiedIdentities {
+  const { phone, customer_id, device_id } = record.verified ?? {};
+  return {
+    ...(email ? { email } : {}),
+    ...(phone ? { phone } : {}),
+    ...(customer_id ? { customer_id } : {}),
+    ...(device_id ? { device_id } : {}),
+  };
 }
 
 /** The address on the request, for the steps that must write to it; refused once the identity was forgotten. */
