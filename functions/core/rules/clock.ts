@@ -9,14 +9,7 @@ import {
   RightNotGivenError,
 } from './errors';
 import { addBusinessDays, businessDaysBetweenInclusive, type HolidayCalendar, nextBusinessDay } from './holidays';
-import {
-  type GivenRightRule,
-  loadPack,
-  type Pack,
-  PackId,
-  type PeriodUnit,
-  PeriodUnit as PeriodUnitSchema,
-} from './pack';
+import { type GivenRightRule, loadPack, type Pack, PackId, PeriodUnit } from './pack';
 
 /**
  * The statutory clock of one request: pure functions over a serialisable record, no I/O, no time of day. Dates are
@@ -63,7 +56,7 @@ export const Clock = z
     appealWithin: z
       .object({
         length: z.number().int().positive(),
-        unit: PeriodUnitSchema,
+        unit: PeriodUnit,
         extensionLength: z.number().int().positive().optional(),
       })
       .strict()
