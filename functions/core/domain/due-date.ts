@@ -1,3 +1,5 @@
+import { startClock } from '../rules/clock';
+import { loadPack } from '../rules/pack';
 import type { Regulation } from './request';
 
 /**
@@ -8,19 +10,10 @@ import type { Regulation } from './request';
  *   (31 January → February), it ends on the last day of that month.
  * - CCPA §1798.130(a)(2): within 45 calendar days of receipt.
  *
- * Extensions, holidays and pauses for verification arrive with the statutory-rules work; this is the base clock.
+ * Delegates to the rules engine (functions/core/rules), with the access clock of the regulation's pack: that is the
+ * base clock every request type had here. Per-type deadlines (CCPA opt-outs in 15 business days), extensions and
+ * pauses come from the engine's `Clock` once the workflow stores one on the request.
  */
 export function dueDate(regulation: Regulation, receivedAt: Date): string {
-  const y = receivedAt.getUTCFullYear();
-  const m = receivedAt.getUTCMonth();
-  const d = receivedAt.getUTCDate();
-  if (regulation === 'gdpr') {
-    const lastDayOfNextMonth = new Date(Date.UTC(y, m + 2, 0)).getUTCDate();
-    return isoDate(new Date(Date.UTC(y, m + 1, Math.min(d, lastDayOfNextMonth))));
-  }
-  return isoDate(new Date(Date.UTC(y, m, d + 45)));
-}
-
-function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
+  return startClock(loadPack(regulation), 'access', receivedAt).dueOn;
 }
