@@ -178,9 +178,10 @@ export class AssembleExport {
       ['Received', header.request.receivedAt],
       ['Regulation', header.request.regulation.toUpperCase()],
       ['Searched for', header.subject.email],
-      ...(resolvedIdentities(record).identities ?? []).map(
-        ({ kind, value, from }): [string, string] => [`Also searched by (${kind})`, `${value}, found in ${from}`],
-      ),
+      ...(resolvedIdentities(record).identities ?? []).map(({ kind, value, from }): [string, string] => [
+        `Also searched by (${kind})`,
+        `${value}, found in ${from}`,
+      ]),
       ['Generated', header.request.generatedAt],
       ['Systems searched', summary.systems],
       ['Records found', summary.records],
