@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withPresets } from './http/presets';
 
 /**
  * The operator's systems configuration: which systems hold personal data, how to find a subject in each,
@@ -480,6 +481,152 @@ function checkPostgresTables(system: PostgresSystemShape, ctx: z.RefinementCtx):
 }
 
 /**
+ * A request template of a declarative HTTP system. Text may hold `{identity}` (the verified value searched by),
+ * `{identity|md5lower}` (its lower-cased MD5, Mailchimp's member id), `{record.<path>}` (a field of the record being
+ * erased or changed) and `{vars.<name>}` (the system's `vars`); nothing else is interpolated, and every value is
+ * percent-encoded where it lands in a path or a query (a `../x` or `?a=b` value stays one segment).
+ */
+const HttpTemplate = z
+  .string()
+  .max(2000)
+  .refine(
+    (text) =>
+      [...text.matchAll(/\{([^}]*)\}/g)].every(([, name = '']) =>
+        /^(identity(\|md5lower)?|record\.[A-Za-z0-9_.]+|vars\.[A-Za-z0-9_]+)$/.test(name),
+      ),
+    'placeholders are {identity}, {identity|md5lower}, {record.<field>} and {vars.<name>}',
+  );
+
+const HttpRequest = z
+  .object({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    path: HttpTemplate.refine((p) => p.startsWith('/'), 'a path starting with /'),
+    query: z.record(z.string().min(1), HttpTemplate).optional(),
+  })
+  .strict();
+export type HttpRequest = z.infer<typeof HttpRequest>;
+
+/** A dotted path into a JSON body (`data`, `exact_matches.members`); empty for the body itself. */
+const JsonPath = z.string().regex(/^([A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*)?$/, 'a dotted path such as data or a.b');
+
+/**
+ * A system reached over HTTP — a SaaS API — described as validated configuration (README "Adding an HTTP system"):
+ * how to look the subject up per identity kind, where the records are in a response and how the pages follow, how a
+ * record is deleted (one request or a sequence) and updated, the rate limit and retries. Three presets describe real
+ * APIs (./http/presets.ts: stripe, zendesk, mailchimp). Every record a lookup returns is checked again against the
+ * identity (searches are often fuzzy): only exact matches are the subject's.
+ */
+const HttpSystem = z
+  .object({
+    id: Id,
+    type: z.literal('http'),
+    preset: z.enum(['stripe', 'zendesk', 'mailchimp']).optional(),
+    /** an https URL; or a local fake the twin starts (its URL comes from the twin) */
+    baseUrl: z.union([
+      z.url({ protocol: /^https$/ }),
+      z.object({ local: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a local server name') }).strict(),
+    ]),
+    auth: z
+      .object({
+        /** a Secrets Manager secret (name or ARN) holding the API key (basic: `user:password`) */
+        secret: z.string().min(1).max(2048),
+        scheme: z.enum(['bearer', 'basic', 'header']),
+        /** the header carrying the key as it is, for `scheme: header` */
+        header: z
+          .string()
+          .regex(/^[A-Za-z0-9-]+$/)
+          .optional(),
+      })
+      .strict()
+      .refine((a) => a.scheme !== 'header' || a.header !== undefined, 'scheme header needs `header`'),
+    /** values for `{vars.<name>}` (a list id, an account) */
+    vars: z.record(z.string().regex(/^[A-Za-z0-9_]+$/), z.string().max(200)).default({}),
+    identity: oneIdentity(z.object({ lookup: HttpRequest }).strict()),
+    /** fields are dotted paths into a record */
+    resolves: Resolves.optional(),
+    /** every record, for re-applying deletions after a restore (walks the identity field only) */
+    list: HttpRequest.optional(),
+    records: z
+      .object({
+        /** where a lookup's records are: a list, or with `''` the body is one record (404: none) */
+        path: JsonPath,
+        id: JsonPath,
+        /** the field holding the identity searched by (checked on every record) */
+        identity: JsonPath,
+        /** where the `list` request's records are, when not at `path` */
+        listPath: JsonPath.optional(),
+      })
+      .strict(),
+    pagination: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('none') }).strict(),
+        /** Stripe: `param=<last record id>` while `hasMore` is true */
+        z.object({ type: z.literal('cursor'), param: z.string().min(1), hasMore: JsonPath }).strict(),
+        /** Zendesk: the absolute URL at `next` (same origin only) until it is null */
+        z.object({ type: z.literal('next-url'), next: JsonPath }).strict(),
+        /** Mailchimp: `offsetParam` grows by the page until `total` */
+        z
+          .object({
+            type: z.literal('offset'),
+            offsetParam: z.string().min(1),
+            countParam: z.string().min(1),
+            total: JsonPath,
+          })
+          .strict(),
+      ])
+      .default({ type: 'none' }),
+    /** a subject with more pages than this is a failure with that reason, never a silent truncation */
+    maxPages: z.number().int().min(1).max(10_000).default(100),
+    erase: z
+      .object({
+        /** the requests that delete one record, in order (a 404 means already gone) */
+        delete: z.array(HttpRequest).min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    /** the request writing fields on one record (corrections, flags, anonymisation), its body form-encoded or JSON */
+    update: HttpRequest.extend({
+      encoding: z.enum(['json', 'form']),
+      /** JSON bodies wrapped in this property (Zendesk: `user`) */
+      wrap: z
+        .string()
+        .regex(/^[A-Za-z0-9_]+$/)
+        .optional(),
+    })
+      .strict()
+      .optional(),
+    rateLimit: z
+      .object({ perSecond: z.number().positive().max(1000) })
+      .strict()
+      .default({ perSecond: 10 }),
+    retries: z
+      .object({
+        /** attempts per request on 429, 5xx and network errors */
+        attempts: z.number().int().min(1).max(10).default(4),
+        /** the longest `Retry-After` honoured within one invocation (longer: the workflow retries later) */
+        maxWaitSeconds: z.number().int().min(0).max(120).default(30),
+      })
+      .strict()
+      .default({ attempts: 4, maxWaitSeconds: 30 }),
+    concurrency: Concurrency,
+    holds: Holds,
+    erasure: Erasure,
+    export: ExportRules.optional(),
+    ...Changes,
+  })
+  .strict()
+  .superRefine((system, ctx) => {
+    if (system.erasure.strategy === 'delete' && system.erase.delete === undefined)
+      ctx.addIssue({ code: 'custom', path: ['erase', 'delete'], message: 'a deleting system needs erase.delete' });
+    const writes =
+      system.erasure.strategy === 'anonymize' ||
+      Object.keys(system.correctable ?? {}).length > 0 ||
+      Object.keys(system.flags ?? {}).length > 0;
+    if (writes && system.update === undefined)
+      ctx.addIssue({ code: 'custom', path: ['update'], message: 'corrections, flags or anonymisation need `update`' });
+  });
+
+/**
  * A system only a person can reach (a vendor without an API, a filing cabinet, a team's spreadsheet): the pipeline has no
  * connector for it. Its `owner` is sent a notice for every request that concerns it — find and send the records
  * (access, portability), erase them as `erasure` says, make the change — with a single-use link to answer (found, with
@@ -513,7 +660,12 @@ const ManualSystem = z
   .strict();
 
 /** A system the pipeline reaches itself, through a connector. */
-export const ConnectedSystemConfig = z.discriminatedUnion('type', [DynamoDbSystem, S3ObjectsSystem, PostgresSystem]);
+export const ConnectedSystemConfig = z.discriminatedUnion('type', [
+  DynamoDbSystem,
+  S3ObjectsSystem,
+  PostgresSystem,
+  HttpSystem,
+]);
 export type ConnectedSystemConfig = z.infer<typeof ConnectedSystemConfig>;
 
 export const SystemConfig = z.discriminatedUnion('type', [...ConnectedSystemConfig.options, ManualSystem]);
@@ -522,6 +674,7 @@ export type DynamoDbSystemConfig = z.infer<typeof DynamoDbSystem>;
 export type S3ObjectsSystemConfig = z.infer<typeof S3ObjectsSystem>;
 export type PostgresSystemConfig = z.infer<typeof PostgresSystem>;
 export type PostgresTableConfig = z.infer<typeof PostgresTable>;
+export type HttpSystemConfig = z.infer<typeof HttpSystem>;
 export type ManualSystemConfig = z.infer<typeof ManualSystem>;
 
 /** The systems searched and changed through connectors (manual ones are asked through notices instead). */
@@ -533,6 +686,7 @@ export function connectedSystems(config: Pick<SystemsConfig, 'systems'>): Connec
 export function systemIdentityKinds(system: ConnectedSystemConfig): z.infer<typeof IdentityKindName>[] {
   if (system.type === 'dynamodb') return [identityOf(system.identity).kind];
   if (system.type === 's3-objects') return [identityOf(system.identity).kind];
+  if (system.type === 'http') return [identityOf(system.identity).kind];
   const kinds = system.tables.flatMap((table) => (table.identity ? [identityOf(table.identity).kind] : []));
   return [...new Set(kinds)];
 }
@@ -542,32 +696,35 @@ export function manualSystems(config: Pick<SystemsConfig, 'systems'>): ManualSys
   return config.systems.filter((s): s is ManualSystemConfig => s.type === 'manual');
 }
 
-export const SystemsConfig = z
-  .object({
-    version: z.literal(1),
-    /** How long backups of these systems live: stated on every deletion receipt. */
-    backups: z.object({ retentionDays: z.number().int().positive() }).strict().optional(),
-    systems: z.array(SystemConfig).min(1),
-    /** the data map's recipients (see Recipient); a system's `holds.recipients` may name them by id */
-    recipients: z.array(Recipient).optional(),
-  })
-  .strict()
-  .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    config.systems.forEach((system, i) => {
-      if (seen.has(system.id))
-        ctx.addIssue({ code: 'custom', path: ['systems', i, 'id'], message: `duplicate system id ${system.id}` });
-      seen.add(system.id);
-    });
-    const recipients = new Set<string>();
-    (config.recipients ?? []).forEach((recipient, i) => {
-      if (recipients.has(recipient.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['recipients', i, 'id'],
-          message: `duplicate recipient id ${recipient.id}`,
-        });
-      recipients.add(recipient.id);
-    });
-  });
+export const SystemsConfig = z.preprocess(
+  withPresets,
+  z
+    .object({
+      version: z.literal(1),
+      /** How long backups of these systems live: stated on every deletion receipt. */
+      backups: z.object({ retentionDays: z.number().int().positive() }).strict().optional(),
+      systems: z.array(SystemConfig).min(1),
+      /** the data map's recipients (see Recipient); a system's `holds.recipients` may name them by id */
+      recipients: z.array(Recipient).optional(),
+    })
+    .strict()
+    .superRefine((config, ctx) => {
+      const seen = new Set<string>();
+      config.systems.forEach((system, i) => {
+        if (seen.has(system.id))
+          ctx.addIssue({ code: 'custom', path: ['systems', i, 'id'], message: `duplicate system id ${system.id}` });
+        seen.add(system.id);
+      });
+      const recipients = new Set<string>();
+      (config.recipients ?? []).forEach((recipient, i) => {
+        if (recipients.has(recipient.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['recipients', i, 'id'],
+            message: `duplicate recipient id ${recipient.id}`,
+          });
+        recipients.add(recipient.id);
+      });
+    }),
+);
 export type SystemsConfig = z.infer<typeof SystemsConfig>;

@@ -4,6 +4,8 @@ import type { ConnectedSystemConfig, SystemConfig } from './config';
 import type { Connector } from './contract';
 import { DynamoDbConnector } from './dynamodb/dynamodb-connector';
 import { ConnectorConfigError } from './errors';
+import type { HttpDeps } from './http/client';
+import { HttpConnector } from './http/http-connector';
 import { PostgresConnector } from './postgres/postgres-connector';
 import type { PostgresPools } from './postgres/pool';
 import { S3ObjectsConnector } from './s3-objects/s3-objects-connector';
@@ -16,6 +18,8 @@ export interface ConnectorDeps {
   anonymizationKey: string;
   /** a connection pool per Postgres system (absent where no Postgres system is configured) */
   postgres?: PostgresPools;
+  /** how HTTP systems read their API key and find a local fake (absent where none is configured) */
+  http?: HttpDeps;
 }
 
 type SystemType = ConnectedSystemConfig['type'];
@@ -29,6 +33,10 @@ const factories: Factories = {
   postgres: (system, deps) => {
     if (!deps.postgres) throw new ConnectorConfigError(system.id, 'no Postgres connections are set up here');
     return new PostgresConnector(system, deps.postgres(system), { anonymizationKey: deps.anonymizationKey });
+  },
+  http: (system, deps) => {
+    if (!deps.http) throw new ConnectorConfigError(system.id, 'no HTTP access is set up here');
+    return new HttpConnector(system, deps.http, { anonymizationKey: deps.anonymizationKey });
   },
 };
 

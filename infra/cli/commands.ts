@@ -11,7 +11,7 @@ import { tableIdentity } from '../../connectors/postgres/sql';
 import type { ProbeReport } from '../../connectors/contract';
 import { postgresPool } from '../../connectors/postgres/pool';
 import { type ConnectorDeps, createConnector } from '../../connectors/registry';
-import { localPostgresEnv } from '../../functions/core/connectors';
+import { httpDeps, localHttpEnv, localPostgresEnv } from '../../functions/core/connectors';
 import { parseSystemsFile } from '../../functions/core/systems';
 
 /** Exit codes: 0 all well, 1 problems found in the estate, 2 the command itself was wrong (usage, unreadable file). */
@@ -29,6 +29,8 @@ export interface LocalEndpoints {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Postgres server name → URL (PGlite servers of the twin) */
   postgres?: Record<string, string>;
+  /** local API name → its URL and this start's key (the twin's fakes of SaaS APIs) */
+  apis?: Record<string, { url: string; key: string }>;
 }
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -164,6 +166,10 @@ function identitiesOf(system: SystemConfig): string {
     return `${kind}: ${entry.field}`;
   }
   if (system.type === 'manual') return `email (asked of ${system.owner.name})`;
+  if (system.type === 'http') {
+    const { kind, entry } = identityOf(system.identity);
+    return `${kind}: ${entry.lookup.method} ${entry.lookup.path}`;
+  }
   return system.tables
     .flatMap((table) => {
       const identity = tableIdentity(table);
@@ -238,6 +244,11 @@ export interface SystemReport {
 export async function checkSystems(config: SystemsConfig, local?: LocalEndpoints): Promise<SystemReport[]> {
   const pools: pg.Pool[] = [];
   for (const [name, url] of Object.entries(local?.postgres ?? {})) process.env[localPostgresEnv(name)] = url;
+  for (const [name, api] of Object.entries(local?.apis ?? {})) {
+    const env = localHttpEnv(name);
+    process.env[env.url] = api.url;
+    process.env[env.secret] = api.key;
+  }
   const deps: ConnectorDeps = {
     dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(local?.dynamodb, local))),
     s3: new S3Client({ ...clientConfig(local?.s3, local), forcePathStyle: local !== undefined }),
@@ -269,7 +280,7 @@ export async function checkSystems(config: SystemsConfig, local?: LocalEndpoints
         continue;
       }
       try {
-        report = await createConnector(system, deps).probe();
+        report = await createConnector(system, { ...deps, http: httpDeps(system) }).probe();
       } catch (error) {
         // a connector that cannot be built, or a probe that failed outside its checks: named, never its message's values
         report = {

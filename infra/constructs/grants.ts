@@ -213,6 +213,9 @@ export function grantSources(fn: lambda.IFunction, systems: SystemsConfig, acces
             `arn:${Aws.PARTITION}:rds-db:${connection.auth.iam.region}:${Aws.ACCOUNT_ID}:dbuser:${connection.auth.iam.resourceId}/${connection.user}`,
           ],
         );
+    } else if (system.type === 'http') {
+      // an API is reached with its key: the one secret holding it (a local fake's key comes from the twin)
+      if (typeof system.baseUrl === 'string') allow(['secretsmanager:GetSecretValue'], [secretArn(system.auth.secret)]);
     } else {
       const bucketArn = `arn:${Aws.PARTITION}:s3:::${system.bucket}`;
       const objectsArn = `${bucketArn}/${system.prefix}*`;

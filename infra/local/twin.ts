@@ -10,6 +10,7 @@ import { type SfnFaults, startSfnServer } from './sfn-server';
 import { startApiServer } from './api-server';
 import { createBucket, DEMO_ERASED_PERSON, DEMO_PERSON, demoPeople, seedDemoCompany } from './demo-company';
 import { startLocalPostgres } from './pglite';
+import { startLocalSaas } from './saas/local-saas';
 import { loadSystems } from '../../functions/core/systems';
 import { extractWorkflow, synthTemplate } from './asl';
 import { API_ROUTES } from '../constructs/api-routes';
@@ -195,6 +196,11 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       seedOrders: options.seedDemo !== false ? [DEMO_PERSON, DEMO_ERASED_PERSON, ...demoPeople(40)] : undefined,
     });
     started.push(postgres);
+    // a fake API for each HTTP system the configuration names as local (seeded with the demo's people)
+    const saas = await startLocalSaas(loadSystems(systemsFile), {
+      seed: options.seedDemo !== false ? demoPeople(60) : undefined,
+    });
+    started.push(saas);
 
     configureEnvironment({
       AWS_REGION: 'us-east-1',
@@ -265,7 +271,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     };
     writePrivateFile(
       localJsonPath(dataDir),
-      `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints, postgres: postgres.urls, credentials }, null, 2)}\n`,
+      `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints, postgres: postgres.urls, apis: saas.apis, credentials }, null, 2)}\n`,
     );
 
     // Resume: the sweeper, run at once with no patience (nothing runs in a fresh process, so every confirmed request that

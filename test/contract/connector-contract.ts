@@ -73,6 +73,11 @@ export interface ContractHarness {
   seed(records: readonly ContractRecord[], erasure: Erasure, options: SeedOptions): Promise<ContractStore>;
   /** Stops what the harness started (emulators, clients). */
   close?(): Promise<void>;
+  /**
+   * A located record in the suite's flat shape, for stores that nest fields (an API's `metadata.marketing`); the
+   * record as located by default.
+   */
+  view?(record: SourceRecord): SourceRecord;
 }
 
 /** The subject, as the workflow hands it over: verified and lower-cased. */
@@ -165,10 +170,13 @@ async function run<T>(pass: AsyncGenerator<T, PassReport, undefined>): Promise<{
   return { items, report };
 }
 
-/** The subject's records as the connector reads them, by id. */
-async function located(connector: Connector): Promise<Map<string, SourceRecord>> {
+/** The subject's records as the connector reads them (in the suite's shape: ContractHarness.view), by id. */
+async function located(
+  connector: Connector,
+  view: (record: SourceRecord) => SourceRecord = (record) => record,
+): Promise<Map<string, SourceRecord>> {
   const { items } = await run(connector.locate({ email: SUBJECT }));
-  return new Map(items.map((record) => [String(record.id), record]));
+  return new Map(items.map((record) => [String(record.id), view(record)]));
 }
 
 /** Each record of `before` with `fields` written over it: what a correction or flag must leave, and nothing else. */
@@ -356,7 +364,7 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
         // Prepare
         const store = await h.seed(records, DELETE, { unreadable: 0, changes: CHANGES });
         const before = await store.snapshot();
-        const subjectBefore = await located(store.connector);
+        const subjectBefore = await located(store.connector, h.view);
         const changes = [
           { attribute: 'name', value: CORRECTED },
           { attribute: 'postal_address', value: '12 St James’s Square' },
@@ -365,7 +373,7 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
         // Act
         const first = await store.connector.correct({ email: SUBJECT }, changes);
         const afterFirst = await store.snapshot();
-        const subjectAfter = await located(store.connector);
+        const subjectAfter = await located(store.connector, h.view);
         const second = await store.connector.correct({ email: SUBJECT }, changes);
         const afterSecond = await store.snapshot();
 
@@ -400,12 +408,12 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
         // Prepare
         const store = await h.seed(records, DELETE, { unreadable: 0, changes: CHANGES });
         const before = await store.snapshot();
-        const subjectBefore = await located(store.connector);
+        const subjectBefore = await located(store.connector, h.view);
 
         // Act
         const first = await store.connector.setFlags({ email: SUBJECT }, FLAGS_ON);
         const afterFirst = await store.snapshot();
-        const subjectAfter = await located(store.connector);
+        const subjectAfter = await located(store.connector, h.view);
         const second = await store.connector.setFlags({ email: SUBJECT }, FLAGS_ON);
         const afterSecond = await store.snapshot();
 
@@ -428,7 +436,7 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
         // Prepare
         const store = await h.seed(records, DELETE, { unreadable: 0, changes: CHANGES });
         const before = await store.snapshot();
-        const subjectBefore = await located(store.connector);
+        const subjectBefore = await located(store.connector, h.view);
         const lift = [{ flag: 'restriction', on: false }] as const;
 
         // Act
@@ -441,7 +449,7 @@ export function connectorContract(name: string, harness: () => Promise<ContractH
         const n = subjectIds.length;
         expect(liftedAlreadyOff).toEqual({ ...NOTHING, matched: n, unchanged: n });
         expect(lifted).toEqual({ ...NOTHING, matched: n, changed: n });
-        expect(await located(store.connector)).toEqual(written(subjectBefore, { restricted: 'no' }));
+        expect(await located(store.connector, h.view)).toEqual(written(subjectBefore, { restricted: 'no' }));
         expect(without(after, subjectIds)).toEqual(without(before, subjectIds));
       });
     });

@@ -146,3 +146,48 @@ describe('Function: sourceVpc and placeInVpc', () => {
     expect(actions).toContain('ec2:DeleteNetworkInterface');
   });
 });
+
+describe('Method: grantSources (http)', () => {
+  const http = (id: string, baseUrl: unknown, secret: string) => ({
+    id,
+    type: 'http',
+    preset: 'stripe',
+    baseUrl,
+    auth: { secret },
+    holds,
+    erasure: { strategy: 'delete' },
+  });
+  const systems = SystemsConfig.parse({
+    version: 1,
+    systems: [
+      http('payments', 'https://api.stripe.com', 'dsar/stripe'),
+      http('payments-local', { local: 'stripe' }, 'never-read'),
+    ],
+  });
+
+  it.each(['locate', 'erase', 'change'] as const)(
+    'lets %s read the API key’s secret of a remote API, nothing for a local fake',
+    (access) => {
+      // Prepare
+      const app = new App();
+      const stack = new Stack(app, 'HttpGrants', { env: { region: 'eu-west-1' } });
+      const fn = new lambda.Function(stack, 'Fn', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+      });
+
+      // Act
+      grantSources(fn, systems, access);
+      const resources = resourcesOf(Template.fromStack(stack));
+      const roleId = Object.keys(resources).find((id) => resources[id]?.Type === 'AWS::IAM::Role') as string;
+      const statements = statementsOfRole(resources, roleId);
+
+      // Assess
+      expect(statements.flatMap((s) => s.actions)).toEqual(['secretsmanager:GetSecretValue']);
+      const granted = statements.flatMap((s) => s.resources).join('\n');
+      expect(granted).toContain(':secret:dsar/stripe-??????');
+      expect(granted).not.toContain('never-read');
+    },
+  );
+});

@@ -144,6 +144,10 @@ export class MemoryConnector extends BaseConnector<SystemConfig> {
       const { kind, entry } = identityOf(this.system.identity);
       return { kind, field: entry.field };
     }
+    if (this.system.type === 'http') {
+      const { kind } = identityOf(this.system.identity);
+      return { kind, field: this.system.records.identity };
+    }
     const table = this.system.tables.find((candidate) => candidate.identity);
     const found = table && tableIdentity(table);
     return found ? { kind: found.kind, field: found.column } : { kind: 'email', field: 'email' };
