@@ -44,7 +44,8 @@ export async function startFakeApi(
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      // the Host header names the port: absolute links (Zendesk's next_page) point back here
+      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
       seen.push(`${req.method} ${url.pathname}`);
       const failure = failures.shift();
       let answer: FakeAnswer;
@@ -63,7 +64,10 @@ export async function startFakeApi(
           body: Buffer.concat(chunks).toString('utf8'),
           contentType: req.headers['content-type'] ?? '',
         });
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.writeHead(answer.status, {
+        ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...answer.headers,
+      });
       res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
     });
   });
