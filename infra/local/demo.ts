@@ -2,10 +2,10 @@ import './demo-env';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_DATA_DIR, localJsonPath, startTwin, type TwinEndpoints } from './twin';
+import { DEFAULT_DATA_DIR, DEMO_ESTATE_FILE, localJsonPath, startTwin, type TwinEndpoints } from './twin';
 import type { LocalCredentials } from './http';
 import { credentialsOf, runningTwin } from './running';
-import { PipelineClient, linkIn } from './client';
+import { NOTICE_SUBJECT, PipelineClient, linkIn } from './client';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DEMO_CHANGED_PERSON, DEMO_ERASED_PERSON, DEMO_PERSON, restoreDemoPerson } from './demo-company';
@@ -16,12 +16,19 @@ import { ChangeReceipt, DeletionReceipt } from '../../functions/core/domain/rece
  * `npm run demo`: real requests, end to end, through the local twin — submit over the HTTP API, confirm from the
  * verification mail, wait for the workflow, download the document from the delivery mail, and summarise it.
  * First an access request (the export), then a deletion request (the receipt), then a correction and a marketing
- * opt-out (change receipts: what changed in each system, what a system does not record, whom to tell).
+ * opt-out (change receipts: what changed in each system, what a system does not record, whom to tell). The demo
+ * company's estate (infra/config/demo-estate.json): customers in DynamoDB (the system of record), clickstream and app
+ * sessions in S3 (sessions keyed by customer id, reached through identity resolution), orders in Postgres (PGlite),
+ * payments in Stripe (the twin's fake) and paper forms only the records office can search (a manual system).
  * Uses a running twin (`npm run dev`) if there is one, otherwise starts one and stops it afterwards.
  * Exits 0 only when every request really completed.
  */
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const dataDir = process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR;
+/** The demo company's manual system: its owner is asked by mail, and the demo answers for them. */
+const RECORDS_OFFICE = 'records-office@demo-company.example';
+/** What the records office finds in the filing cabinet for the access request (one signed form). */
+const PAPER_FORMS = (email: string) => `form,signed_on,email,branch\nM-1042,2019-03-02,${email},Brighton\n`;
 
 async function accessRequest(endpoints: TwinEndpoints): Promise<boolean> {
   const client = new PipelineClient(endpoints.api, endpoints.mail);
@@ -39,6 +46,8 @@ async function accessRequest(endpoints: TwinEndpoints): Promise<boolean> {
   writeFileSync(file, body);
 
   out(`→ export downloaded through a 5-minute presigned link: ${file}`);
+  for (const identity of document.subject.identities ?? [])
+    out(`  also searched by ${identity.kind} ${identity.value} (found in ${identity.from}: identity resolution)`);
   out(
     `  systems searched: ${document.summary.systems}, with records: ${document.summary.withRecords}, failed: ${document.summary.failed}`,
   );
@@ -65,20 +74,53 @@ async function submitAndConfirm(
   out(
     `→ verification mail "${verification.subject}"; its link opens a page (${page.status}); pressed "confirm": ${confirmed.status}`,
   );
-  // a right that changes records tells the data map's recipients (GDPR Art. 19): the demo's one recipient answers
+  // a right that changes records tells the data map's recipients (GDPR Art. 19): the demo's one recipient answers;
+  // the records office (a manual system) is asked for every right, and answers an access request with the records
   const ended = client.waitForStatus(
     requestId,
     statusToken,
     ['completed', 'partially_completed', 'expired', 'rejected'],
     120_000,
   );
-  for (const notice of await client.answerNoticesUntil(requestId, ended))
-    out(`→ recipient notice mailed to ${notice.to.join(', ')} ("${notice.subject}"); answered "done" through its link`);
+  const office = body.type === 'access' ? answerWithRecords(client, requestId, body.subject.email, ended) : undefined;
+  const except = office ? [RECORDS_OFFICE] : [];
+  for (const notice of await client.answerNoticesUntil(requestId, ended, 'done', except))
+    out(`→ notice mailed to ${notice.to.join(', ')} ("${notice.subject}"); answered "done" through its link`);
+  if (office && (await office))
+    out(`→ the records office was asked to search by hand; it sent the records (CSV) through its link`);
   const final = await ended;
   out(`→ request ${String(final.status)}; due ${String(final.dueDate)}`);
   const done = final.status === 'completed' || final.status === 'partially_completed';
   const delivery = done ? await client.waitForMail(body.subject.email, requestId, /request is/i) : undefined;
   return { requestId, final, delivery };
+}
+
+/** As the records office would: open the notice's link and send the forms found as a CSV file; false if not asked. */
+async function answerWithRecords(
+  client: PipelineClient,
+  requestId: string,
+  email: string,
+  ended: Promise<unknown>,
+): Promise<boolean> {
+  let over = false;
+  void ended.finally(() => {
+    over = true;
+  });
+  while (!over) {
+    const notice = (await client.mails()).find(
+      (mail) => mail.to.includes(RECORDS_OFFICE) && mail.text.includes(requestId) && NOTICE_SUBJECT.test(mail.subject),
+    );
+    if (notice) {
+      const answer = await client.answerNoticeWithRecords(linkIn(notice, '/notices'), {
+        name: 'forms.csv',
+        type: 'text/csv',
+        content: PAPER_FORMS(email),
+      });
+      return answer.status === 200;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 async function deletionRequest(endpoints: TwinEndpoints, credentials: LocalCredentials): Promise<boolean> {
@@ -175,7 +217,9 @@ async function changeRequests(endpoints: TwinEndpoints, credentials: LocalCreden
 async function main(): Promise<number> {
   const localJson = localJsonPath(dataDir);
   const running = await runningTwin(localJson);
-  const twin = running ? undefined : await startTwin({ dataDir });
+  const twin = running
+    ? undefined
+    : await startTwin({ dataDir, systemsFile: process.env.DSAR_SYSTEMS_FILE ?? DEMO_ESTATE_FILE });
   const endpoints = running ?? twin?.endpoints;
   if (!endpoints) throw new Error('no twin');
   const credentials = running ? credentialsOf(running, localJson) : twin?.credentials;
@@ -191,7 +235,7 @@ async function main(): Promise<number> {
     const changes = deletion && (await changeRequests(endpoints, credentials));
     out(
       changes
-        ? '\nDemo complete: an access, a deletion, a correction and a marketing opt-out were answered end to end.'
+        ? '\nDemo complete: an access, a deletion, a correction and a marketing opt-out were answered end to end, across DynamoDB, S3, Postgres, a SaaS API and a system only a person can reach.'
         : '\nDemo FAILED: a request did not complete.',
     );
     return changes ? 0 : 1;

@@ -1,10 +1,11 @@
-import { localJsonPath, startTwin, DEFAULT_DATA_DIR } from './twin';
+import { DEFAULT_DATA_DIR, DEMO_ESTATE_FILE, localJsonPath, startTwin } from './twin';
 import { runningTwin } from './running';
 
 /**
  * `npm run dev`: start the local twin and keep it running until Ctrl-C.
  * Settings: DSAR_DATA_DIR (default .dsar), DSAR_API_PORT (default: the port of the last start on this data, 8787 the
- * first time; a port given wins and is remembered), DSAR_SYSTEMS_FILE.
+ * first time; a port given wins and is remembered), DSAR_SYSTEMS_FILE (default: the demo company's estate,
+ * infra/config/demo-estate.json).
  */
 
 /** DSAR_API_PORT as a port number; a value that is not one stops here with a message, not a stack trace. */
@@ -29,7 +30,7 @@ if (already) {
 const twin = await startTwin({
   dataDir,
   apiPort,
-  systemsFile: process.env.DSAR_SYSTEMS_FILE,
+  systemsFile: process.env.DSAR_SYSTEMS_FILE ?? DEMO_ESTATE_FILE,
 });
 const lines = Object.entries(twin.endpoints).map(([name, url]) => `  ${name.padEnd(14)} ${url}`);
 process.stdout.write(

@@ -87,6 +87,12 @@ export interface Twin {
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.dsar');
+/**
+ * The demo company's whole estate — DynamoDB, S3, Postgres, a SaaS API and a manual system — that `npm run demo` and
+ * `npm run dev` run on by default. `infra/config/systems.json` stays the cloud deployment's file (and the tests'
+ * default): it names no local servers.
+ */
+export const DEMO_ESTATE_FILE = join(REPO_ROOT, 'infra/config/demo-estate.json');
 export const DEFAULT_API_PORT = 8787;
 export const REQUESTS_TABLE = 'DsarRequests';
 export const TOKENS_TABLE = 'DsarTokens';
