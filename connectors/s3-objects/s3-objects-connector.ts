@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadBucketCommand,
@@ -170,7 +171,41 @@ export class S3ObjectsConnector extends BaseConnector<S3ObjectsSystemConfig> {
         fix: `grant s3:GetBucketVersioning on '${bucket}' to these credentials`,
       });
     }
+    checks.push(await this.objectLockCheck(bucket));
     return { reachable: true, checks };
+  }
+
+  /**
+   * Object Lock decides whether erasure can happen at all: a locked version cannot be deleted before its retention
+   * ends (connectors report it retained, with the lock as the reason, and the receipt is not complete). Said here, so
+   * the operator knows before a deletion request does; an endpoint without Object Lock (an emulator) is not checked.
+   */
+  private async objectLockCheck(bucket: string): Promise<ProbeCheck> {
+    try {
+      const { ObjectLockConfiguration: lock } = await this.client.send(
+        new GetObjectLockConfigurationCommand({ Bucket: bucket }),
+      );
+      if (lock?.ObjectLockEnabled !== 'Enabled') return { name: 'object lock', ok: true, detail: 'not enabled' };
+      const retention = lock.Rule?.DefaultRetention;
+      const period = retention?.Days ? `${retention.Days} days` : retention?.Years ? `${retention.Years} years` : '';
+      return {
+        name: 'object lock',
+        ok: true,
+        detail: `enabled${retention ? ` (default ${retention.Mode} ${period})` : ''}: locked records are reported retained until their lock ends`,
+      };
+    } catch (error) {
+      const name = errorName(error);
+      if (name === 'ObjectLockConfigurationNotFoundError')
+        return { name: 'object lock', ok: true, detail: 'not enabled' };
+      if (name === 'NotImplemented')
+        return { name: 'object lock', ok: true, detail: 'not checked: this endpoint has no Object Lock' };
+      return {
+        name: 'object lock',
+        ok: false,
+        detail: `GetObjectLockConfiguration failed: ${name}`,
+        fix: `grant s3:GetBucketObjectLockConfiguration on '${bucket}' to these credentials`,
+      };
+    }
   }
 
   /**

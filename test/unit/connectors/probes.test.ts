@@ -1,6 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import {
   GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
   HeadBucketCommand,
   ListObjectsV2Command,
   NotFound,
@@ -137,6 +138,9 @@ describe('Class: S3ObjectsConnector', () => {
       s3.on(HeadBucketCommand).resolves({});
       s3.on(ListObjectsV2Command).resolves({ KeyCount: 1, Contents: [{ Key: 'clicks/ann@example.com.jsonl' }] });
       s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
+      s3.on(GetObjectLockConfigurationCommand).rejects(
+        Object.assign(new Error('none'), { name: 'ObjectLockConfigurationNotFoundError' }),
+      );
 
       // Act
       const report = await bucket({ versioned: true }).probe();
@@ -165,6 +169,49 @@ describe('Class: S3ObjectsConnector', () => {
       // Assess
       expect(report.checks).toContainEqual(
         expect.objectContaining({ name: 'versioning', ok: false, fix: expect.stringContaining('"versioned": true') }),
+      );
+    });
+
+    it('says when Object Lock is on, and its default retention: locked records cannot be erased until it ends', async () => {
+      // Prepare
+      s3.on(HeadBucketCommand).resolves({});
+      s3.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
+      s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
+      s3.on(GetObjectLockConfigurationCommand).resolves({
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } },
+        },
+      });
+
+      // Act
+      const report = await bucket({ versioned: true }).probe();
+
+      // Assess
+      expect(report.checks).toContainEqual({
+        name: 'object lock',
+        ok: true,
+        detail: 'enabled (default COMPLIANCE 30 days): locked records are reported retained until their lock ends',
+      });
+    });
+
+    it('fails when the Object Lock configuration cannot be read, naming the permission', async () => {
+      // Prepare
+      s3.on(HeadBucketCommand).resolves({});
+      s3.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
+      s3.on(GetBucketVersioningCommand).resolves({});
+      s3.on(GetObjectLockConfigurationCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+
+      // Act
+      const report = await bucket().probe();
+
+      // Assess
+      expect(report.checks).toContainEqual(
+        expect.objectContaining({
+          name: 'object lock',
+          ok: false,
+          fix: expect.stringContaining('GetBucketObjectLockConfiguration'),
+        }),
       );
     });
 
