@@ -26,8 +26,12 @@ export function receiptLine(
   };
   // a delete or anonymize that kept records did so because the store refused (S3 Object Lock): they stay, and are
   // expected to stay — reported as retained with the lock as the reason, never as erased
-  const locked = strategy !== 'retain' && erasure.status !== 'failed' && erasure.retained > 0;
-  const expected = strategy === 'retain' || locked ? erasure.retained : 0;
+  const kept = strategy !== 'retain' && erasure.status !== 'failed' && erasure.retained > 0;
+  // a Postgres system keeps the rows of tables retained by their own configured exemption (a table's `erasure`):
+  // those are expected to remain, with the tables' reasons — an exemption, not a store refusing
+  const exempt = kept && tableExemptions(system) !== undefined;
+  const locked = kept && !exempt;
+  const expected = strategy === 'retain' || kept ? erasure.retained : 0;
   const remaining = confirmed?.recordCount ?? 0;
   const confirmation = {
     status: confirmed?.status ?? 'failed',
@@ -61,17 +65,33 @@ export function receiptLine(
     confirmed: confirmation,
     ...(locked
       ? { retention: { reason: lockReason(system) } }
-      : system.erasure.strategy === 'delete'
-        ? {}
-        : {
-            retention: {
-              reason: system.erasure.reason,
-              ...('law' in system.erasure && system.erasure.law ? { law: system.erasure.law } : {}),
-            },
-          }),
+      : exempt
+        ? { retention: { reason: tableExemptions(system) ?? '' } }
+        : system.erasure.strategy === 'delete'
+          ? {}
+          : {
+              retention: {
+                reason: system.erasure.reason,
+                ...('law' in system.erasure && system.erasure.law ? { law: system.erasure.law } : {}),
+              },
+            }),
     categories: system.holds.categories,
     recipients: system.holds.recipients,
   };
+}
+
+/**
+ * The exemptions of a Postgres system's tables that retain their rows under a system that erases (e.g. invoices kept
+ * for tax law while the customer row is deleted), as the receipt states them; undefined when there are none.
+ */
+function tableExemptions(system: SystemConfig): string | undefined {
+  if (system.type !== 'postgres') return undefined;
+  const reasons = system.tables.flatMap((table) =>
+    table.erasure?.strategy === 'retain'
+      ? [`table ${table.name}: ${table.erasure.reason}${table.erasure.law ? ` (${table.erasure.law})` : ''}`]
+      : [],
+  );
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 
 /** Why a store kept records its strategy changes: only S3 Object Lock does so today. */
@@ -96,7 +116,12 @@ export function reviewReasonsFor(
       system: system.id,
       reason: `${unreadable} records could not be read, so they were neither erased nor checked`,
     });
-  if (system.erasure.strategy !== 'retain' && erased?.status === 'erased' && erased.retained > 0)
+  if (
+    system.erasure.strategy !== 'retain' &&
+    erased?.status === 'erased' &&
+    erased.retained > 0 &&
+    tableExemptions(system) === undefined
+  )
     reasons.push({ system: system.id, reason: `${erased.retained} records ${lockReason(system)}` });
   return reasons;
 }

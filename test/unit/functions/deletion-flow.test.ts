@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectedSystemConfig as SystemConfig, SystemsConfig } from '../../../connectors/config';
 import type { EraseOutcome } from '../../../connectors/contract';
 import { OBJECT_LOCK_REASON } from '../../../connectors/s3-objects/versions';
-import { receiptLine } from '../../../functions/assemble-receipt/receipt';
+import { receiptLine, reviewReasonsFor } from '../../../functions/assemble-receipt/receipt';
 import { AssembleReceipt } from '../../../functions/assemble-receipt/assemble-receipt';
 import { EraseSystem } from '../../../functions/erase-system/erase-system';
 import { DeletionReceipt } from '../../../functions/core/domain/receipt-format';
@@ -143,6 +143,46 @@ describe('Function: receiptLine', () => {
       confirmed: { remaining: 2, expected: 2 },
       retention: { reason: OBJECT_LOCK_REASON },
     });
+  });
+
+  it('states a Postgres table’s own exemption as the reason for rows kept, with no review (not a store refusing)', () => {
+    // Prepare: customers are deleted, invoices kept for tax law
+    const shop = {
+      id: 'shop',
+      type: 'postgres',
+      connection: { local: 'shop' },
+      tables: [
+        {
+          name: 'customers',
+          schema: 'public',
+          key: ['id'],
+          identity: { email: { column: 'email' } },
+          relations: [],
+        },
+        {
+          name: 'invoices',
+          schema: 'public',
+          key: ['id'],
+          identity: { email: { column: 'email' } },
+          relations: [],
+          erasure: { strategy: 'retain', reason: 'invoices are kept 10 years', law: 'HGB §257' },
+        },
+      ],
+      holds,
+      erasure: { strategy: 'delete' },
+    } as SystemConfig;
+
+    // Act
+    const line = receiptLine(shop, found('shop', 3), erased('shop', { deleted: 1, retained: 2 }), found('shop', 2));
+
+    // Assess
+    expect(line).toMatchObject({
+      outcome: 'erased',
+      erased: { deleted: 1, retained: 2 },
+      confirmed: { remaining: 2, expected: 2 },
+      retention: { reason: 'table invoices: invoices are kept 10 years (HGB §257)' },
+    });
+    expect(reviewReasonsFor(shop, found('shop', 3), erased('shop', { deleted: 1, retained: 2 }))).toEqual([]);
   });
 
   it('states the reason and the law for what is kept', () => {
