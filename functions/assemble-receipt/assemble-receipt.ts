@@ -124,7 +124,11 @@ export class AssembleReceipt {
         generatedAt: this.now().toISOString(),
       },
       right: { description: RIGHT[record.type], attributes, flags },
-      subject: { maskedEmail: redact(email), keyedHash: identityHash(await this.hashKey(), 'email', email) },
+      subject: {
+        maskedEmail: redact(email),
+        keyedHash: identityHash(await this.hashKey(), 'email', email),
+        ...(record.identitySources?.length ? { searchedBy: record.identitySources } : {}),
+      },
       systems: lines,
       notices,
       summary: {
@@ -219,7 +223,11 @@ export class AssembleReceipt {
         dueDate: record.dueDate,
         generatedAt: this.now().toISOString(),
       },
-      subject: { maskedEmail: redact(email), keyedHash: identityHash(await this.hashKey(), 'email', email) },
+      subject: {
+        maskedEmail: redact(email),
+        keyedHash: identityHash(await this.hashKey(), 'email', email),
+        ...(record.identitySources?.length ? { searchedBy: record.identitySources } : {}),
+      },
       systems: lines,
       notices: await this.noticeLines(requestId, input.notices),
       backups: {

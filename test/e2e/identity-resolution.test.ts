@@ -76,6 +76,12 @@ describe('End to end: identity resolution in the twin', () => {
     const line = receipt.systems.find((s) => s.id === 'sessions');
     expect(line).toMatchObject({ outcome: 'erased', found: { records: 4 }, confirmed: { remaining: 0 } });
     expect(receipt.summary.complete).toBe(true);
+    // the receipt says what the systems were searched by, and where each came from — kinds only, no values
+    expect(receipt.subject.searchedBy).toEqual([
+      { kind: 'phone', from: 'customers' },
+      { kind: 'customer_id', from: 'customers' },
+    ]);
+    expect(JSON.stringify(receipt)).not.toContain('cus_0003');
     // another customer's sessions are untouched
     expect(document.systems.find((s) => s.id === 'sessions')?.recordCount).toBe(4);
   });

@@ -47,6 +47,12 @@ export const ReceiptSystem = z.object({
 });
 export type ReceiptSystem = z.infer<typeof ReceiptSystem>;
 
+/** The identities beyond the address the systems were searched by, and the system of record each came from (no values). */
+export const SearchedBy = z
+  .array(z.object({ kind: z.enum(['email', 'phone', 'customer_id', 'device_id']), from: z.string() }))
+  .optional()
+  .describe('identities found by resolution in a system of record (kinds only: the receipt keeps no values)');
+
 /** What a recipient answered to a notice, or what became of it. */
 export const NOTICE_ANSWER = z
   .enum(['found', 'done', 'not_held', 'exception', 'timed_out', 'not_sent', 'failed'])
@@ -83,6 +89,7 @@ export const DeletionReceipt = z.object({
       .describe(
         'HMAC-SHA-256 of the verified address under the deployment key; the suppression list holds the same value',
       ),
+    searchedBy: SearchedBy,
   }),
   systems: z.array(ReceiptSystem),
   notices: z
@@ -178,6 +185,7 @@ export const ChangeReceipt = z.object({
   subject: z.object({
     maskedEmail: z.string(),
     keyedHash: z.string().describe('HMAC-SHA-256 of the address under the deployment key'),
+    searchedBy: SearchedBy,
   }),
   systems: z.array(ChangeReceiptSystem),
   notices: z.array(NoticeLine).describe('the recipients told of the change (GDPR Art. 19) and their answers'),
