@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hmacHex } from '../../connectors/canonical';
-import { dueDate } from '../core/domain/due-date';
+import { requestClock } from '../core/domain/due-date';
 import type { SystemsConfig } from '../../connectors/config';
 import { type FieldProblem, IdempotencyConflictError, RateLimitedError, ValidationError } from '../core/domain/errors';
 import { identityHash } from '../core/domain/keyed-hash';
@@ -194,6 +194,8 @@ export class SubmitRequest {
     const verify = verificationRequired({ type: body.type, ...fields });
     // The per-address and per-domain caps count every request recorded for an address, mailed or not.
     if (admit) await this.admitMail(body.subject.email, subjectHash, key);
+    // the clock of this right under this law (functions/core/rules): recomputed only by the engine from here on
+    const clock = requestClock(body.regulation, body.type, receivedAt);
     const record: RequestRecord = {
       requestId: randomUUID(),
       type: body.type,
@@ -203,7 +205,8 @@ export class SubmitRequest {
       ...fields,
       status: 'received',
       receivedAt: at,
-      dueDate: dueDate(body.regulation, receivedAt),
+      dueDate: clock.dueOn,
+      clock,
       updatedAt: at,
       // No proof asked (§7026(d), §7027(e)): recorded as such, bound to the identifier given, and ready to run.
       ...(verify

@@ -12,6 +12,7 @@ import {
 } from './request';
 import { IdentityKindName } from '../../../connectors/config';
 import type { VerifiedIdentities } from '../../../connectors/contract';
+import { Clock } from '../rules/clock';
 import { SubjectForgottenError } from './errors';
 import { STATUSES, isTerminal } from './status';
 
@@ -70,6 +71,11 @@ export const RequestRecord = z.object({
   status: z.enum(STATUSES),
   receivedAt: z.string(),
   dueDate: z.string(),
+  /**
+   * The statutory clock (functions/core/rules/clock.ts): the pack and its version, the acknowledgment date, the due
+   * date, the extension and pauses. `dueDate` is its `dueOn`; only the engine recomputes it.
+   */
+  clock: Clock.optional(),
   updatedAt: z.string(),
   verificationSentAt: z.string().optional(),
   verificationExpiresAt: z.string().optional(),

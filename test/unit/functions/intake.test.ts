@@ -388,6 +388,28 @@ describe('Class: SubmitRequest (every right)', () => {
       expect(tokens.issued.filter((t) => t.purpose === 'verify')).toHaveLength(0);
     });
 
+    it('gives each right its own statutory clock from the law’s pack, stored on the request', async () => {
+      // Prepare: received on Monday 2026-11-23, in the week of Thanksgiving (Thursday 26 November)
+      const { requests, submit } = intake({ now: () => new Date('2026-11-23T15:00:00.000Z') });
+
+      // Act
+      const optOut = await submit.execute({ type: 'opt_out', regulation: 'ccpa', subject, scope: 'sale_sharing' });
+      const deletion = await submit.execute({ type: 'deletion', regulation: 'ccpa', subject });
+      const access = await submit.execute({ type: 'access', regulation: 'gdpr', subject });
+
+      // Assess: 15 business days for an opt-out of sale/sharing (11 CCR §7026(f)), 45 calendar days for a deletion
+      // (§1798.130(a)(2)) with 10 business days to acknowledge (§7021(a)), one month under GDPR Art. 12(3)
+      expect(requests.records.get(optOut.requestId)).toMatchObject({
+        dueDate: '2026-12-15',
+        clock: { pack: 'ccpa', type: 'opt_out', dueOn: '2026-12-15' },
+      });
+      expect(requests.records.get(deletion.requestId)).toMatchObject({
+        dueDate: '2027-01-07',
+        clock: { pack: 'ccpa', acknowledgeBy: '2026-12-08', extension: { available: true } },
+      });
+      expect(requests.records.get(access.requestId)).toMatchObject({ dueDate: '2026-12-23', clock: { pack: 'gdpr' } });
+    });
+
     it('still needs verification for an opt-out of marketing', async () => {
       // Prepare
       const { requests, mailer, submit, workflow } = intake();
