@@ -78,43 +78,45 @@ export function manualFor(config: SystemsConfig, type: RequestType): PlannedReci
     }));
 }
 
-/** The notice target behind a planned recipient id: a data-map recipient, or `owner:<systemId>`. */
+/** A system's owner as a notice target: told (or asked) under the planned id, answering within `answerWithin`. */
+function ownerTarget(
+  recipientId: string,
+  system: SystemConfig & { owner: NonNullable<SystemConfig['owner']> },
+  answerWithin: string,
+): NoticeTarget {
+  return {
+    id: recipientId,
+    name: system.owner.name,
+    role: 'processor',
+    category: 'system owner',
+    categories: system.holds.categories,
+    sold: false,
+    shared: false,
+    notify: system.owner.contact,
+    notifyOf: [...NoticeRight.options],
+    answerWithin,
+    system: system.id,
+  };
+}
+
+/**
+ * The notice target behind a planned recipient id: a data-map recipient, `owner:<systemId>` (the owner of a system
+ * that cannot make a change itself) or `system:<systemId>` (the owner of a manual system, asked to do its work).
+ */
 export function noticeTarget(config: SystemsConfig, recipientId: string): NoticeTarget | undefined {
   const manualId = manualSystemId(recipientId);
   if (manualId !== undefined) {
     const system = config.systems.find((s) => s.id === manualId);
     if (system?.type !== 'manual') return undefined;
     return {
-      id: recipientId,
-      name: system.owner.name,
-      role: 'processor',
-      category: 'system owner',
-      categories: system.holds.categories,
-      sold: false,
-      shared: false,
-      notify: system.owner.contact,
-      notifyOf: [...NoticeRight.options],
-      answerWithin: system.answerWithin,
-      system: system.id,
+      ...ownerTarget(recipientId, system, system.answerWithin),
       manual: { description: system.description, maxUploadBytes: system.maxUploadBytes, erasure: system.erasure },
     };
   }
   if (recipientId.startsWith(OWNER_PREFIX)) {
     const system = config.systems.find((s) => s.id === recipientId.slice(OWNER_PREFIX.length));
-    if (!system?.owner) return undefined;
-    return {
-      id: recipientId,
-      name: system.owner.name,
-      role: 'processor',
-      category: 'system owner',
-      categories: system.holds.categories,
-      sold: false,
-      shared: false,
-      notify: system.owner.contact,
-      notifyOf: [...NoticeRight.options],
-      answerWithin: 'P14D',
-      system: system.id,
-    };
+    const owner = system?.owner;
+    return system && owner ? ownerTarget(recipientId, { ...system, owner }, 'P14D') : undefined;
   }
   return config.recipients?.find((r) => r.id === recipientId);
 }

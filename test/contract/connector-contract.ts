@@ -36,6 +36,30 @@ export type ContractRecord = {
 /** The rules for corrections and flags a harness adds to its system's configuration (the parsed config's shape). */
 export type ChangeRules = Pick<ConnectedSystemConfig, 'correctable' | 'flags' | 'readOnly'>;
 
+/**
+ * The suite's change rules with each field renamed as a store names it (`people.name` for Postgres, `metadata.marketing`
+ * for Stripe): `rename` gets the suite's field and gives the store's.
+ */
+export function renamedChanges(changes: ChangeRules | undefined, rename: (field: string) => string): ChangeRules {
+  if (!changes) return {};
+  const at = <T extends { field: string }>(rule: T): T => ({ ...rule, field: rename(rule.field) });
+  const map = <T extends { field: string }>(rules: Record<string, T> | undefined) =>
+    rules && Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, at(v)]));
+  const { consent, ...named } = changes.flags ?? {};
+  return {
+    ...(changes.readOnly ? { readOnly: changes.readOnly } : {}),
+    ...(changes.correctable ? { correctable: map(changes.correctable) } : {}),
+    ...(changes.flags
+      ? {
+          flags: {
+            ...map(named as Record<string, { field: string; on: unknown; off: unknown }>),
+            ...(consent ? { consent: map(consent) } : {}),
+          },
+        }
+      : {}),
+  } as ChangeRules;
+}
+
 export interface SeedOptions {
   /** unreadable records to add (only for harnesses that `canHoldUnreadable`) */
   unreadable: number;

@@ -1,13 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportDocument } from '../../functions/core/domain/export-format';
 import { ChangeReceipt, DeletionReceipt } from '../../functions/core/domain/receipt-format';
 import { linkIn } from '../../infra/local/client';
 import { DEMO_CHANGED_PERSON, DEMO_ERASED_PERSON, DEMO_PERSON } from '../../infra/local/demo-company';
-import { REPO_ROOT } from '../../infra/local/twin';
-import { runRequest, startTestTwin, type TestTwin } from './support';
+import { runRequest, startTestTwinWithSystems, type TestTwin } from './support';
 
 /** A SaaS system through the twin: the Stripe preset against the twin's Stripe fake, seeded with the demo's people. */
 const PAYMENTS = {
@@ -23,19 +19,14 @@ const PAYMENTS = {
 
 describe('End to end: an HTTP (SaaS) system in the twin', () => {
   let t: TestTwin;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dsar-http-systems-'));
-    const systems = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/config/systems.json'), 'utf8'));
-    systems.systems.push(PAYMENTS);
-    const systemsFile = join(dir, 'systems.json');
-    writeFileSync(systemsFile, JSON.stringify(systems));
-    t = await startTestTwin({ systemsFile });
+    t = await startTestTwinWithSystems((systems) => {
+      systems.systems.push(PAYMENTS);
+    });
   });
   afterAll(async () => {
     await t?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('access finds the subject’s Stripe customer; an opt-out writes its metadata; a deletion removes it for good', async () => {

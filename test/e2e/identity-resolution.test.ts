@@ -1,13 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportDocument } from '../../functions/core/domain/export-format';
 import { DeletionReceipt } from '../../functions/core/domain/receipt-format';
 import { linkIn } from '../../infra/local/client';
 import { DEMO_ERASED_PERSON, DEMO_PERSON } from '../../infra/local/demo-company';
-import { REPO_ROOT } from '../../infra/local/twin';
-import { runRequest, startTestTwin, type TestTwin } from './support';
+import { runRequest, startTestTwinWithSystems, type TestTwin } from './support';
 
 /**
  * Identities beyond the address, through the twin: the customers table is the system of record (`resolves` the
@@ -26,21 +22,16 @@ const SESSIONS = {
 
 describe('End to end: identity resolution in the twin', () => {
   let t: TestTwin;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dsar-resolution-'));
-    const systems = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/config/systems.json'), 'utf8'));
-    const customers = systems.systems.find((s: { id: string }) => s.id === 'customers');
-    customers.resolves = { customer_id: { field: 'customerId' }, phone: { field: 'phone' } };
-    systems.systems.push(SESSIONS);
-    const systemsFile = join(dir, 'systems.json');
-    writeFileSync(systemsFile, JSON.stringify(systems));
-    t = await startTestTwin({ systemsFile });
+    t = await startTestTwinWithSystems((systems) => {
+      const customers = systems.systems.find((s) => s.id === 'customers');
+      if (customers) customers.resolves = { customer_id: { field: 'customerId' }, phone: { field: 'phone' } };
+      systems.systems.push(SESSIONS);
+    });
   });
   afterAll(async () => {
     await t?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('access: sessions keyed by customer id are found through the customers table, and the export says so', async () => {

@@ -1,13 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportDocument } from '../../functions/core/domain/export-format';
 import { DeletionReceipt } from '../../functions/core/domain/receipt-format';
 import { linkIn, NOTICE_SUBJECT } from '../../infra/local/client';
 import { DEMO_ERASED_PERSON, DEMO_PERSON } from '../../infra/local/demo-company';
-import { REPO_ROOT } from '../../infra/local/twin';
-import { runRequest, startTestTwin, type TestTwin } from './support';
+import { runRequest, startTestTwinWithSystems, type TestTwin } from './support';
 
 /**
  * A system only a person can reach, through the twin: the default systems plus `paper-files`, whose owner (the
@@ -27,19 +23,14 @@ const PAPER_FILES = {
 
 describe('End to end: a manual system in the twin', () => {
   let t: TestTwin;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dsar-manual-systems-'));
-    const systems = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/config/systems.json'), 'utf8'));
-    systems.systems.push(PAPER_FILES);
-    const systemsFile = join(dir, 'systems.json');
-    writeFileSync(systemsFile, JSON.stringify(systems));
-    t = await startTestTwin({ systemsFile });
+    t = await startTestTwinWithSystems((systems) => {
+      systems.systems.push(PAPER_FILES);
+    });
   });
   afterAll(async () => {
     await t?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('access: the owner sends the records as CSV through the link, and they are in the export as that system', async () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +6,7 @@ import { ExportDocument } from '../../functions/core/domain/export-format';
 import { DeletionReceipt } from '../../functions/core/domain/receipt-format';
 import { linkIn } from '../../infra/local/client';
 import { DEMO_ERASED_PERSON, DEMO_PERSON } from '../../infra/local/demo-company';
-import { REPO_ROOT } from '../../infra/local/twin';
-import { runRequest, startTestTwin, type TestTwin } from './support';
+import { runRequest, startTestTwinWithSystems, type TestTwin } from './support';
 
 /**
  * The twin with an orders database served by PGlite: the default systems plus a Postgres system named `orders` locally.
@@ -51,19 +49,14 @@ const ORDERS_SYSTEM = {
 
 describe('End to end: a Postgres system in the twin', () => {
   let t: TestTwin;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dsar-pg-systems-'));
-    const systems = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/config/systems.json'), 'utf8'));
-    systems.systems.push(ORDERS_SYSTEM);
-    const systemsFile = join(dir, 'systems.json');
-    writeFileSync(systemsFile, JSON.stringify(systems));
-    t = await startTestTwin({ systemsFile });
+    t = await startTestTwinWithSystems((systems) => {
+      systems.systems.push(ORDERS_SYSTEM);
+    });
   });
   afterAll(async () => {
     await t?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('exports the subject’s customer row, orders and their items, each named by its table', async () => {

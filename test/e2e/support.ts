@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTwin, type Twin, type TwinOptions } from '../../infra/local/twin';
+import { REPO_ROOT, startTwin, type Twin, type TwinOptions } from '../../infra/local/twin';
 import { PipelineClient, linkIn } from '../../infra/local/client';
 
 export interface TestTwin {
@@ -22,6 +22,29 @@ export async function startTestTwin(options: TwinOptions = {}): Promise<TestTwin
     stop: async () => {
       await twin.stop();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A systems file as JSON (what a test edits before the twin reads it). */
+export type SystemsJson = { systems: Record<string, unknown>[] } & Record<string, unknown>;
+
+/**
+ * A test twin on the default systems file as `edit` changes it (a system added, a field set), written to a temp
+ * directory that goes with the twin.
+ */
+export async function startTestTwinWithSystems(edit: (systems: SystemsJson) => void): Promise<TestTwin> {
+  const dir = mkdtempSync(join(tmpdir(), 'dsar-systems-'));
+  const systems = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/config/systems.json'), 'utf8')) as SystemsJson;
+  edit(systems);
+  const systemsFile = join(dir, 'systems.json');
+  writeFileSync(systemsFile, JSON.stringify(systems));
+  const t = await startTestTwin({ systemsFile });
+  return {
+    ...t,
+    stop: async () => {
+      await t.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

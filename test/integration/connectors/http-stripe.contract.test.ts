@@ -2,35 +2,11 @@ import { SystemsConfig } from '../../../connectors/config';
 import type { SourceRecord } from '../../../connectors/contract';
 import { HttpConnector } from '../../../connectors/http/http-connector';
 import { StripeFake } from '../../../infra/local/saas/stripe-fake';
-import { type ChangeRules, connectorContract, type ContractHarness } from '../../contract/connector-contract';
+import { connectorContract, type ContractHarness, renamedChanges } from '../../contract/connector-contract';
 
 const KEY = 'contract-test-key';
 /** The suite's record fields Stripe has no top-level field for: kept in the customer's `metadata`. */
 const IN_METADATA = ['referrer', 'marketing', 'analytics', 'restricted'];
-
-/** The suite's change rules as a Stripe system names them: `name` top-level, the rest `metadata.<key>`. */
-function stripeFields(changes: ChangeRules | undefined): ChangeRules {
-  if (!changes) return {};
-  const at = <T extends { field: string }>(rule: T): T => ({
-    ...rule,
-    field: IN_METADATA.includes(rule.field) ? `metadata.${rule.field}` : rule.field,
-  });
-  const map = <T extends { field: string }>(rules: Record<string, T> | undefined) =>
-    rules && Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, at(v)]));
-  const { consent, ...named } = changes.flags ?? {};
-  return {
-    ...(changes.readOnly ? { readOnly: changes.readOnly } : {}),
-    ...(changes.correctable ? { correctable: map(changes.correctable) } : {}),
-    ...(changes.flags
-      ? {
-          flags: {
-            ...map(named as Record<string, { field: string; on: unknown; off: unknown }>),
-            ...(consent ? { consent: map(consent) } : {}),
-          },
-        }
-      : {}),
-  } as ChangeRules;
-}
 
 /**
  * The declarative HTTP connector with the Stripe preset, against the local Stripe fake (documented shapes: list with
@@ -70,7 +46,8 @@ async function harness(): Promise<ContractHarness> {
             },
             holds: { categories: ['identifiers'], purpose: 'contract tests' },
             erasure,
-            ...stripeFields(options.changes),
+            // Stripe's own fields are top-level; the suite's others live in the customer's metadata
+            ...renamedChanges(options.changes, (field) => (IN_METADATA.includes(field) ? `metadata.${field}` : field)),
           },
         ],
       });

@@ -2,34 +2,11 @@ import { SystemsConfig } from '../../../connectors/config';
 import type { SourceRecord } from '../../../connectors/contract';
 import { HttpConnector } from '../../../connectors/http/http-connector';
 import { ZendeskFake } from '../../../infra/local/saas/zendesk-fake';
-import { type ChangeRules, connectorContract, type ContractHarness } from '../../contract/connector-contract';
+import { connectorContract, type ContractHarness, renamedChanges } from '../../contract/connector-contract';
 
 const KEY = 'contract-test-key';
 /** The suite's record fields Zendesk has no field for: custom user fields. */
 const CUSTOM = ['referrer', 'marketing', 'analytics', 'restricted'];
-
-function zendeskFields(changes: ChangeRules | undefined): ChangeRules {
-  if (!changes) return {};
-  const at = <T extends { field: string }>(rule: T): T => ({
-    ...rule,
-    field: CUSTOM.includes(rule.field) ? `user_fields.${rule.field}` : rule.field,
-  });
-  const map = <T extends { field: string }>(rules: Record<string, T> | undefined) =>
-    rules && Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, at(v)]));
-  const { consent, ...named } = changes.flags ?? {};
-  return {
-    ...(changes.readOnly ? { readOnly: changes.readOnly } : {}),
-    ...(changes.correctable ? { correctable: map(changes.correctable) } : {}),
-    ...(changes.flags
-      ? {
-          flags: {
-            ...map(named as Record<string, { field: string; on: unknown; off: unknown }>),
-            ...(consent ? { consent: map(consent) } : {}),
-          },
-        }
-      : {}),
-  } as ChangeRules;
-}
 
 /**
  * The HTTP connector with the Zendesk preset against the local Zendesk fake: a fuzzy search (every look-alike address
@@ -67,7 +44,7 @@ async function harness(): Promise<ContractHarness> {
             },
             holds: { categories: ['identifiers'], purpose: 'contract tests' },
             erasure,
-            ...zendeskFields(options.changes),
+            ...renamedChanges(options.changes, (field) => (CUSTOM.includes(field) ? `user_fields.${field}` : field)),
           },
         ],
       });

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { SystemConfig } from '../../../connectors/config';
 import { PostgresConnector } from '../../../connectors/postgres/postgres-connector';
 import { startPostgres } from '../../../infra/local/pglite';
-import { type ChangeRules, connectorContract, type ContractHarness } from '../../contract/connector-contract';
+import { connectorContract, type ContractHarness, renamedChanges } from '../../contract/connector-contract';
 
 const KEY = 'contract-test-key';
 
@@ -10,26 +10,6 @@ const KEY = 'contract-test-key';
  * The Postgres connector against PGlite served over the wire protocol on loopback, reached with `pg` as RDS is.
  * Each seed gets a schema of its own holding one searched table; the server is stopped after the suite.
  */
-/** The suite's change rules with each field named as Postgres systems name them: `table.column`. */
-function qualified(changes: ChangeRules | undefined): ChangeRules {
-  if (!changes) return {};
-  const q = <T extends { field: string }>(rule: T): T => ({ ...rule, field: `people.${rule.field}` });
-  const map = <T extends { field: string }>(rules: Record<string, T> | undefined) =>
-    rules && Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, q(v)]));
-  const { consent, ...named } = changes.flags ?? {};
-  return {
-    ...(changes.readOnly ? { readOnly: changes.readOnly } : {}),
-    ...(changes.correctable ? { correctable: map(changes.correctable) } : {}),
-    ...(changes.flags
-      ? {
-          flags: {
-            ...map(named as Record<string, { field: string; on: unknown; off: unknown }>),
-            ...(consent ? { consent: map(consent) } : {}),
-          },
-        }
-      : {}),
-  } as ChangeRules;
-}
 
 async function harness(): Promise<ContractHarness> {
   const server = await startPostgres();
@@ -66,7 +46,7 @@ async function harness(): Promise<ContractHarness> {
         ],
         holds: { categories: ['identifiers'], purpose: 'contract tests' },
         erasure,
-        ...qualified(options.changes),
+        ...renamedChanges(options.changes, (field) => `people.${field}`),
       });
       if (system.type !== 'postgres') throw new TypeError('unexpected system type');
       return {
