@@ -4,6 +4,7 @@ import { ConnectorConfigError, ConnectorUnavailableError } from '../../../connec
 import { HttpConnector } from '../../../connectors/http/http-connector';
 import { drain } from '../../../connectors/pass';
 import { StripeFake } from '../../../infra/local/saas/stripe-fake';
+import { ZendeskFake } from '../../../infra/local/saas/zendesk-fake';
 
 const SUBJECT = 'ada@example.com';
 
@@ -28,6 +29,7 @@ function stripeSystem(extra: Record<string, unknown> = {}): HttpSystemConfig {
   return system;
 }
 
+/** How many records a lookup of `email` yields. */
 async function count(connector: HttpConnector, email = SUBJECT): Promise<number> {
   let n = 0;
   await drain(connector.locate({ email }), () => {
@@ -131,5 +133,73 @@ describe('Preset: stripe (against the local fake)', () => {
     expect(ok).toEqual({ reachable: true, checks: [{ name: 'lookup', ok: true, detail: 'GET answered' }] });
     expect(refused.reachable).toBe(false);
     expect(refused.checks[0]?.detail).toContain('the API key was refused');
+  });
+});
+
+describe('Preset: zendesk (against the local fake)', () => {
+  let fake: ZendeskFake;
+  const connector = (key?: string) => {
+    const config = SystemsConfig.parse({
+      version: 1,
+      systems: [
+        {
+          id: 'helpdesk',
+          type: 'http',
+          preset: 'zendesk',
+          baseUrl: { local: 'zendesk' },
+          auth: { secret: 'zendesk/token' },
+          holds: { categories: ['identifiers'], purpose: 'support' },
+          erasure: { strategy: 'delete' },
+        },
+      ],
+    });
+    const [system] = config.systems;
+    if (system?.type !== 'http') throw new TypeError('not http');
+    return new HttpConnector(
+      system,
+      { secret: async () => key ?? fake.api.apiKey, localUrl: () => fake.api.url, sleep: async () => undefined },
+      { anonymizationKey: 'k' },
+    );
+  };
+
+  beforeAll(async () => {
+    fake = await ZendeskFake.start();
+    // 250 of the subject's users and 50 whose addresses merely contain hers: the fuzzy search returns all 300
+    fake.seed([
+      ...Array.from({ length: 250 }, (_, i) => ({ name: `Ada ${i}`, email: SUBJECT, external_id: `a${i}` })),
+      ...Array.from({ length: 50 }, (_, i) => ({ name: `Look-alike ${i}`, email: `x${i}${SUBJECT}` })),
+    ]);
+  });
+  afterAll(async () => {
+    await fake?.api.close();
+  });
+
+  it('follows next_page across three pages of a fuzzy search and keeps only the exact matches', async () => {
+    // Act
+    const before = fake.api.seen.length;
+    const found = await count(connector());
+
+    // Assess
+    expect(found).toBe(250);
+    expect(fake.api.seen.slice(before)).toEqual(Array(3).fill('GET /api/v2/users/search.json'));
+  });
+
+  it('deletes each user, then deletes the soft-deleted user permanently: nothing of hers is held after', async () => {
+    // Act
+    const outcome = await connector().erase({ email: SUBJECT });
+
+    // Assess
+    expect(outcome.deleted).toBe(250);
+    expect(fake.all().filter((u) => u.email === SUBJECT)).toEqual([]);
+    expect(fake.all()).toHaveLength(50);
+  });
+
+  it('reports refused credentials as a configuration error naming the system', async () => {
+    // Act
+    const refused = await count(connector('agent@example.com/token:wrong')).catch((error: unknown) => error);
+
+    // Assess
+    expect(refused).toBeInstanceOf(ConnectorConfigError);
+    expect(String(refused)).toMatch(/helpdesk: lookup: the API key was refused \(HTTP 401\)/);
   });
 });
