@@ -8,6 +8,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type pg from 'pg';
 import { identityOf, type SystemConfig, type SystemsConfig } from '../../connectors/config';
 import { tableIdentity } from '../../connectors/postgres/sql';
+import { DynamoRequestRepository } from '../../functions/core/adapters/dynamo-request-repository';
+import type { RequestRecord } from '../../functions/core/domain/request-record';
+import type { RequestRepository } from '../../functions/core/ports';
+import { REQUESTS_TABLE } from '../local/tables';
+import { csv, metrics, queue, requestView } from './requests';
 import type { ProbeReport } from '../../connectors/contract';
 import { postgresPool } from '../../connectors/postgres/pool';
 import { type ConnectorDeps, createConnector } from '../../connectors/registry';
@@ -42,6 +47,9 @@ const USAGE = `Usage: dsar <command> [options]
 Commands:
   systems          print the data map: every configured system and the recipients
   check-systems    check every configured system without touching data, and say what to fix
+  requests         the open requests, most urgent first, with days left
+  show <id>        one request: its facts, its clock, per system what was done (the address masked)
+  metrics          CCPA §7102 figures per right for a calendar year (--year, --csv)
 
 Options (every command):
   --systems <file> the systems file (default: $DSAR_SYSTEMS_FILE or infra/config/systems.json)
@@ -60,10 +68,29 @@ Checks reachability, credentials, indexes, versioning and permissions of every c
 writing a record, and says what to fix per system. With --local (or when a local twin is running: .dsar/local.json)
 it checks the twin's emulators with the twin's credentials; otherwise the AWS defaults (AWS_PROFILE, AWS_REGION…).
 Exit 0 when every check passes, 1 when one fails, 2 on a usage error or an invalid systems file.`,
+  requests: `Usage: dsar requests [--json] [--local] [--table <name>]
+
+The open requests (not yet ended), the most urgent first: id, right, law, status, received, due date and days left
+(by the request's statutory clock; negative: overdue). Reads the requests table: the twin's (--local, or while one
+runs) or a deployment's (--table, or $DSAR_TABLE, with the AWS defaults). No address is printed.`,
+  show: `Usage: dsar show <request id> [--json] [--local] [--table <name>]
+
+One request: right, law, status, the address masked, verification, dates, its statutory clock (pack, acknowledgment,
+due date, extension), the identities resolution found (kinds and sources) and per system what was done.
+Exit 0, or 1 when there is no such request.`,
+  metrics: `Usage: dsar metrics [--year <YYYY>] [--csv | --json] [--local] [--table <name>]
+
+The figures 11 CCR §7102(a) asks a business to disclose, per right, for the requests received in a calendar year
+(default: the previous one): received, complied with in whole and in part, denied, withdrawn or never confirmed,
+still open, and the median and mean days from receipt to the answer.`,
 };
 
 /** Runs one `dsar` invocation; returns the exit code (the shim sets it, tests read it). */
-export async function main(argv: readonly string[], io: Io, options: { local?: LocalEndpoints } = {}): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io,
+  options: { local?: LocalEndpoints; requests?: Pick<RequestRepository, 'all' | 'get'>; now?: () => Date } = {},
+): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -101,6 +128,11 @@ export async function main(argv: readonly string[], io: Io, options: { local?: L
   const local =
     options.local ?? (values.local || existsSync(LOCAL_JSON) ? readLocal(io, values.local === true) : undefined);
   if (values.local && local === undefined) return EXIT.usage;
+  if (command === 'requests' || command === 'show' || command === 'metrics') {
+    const requests = options.requests ?? requestsTable(values.table, local, io);
+    if (requests === undefined) return EXIT.usage;
+    return operatorView(command, parsed.argument, values, requests, io, options.now?.() ?? new Date());
+  }
   const reports = await checkSystems(config, local);
   printReports(reports, values.json === true, io);
   return reports.every(({ report }) => report.checks.every((check) => check.ok)) ? EXIT.ok : EXIT.problems;
@@ -113,12 +145,90 @@ function parse(argv: readonly string[]) {
     options: {
       systems: { type: 'string' },
       json: { type: 'boolean' },
+      csv: { type: 'boolean' },
       local: { type: 'boolean' },
+      table: { type: 'string' },
+      year: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
-  return { command: positionals[0], values };
+  const takes = positionals[0] === 'show' ? 2 : 1;
+  if (positionals.length > takes) throw new UsageError(`unexpected argument '${positionals[takes]}'`);
+  return { command: positionals[0], argument: positionals[1], values };
+}
+
+/** The requests table: the twin's while one runs (or with --local), else --table or $DSAR_TABLE with the AWS defaults. */
+function requestsTable(
+  table: string | undefined,
+  local: LocalEndpoints | undefined,
+  io: Io,
+): Pick<RequestRepository, 'all' | 'get'> | undefined {
+  const name = table ?? process.env.DSAR_TABLE ?? (local ? REQUESTS_TABLE : undefined);
+  if (name === undefined) {
+    io.err('which requests table? give --table <name> (the stack output RequestsTableName) or set DSAR_TABLE');
+    return undefined;
+  }
+  return new DynamoRequestRepository(
+    DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(local?.dynamodb, local))),
+    name,
+  );
+}
+
+/** `dsar requests`, `dsar show <id>`, `dsar metrics`: read-only views of the request records. */
+async function operatorView(
+  command: 'requests' | 'show' | 'metrics',
+  argument: string | undefined,
+  values: { json?: boolean; csv?: boolean; year?: string },
+  requests: Pick<RequestRepository, 'all' | 'get'>,
+  io: Io,
+  now: Date,
+): Promise<number> {
+  if (command === 'show') {
+    if (!argument) {
+      io.err(`which request? ${HELP.show}`);
+      return EXIT.usage;
+    }
+    const record = await requests.get(argument);
+    if (!record) {
+      io.err(`no request ${argument}`);
+      return EXIT.problems;
+    }
+    const view = requestView(record);
+    io.out(values.json ? JSON.stringify(view, null, 2) : fieldLines(view));
+    return EXIT.ok;
+  }
+  const records: RequestRecord[] = [];
+  for await (const record of requests.all()) records.push(record);
+  if (command === 'requests') {
+    const rows = queue(records, now);
+    if (values.json) io.out(JSON.stringify(rows, null, 2));
+    else io.out(rows.length ? table(rows.map((r) => ({ ...r, daysLeft: String(r.daysLeft) }))) : 'No open requests.');
+    return EXIT.ok;
+  }
+  const year = values.year === undefined ? now.getUTCFullYear() - 1 : Number(values.year);
+  if (!Number.isInteger(year) || year < 2000 || year > 9999) {
+    io.err(`--year must be a calendar year such as 2026 (got ${JSON.stringify(values.year)})`);
+    return EXIT.usage;
+  }
+  const rows = metrics(records, year);
+  if (values.json) io.out(JSON.stringify(rows, null, 2));
+  else if (values.csv) io.out(csv(rows));
+  else
+    io.out(
+      rows.length
+        ? table(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v ?? '-')]))))
+        : `No requests received in ${year}.`,
+    );
+  return EXIT.ok;
+}
+
+/** A nested view as `field  value` lines (objects as compact JSON), the fields aligned. */
+function fieldLines(view: Record<string, unknown>): string {
+  const entries = Object.entries(view).filter(([, value]) => value !== undefined);
+  const width = Math.max(...entries.map(([field]) => field.length));
+  return entries
+    .map(([field, value]) => `${field.padEnd(width)}  ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join('\n');
 }
 
 /** A command line that cannot be run (an unknown option, an extra argument). */

@@ -2,6 +2,8 @@
 // The `dsar` command (`npx dsar …` in this repository): registers tsx so the TypeScript CLI runs without a build step.
 import { register } from 'tsx/esm/api';
 
+// Node 20 is supported on purpose (see README); the SDK's notice about its future minimum is noise in a command's output
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 const { main } = await import('./dsar.ts');
 process.exitCode = await main(process.argv.slice(2), {

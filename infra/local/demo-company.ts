@@ -5,7 +5,13 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { createTableAndWait } from './emulators';
 
 /**
@@ -201,6 +207,15 @@ function demoObjects(people: DemoPerson[]): Map<string, string> {
 export async function seedDemoCompany(dynamodb: DynamoDBClient, s3: S3Client): Promise<{ seeded: boolean }> {
   try {
     await dynamodb.send(new DescribeTableCommand({ TableName: DEMO_TABLE }));
+    // data seeded by an earlier version has no app sessions: add them, once
+    await s3
+      .send(new HeadObjectCommand({ Bucket: DEMO_BUCKET, Key: [...demoSessions(demoPeople()).keys()][0] }))
+      .catch(async () => {
+        for (const [key, body] of demoSessions(demoPeople()))
+          await s3.send(
+            new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: key, Body: body, ContentType: 'application/x-ndjson' }),
+          );
+      });
     return { seeded: false };
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;

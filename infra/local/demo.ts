@@ -24,7 +24,8 @@ import { ChangeReceipt, DeletionReceipt } from '../../functions/core/domain/rece
  * Exits 0 only when every request really completed.
  */
 const out = (line = '') => process.stdout.write(`${line}\n`);
-const dataDir = process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR;
+// an empty DSAR_DATA_DIR is unset (it would put the data in the working directory)
+const dataDir = process.env.DSAR_DATA_DIR || DEFAULT_DATA_DIR;
 /** The demo company's manual system: its owner is asked by mail, and the demo answers for them. */
 const RECORDS_OFFICE = 'records-office@demo-company.example';
 /** What the records office finds in the filing cabinet for the access request (one signed form). */

@@ -20,7 +20,8 @@ function apiPortFromEnv(value: string | undefined): number | undefined {
 }
 
 const apiPort = apiPortFromEnv(process.env.DSAR_API_PORT);
-const dataDir = process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR;
+// an empty DSAR_DATA_DIR is unset (it would put the data in the working directory)
+const dataDir = process.env.DSAR_DATA_DIR || DEFAULT_DATA_DIR;
 const already = await runningTwin(localJsonPath(dataDir));
 if (already) {
   process.stderr.write(`A local twin is already running on this data (API ${already.api}).\n`);

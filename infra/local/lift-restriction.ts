@@ -21,7 +21,7 @@ import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE } from './tw
 const DEFAULT_NOTICE_DAYS = 14;
 
 async function chooseTarget(): Promise<string> {
-  const dataDir = resolve(process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const dataDir = resolve(process.env.DSAR_DATA_DIR || DEFAULT_DATA_DIR);
   const localJson = localJsonPath(dataDir);
   const twin = await runningTwin(localJson);
   if (twin === undefined) return `the environment (table ${process.env[FUNCTION_ENV.TABLE] ?? '<unset>'})`;

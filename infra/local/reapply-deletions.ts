@@ -31,7 +31,7 @@ const TWIN_REGION = 'us-east-1';
 
 /** Points this process at a running twin, or says why the environment is used as given. */
 async function chooseTarget(): Promise<string> {
-  const dataDir = resolve(process.env.DSAR_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const dataDir = resolve(process.env.DSAR_DATA_DIR || DEFAULT_DATA_DIR);
   const localJson = localJsonPath(dataDir);
   const twin = await runningTwin(localJson);
   if (twin === undefined)

@@ -10,6 +10,7 @@ import { type SfnFaults, startSfnServer } from './sfn-server';
 import { startApiServer } from './api-server';
 import { createBucket, DEMO_ERASED_PERSON, DEMO_PERSON, demoPeople, seedDemoCompany } from './demo-company';
 import { startLocalPostgres } from './pglite';
+import { REQUESTS_TABLE, SUPPRESSION_TABLE, TOKENS_TABLE } from './tables';
 import { startLocalSaas } from './saas/local-saas';
 import { loadSystems } from '../../functions/core/systems';
 import { extractWorkflow, synthTemplate } from './asl';
@@ -94,9 +95,7 @@ export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.dsar');
  */
 export const DEMO_ESTATE_FILE = join(REPO_ROOT, 'infra/config/demo-estate.json');
 export const DEFAULT_API_PORT = 8787;
-export const REQUESTS_TABLE = 'DsarRequests';
-export const TOKENS_TABLE = 'DsarTokens';
-export const SUPPRESSION_TABLE = 'DsarSuppression';
+export { REQUESTS_TABLE, SUPPRESSION_TABLE, TOKENS_TABLE } from './tables';
 const DOCUMENTS_BUCKET = 'dsar-documents';
 const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:DsarRequestWorkflow';
 
