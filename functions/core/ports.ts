@@ -9,11 +9,12 @@ export type { RequestRecord };
  * AWS SDK; use cases never import an SDK, so they run the same in the cloud, in the local twin and in tests.
  */
 
+/**
+ * What `update` may set. `dueDate` may change only with the request's `clock` (an extension: the engine recomputes both,
+ * functions/core/rules/clock.ts); the rest of the request's identity never changes.
+ */
 export type RecordPatch = Partial<
-  Omit<
-    RequestRecord,
-    'requestId' | 'status' | 'type' | 'regulation' | 'subject' | 'subjectForgottenAt' | 'receivedAt' | 'dueDate'
-  >
+  Omit<RequestRecord, 'requestId' | 'status' | 'type' | 'regulation' | 'subject' | 'subjectForgottenAt' | 'receivedAt'>
 >;
 
 export interface IdempotencyClaim {

@@ -13,6 +13,10 @@ import type { RequestRecord } from '../../functions/core/domain/request-record';
 import type { RequestRepository } from '../../functions/core/ports';
 import { REQUESTS_TABLE } from '../local/tables';
 import { csv, metrics, queue, requestView } from './requests';
+import { ExtendRequest } from '../../functions/extend-request/extend-request';
+import { RequestNotFoundError, StatusConflictError, ValidationError } from '../../functions/core/domain/errors';
+import { ExtensionRefusedError } from '../../functions/core/rules/errors';
+import { targetRunningTwin } from '../local/running';
 import type { ProbeReport } from '../../connectors/contract';
 import { postgresPool } from '../../connectors/postgres/pool';
 import { type ConnectorDeps, createConnector } from '../../connectors/registry';
@@ -50,6 +54,7 @@ Commands:
   requests         the open requests, most urgent first, with days left
   show <id>        one request: its facts, its clock, per system what was done (the address masked)
   metrics          CCPA §7102 figures per right for a calendar year (--year, --csv)
+  extend <id>      extend a request's deadline once, where the law allows, mailing the subject the reason (--reason)
 
 Options (every command):
   --systems <file> the systems file (default: $DSAR_SYSTEMS_FILE or infra/config/systems.json)
@@ -83,13 +88,27 @@ Exit 0, or 1 when there is no such request.`,
 The figures 11 CCR §7102(a) asks a business to disclose, per right, for the requests received in a calendar year
 (default: the previous one): received, complied with in whole and in part, denied, withdrawn or never confirmed,
 still open, and the median and mean days from receipt to the answer.`,
+  extend: `Usage: dsar extend <request id> --reason "<why, as the subject will read it>"
+
+Extends the request's deadline once, where its law allows (GDPR Art. 12(3): two more months, told within the first;
+CCPA §1798.130(a)(2)(A): 45 more days, told within the first 45): the statutory clock decides and computes the new
+date, the subject is mailed it with the reason, then the request records it. Refused — and nothing mailed — when the
+law gives no extension, when it was already extended, or after the notice deadline. Acts on the running twin, or on a
+deployment through the environment (DSAR_TABLE, DSAR_SENDER and the AWS defaults).
+Exit 0 when extended, 1 when refused, 2 on a usage error.`,
 };
 
 /** Runs one `dsar` invocation; returns the exit code (the shim sets it, tests read it). */
 export async function main(
   argv: readonly string[],
   io: Io,
-  options: { local?: LocalEndpoints; requests?: Pick<RequestRepository, 'all' | 'get'>; now?: () => Date } = {},
+  options: {
+    local?: LocalEndpoints;
+    requests?: Pick<RequestRepository, 'all' | 'get'>;
+    now?: () => Date;
+    /** the extension use case (tests give one over fakes; the command builds one over the twin or a deployment) */
+    extend?: Pick<ExtendRequest, 'execute'>;
+  } = {},
 ): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -128,6 +147,7 @@ export async function main(
   const local =
     options.local ?? (values.local || existsSync(LOCAL_JSON) ? readLocal(io, values.local === true) : undefined);
   if (values.local && local === undefined) return EXIT.usage;
+  if (command === 'extend') return extendCommand(parsed.argument, values.reason, io, options.extend);
   if (command === 'requests' || command === 'show' || command === 'metrics') {
     const requests = options.requests ?? requestsTable(values.table, local, io);
     if (requests === undefined) return EXIT.usage;
@@ -149,10 +169,11 @@ function parse(argv: readonly string[]) {
       local: { type: 'boolean' },
       table: { type: 'string' },
       year: { type: 'string' },
+      reason: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const takes = positionals[0] === 'show' ? 2 : 1;
+  const takes = positionals[0] === 'show' || positionals[0] === 'extend' ? 2 : 1;
   if (positionals.length > takes) throw new UsageError(`unexpected argument '${positionals[takes]}'`);
   return { command: positionals[0], argument: positionals[1], values };
 }
@@ -220,6 +241,41 @@ async function operatorView(
         : `No requests received in ${year}.`,
     );
   return EXIT.ok;
+}
+
+/** `dsar extend <id> --reason …`: the clock engine decides; the subject is told the new date and why. */
+async function extendCommand(
+  requestId: string | undefined,
+  reason: string | undefined,
+  io: Io,
+  given?: Pick<ExtendRequest, 'execute'>,
+): Promise<number> {
+  if (!requestId || reason === undefined) {
+    io.err(HELP.extend ?? '');
+    return EXIT.usage;
+  }
+  let use = given;
+  if (use === undefined) {
+    const twin = await targetRunningTwin(process.env.DSAR_DATA_DIR || join(REPO_ROOT, '.dsar'));
+    io.err(twin ? `Extending on the local twin at ${twin.api}.` : 'Extending on the deployment the environment names.');
+    const { wiring } = await import('../../functions/core/wiring');
+    use = new ExtendRequest(wiring.requests(), wiring.mailer());
+  }
+  try {
+    const { dueDate, previous } = await use.execute(requestId, reason);
+    io.out(`extended: due ${previous} → ${dueDate}; the subject was mailed the new date and the reason`);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ExtensionRefusedError || error instanceof StatusConflictError) {
+      io.err(`not extended: ${error.message}`);
+      return EXIT.problems;
+    }
+    if (error instanceof ValidationError || error instanceof RequestNotFoundError) {
+      io.err(`not extended: ${error.message}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
 }
 
 /** A nested view as `field  value` lines (objects as compact JSON), the fields aligned. */

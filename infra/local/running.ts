@@ -1,4 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FUNCTION_ENV } from '../../functions/core/env';
+import { DEFAULT_SENDER } from '../config';
+import { REQUESTS_TABLE } from './tables';
 import type { LocalCredentials } from './http';
 import type { TwinEndpoints } from './twin';
 
@@ -32,4 +36,30 @@ export function credentialsOf(twin: RunningTwin, localJson: string): LocalCreden
   const { credentials } = twin;
   if (!credentials?.accessKeyId || !credentials.secretAccessKey) throw new TwinCredentialsMissingError(localJson);
   return credentials;
+}
+
+/**
+ * Points this process's AWS clients and the functions' settings at a running twin (its emulators, its credentials, its
+ * tables, a sender), so an operator command acts on the twin's requests; undefined when none runs on `dataDir`, and
+ * the environment is then used as given (a deployment: DSAR_TABLE, DSAR_SENDER, the AWS defaults). Everything is
+ * overridden, credentials included, so no call can reach a real AWS account while a twin is targeted.
+ */
+export async function targetRunningTwin(dataDir: string): Promise<RunningTwin | undefined> {
+  const localJson = join(dataDir, 'local.json');
+  const twin = await runningTwin(localJson);
+  if (twin === undefined) return undefined;
+  const credentials = credentialsOf(twin, localJson);
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_ENDPOINT_URL_DYNAMODB: twin.dynamodb,
+    AWS_ENDPOINT_URL_S3: twin.s3,
+    AWS_ENDPOINT_URL_SESV2: twin.ses,
+    DSAR_S3_FORCE_PATH_STYLE: 'true',
+    [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
+    [FUNCTION_ENV.SENDER]: process.env[FUNCTION_ENV.SENDER] ?? DEFAULT_SENDER,
+  });
+  return twin;
 }

@@ -163,3 +163,23 @@ export function liftNoticeMail(record: RequestRecord, liftAt: Date): MailMessage
     ].join('\n'),
   };
 }
+
+/**
+ * The notice of an extension (GDPR Art. 12(3): "together with the reasons for the delay"; CCPA §1798.130(a)(2)(A),
+ * 11 CCR §7021(b): notice and an explanation of the reason): the new date and the operator's reason.
+ */
+export function extensionMail(record: RequestRecord, dueOn: string, reason: string): MailMessage {
+  return {
+    to: subjectEmail(record),
+    subject: 'We need more time to answer your privacy request',
+    text: [
+      `We are still working on your request (reference ${record.requestId}), and need more time than the law's first`,
+      `period allows: we will answer by ${dueOn}.`,
+      '',
+      `Why: ${reason}`,
+      '',
+      'You do not need to do anything. If you disagree with the delay, you may reply to this message, or complain to',
+      'a supervisory authority (under the GDPR) or to the California Privacy Protection Agency (under the CCPA).',
+    ].join('\n'),
+  };
+}

@@ -76,6 +76,8 @@ export const RequestRecord = z.object({
    * date, the extension and pauses. `dueDate` is its `dueOn`; only the engine recomputes it.
    */
   clock: Clock.optional(),
+  /** the operator's extension of the deadline: the reason the subject was told, and when */
+  extension: z.object({ reason: z.string(), at: z.string() }).optional(),
   updatedAt: z.string(),
   verificationSentAt: z.string().optional(),
   verificationExpiresAt: z.string().optional(),
