@@ -1,11 +1,10 @@
-import { resolve, join } from 'node:path';
+import { resolve } from 'node:path';
 import { FUNCTION_ENV } from '../../functions/core/env';
 import { logger } from '../../functions/core/logger';
 import { wiring } from '../../functions/core/wiring';
 import { AnnounceLift, LiftRestriction, type LiftResult } from '../../functions/lift-restriction/lift-restriction';
-import { DEFAULT_SENDER } from '../config';
-import { credentialsOf, runningTwin } from './running';
-import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE } from './twin';
+import { targetRunningTwin } from './running';
+import { DEFAULT_DATA_DIR } from './twin';
 
 /**
  * `npm run lift-restriction -- <requestId> [--at YYYY-MM-DD] [--now]`: lift a restriction of processing, telling its
@@ -21,26 +20,8 @@ import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE } from './tw
 const DEFAULT_NOTICE_DAYS = 14;
 
 async function chooseTarget(): Promise<string> {
-  const dataDir = resolve(process.env.DSAR_DATA_DIR || DEFAULT_DATA_DIR);
-  const localJson = localJsonPath(dataDir);
-  const twin = await runningTwin(localJson);
+  const twin = await targetRunningTwin(resolve(process.env.DSAR_DATA_DIR || DEFAULT_DATA_DIR));
   if (twin === undefined) return `the environment (table ${process.env[FUNCTION_ENV.TABLE] ?? '<unset>'})`;
-  const credentials = credentialsOf(twin, localJson);
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_ENDPOINT_URL_DYNAMODB: twin.dynamodb,
-    AWS_ENDPOINT_URL_S3: twin.s3,
-    AWS_ENDPOINT_URL_SESV2: twin.ses,
-    DSAR_S3_FORCE_PATH_STYLE: 'true',
-    [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
-    [FUNCTION_ENV.SENDER]: process.env[FUNCTION_ENV.SENDER] ?? DEFAULT_SENDER,
-    [FUNCTION_ENV.SYSTEMS_FILE]: resolve(
-      process.env[FUNCTION_ENV.SYSTEMS_FILE] ?? join(REPO_ROOT, 'infra/config/systems.json'),
-    ),
-  });
   return `the local twin at ${twin.api}`;
 }
 

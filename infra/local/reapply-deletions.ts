@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FUNCTION_ENV } from '../../functions/core/env';
-import { credentialsOf, runningTwin } from './running';
-import { DEFAULT_DATA_DIR, localJsonPath, REPO_ROOT, REQUESTS_TABLE, SUPPRESSION_TABLE } from './twin';
+import { targetRunningTwin } from './running';
+import { DEFAULT_DATA_DIR, SUPPRESSION_TABLE } from './twin';
 import { logger } from '../../functions/core/logger';
 import { wiring } from '../../functions/core/wiring';
 import { dynamoDocumentClient } from '../../functions/core/adapters/aws-clients';
@@ -27,33 +27,16 @@ import {
  * Exits 1 when a system failed (re-run it: erasing is idempotent), 2 when nothing could run at all.
  */
 
-const TWIN_REGION = 'us-east-1';
-
 /** Points this process at a running twin, or says why the environment is used as given. */
 async function chooseTarget(): Promise<string> {
   const dataDir = resolve(process.env.DSAR_DATA_DIR || DEFAULT_DATA_DIR);
-  const localJson = localJsonPath(dataDir);
-  const twin = await runningTwin(localJson);
+  const keyFile = join(dataDir, 'hash-key');
+  const twin = await targetRunningTwin(dataDir);
   if (twin === undefined)
     return `the environment (table ${process.env[FUNCTION_ENV.TABLE] ?? '<unset>'}, region ${process.env.AWS_REGION ?? 'from the AWS config'})`;
-  const keyFile = join(dataDir, 'hash-key');
   if (!existsSync(keyFile)) throw new Error(`the running twin has no hash key at ${keyFile}`);
-  // the emulators accept only the credentials the twin made at its start (local.json, 0600)
-  const credentials = credentialsOf(twin, localJson);
-  // Everything is overridden, credentials included, so no call can reach a real AWS account while a twin is targeted.
   Object.assign(process.env, {
-    AWS_REGION: TWIN_REGION,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_ENDPOINT_URL_DYNAMODB: twin.dynamodb,
-    AWS_ENDPOINT_URL_S3: twin.s3,
-    DSAR_S3_FORCE_PATH_STYLE: 'true',
-    [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
     [FUNCTION_ENV.SUPPRESSION_TABLE]: SUPPRESSION_TABLE,
-    [FUNCTION_ENV.SYSTEMS_FILE]: resolve(
-      process.env[FUNCTION_ENV.SYSTEMS_FILE] ?? join(REPO_ROOT, 'infra/config/systems.json'),
-    ),
     [FUNCTION_ENV.HASH_KEY]: readFileSync(keyFile, 'utf8').trim(),
   });
   return `the local twin at ${twin.api} (data in ${dataDir})`;

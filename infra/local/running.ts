@@ -1,13 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { localHttpEnv, localPostgresEnv } from '../../functions/core/connectors';
 import { FUNCTION_ENV } from '../../functions/core/env';
 import { DEFAULT_SENDER } from '../config';
 import { REQUESTS_TABLE } from './tables';
 import type { LocalCredentials } from './http';
 import type { TwinEndpoints } from './twin';
 
-/** A twin running in another process: its endpoints, and the credentials its emulators accept from this start on. */
-export type RunningTwin = TwinEndpoints & { credentials?: LocalCredentials };
+/**
+ * A twin running in another process: its endpoints, the credentials its emulators accept from this start on, the
+ * systems file it runs, and its local Postgres servers and API fakes (name → URL; URL and key).
+ */
+export type RunningTwin = TwinEndpoints & {
+  credentials?: LocalCredentials;
+  systemsFile?: string;
+  postgres?: Record<string, string>;
+  apis?: Record<string, { url: string; key: string }>;
+};
 
 /** Thrown when a running twin's local.json has no credentials (a twin started by an older version: restart it). */
 export class TwinCredentialsMissingError extends Error {
@@ -60,6 +69,20 @@ export async function targetRunningTwin(dataDir: string): Promise<RunningTwin | 
     DSAR_S3_FORCE_PATH_STYLE: 'true',
     [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
     [FUNCTION_ENV.SENDER]: process.env[FUNCTION_ENV.SENDER] ?? DEFAULT_SENDER,
+    // the systems the twin runs, and how its functions reach the local ones: the connectors here must match
+    ...(twin.systemsFile
+      ? { [FUNCTION_ENV.SYSTEMS_FILE]: process.env[FUNCTION_ENV.SYSTEMS_FILE] ?? twin.systemsFile }
+      : {}),
+    ...Object.fromEntries(Object.entries(twin.postgres ?? {}).map(([name, url]) => [localPostgresEnv(name), url])),
+    ...Object.fromEntries(
+      Object.entries(twin.apis ?? {}).flatMap(([name, api]) => {
+        const env = localHttpEnv(name);
+        return [
+          [env.url, api.url],
+          [env.secret, api.key],
+        ];
+      }),
+    ),
   });
   return twin;
 }
