@@ -1,6 +1,6 @@
 import type { HttpSystemConfig } from '../config';
 import { ConnectorConfigError } from '../errors';
-import { HttpStatusError, isRetryable } from './errors';
+import { HttpBodyError, HttpStatusError, isRetryable } from './errors';
 
 /** What the HTTP connector is given besides its system: how to read its key and reach a local fake, and a clock. */
 export interface HttpDeps {
@@ -84,7 +84,13 @@ export class HttpClient {
     if (response.status === 404) return { status: 404, body: undefined };
     if (!response.ok)
       throw new HttpStatusError(response.status, retryAfter(response.headers.get('retry-after'), this.now()));
-    return { status: response.status, body: text.trim() === '' ? undefined : JSON.parse(text) };
+    if (text.trim() === '') return { status: response.status, body: undefined };
+    try {
+      return { status: response.status, body: JSON.parse(text) };
+    } catch {
+      // JSON.parse quotes the text it could not read: the error keeps the status only
+      throw new HttpBodyError(response.status);
+    }
   }
 
   /** Requests spaced by 1/perSecond: the pipeline must not be what trips a vendor's rate limit. */

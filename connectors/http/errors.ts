@@ -15,6 +15,17 @@ export class HttpStatusError extends Error {
   }
 }
 
+/** An answer whose body is not JSON (a proxy's HTML page, a cut-off body): its status only, never the body. */
+export class HttpBodyError extends Error {
+  public constructor(
+    public readonly status: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`HTTP ${status} with a body that is not JSON`, options);
+    this.name = 'HttpBodyError';
+  }
+}
+
 /** Whether a status (or a network failure) is worth another attempt: throttling and server errors. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof HttpStatusError) return error.status === 429 || error.status >= 500;
@@ -49,6 +60,10 @@ export function translateHttpError(systemId: string, operation: string, error: u
       cause: error,
     });
   }
+  if (error instanceof HttpBodyError)
+    return new ConnectorConfigError(systemId, `${operation}: the API answered with a body that is not JSON`, {
+      cause: error,
+    });
   if (isNetworkError(error))
     return new ConnectorUnavailableError(systemId, `${operation}: the API could not be reached`, { cause: error });
   return error;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SystemsConfig } from '../../../connectors/config';
 import { HttpClient, retryAfter } from '../../../connectors/http/client';
-import { HttpStatusError } from '../../../connectors/http/errors';
+import { ConnectorConfigError } from '../../../connectors/errors';
+import { HttpBodyError, HttpStatusError, translateHttpError } from '../../../connectors/http/errors';
 import { formBody, nested, requestUrl, valueAt } from '../../../connectors/http/template';
 
 const vars = { list: 'L1' };
@@ -152,6 +153,24 @@ describe('Class: HttpClient', () => {
       HttpStatusError,
     );
     expect(patient.calls).toHaveLength(1);
+  });
+
+  it('refuses a body that is not JSON without quoting it', async () => {
+    // Prepare
+    const http = new HttpClient(system(), {
+      secret: async () => 'k',
+      localUrl: () => undefined,
+      fetch: (async () => new Response('<html>ada@example.com</html>', { status: 200 })) as unknown as typeof fetch,
+      sleep: async () => undefined,
+    });
+
+    // Act
+    const error = await http.send('GET', new URL('https://api.stripe.example/x')).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(HttpBodyError);
+    expect(String(error)).not.toContain('ada@example.com');
+    expect(translateHttpError('payments', 'lookup', error)).toBeInstanceOf(ConnectorConfigError);
   });
 
   it('does not retry a 401, and answers a 404 as an answer', async () => {
