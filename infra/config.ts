@@ -4,6 +4,10 @@ import { z } from 'zod';
 import type { SystemsConfig } from '../connectors/config';
 import { SystemsConfigError } from '../functions/core/errors';
 import { parseSystemsFile } from '../functions/core/systems';
+import { existsSync, readdirSync } from 'node:fs';
+import { InvalidProfileError, UnknownProfileError } from '../functions/core/policy/errors';
+import { loadProfileFile, type Profile } from '../functions/core/policy/profile';
+import { brokenPromises } from '../functions/core/policy/promises';
 
 /**
  * Deployment parameters, read from CDK context (cdk.json `context`, or `--context key=value` on the CLI)
@@ -26,6 +30,9 @@ import { parseSystemsFile } from '../functions/core/systems';
  * - `connectorConcurrency`     Reserved concurrency of each connector function (LocateSystem, EraseSystem): the most
  *                              calls that reach the source systems at once. Default 10.
  * - `wafRateLimit`             Requests one client IP may make in 5 minutes before WAF answers 429. Default 100.
+ * - `profile`                  The company profile the policy step decides by: a shipped profile's id
+ *                              (`infra/config/profiles/<id>.json`, e.g. `softpire`) or a path to your own. Optional:
+ *                              without it, the open profile (every law, every right, no company limits).
  */
 
 /** The repository root; relative paths in the configuration are resolved against it, not against the cwd. */
@@ -79,6 +86,7 @@ const DeploymentContext = z
     connectorConcurrency: z.coerce.number().int().min(1).max(1000).default(CONTEXT_DEFAULTS.connectorConcurrency),
     // WAF's bounds for a rate-based rule.
     wafRateLimit: z.coerce.number().int().min(10).max(2_000_000_000).default(CONTEXT_DEFAULTS.wafRateLimit),
+    profile: z.string().min(1).optional(),
   })
   .refine((c) => c.downloadLinkHours <= c.exportRetentionDays * 24, {
     path: ['downloadLinkHours'],
@@ -99,6 +107,8 @@ export interface DeploymentConfig {
   sweepMinutes: number;
   connectorConcurrency: number;
   wafRateLimit: number;
+  /** the chosen company profile: its file (absolute) and its validated content; undefined: the open profile */
+  profile?: { path: string; profile: Profile };
 }
 
 /** Anything that can answer a context lookup (a construct's `node`). */
@@ -120,6 +130,7 @@ export function readDeploymentConfig(context: ContextSource): DeploymentConfig {
         'sweepMinutes',
         'connectorConcurrency',
         'wafRateLimit',
+        'profile',
       ] as const
     ).map((key) => [key, context.tryGetContext(key)]),
   );
@@ -128,12 +139,44 @@ export function readDeploymentConfig(context: ContextSource): DeploymentConfig {
     throw new DsarConfigError(`Invalid CDK context for the DSAR pipeline:\n${z.prettifyError(parsed.error)}`);
   }
   const systemsConfigPath = resolveFromRepo(parsed.data.systemsConfig);
+  const systems = loadSystemsConfig(systemsConfigPath);
+  const profile = parsed.data.profile === undefined ? undefined : loadProfile(parsed.data.profile);
+  // a deployment that cannot keep the profile's promises is not synthesized (policy/promises.ts)
+  const broken = profile ? brokenPromises(profile.profile, systems) : [];
+  if (broken.length > 0) throw new DsarConfigError(broken.join('\n'));
   return {
     ...parsed.data,
     senderIsDefault: raw.senderEmail === undefined,
     systemsConfigPath,
-    systems: loadSystemsConfig(systemsConfigPath),
+    systems,
+    profile,
   };
+}
+
+/** Where shipped profiles live: one file per company, named by its id. */
+export const PROFILES_DIR = resolve(REPO_ROOT, 'infra/config/profiles');
+
+/** A profile's file: a shipped profile's id (`softpire`), or a path (ends in `.json`; relative to the repository). */
+export function profilePath(nameOrPath: string): string {
+  return nameOrPath.endsWith('.json') ? resolveFromRepo(nameOrPath) : resolve(PROFILES_DIR, `${nameOrPath}.json`);
+}
+
+/** Load and validate a profile by id or path; a problem is a DsarConfigError naming the file and every problem. */
+export function loadProfile(nameOrPath: string): { path: string; profile: Profile } {
+  const path = profilePath(nameOrPath);
+  if (!nameOrPath.endsWith('.json') && !existsSync(path)) {
+    const shipped = readdirSync(PROFILES_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5));
+    const unknown = new UnknownProfileError(nameOrPath);
+    throw new DsarConfigError(`${unknown.message}. Shipped: ${shipped.sort().join(', ')}`, { cause: unknown });
+  }
+  try {
+    return { path, profile: loadProfileFile(path) };
+  } catch (cause) {
+    if (cause instanceof InvalidProfileError) throw new DsarConfigError(cause.message, { cause });
+    throw cause;
+  }
 }
 
 /**

@@ -27,6 +27,11 @@ export const FUNCTION_ENV = {
   SENDER: 'DSAR_SENDER',
   /** path of the validated systems configuration (functions that plan, locate, erase or assemble) */
   SYSTEMS_FILE: 'DSAR_SYSTEMS_FILE',
+  /**
+   * path of the company profile (functions/core/policy/profile.ts): what the company promises, which the policy step
+   * decides by. Unset: the open profile (every law, every right, no company limits: policy/open-profile.ts).
+   */
+  PROFILE_FILE: 'DSAR_PROFILE_FILE',
   /** lifetime of a verification link, seconds (every function) */
   VERIFICATION_TTL_SECONDS: 'DSAR_VERIFICATION_TTL_SECONDS',
   /** lifetime of a download link, seconds (every function) */
@@ -39,6 +44,8 @@ export const FUNCTION_ENV = {
 
 /** Where the systems configuration sits inside a deployed bundle (copied there at bundling time). */
 export const SYSTEMS_FILE_IN_BUNDLE = '/var/task/systems.json';
+/** Where the company profile sits inside a deployed bundle (copied there beside the systems configuration). */
+export const PROFILE_FILE_IN_BUNDLE = '/var/task/profile.json';
 
 /**
  * The sweeper's CloudWatch metrics (embedded metric format): where the function writes them and where the stack's

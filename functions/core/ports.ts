@@ -67,6 +67,11 @@ export interface RequestRepository {
    * controller to tell the subject before lifting. StatusConflictError for any other request.
    */
   recordLift(requestId: string, lift: NonNullable<RequestRecord['lift']>): Promise<void>;
+  /**
+   * Every request recorded for this keyed hash of an address, any status (the policy step counts them against the
+   * profile's limits). Ids are remembered at `create`, so requests recorded before this existed are not among them.
+   */
+  earlierOf(subjectHash: string): Promise<RequestRecord[]>;
   /** Every request record, page by page (the sweeper's walk; a Scan: fine at the volumes a DSAR pipeline sees). */
   all(): AsyncIterable<RequestRecord>;
   /**

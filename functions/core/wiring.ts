@@ -15,6 +15,9 @@ import { DynamoNoticeStore } from './adapters/dynamo-notice-store';
 import { SfnTaskCallbacks } from './adapters/sfn-task-callbacks';
 import { HttpWebhookSender } from './adapters/webhook-sender';
 import type { NoticeStore, TaskCallbacks, WebhookSender } from './ports';
+import { FUNCTION_ENV } from './env';
+import { OPEN_PROFILE } from './policy/open-profile';
+import { loadProfileFile } from './policy/profile';
 
 /**
  * The composition root: every adapter the handlers use, composed here once from the settings. A handler takes what its
@@ -50,6 +53,14 @@ export const wiring = {
   systems,
   connectors: once(() => connectorFactory(systems())),
   hashKey: loadHashKey,
+  /**
+   * The company profile the policy step decides by (unset or empty: the open profile). Read at each call (the file is
+   * parsed once per path): a twin restarted in the same process with another profile decides by the new one.
+   */
+  profile: () => {
+    const file = process.env[FUNCTION_ENV.PROFILE_FILE];
+    return file ? loadProfileFile(file) : OPEN_PROFILE;
+  },
 };
 
 /**

@@ -12,7 +12,12 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { SystemsConfig } from '../../connectors/config';
 import { REPO_ROOT } from '../config';
-import { COMMON_RUNTIME_ENV, FUNCTION_ENV, SYSTEMS_FILE_IN_BUNDLE } from '../../functions/core/env';
+import {
+  COMMON_RUNTIME_ENV,
+  FUNCTION_ENV,
+  PROFILE_FILE_IN_BUNDLE,
+  SYSTEMS_FILE_IN_BUNDLE,
+} from '../../functions/core/env';
 import { FUNCTION_SPECS, HANDLER_TAG, type FunctionId, type FunctionSpec } from './function-specs';
 import {
   type EncryptedTable,
@@ -44,6 +49,8 @@ export interface DsarFunctionsProps {
   readonly systems: SystemsConfig;
   /** absolute path of the (validated) systems config, copied into the bundles that read it */
   readonly systemsConfigPath: string;
+  /** absolute path of the (validated) company profile, copied into the bundles that read it; none: the open profile */
+  readonly profilePath?: string;
   readonly verificationTtl: Duration;
   readonly downloadTtl: Duration;
 }
@@ -145,7 +152,10 @@ export class DsarFunctions extends Construct {
           "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         // Bundle the AWS SDK too: the versions tested are the versions deployed.
         externalModules: [],
-        commandHooks: spec.readsSystemsConfig ? copySystemsConfig(props.systemsConfigPath) : undefined,
+        commandHooks: copyConfiguration([
+          ...(spec.readsSystemsConfig ? [{ from: props.systemsConfigPath, as: 'systems.json' }] : []),
+          ...(spec.readsProfile && props.profilePath ? [{ from: props.profilePath, as: 'profile.json' }] : []),
+        ]),
       },
     });
     // Only on the function itself (not its role or log group): the twin finds handler modules through this tag.
@@ -179,6 +189,7 @@ function environmentFor(spec: FunctionSpec, props: DsarFunctionsProps): Record<s
   if (spec.suppression) env[FUNCTION_ENV.SUPPRESSION_TABLE] = props.suppression.table.tableName;
   if (spec.sendsMail) env[FUNCTION_ENV.SENDER] = props.senderEmail;
   if (spec.readsSystemsConfig) env[FUNCTION_ENV.SYSTEMS_FILE] = SYSTEMS_FILE_IN_BUNDLE;
+  if (spec.readsProfile && props.profilePath) env[FUNCTION_ENV.PROFILE_FILE] = PROFILE_FILE_IN_BUNDLE;
   if (spec.hashesIdentities) env[FUNCTION_ENV.HASH_KEY_SECRET_ARN] = props.hashKey.secretArn;
   return env;
 }
@@ -222,17 +233,21 @@ function acknowledgeFunctionFindings(fn: nodejs.NodejsFunction, role: iam.Role):
 }
 
 /**
- * Copy the systems config into the bundle as systems.json (the functions read DSAR_SYSTEMS_FILE at cold start).
- * A file inside the project is addressed through `inputDir`, so the hook works in Docker bundling too.
+ * Copy configuration files into the bundle (the systems config as systems.json, the company profile as profile.json:
+ * the functions read DSAR_SYSTEMS_FILE and DSAR_PROFILE_FILE at cold start). A file inside the project is addressed
+ * through `inputDir`, so the hook works in Docker bundling too. No files: no hooks.
  */
-function copySystemsConfig(configPath: string): nodejs.ICommandHooks {
-  const inProject = relative(REPO_ROOT, configPath);
-  const isInside = !inProject.startsWith('..') && !isAbsolute(inProject);
+function copyConfiguration(files: readonly { from: string; as: string }[]): nodejs.ICommandHooks | undefined {
+  if (files.length === 0) return undefined;
+  const source = (inputDir: string, path: string) => {
+    const inProject = relative(REPO_ROOT, path);
+    const isInside = !inProject.startsWith('..') && !isAbsolute(inProject);
+    return isInside ? posix.join(inputDir, inProject.split(sep).join(posix.sep)) : path;
+  };
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
-    afterBundling: (inputDir: string, outputDir: string) => [
-      `cp "${isInside ? posix.join(inputDir, inProject.split(sep).join(posix.sep)) : configPath}" "${outputDir}/systems.json"`,
-    ],
+    afterBundling: (inputDir: string, outputDir: string) =>
+      files.map((file) => `cp "${source(inputDir, file.from)}" "${outputDir}/${file.as}"`),
   };
 }

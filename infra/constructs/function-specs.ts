@@ -70,6 +70,8 @@ export interface FunctionSpec {
   readonly linksToApi?: boolean;
   /** the systems config copied into the bundle + DSAR_SYSTEMS_FILE */
   readonly readsSystemsConfig?: boolean;
+  /** the company profile copied into the bundle + DSAR_PROFILE_FILE (when the deployment names one) */
+  readonly readsProfile?: boolean;
   /** read access to the hash-key secret + DSAR_HASH_KEY_SECRET_ARN */
   readonly hashesIdentities?: boolean;
   /**
@@ -136,6 +138,16 @@ export const FUNCTION_SPECS = [
     bucket: { read: ['exports/', 'receipts/'] },
   },
   // --- workflow steps ---
+  {
+    id: 'DecideRequest',
+    entry: 'functions/decide-request/handler.ts',
+    timeoutSeconds: STEP_SECONDS,
+    purpose:
+      "the policy step: decide the request against the company profile and the law's pack (go on, or deny with reasons and mail them)",
+    table: 'readWrite',
+    sendsMail: true,
+    readsProfile: true,
+  },
   {
     id: 'PlanRequest',
     entry: 'functions/plan-request/handler.ts',

@@ -220,7 +220,11 @@ async function main(): Promise<number> {
   const running = await runningTwin(localJson);
   const twin = running
     ? undefined
-    : await startTwin({ dataDir, systemsFile: process.env.DSAR_SYSTEMS_FILE ?? DEMO_ESTATE_FILE });
+    : await startTwin({
+        dataDir,
+        systemsFile: process.env.DSAR_SYSTEMS_FILE ?? DEMO_ESTATE_FILE,
+        profile: process.env.DSAR_PROFILE || undefined,
+      });
   const endpoints = running ?? twin?.endpoints;
   if (!endpoints) throw new Error('no twin');
   const credentials = running ? credentialsOf(running, localJson) : twin?.credentials;

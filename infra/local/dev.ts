@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR, DEMO_ESTATE_FILE, localJsonPath, startTwin } from './twin';
 import { runningTwin } from './running';
 
@@ -5,7 +6,8 @@ import { runningTwin } from './running';
  * `npm run dev`: start the local twin and keep it running until Ctrl-C.
  * Settings: DSAR_DATA_DIR (default .dsar), DSAR_API_PORT (default: the port of the last start on this data, 8787 the
  * first time; a port given wins and is remembered), DSAR_SYSTEMS_FILE (default: the demo company's estate,
- * infra/config/demo-estate.json).
+ * infra/config/demo-estate.json), the company profile: `npm run dev -- --profile softpire` or DSAR_PROFILE (a shipped
+ * profile's id, infra/config/profiles/<id>.json, or a path to your own; none: the open profile).
  */
 
 /** DSAR_API_PORT as a port number; a value that is not one stops here with a message, not a stack trace. */
@@ -19,7 +21,19 @@ function apiPortFromEnv(value: string | undefined): number | undefined {
   return port;
 }
 
+/** `--profile <id or file>`, or DSAR_PROFILE; anything else on the command line is refused with the usage. */
+function profileFromArgs(): string | undefined {
+  try {
+    const { values } = parseArgs({ options: { profile: { type: 'string' } }, strict: true });
+    return values.profile ?? (process.env.DSAR_PROFILE || undefined);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nUsage: npm run dev [-- --profile <id or file>]\n`);
+    process.exit(2);
+  }
+}
+
 const apiPort = apiPortFromEnv(process.env.DSAR_API_PORT);
+const profile = profileFromArgs();
 // an empty DSAR_DATA_DIR is unset (it would put the data in the working directory)
 const dataDir = process.env.DSAR_DATA_DIR || DEFAULT_DATA_DIR;
 const already = await runningTwin(localJsonPath(dataDir));
@@ -32,11 +46,12 @@ const twin = await startTwin({
   dataDir,
   apiPort,
   systemsFile: process.env.DSAR_SYSTEMS_FILE ?? DEMO_ESTATE_FILE,
+  profile,
 });
 const lines = Object.entries(twin.endpoints).map(([name, url]) => `  ${name.padEnd(14)} ${url}`);
 process.stdout.write(
   [
-    'DSAR local twin is running (loopback only). Endpoints:',
+    `DSAR local twin is running (loopback only), deciding by the ${profile ? `"${profile}"` : 'open'} profile. Endpoints:`,
     ...lines,
     `Endpoints are also in ${localJsonPath(dataDir)}. Mail sent: ${twin.endpoints.mail}/store (or open ${twin.endpoints.mail} in a browser).`,
     twin.resumed.length ? `Resumed ${twin.resumed.length} unfinished request(s).` : 'No unfinished requests to resume.',

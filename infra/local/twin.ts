@@ -16,6 +16,8 @@ import { loadSystems } from '../../functions/core/systems';
 import { extractWorkflow, synthTemplate } from './asl';
 import { API_ROUTES } from '../constructs/api-routes';
 import { FUNCTION_ENV } from '../../functions/core/env';
+import { loadProfile } from '../config';
+import { brokenPromises } from '../../functions/core/policy/promises';
 import type { LocalCredentials, LocalServer } from './http';
 import { privateDirectory, tightenFile, twinCredentials, writePrivateFile } from './secrets';
 import type { SweepReport } from '../../functions/sweep/sweep';
@@ -43,6 +45,11 @@ export interface TwinOptions {
   apiPort?: number;
   /** systems configuration file (default `infra/config/systems.json`) */
   systemsFile?: string;
+  /**
+   * the company profile the policy step decides by: a shipped profile's id (`softpire`) or a path to one; validated at
+   * start (a bad profile stops the twin with every problem named). None: the open profile.
+   */
+  profile?: string;
   /** seed the demo company's systems (default true) */
   seedDemo?: boolean;
   /** CDK context for the synth (e.g. verificationWindowHours) */
@@ -177,6 +184,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   privateDirectory(dataDir);
   const credentials = twinCredentials();
   const systemsFile = resolve(options.systemsFile ?? join(REPO_ROOT, 'infra/config/systems.json'));
+  const profile = options.profile === undefined ? undefined : loadProfile(options.profile);
+  // The handlers read the profile from DSAR_PROFILE_FILE (set below), as in the cloud. It is not handed to the synth:
+  // the CDK app refuses a deployment whose backups outlive the profile's deletion promise, while the twin — also a
+  // demo of every profile over the demo estate — says so and runs.
+  for (const problem of profile ? brokenPromises(profile.profile, loadSystems(systemsFile)) : [])
+    process.stderr.write(`Warning: ${problem}\n`);
   const context = { systemsConfig: systemsFile, ...options.context };
 
   const started: { stop(): Promise<void> }[] = [];
@@ -253,6 +266,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       [FUNCTION_ENV.STATE_MACHINE_ARN]: STATE_MACHINE_ARN,
       [FUNCTION_ENV.API_URL]: api.url,
       [FUNCTION_ENV.SYSTEMS_FILE]: systemsFile,
+      // empty: the open profile (functions/core/wiring.ts reads an empty value as none)
+      [FUNCTION_ENV.PROFILE_FILE]: profile?.path ?? '',
       [FUNCTION_ENV.HASH_KEY]: hashKey(dataDir),
       // always set, so the twin never asks Secrets Manager for a webhook key (functions/core/adapters/webhook-sender.ts)
       [WEBHOOK_SECRETS_ENV]: JSON.stringify({ ...webhookSecretsFile(dataDir), ...options.webhookSecrets }),

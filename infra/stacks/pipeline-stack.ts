@@ -72,6 +72,7 @@ export class PipelineStack extends Stack {
       senderEmail: config.senderEmail,
       systems: config.systems,
       systemsConfigPath: config.systemsConfigPath,
+      profilePath: config.profile?.path,
       verificationTtl: verificationWindow,
       downloadTtl: Duration.hours(config.downloadLinkHours),
     });

@@ -16,6 +16,7 @@ import { lambdaStep, perSystemMap } from './steps';
  *
  * Shapes (the contract with the step functions; every field is an id, a count, a status or an S3 key):
  *   input                 { requestId }
+ *   $.decision            { outcome: go | deny, reasons: [code] } (functions/decide-request; codes only)
  *   $.plan                { type, action, systems: [{ systemId }], recipients: [{ recipientId }] }
  *   $.resolved            { kinds, ambiguous, searched }: identities found in the systems of record (kinds only)
  *                         action: export | statement | erase | correct | flag | rejected (plan-request.ts ACTION)
@@ -45,6 +46,7 @@ import { lambdaStep, perSystemMap } from './steps';
 
 /** The functions the workflow invokes (the rest serve the HTTP API). */
 export const WORKFLOW_FUNCTIONS = [
+  'DecideRequest',
   'PlanRequest',
   'ResolveIdentities',
   'LocateSystem',
@@ -67,6 +69,7 @@ const requestId = () => sfn.JsonPath.stringAt('$.requestId');
 
 /** The steps outside the per-system Maps whose failure marks the request for attention. */
 export const ATTENTION_STEPS = [
+  STATE.Decide,
   STATE.PlanRequest,
   STATE.ResolveIdentities,
   STATE.AssembleExport,
@@ -112,7 +115,11 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
       },
     });
 
-  // Plan. IsRejected is where the policy step (regulation clock, frequency limits, exemptions) plugs in.
+  // The policy step, before anything else: the company profile and the law decide whether the request goes on. A
+  // denial is mailed and recorded by the step itself; the execution ends there, having searched nothing.
+  const decideStep = guardedStep(STATE.Decide, 'DecideRequest', { requestId: requestId() }, '$.decision');
+
+  // Plan. IsRejected: a request that ended before its execution got here (cancelled) plans nothing.
   const plan = guardedStep(STATE.PlanRequest, 'PlanRequest', { requestId: requestId() }, '$.plan');
 
   const locate = perSystemMap(scope, {
@@ -225,5 +232,9 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
     .when(sfn.Condition.stringEquals('$.plan.type', 'rejected'), sfn.Succeed.jsonPath(scope, STATE.RequestRejected))
     .otherwise(resolve.next(byAction));
 
-  return sfn.Chain.start(plan).next(isRejected);
+  const byDecision = sfn.Choice.jsonPath(scope, STATE.ByDecision)
+    .when(sfn.Condition.stringEquals('$.decision.outcome', 'deny'), sfn.Succeed.jsonPath(scope, STATE.RequestDenied))
+    .otherwise(plan.next(isRejected));
+
+  return sfn.Chain.start(decideStep).next(byDecision);
 }

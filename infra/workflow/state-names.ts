@@ -3,6 +3,11 @@
  * so they are a contract: change one here and everywhere follows. Plain data: no aws-cdk-lib import.
  */
 export const STATE = {
+  // The policy step (functions/decide-request): go on, or deny with reasons before any system is searched.
+  Decide: 'Decide',
+  DecideFailed: 'DecideFailed',
+  ByDecision: 'ByDecision',
+  RequestDenied: 'RequestDenied',
   PlanRequest: 'PlanRequest',
   IsRejected: 'IsRejected',
   // The subject's other ids (customer id, phone) from the systems of record, before any search

@@ -35,6 +35,7 @@ function named(name: string): Error {
 /** Every task state of the definition retries at once here: the backoff is the cloud's business, not the test's. */
 const NO_WAIT = Object.fromEntries(
   [
+    'Decide',
     'PlanRequest',
     'ResolveIds',
     'LocateSystem',
@@ -107,6 +108,7 @@ const plan =
     recipients: [],
   });
 const common: Record<string, Stub> = {
+  Decide: () => ({ outcome: 'go', reasons: [] }),
   ResolveIds: () => ({ kinds: [], ambiguous: [], searched: 0 }),
   LocateSystem: (i) => ({ systemId: i.systemId, status: 'found', recordCount: 2 }),
   AssembleExport: () => ({ documentKey: 'exports/r-1.json', complete: true }),
@@ -171,6 +173,7 @@ describe('Class: Workflow (local run)', () => {
 
       // Assess
       expect(calls.map(([s]) => s)).toEqual([
+        'Decide',
         'PlanRequest',
         'ResolveIds',
         'LocateSystem',
@@ -192,6 +195,7 @@ describe('Class: Workflow (local run)', () => {
       const receiptInput = calls.find(([s]) => s === 'AssembleReceipt')?.[1] ?? {};
       expect(Object.keys(receiptInput).sort()).toEqual([
         'confirmed',
+        'decision',
         'erased',
         'located',
         'notices',
@@ -267,6 +271,7 @@ describe('Class: Workflow (local run)', () => {
 
         // Assess
         expect(calls.map(([s]) => s).filter((s) => s !== 'ChangeSystem')).toEqual([
+          'Decide',
           'PlanRequest',
           'ResolveIds',
           'AssembleReceipt',
@@ -293,8 +298,8 @@ describe('Class: Workflow (local run)', () => {
 
       // Assess
       // resolution runs (and finds nothing to do for a statement: functions/resolve-identities)
-      expect(calls.map(([s]) => s)).toEqual(['PlanRequest', 'ResolveIds', 'AssembleStatement', 'Deliver']);
-      expect(calls[2]?.[1]).toEqual({ requestId: 'r-1', outcomes: [] });
+      expect(calls.map(([s]) => s)).toEqual(['Decide', 'PlanRequest', 'ResolveIds', 'AssembleStatement', 'Deliver']);
+      expect(calls[3]?.[1]).toEqual({ requestId: 'r-1', outcomes: [] });
     });
 
     it('stops a rejected request after planning', async () => {
@@ -305,7 +310,7 @@ describe('Class: Workflow (local run)', () => {
       const { calls } = await run(workflow.definition, stubs);
 
       // Assess
-      expect(calls.map(([s]) => s)).toEqual(['PlanRequest']);
+      expect(calls.map(([s]) => s)).toEqual(['Decide', 'PlanRequest']);
     });
 
     it('retries a throttled dependency in a step outside the Maps and carries on', async () => {

@@ -39,12 +39,12 @@ describe('Class: Workflow', () => {
   }, 60_000);
 
   describe('Method: definition', () => {
-    it('has exactly the contract state names, starting at PlanRequest (the subject has already confirmed)', () => {
+    it('has exactly the contract state names, starting at the policy step (the subject has already confirmed)', () => {
       // Prepare & Act
       const names = Object.keys(states).sort();
 
       // Assess
-      expect(workflow.definition.StartAt).toBe(STATE.PlanRequest);
+      expect(workflow.definition.StartAt).toBe(STATE.Decide);
       expect(names).toEqual(Object.values(STATE).sort());
     });
 
@@ -191,6 +191,7 @@ describe('Class: Workflow', () => {
     it('sends a step outside the Maps that still fails to MarkAttention, with its name and the error name, then fails', () => {
       // Prepare
       const guarded = [
+        STATE.Decide,
         STATE.PlanRequest,
         STATE.ResolveIdentities,
         STATE.AssembleExport,
@@ -376,6 +377,7 @@ describe('Class: Workflow', () => {
         'AssembleStatement',
         'ChangeSystem',
         'ConfirmSystem',
+        'Decide',
         'Deliver',
         'EraseSystem',
         'LocateSystem',

@@ -25,6 +25,9 @@ import { type OpenKind, stillOpen } from '../../functions/core/domain/request-re
 /** In-memory ports with the same rules as the DynamoDB adapters, for use-case tests. */
 export class MemoryRequests implements RequestRepository {
   public readonly records = new Map<string, RequestRecord>();
+
+  /** `now`: the clock "still open" is judged by (a test's fixed clock, so a dated test does not expire with time) */
+  public constructor(private readonly now: () => Date = () => new Date()) {}
   private readonly claims = new Map<string, { requestId: string; fingerprint: string }>();
 
   public async create(record: RequestRecord, idempotency?: IdempotencyClaim): Promise<CreateResult> {
@@ -51,6 +54,10 @@ export class MemoryRequests implements RequestRepository {
   public async get(requestId: string): Promise<RequestRecord | undefined> {
     const record = this.records.get(requestId);
     return record && structuredClone(record);
+  }
+
+  public async earlierOf(subjectHash: string): Promise<RequestRecord[]> {
+    return [...this.records.values()].filter((r) => r.subjectHash === subjectHash).map((r) => structuredClone(r));
   }
 
   public async load(requestId: string): Promise<RequestRecord> {
@@ -117,7 +124,7 @@ export class MemoryRequests implements RequestRepository {
 
   public async findOpen(subjectHash: string, kind: OpenKind): Promise<RequestRecord | undefined> {
     const record = this.records.get(this.open.get(`${kind}#${subjectHash}`) ?? '');
-    return record && stillOpen(record, new Date()) ? structuredClone(record) : undefined;
+    return record && stillOpen(record, this.now()) ? structuredClone(record) : undefined;
   }
 
   public async markOpen(subjectHash: string, kind: OpenKind, requestId: string): Promise<void> {

@@ -22,6 +22,14 @@ const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const claimKey = (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}` });
 /** `OPEN#<kind>#<hash>`: the kind names the right and what it is about (`opt_out:marketing`), never personal data */
 const openKey = (subjectHash: string, kind: OpenKind) => ({ pk: `OPEN#${kind}#${subjectHash}` });
+/**
+ * `HISTORY#<hash>`: the ids of every request recorded for one keyed hash of an address, so the policy step can count a
+ * subject's earlier requests (frequency limits) without scanning the table. Ids only; the hash is what a forgotten
+ * record keeps too.
+ */
+const historyKey = (subjectHash: string) => ({ pk: `HISTORY#${subjectHash}` });
+/** a subject with more requests than this on record is counted over the newest ones (limits count a handful) */
+const HISTORY_READ_LIMIT = 100;
 const IDEMPOTENCY_TTL_SECONDS = 90 * 86_400;
 /**
  * How long an answered request's record is kept: CCPA regulations (11 CCR §7101) require records of consumer requests
@@ -53,6 +61,9 @@ export class DynamoRequestRepository implements RequestRepository {
       const claimed = await this.claim(record, idempotency);
       if (claimed.outcome !== 'created') return claimed;
     }
+    // History first: a crash between the two leaves an id with no record (ignored when read), never a request the
+    // limits cannot see.
+    if (record.subjectHash) await this.remember(record.subjectHash, record.requestId);
     await this.client.send(
       new PutCommand({
         TableName: this.table,
@@ -61,6 +72,26 @@ export class DynamoRequestRepository implements RequestRepository {
       }),
     );
     return { outcome: 'created', requestId: record.requestId };
+  }
+
+  private async remember(subjectHash: string, requestId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: historyKey(subjectHash),
+        UpdateExpression: 'SET requestIds = list_append(if_not_exists(requestIds, :none), :one), kind = :kind',
+        ExpressionAttributeValues: { ':none': [], ':one': [requestId], ':kind': 'history' },
+      }),
+    );
+  }
+
+  public async earlierOf(subjectHash: string): Promise<RequestRecord[]> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: historyKey(subjectHash), ConsistentRead: true }),
+    );
+    const ids = Array.isArray(Item?.requestIds) ? (Item.requestIds as string[]).slice(-HISTORY_READ_LIMIT) : [];
+    const records = await Promise.all([...new Set(ids)].map((id) => this.get(id)));
+    return records.filter((r): r is RequestRecord => r !== undefined);
   }
 
   /**
@@ -226,7 +257,7 @@ export class DynamoRequestRepository implements RequestRepository {
           // verifyTaskToken: left on records by the previous version, whose verification waited in a callback task;
           // corrections: the corrected values are the subject's personal data as much as the address is
           UpdateExpression:
-            'SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE subject, verified, corrections, verifyTaskToken',
+            'SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE subject, verified, corrections, controller, verifyTaskToken',
           ConditionExpression: `attribute_exists(pk) AND ${ended.condition}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ...ended.values, ':now': new Date().toISOString() },

@@ -4,6 +4,7 @@ import {
   Correction,
   OptOutScope,
   Regulation,
+  Relationship,
   RequestType,
   RestrictionGround,
   SubjectIdentity,
@@ -13,6 +14,7 @@ import {
 import { IdentityKindName } from '../../../connectors/config';
 import type { VerifiedIdentities } from '../../../connectors/contract';
 import { Clock } from '../rules/clock';
+import { Reason } from '../policy/decide';
 import { SubjectForgottenError } from './errors';
 import { STATUSES, isTerminal } from './status';
 
@@ -68,6 +70,25 @@ export const RequestRecord = z.object({
   scope: OptOutScope.optional(),
   purpose: ConsentPurpose.optional(),
   ground: RestrictionGround.optional(),
+  /** who the subject is to the company (absent: a customer); an end user may name the customer that controls the data */
+  relationship: Relationship.optional(),
+  /** the customer an end user named: the referral's addressee; forgotten with the subject */
+  controller: z.string().optional(),
+  /**
+   * The policy step's decision (functions/decide-request): go on, or denied with its reasons (fixed codes and the
+   * article or policy words each rests on), the profile and version it was made under, and when the denial was mailed.
+   */
+  decision: z
+    .object({
+      outcome: z.enum(['go', 'deny']),
+      reasons: z.array(Reason),
+      at: z.string(),
+      profile: z.object({ id: z.string(), version: z.string() }),
+      mailedAt: z.string().optional(),
+      /** a processor referral forwarded to the controller's privacy contact (the controller's name only) */
+      forwardedTo: z.string().optional(),
+    })
+    .optional(),
   status: z.enum(STATUSES),
   receivedAt: z.string(),
   dueDate: z.string(),

@@ -47,8 +47,12 @@ export const Correction = z
   .strict();
 export type Correction = z.infer<typeof Correction>;
 
-/** The law the request is made under: it sets the statutory clock. */
-export const Regulation = z.enum(['gdpr', 'ccpa']);
+/**
+ * The law the request is made under: it sets the statutory clock and the rights given, from its jurisdiction pack
+ * (functions/core/rules/packs: EU GDPR, UK GDPR, CCPA/CPRA, Virginia VCDPA, Colorado CPA, Connecticut CTDPA, Texas
+ * TDPSA). Whether the company answers under it is the profile's to say (the policy step denies the rest).
+ */
+export const Regulation = z.enum(['gdpr', 'uk_gdpr', 'ccpa', 'vcdpa', 'cpa', 'ctdpa', 'tdpsa']);
 export type Regulation = z.infer<typeof Regulation>;
 
 /** Email addresses are compared case-insensitively everywhere: normalise once, at the edge. */
@@ -67,7 +71,20 @@ export const SubjectIdentity = z
   .strict();
 export type SubjectIdentity = z.infer<typeof SubjectIdentity>;
 
-const common = { regulation: Regulation, subject: SubjectIdentity };
+/**
+ * Who the subject is to the company (functions/core/policy/profile.ts SubjectType): its own `customer` (the default),
+ * an `end_user` of one of its customers (the company processes that data for the customer, who answers), or
+ * `personnel`. An end user may name the customer (`controller`) so the referral can say where to go.
+ */
+export const Relationship = z.enum(['customer', 'end_user', 'personnel']);
+export type Relationship = z.infer<typeof Relationship>;
+
+const common = {
+  regulation: Regulation,
+  subject: SubjectIdentity,
+  relationship: Relationship.optional(),
+  controller: z.string().trim().min(1).max(200).optional(),
+};
 
 /**
  * Body of POST /requests, one shape per right. Unknown fields are refused so nothing is silently ignored. Whether an

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RequestType } from '../domain/request';
+import { Regulation, RequestType } from '../domain/request';
 import { InvalidPackError, UnknownPackError } from './errors';
 import ccpa from './packs/ccpa.json';
 import cpa from './packs/cpa.json';
@@ -100,7 +100,8 @@ export const RightRule = z.discriminatedUnion('given', [Given, NotGiven]);
 export type RightRule = z.infer<typeof RightRule>;
 export type GivenRightRule = z.infer<typeof Given>;
 
-export const PackId = z.enum(['gdpr', 'uk_gdpr', 'ccpa', 'vcdpa', 'cpa', 'ctdpa', 'tdpsa']);
+/** One pack per law a request can be made under (domain/request.ts Regulation). */
+export const PackId = Regulation;
 export type PackId = z.infer<typeof PackId>;
 
 export const Pack = z

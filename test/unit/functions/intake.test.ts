@@ -14,7 +14,7 @@ const body = (email = 'ada@example.com', type: 'access' | 'deletion' = 'deletion
 });
 
 function intake(options: { now?: () => Date; mailer?: MemoryMailer; limits?: MemoryIntakeLimits } = {}) {
-  const requests = new MemoryRequests();
+  const requests = new MemoryRequests(options.now);
   const tokens = new MemoryTokens();
   const mailer = options.mailer ?? new MemoryMailer();
   const workflow = new MemoryWorkflow();

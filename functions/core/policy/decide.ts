@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { RequestRecord } from '../domain/request-record';
+import { addCalendarMonths, addDays, toCalendarDate } from '../rules/calendar-date';
+import { loadPack, type PackId } from '../rules/pack';
+import { periodParts, type Profile, type SubjectType } from './profile';
+
+/**
+ * The policy step's rules, as one pure function: given the request, the company's profile, the law's pack and the
+ * subject's earlier requests, go on, or deny with reasons. It runs after verification and before any system is
+ * searched (infra/workflow/definition.ts, Decide). Every reason is a fixed code with the source it rests on — the
+ * article or the policy's own words — so a denial can be explained to the subject and checked by an auditor, and
+ * nothing personal is in it (the codes travel in workflow state).
+ *
+ * The order is the order a privacy team would check by hand; every reason found is given, not only the first, so the
+ * subject is not denied again for a second reason after fixing the first.
+ */
+
+/**
+ * - `outside_jurisdiction`: the request is made under a law the company does not answer under (the profile's
+ *   `jurisdictions`);
+ * - `processor_referral`: the subject is an end user of a customer; the company processes that data for the customer,
+ *   who answers (GDPR Art. 28(3)(e); CCPA §1798.140(ag));
+ * - `subject_not_served`: the profile answers no request from this kind of subject;
+ * - `right_not_offered`: neither the law nor the company gives this right to this subject;
+ * - `frequency_limit`: the subject already made as many requests of this right as the limit allows in its period.
+ */
+export const DenialCode = z.enum([
+  'outside_jurisdiction',
+  'processor_referral',
+  'subject_not_served',
+  'right_not_offered',
+  'frequency_limit',
+]);
+export type DenialCode = z.infer<typeof DenialCode>;
+
+export const Reason = z.object({ code: DenialCode, source: z.string() }).strict();
+export type Reason = z.infer<typeof Reason>;
+
+export type Decision = { outcome: 'go' } | { outcome: 'deny'; reasons: Reason[] };
+
+/** The statuses of earlier requests that do not count against a limit: nothing was done for anyone. */
+const NOT_COUNTED: ReadonlySet<RequestRecord['status']> = new Set(['rejected', 'expired', 'cancelled']);
+
+export interface DecideInput {
+  request: Pick<RequestRecord, 'requestId' | 'type' | 'regulation' | 'receivedAt' | 'relationship'>;
+  profile: Profile;
+  /** the subject's other requests (same keyed hash of the address), any status */
+  earlier: readonly Pick<RequestRecord, 'requestId' | 'type' | 'status' | 'receivedAt'>[];
+}
+
+export function decide({ request, profile, earlier }: DecideInput): Decision {
+  const reasons: Reason[] = [];
+  const law = request.regulation as PackId;
+  if (!profile.jurisdictions.includes(law))
+    reasons.push({
+      code: 'outside_jurisdiction',
+      source: `profile ${profile.id}: answers under ${profile.jurisdictions.join(', ')} only`,
+    });
+
+  const subjectType: SubjectType = request.relationship ?? 'customer';
+  const rule = profile.subjects[subjectType];
+  if (rule === undefined) {
+    reasons.push({ code: 'subject_not_served', source: `profile ${profile.id}: no rights stated for ${subjectType}` });
+  } else if (rule.handling === 'refer_to_controller') {
+    reasons.push({ code: 'processor_referral', source: rule.source });
+  } else if (!rule.rights.includes(request.type) && subjectType === 'end_user') {
+    // for an end user's data the company is a processor: the law's rights are owed by the controller, so what the
+    // company does not offer itself is referred there (GDPR Art. 28(3)(e))
+    reasons.push({
+      code: 'processor_referral',
+      source: `GDPR Art. 28(3)(e); CCPA §1798.140(ag); profile ${profile.id} answers end users for ${rule.rights.join(', ')} only`,
+    });
+  } else if (!rule.rights.includes(request.type)) {
+    // the law's rights are answered whatever the company lists; a right neither gives is denied, with the law's words
+    const given = loadPack(law).rights[request.type];
+    if (!given?.given)
+      reasons.push({
+        code: 'right_not_offered',
+        source: `${given?.source ?? law}; profile ${profile.id} does not offer it to ${subjectType}s`,
+      });
+  }
+
+  const limit = profile.limits[request.type];
+  if (limit !== undefined) {
+    const received = toCalendarDate(request.receivedAt);
+    const span = periodParts(limit.per);
+    const from = 'months' in span ? addCalendarMonths(received, -span.months) : addDays(received, -span.days);
+    const counted = earlier.filter(
+      (e) =>
+        e.requestId !== request.requestId &&
+        e.type === request.type &&
+        !NOT_COUNTED.has(e.status) &&
+        e.receivedAt <= request.receivedAt &&
+        toCalendarDate(e.receivedAt) > from,
+    );
+    if (counted.length >= limit.max) reasons.push({ code: 'frequency_limit', source: limit.source });
+  }
+  return reasons.length === 0 ? { outcome: 'go' } : { outcome: 'deny', reasons };
+}

@@ -1,0 +1,122 @@
+import { RIGHT } from '../domain/mail';
+import { subjectEmail, type RequestRecord } from '../domain/request-record';
+import type { MailMessage } from '../ports';
+import type { Pack } from '../rules/pack';
+import { complaintAuthority } from './authorities';
+import type { Reason } from './decide';
+import type { Profile } from './profile';
+
+/**
+ * The mail that tells a subject their request will not be carried out: every reason in plain words, and — where the
+ * law gives them — how to appeal and where to complain. GDPR Art. 12(4): "inform the data subject without delay … of
+ * the reasons for not taking action and on the possibility of lodging a complaint with a supervisory authority";
+ * 11 CCR §7022(f)/§7024(e): explain the basis for the denial; Va. Code §59.1-577(A)(2), Colo. Rev. Stat.
+ * §6-1-1306(2)(b), Conn. Gen. Stat. §42-518(a)(2), Tex. Bus. & Com. Code §541.052(c): the justification, and
+ * instructions for an appeal.
+ */
+
+const LAW: Record<Pack['id'], string> = {
+  gdpr: 'the EU General Data Protection Regulation',
+  uk_gdpr: 'the UK GDPR',
+  ccpa: 'the California Consumer Privacy Act',
+  vcdpa: 'the Virginia Consumer Data Protection Act',
+  cpa: 'the Colorado Privacy Act',
+  ctdpa: 'the Connecticut Data Privacy Act',
+  tdpsa: 'the Texas Data Privacy and Security Act',
+};
+
+export function lawName(id: Pack['id']): string {
+  return LAW[id];
+}
+
+/** One sentence per reason, in the subject's terms. */
+function explain(reason: Reason, record: RequestRecord, profile: Profile): string {
+  switch (reason.code) {
+    case 'outside_jurisdiction':
+      return (
+        `You made this request under ${LAW[record.regulation]}, and ${profile.company} answers requests under ` +
+        `${profile.jurisdictions.map((j) => LAW[j]).join(', ')} only. If one of those laws covers you, you may make ` +
+        'the request again under it.'
+      );
+    case 'processor_referral':
+      return (
+        `We hold this data on behalf of ${record.controller ?? 'the organisation whose service you use'}, which decides ` +
+        'what happens to it: please send your request to them, and we will help them answer it.'
+      );
+    case 'subject_not_served':
+      return `${profile.company} does not answer privacy requests from people in your relationship to us through this service.`;
+    case 'right_not_offered':
+      return `${LAW[record.regulation]} does not give the right to ${RIGHT[record.type]}, and ${profile.company} does not offer it.`;
+    case 'frequency_limit': {
+      const limit = profile.limits[record.type];
+      return limit
+        ? `You have already made ${limit.max} such ${limit.max === 1 ? 'request' : 'requests'} in the period of ` +
+            `${describePeriod(limit.per)} before this one, which is as many as we answer in that time.`
+        : 'You have already made as many such requests as we answer in that time.';
+    }
+  }
+}
+
+function describePeriod(period: string): string {
+  const match = /^P(\d+)([YMD])$/.exec(period);
+  if (!match) return period;
+  const n = Number(match[1]);
+  const unit = { Y: 'year', M: 'month', D: 'day' }[match[2] as 'Y' | 'M' | 'D'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** Where the law gives an appeal (Virginia, Colorado, Connecticut, Texas), how long the company has to decide it. */
+function appealLines(record: RequestRecord, pack: Pack, profile: Profile): string[] {
+  const rule = pack.rights[record.type];
+  const access = pack.rights.access;
+  const appeal = (rule?.given ? rule.appeal : undefined) ?? (access?.given ? access.appeal : undefined);
+  if (appeal === undefined) return [];
+  const unit = appeal.respond.unit === 'business_days' ? 'business days' : 'days';
+  return [
+    '',
+    `You may appeal this decision (${appeal.respond.source.split(':')[0]}): reply to this message, or write to ` +
+      `${profile.intake.emails[0] ?? 'us'}, quoting reference ${record.requestId}. We will decide your appeal within ` +
+      `${appeal.respond.length} ${unit} and tell you why.`,
+  ];
+}
+
+export function denialMail(
+  record: RequestRecord,
+  reasons: readonly Reason[],
+  profile: Profile,
+  pack: Pack,
+): MailMessage {
+  const authority = complaintAuthority(profile, record.regulation);
+  const referral = reasons.some((r) => r.code === 'processor_referral');
+  return {
+    to: subjectEmail(record),
+    subject: referral ? 'Where to send your privacy request' : 'We cannot carry out your privacy request',
+    text: [
+      `We received your request for ${RIGHT[record.type]} (reference ${record.requestId}), and we will not carry it out, for ${reasons.length === 1 ? 'this reason' : 'these reasons'}:`,
+      ...reasons.map((r) => `- ${explain(r, record, profile)}`),
+      ...appealLines(record, pack, profile),
+      '',
+      `If you disagree, you may complain to ${authority.name}: ${authority.url}`,
+      ...(profile.denialWording ? ['', profile.denialWording] : []),
+    ].join('\n'),
+  };
+}
+
+/**
+ * The request forwarded to the controller's privacy contact (GDPR Art. 28(3)(e): the processor assists the controller
+ * in answering; CCPA §1798.140(ag)): the right, the address that made it and the reference. The subject named the
+ * controller, and is told in the referral that their request went there.
+ */
+export function referralForwardMail(record: RequestRecord, contact: string, profile: Profile): MailMessage {
+  return {
+    to: contact,
+    subject: 'A privacy request from one of your end users',
+    text: [
+      `${profile.company} received a request for ${RIGHT[record.type]} from ${subjectEmail(record)}, who told us you`,
+      `control their data in our service (our reference ${record.requestId}; made under ${LAW[record.regulation]}).`,
+      '',
+      'We process that data on your behalf, so the request is yours to decide. Tell us what to do and we will carry it',
+      'out in our systems, as our agreement with you provides.',
+    ].join('\n'),
+  };
+}
