@@ -161,7 +161,7 @@ export const handler = httpRoute(async (event) => {
       return page(400, 'Please check your answer', `${error.message}. Go back, correct it and send it again.`);
     throw error;
   }
-})
+}, 'recipient')
   .use(
     multipartBodyParser({
       disableContentTypeError: true,

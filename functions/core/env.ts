@@ -17,6 +17,11 @@ export const FUNCTION_ENV = {
    * A table of its own so a point-in-time restore of the requests table cannot roll it back.
    */
   SUPPRESSION_TABLE: 'DSAR_SUPPRESSION_TABLE',
+  /**
+   * name of the `Audit` table: each request's hash-chained events (functions/core/audit). Only the functions that write
+   * requests, which may add events and never change or remove one (PutItem/GetItem/Query).
+   */
+  AUDIT_TABLE: 'DSAR_AUDIT_TABLE',
   /** name of the exports/receipts/parts bucket (every function) */
   BUCKET: 'DSAR_BUCKET',
   /** ARN of the workflow (the functions that start or redrive executions: verify-identity, sweeper) */

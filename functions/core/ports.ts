@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { OpenKind, RequestRecord } from './domain/request-record';
 import type { RequestStatus } from './domain/status';
+import type { AuditEntry, AuditEvent } from './audit/chain';
 
 export type { RequestRecord };
 
@@ -82,6 +83,20 @@ export interface RequestRepository {
   findOpen(subjectHash: string, kind: OpenKind): Promise<RequestRecord | undefined>;
   /** Remember `requestId` as the open request of this identity and kind until `expiresAt`. */
   markOpen(subjectHash: string, kind: OpenKind, requestId: string, expiresAt: Date): Promise<void>;
+}
+
+/**
+ * The audit trail of each request (functions/core/audit/chain.ts): an append-only, hash-chained list of events that
+ * say what changed, when and by whom — fixed words, statuses and field names, never a value of the record.
+ */
+export interface AuditLog {
+  /** Add the next event of the request (sequence number and links are the log's); returns the event as stored. */
+  append(requestId: string, entry: AuditEntry): Promise<AuditEvent>;
+  /**
+   * The request's events as stored, by sequence number, unparsed: whoever reads them verifies them (`verifyChain`),
+   * and a tampered item must reach the verification rather than fail the read.
+   */
+  history(requestId: string): Promise<readonly Readonly<Record<string, unknown>>[]>;
 }
 
 export type TokenPurpose = 'verify' | 'download' | 'status';

@@ -4,6 +4,8 @@ import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { InvalidTaskInputError } from './errors';
 import { loggableError, logger } from './logger';
+import { actingAs } from './audit/actor';
+import type { Actor } from './audit/chain';
 
 /**
  * A workflow task's handler: its input (ids, counts, S3 keys — never personal data) is validated at the edge,
@@ -17,6 +19,8 @@ import { loggableError, logger } from './logger';
 export function workflowTask<S extends z.ZodType, R>(
   schema: S,
   fn: (input: z.infer<S>, context: Context) => Promise<R>,
+  /** who the audit trail says made the task's changes (the sweeper runs as a task too) */
+  actor: Actor = 'workflow',
 ) {
   return middy<unknown, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -26,7 +30,7 @@ export function workflowTask<S extends z.ZodType, R>(
         if (!parsed.success) throw new InvalidTaskInputError(parsed.error.issues.map((i) => i.path.join('.')));
         const requestId = (parsed.data as { requestId?: unknown }).requestId;
         if (typeof requestId === 'string') logger.appendKeys({ requestId });
-        return await fn(parsed.data, context);
+        return await actingAs(actor, () => fn(parsed.data, context));
       } catch (error) {
         throw stepFailure(error);
       }

@@ -1,4 +1,5 @@
 import { dynamoDocumentClient, s3Client, sesClient, sfnClient } from './adapters/aws-clients';
+import { DynamoAuditLog } from './adapters/dynamo-audit-log';
 import { DynamoIntakeLimits } from './adapters/dynamo-intake-limits';
 import { DynamoRequestRepository } from './adapters/dynamo-request-repository';
 import { DynamoSuppressionList } from './adapters/dynamo-suppression-list';
@@ -35,8 +36,16 @@ function once<T>(make: () => T): () => T {
 const table = () => settings('table').table;
 const systems = once(() => loadSystems(settings('systemsFile').systemsFile));
 
+/**
+ * The audit trail (a table of its own, append-only by grants). Its name is read at the first append, not here: the
+ * functions that only read requests (get-request) are granted no audit table and have no DSAR_AUDIT_TABLE.
+ */
+const audit = once(() => new DynamoAuditLog(dynamoDocumentClient(), () => settings('auditTable').auditTable));
+
 export const wiring = {
-  requests: once(() => new DynamoRequestRepository(dynamoDocumentClient(), table())),
+  /** every change it makes is recorded in the audit trail (see DynamoRequestRepository) */
+  requests: once(() => new DynamoRequestRepository(dynamoDocumentClient(), table(), { audit: audit() })),
+  audit,
   // Tokens and the suppression list live in tables of their own: only the functions with business there are granted
   // them, and a point-in-time restore of the requests table cannot roll the suppression list back.
   tokens: once(() => new DynamoTokenStore(dynamoDocumentClient(), settings('tokensTable').tokensTable)),

@@ -40,24 +40,28 @@ function clientIp(event: {
  * POST /requests → 202 {requestId, status, statusToken[, gpc]}. Optional headers: Idempotency-Key; Sec-GPC: 1 (Global
  * Privacy Control — also honoured as an opt-out of sale/sharing, 11 CCR §7025). 429 past the intake's caps.
  */
-export const handler = httpJsonRoute(SubmitRequestBody, async (event) => {
-  const rawKey = event.headers['idempotency-key'];
-  const key = rawKey === undefined ? undefined : IdempotencyKey.safeParse(rawKey);
-  if (key && !key.success) {
-    const message = key.error.issues[0]?.message ?? 'invalid';
-    throw new ValidationError('The Idempotency-Key header is invalid', [{ path: 'Idempotency-Key', message }]);
-  }
-  const result = await submit.execute(event.body, {
-    idempotencyKey: key?.data,
-    clientIp: clientIp(event),
-    // the GPC specification's only valid value is "1"; anything else is no signal
-    gpc: event.headers['sec-gpc']?.trim() === '1',
-  });
-  logger.info('request accepted', {
-    requestId: result.requestId,
-    type: event.body.type,
-    regulation: event.body.regulation,
-    gpcHonoured: result.gpc !== undefined,
-  });
-  return json(202, result);
-});
+export const handler = httpJsonRoute(
+  SubmitRequestBody,
+  async (event) => {
+    const rawKey = event.headers['idempotency-key'];
+    const key = rawKey === undefined ? undefined : IdempotencyKey.safeParse(rawKey);
+    if (key && !key.success) {
+      const message = key.error.issues[0]?.message ?? 'invalid';
+      throw new ValidationError('The Idempotency-Key header is invalid', [{ path: 'Idempotency-Key', message }]);
+    }
+    const result = await submit.execute(event.body, {
+      idempotencyKey: key?.data,
+      clientIp: clientIp(event),
+      // the GPC specification's only valid value is "1"; anything else is no signal
+      gpc: event.headers['sec-gpc']?.trim() === '1',
+    });
+    logger.info('request accepted', {
+      requestId: result.requestId,
+      type: event.body.type,
+      regulation: event.body.regulation,
+      gpcHonoured: result.gpc !== undefined,
+    });
+    return json(202, result);
+  },
+  'intake',
+);

@@ -22,11 +22,15 @@ const sweep = new Sweep({
 const metrics = new Metrics({ namespace: SWEEP_METRICS.namespace, serviceName: SWEEP_METRICS.service });
 
 /** Invoked by EventBridge Scheduler (no input of interest) → SweepReport (counts only). */
-export const handler = workflowTask(z.unknown(), async () => {
-  const report = await sweep.execute();
-  metrics.addMetric('StuckRequests', MetricUnit.Count, report.stuck);
-  metrics.addMetric('OverdueRequests', MetricUnit.Count, report.overdue);
-  metrics.addMetric('RequestsRecovered', MetricUnit.Count, report.started + report.restarted);
-  metrics.publishStoredMetrics();
-  return { ...report, recovered: report.recovered.length };
-});
+export const handler = workflowTask(
+  z.unknown(),
+  async () => {
+    const report = await sweep.execute();
+    metrics.addMetric('StuckRequests', MetricUnit.Count, report.stuck);
+    metrics.addMetric('OverdueRequests', MetricUnit.Count, report.overdue);
+    metrics.addMetric('RequestsRecovered', MetricUnit.Count, report.started + report.restarted);
+    metrics.publishStoredMetrics();
+    return { ...report, recovered: report.recovered.length };
+  },
+  'sweeper',
+);

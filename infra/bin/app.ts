@@ -64,7 +64,7 @@ export function buildApp(options: BuildAppOptions = {}): App {
   const region = process.env.CDK_DEFAULT_REGION ?? IN_PROCESS_REGION;
 
   const stateful = new StatefulStack(app, STACK_IDS.stateful, {
-    description: 'DSAR pipeline: requests, tokens and suppression tables, exports bucket and keys (retained)',
+    description: 'DSAR pipeline: requests, tokens, suppression and audit tables, exports bucket and keys (retained)',
     env: { account, region },
     exportRetentionDays: config.exportRetentionDays,
   });
@@ -82,6 +82,7 @@ export function buildApp(options: BuildAppOptions = {}): App {
     requests: { table: stateful.requests, key: stateful.tablesKey },
     tokens: { table: stateful.tokens, key: stateful.tablesKey },
     suppression: { table: stateful.suppression, key: stateful.tablesKey },
+    audit: { table: stateful.audit, key: stateful.tablesKey },
     logsKey: stateful.logsKey,
     bucket: stateful.bucket,
     key: stateful.key,

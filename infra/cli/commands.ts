@@ -22,6 +22,9 @@ import { postgresPool } from '../../connectors/postgres/pool';
 import { type ConnectorDeps, createConnector } from '../../connectors/registry';
 import { httpDeps, localHttpEnv, localPostgresEnv } from '../../functions/core/connectors';
 import { parseSystemsFile } from '../../functions/core/systems';
+import { actingAs } from '../../functions/core/audit/actor';
+import type { AuditLog } from '../../functions/core/ports';
+import { auditCommand, auditLogFor } from './audit';
 
 /** Exit codes: 0 all well, 1 problems found in the estate, 2 the command itself was wrong (usage, unreadable file). */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
@@ -55,6 +58,7 @@ Commands:
   show <id>        one request: its facts, its clock, per system what was done (the address masked)
   metrics          CCPA §7102 figures per right for a calendar year (--year, --csv)
   extend <id>      extend a request's deadline once, where the law allows, mailing the subject the reason (--reason)
+  audit <id>       a request's audit trail, every change in order, and whether its hash chain is intact
 
 Options (every command):
   --systems <file> the systems file (default: $DSAR_SYSTEMS_FILE or infra/config/systems.json)
@@ -96,6 +100,14 @@ date, the subject is mailed it with the reason, then the request records it. Ref
 law gives no extension, when it was already extended, or after the notice deadline. Acts on the running twin, or on a
 deployment through the environment (DSAR_TABLE, DSAR_SENDER and the AWS defaults).
 Exit 0 when extended, 1 when refused, 2 on a usage error.`,
+  audit: `Usage: dsar audit <request id> [--json] [--local] [--table <audit table>]
+
+The request's audit trail in order: per event its number, time, actor, kind, the status it moved from and to, and
+the names of the fields written (never their values: the trail holds no personal data). Then it recomputes the hash
+chain — each event's hash from its content, each link to the event before, the numbers 1, 2, 3… — and says "chain
+intact (N events)" or names each broken event. Reads the audit table: the twin's (--local, or while one runs) or a
+deployment's (--table, or $DSAR_AUDIT_TABLE, with the AWS defaults).
+Exit 0 when the chain is intact, 1 when it is broken, 2 on a usage error or when the request has no events.`,
 };
 
 /** Runs one `dsar` invocation; returns the exit code (the shim sets it, tests read it). */
@@ -108,6 +120,7 @@ export async function main(
     now?: () => Date;
     /** the extension use case (tests give one over fakes; the command builds one over the twin or a deployment) */
     extend?: Pick<ExtendRequest, 'execute'>;
+    audit?: Pick<AuditLog, 'history'>;
   } = {},
 ): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -148,6 +161,16 @@ export async function main(
     options.local ?? (values.local || existsSync(LOCAL_JSON) ? readLocal(io, values.local === true) : undefined);
   if (values.local && local === undefined) return EXIT.usage;
   if (command === 'extend') return extendCommand(parsed.argument, values.reason, io, options.extend);
+  if (command === 'audit') {
+    if (!parsed.argument) {
+      io.err(`which request? ${HELP.audit}`);
+      return EXIT.usage;
+    }
+    const log = options.audit ?? auditLogFor(values.table, clientConfig(local?.dynamodb, local), local, io);
+    if (log === undefined) return EXIT.usage;
+    const outcome = await auditCommand(parsed.argument, log, values.json === true, io, table);
+    return outcome === 'intact' ? EXIT.ok : outcome === 'broken' ? EXIT.problems : EXIT.usage;
+  }
   if (command === 'requests' || command === 'show' || command === 'metrics') {
     const requests = options.requests ?? requestsTable(values.table, local, io);
     if (requests === undefined) return EXIT.usage;
@@ -173,7 +196,7 @@ function parse(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const takes = positionals[0] === 'show' || positionals[0] === 'extend' ? 2 : 1;
+  const takes = ['show', 'extend', 'audit'].includes(positionals[0] ?? '') ? 2 : 1;
   if (positionals.length > takes) throw new UsageError(`unexpected argument '${positionals[takes]}'`);
   return { command: positionals[0], argument: positionals[1], values };
 }
@@ -262,7 +285,7 @@ async function extendCommand(
     use = new ExtendRequest(wiring.requests(), wiring.mailer());
   }
   try {
-    const { dueDate, previous } = await use.execute(requestId, reason);
+    const { dueDate, previous } = await actingAs('operator', () => use.execute(requestId, reason));
     io.out(`extended: due ${previous} → ${dueDate}; the subject was mailed the new date and the reason`);
     return EXIT.ok;
   } catch (error) {

@@ -27,6 +27,7 @@ import {
   placeInVpc,
   sourceVpc,
   grantTable,
+  AUDIT_ACTIONS,
   REQUESTS_ACTIONS,
   SUPPRESSION_ACTIONS,
   TOKEN_ACTIONS,
@@ -37,6 +38,8 @@ export interface DsarFunctionsProps {
   readonly requests: EncryptedTable;
   readonly tokens: EncryptedTable;
   readonly suppression: EncryptedTable;
+  /** the audit trail: appended to by every function that writes requests */
+  readonly audit: EncryptedTable;
   /** encrypts every function's log group */
   readonly logsKey: kms.IKey;
   /** reserved concurrency of each connector function (LocateSystem, EraseSystem) */
@@ -162,6 +165,7 @@ export class DsarFunctions extends Construct {
     Tags.of(fn).add(HANDLER_TAG, spec.entry, { includeResourceTypes: ['AWS::Lambda::Function'] });
 
     if (spec.table) grantTable(fn, props.requests, REQUESTS_ACTIONS[spec.table]);
+    if (writesRequests(spec)) grantTable(fn, props.audit, AUDIT_ACTIONS);
     if (spec.tokens) grantTable(fn, props.tokens, [...new Set(spec.tokens.map((use) => TOKEN_ACTIONS[use]))]);
     if (spec.suppression) grantTable(fn, props.suppression, SUPPRESSION_ACTIONS[spec.suppression]);
     if (spec.bucket) grantBucket(fn, props.bucket, props.key, spec.bucket);
@@ -176,6 +180,11 @@ export class DsarFunctions extends Construct {
   }
 }
 
+/** Whether a function may change request records, so that its repository records the changes in the audit trail. */
+function writesRequests(spec: FunctionSpec): boolean {
+  return spec.table !== undefined && spec.table !== 'read';
+}
+
 function environmentFor(spec: FunctionSpec, props: DsarFunctionsProps): Record<string, string> {
   const env: Record<string, string> = {
     ...COMMON_RUNTIME_ENV,
@@ -187,6 +196,7 @@ function environmentFor(spec: FunctionSpec, props: DsarFunctionsProps): Record<s
   if (spec.table) env[FUNCTION_ENV.TABLE] = props.requests.table.tableName;
   if (spec.tokens) env[FUNCTION_ENV.TOKENS_TABLE] = props.tokens.table.tableName;
   if (spec.suppression) env[FUNCTION_ENV.SUPPRESSION_TABLE] = props.suppression.table.tableName;
+  if (writesRequests(spec)) env[FUNCTION_ENV.AUDIT_TABLE] = props.audit.table.tableName;
   if (spec.sendsMail) env[FUNCTION_ENV.SENDER] = props.senderEmail;
   if (spec.readsSystemsConfig) env[FUNCTION_ENV.SYSTEMS_FILE] = SYSTEMS_FILE_IN_BUNDLE;
   if (spec.readsProfile && props.profilePath) env[FUNCTION_ENV.PROFILE_FILE] = PROFILE_FILE_IN_BUNDLE;

@@ -49,6 +49,13 @@ export const SUPPRESSION_ACTIONS: Readonly<Record<SuppressionAccess, readonly st
   readScan: [...TABLE_READ, 'dynamodb:Scan'],
 };
 
+/**
+ * The audit table's actions, for every function that writes requests (its repository records each change): append
+ * (PutItem, always conditional on the item not existing) and read the chain's head (Query; GetItem). No UpdateItem, no
+ * DeleteItem, for any function: history cannot be rewritten or removed by the pipeline, only added to.
+ */
+export const AUDIT_ACTIONS: readonly string[] = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+
 /** A table encrypted with a customer managed key, and that key. */
 export interface EncryptedTable {
   readonly table: dynamodb.ITable;

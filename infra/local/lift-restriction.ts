@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { FUNCTION_ENV } from '../../functions/core/env';
 import { logger } from '../../functions/core/logger';
 import { wiring } from '../../functions/core/wiring';
+import { actingAs } from '../../functions/core/audit/actor';
 import { AnnounceLift, LiftRestriction, type LiftResult } from '../../functions/lift-restriction/lift-restriction';
 import { targetRunningTwin } from './running';
 import { DEFAULT_DATA_DIR } from './twin';
@@ -85,4 +86,5 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// the operator lifts (or the sweeper, on the announced date: infra/local/sweeper.ts)
+process.exitCode = await actingAs('operator', main);

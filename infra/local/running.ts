@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { localHttpEnv, localPostgresEnv } from '../../functions/core/connectors';
 import { FUNCTION_ENV } from '../../functions/core/env';
 import { DEFAULT_SENDER } from '../config';
-import { REQUESTS_TABLE } from './tables';
+import { AUDIT_TABLE, REQUESTS_TABLE } from './tables';
 import type { LocalCredentials } from './http';
 import type { TwinEndpoints } from './twin';
 
@@ -68,6 +68,7 @@ export async function targetRunningTwin(dataDir: string): Promise<RunningTwin | 
     AWS_ENDPOINT_URL_SESV2: twin.ses,
     DSAR_S3_FORCE_PATH_STYLE: 'true',
     [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
+    [FUNCTION_ENV.AUDIT_TABLE]: AUDIT_TABLE,
     [FUNCTION_ENV.SENDER]: process.env[FUNCTION_ENV.SENDER] ?? DEFAULT_SENDER,
     // the systems the twin runs, and how its functions reach the local ones: the connectors here must match
     ...(twin.systemsFile

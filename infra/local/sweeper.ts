@@ -1,6 +1,7 @@
 import { Sweep, type SweepReport } from '../../functions/sweep/sweep';
 import { wiring } from '../../functions/core/wiring';
 import { LiftRestriction } from '../../functions/lift-restriction/lift-restriction';
+import { actingAs } from '../../functions/core/audit/actor';
 
 /**
  * The sweeper in the twin's process: once at start with no patience (resume), then every `intervalMs` with the
@@ -17,11 +18,9 @@ export function localSweeper(downloadTtlSeconds: number, options: { intervalMs?:
     });
   let running: Promise<SweepReport> | undefined;
   const sweep = (patient = true): Promise<SweepReport> => {
-    running ??= make(patient)
-      .execute()
-      .finally(() => {
-        running = undefined;
-      });
+    running ??= actingAs('sweeper', () => make(patient).execute()).finally(() => {
+      running = undefined;
+    });
     return running;
   };
   const timer = setInterval(() => {

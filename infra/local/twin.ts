@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createTableAndWait, startDynamoDb, startS3, startSes, type RunningEmulator } from './emulators';
 import { HandlerLoader } from './handlers';
@@ -10,7 +15,7 @@ import { type SfnFaults, startSfnServer } from './sfn-server';
 import { startApiServer } from './api-server';
 import { createBucket, DEMO_ERASED_PERSON, DEMO_PERSON, demoPeople, seedDemoCompany } from './demo-company';
 import { startLocalPostgres } from './pglite';
-import { REQUESTS_TABLE, SUPPRESSION_TABLE, TOKENS_TABLE } from './tables';
+import { AUDIT_TABLE, REQUESTS_TABLE, SUPPRESSION_TABLE, TOKENS_TABLE, auditTable } from './tables';
 import { startLocalSaas } from './saas/local-saas';
 import { loadSystems } from '../../functions/core/systems';
 import { extractWorkflow, synthTemplate } from './asl';
@@ -102,7 +107,7 @@ export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.dsar');
  */
 export const DEMO_ESTATE_FILE = join(REPO_ROOT, 'infra/config/demo-estate.json');
 export const DEFAULT_API_PORT = 8787;
-export { REQUESTS_TABLE, SUPPRESSION_TABLE, TOKENS_TABLE } from './tables';
+export { AUDIT_TABLE, REQUESTS_TABLE, SUPPRESSION_TABLE, TOKENS_TABLE } from './tables';
 const DOCUMENTS_BUCKET = 'dsar-documents';
 const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:DsarRequestWorkflow';
 
@@ -156,22 +161,24 @@ function webhookSecretsFile(dataDir: string): Record<string, string> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
 }
 
-/** The stack's three tables (requests, tokens, suppression list), same key schema as in the cloud. */
+/** The stack's four tables (requests, tokens, suppression list, audit trail), same key schema as in the cloud. */
 async function ensureTables(client: DynamoDBClient): Promise<void> {
-  for (const table of [REQUESTS_TABLE, TOKENS_TABLE, SUPPRESSION_TABLE]) {
+  for (const table of [REQUESTS_TABLE, TOKENS_TABLE, SUPPRESSION_TABLE, AUDIT_TABLE]) {
     try {
       await client.send(new DescribeTableCommand({ TableName: table }));
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
-      await createTableAndWait(client, {
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      });
+      await createTableAndWait(client, table === AUDIT_TABLE ? auditTable(table) : keyedByPk(table));
     }
   }
 }
+
+const keyedByPk = (table: string): CreateTableCommandInput => ({
+  TableName: table,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+});
 
 /** Point this process's AWS SDK and handler settings at the twin: no call can reach a real AWS account. */
 function configureEnvironment(settings: Record<string, string>): void {
@@ -262,6 +269,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
       [FUNCTION_ENV.TOKENS_TABLE]: TOKENS_TABLE,
       [FUNCTION_ENV.SUPPRESSION_TABLE]: SUPPRESSION_TABLE,
+      [FUNCTION_ENV.AUDIT_TABLE]: AUDIT_TABLE,
       [FUNCTION_ENV.BUCKET]: DOCUMENTS_BUCKET,
       [FUNCTION_ENV.STATE_MACHINE_ARN]: STATE_MACHINE_ARN,
       [FUNCTION_ENV.API_URL]: api.url,

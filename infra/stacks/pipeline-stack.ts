@@ -29,6 +29,7 @@ export interface PipelineStackProps extends StackProps {
   readonly requests: EncryptedTable;
   readonly tokens: EncryptedTable;
   readonly suppression: EncryptedTable;
+  readonly audit: EncryptedTable;
   readonly logsKey: kms.IKey;
   readonly bucket: s3.IBucket;
   readonly key: kms.IKey;
@@ -63,6 +64,7 @@ export class PipelineStack extends Stack {
       requests: props.requests,
       tokens: props.tokens,
       suppression: props.suppression,
+      audit: props.audit,
       logsKey: props.logsKey,
       connectorConcurrency: config.connectorConcurrency,
       bucket: props.bucket,

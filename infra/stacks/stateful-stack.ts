@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,7 +13,8 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /**
- * What must outlive any redeploy of the pipeline: the requests ledger, the tokens, the suppression list, the bucket
+ * What must outlive any redeploy of the pipeline: the requests ledger, the tokens, the suppression list, the audit
+ * trail, the bucket
  * of exports and receipts, the keys that encrypt them and the hash key. Kept in a stack of its own, all RETAIN (tables
  * also deletion-protected), so the pipeline stack can be torn down and rebuilt freely without losing a request
  * (“nothing accepted is lost”).
@@ -25,7 +26,12 @@ export class StatefulStack extends Stack {
   public readonly tokens: dynamodb.Table;
   /** keyed hashes of erased identities (the suppression list); partition key `pk`, never expires */
   public readonly suppression: dynamodb.Table;
-  /** encrypts the three tables (customer managed: who may read them is decided by IAM, and auditable) */
+  /**
+   * each request's audit trail (functions/core/audit): partition key `requestId`, sort key `seq` (a number); never
+   * expires. The functions may only add to it (infra/constructs/grants.ts AUDIT_ACTIONS).
+   */
+  public readonly audit: dynamodb.Table;
+  /** encrypts the four tables (customer managed: who may read them is decided by IAM, and auditable) */
   public readonly tablesKey: kms.Key;
   /** encrypts the functions' and the workflow's log groups (CloudWatch Logs uses it; nothing else may) */
   public readonly logsKey: kms.Key;
@@ -39,13 +45,17 @@ export class StatefulStack extends Stack {
     super(scope, id, props);
 
     this.tablesKey = new kms.Key(this, 'TablesKey', {
-      description: 'DSAR pipeline: encrypts the requests, tokens and suppression tables',
+      description: 'DSAR pipeline: encrypts the requests, tokens, suppression and audit tables',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const table = (tableId: string, options: { pointInTimeRecovery: boolean; ttl: boolean }): dynamodb.Table =>
+    const table = (
+      tableId: string,
+      options: { pointInTimeRecovery: boolean; ttl: boolean; sortKey?: dynamodb.Attribute; partitionKey?: string },
+    ): dynamodb.Table =>
       new dynamodb.Table(this, tableId, {
-        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        partitionKey: { name: options.partitionKey ?? 'pk', type: dynamodb.AttributeType.STRING },
+        sortKey: options.sortKey,
         billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: options.pointInTimeRecovery },
         encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
@@ -65,6 +75,18 @@ export class StatefulStack extends Stack {
     // Its own table, so restoring the requests table to a point in time cannot roll the suppression list back and
     // bring an erased identity back to life (GDPR Art. 17: the erasure must hold after a restore).
     this.suppression = table('Suppression', { pointInTimeRecovery: true, ttl: false });
+    // Its own table too: grants can then make it append-only (PutItem, no Update/Delete), and a point-in-time restore
+    // of the requests table leaves the trail of what happened after that point standing.
+    this.audit = table('Audit', {
+      pointInTimeRecovery: true,
+      ttl: false,
+      partitionKey: 'requestId',
+      sortKey: { name: 'seq', type: dynamodb.AttributeType.NUMBER },
+    });
+    new CfnOutput(this, 'AuditTableName', {
+      value: this.audit.tableName,
+      description: 'The audit trail of every request: dsar audit <id> --table <this>',
+    });
 
     this.logsKey = new kms.Key(this, 'LogsKey', {
       description: 'DSAR pipeline: encrypts the log groups of the functions and the workflow',

@@ -6,7 +6,8 @@ import { DeletionReceipt } from '../../functions/core/domain/receipt-format';
 import { ExportDocument } from '../../functions/core/domain/export-format';
 import { linkIn } from '../../infra/local/client';
 import { DEMO_BUCKET, DEMO_TABLE } from '../../infra/local/demo-company';
-import { REQUESTS_TABLE, SUPPRESSION_TABLE } from '../../infra/local/twin';
+import { AUDIT_TABLE, REQUESTS_TABLE, SUPPRESSION_TABLE } from '../../infra/local/twin';
+import { verifyChain } from '../../functions/core/audit/chain';
 import { runRequest, startTestTwin, type TestTwin } from './support';
 
 const SUBJECT = { email: 'margaret.turing@example.com', name: 'Margaret Turing' };
@@ -128,6 +129,35 @@ describe('End to end: a deletion request', () => {
     const deletion = everything.find((item) => item.kind === 'request' && item.type === 'deletion');
     expect(deletion).toMatchObject({ status: 'completed', subjectForgottenAt: expect.any(String) });
     expect(JSON.stringify(everything, (_, v: unknown) => (v instanceof Set ? [...v] : v))).not.toContain(SUBJECT.email);
+  });
+
+  it('records the request in an audit trail whose chain verifies, with who acted and no personal data', async () => {
+    // Prepare
+    const events: Record<string, unknown>[] = [];
+    for await (const page of paginateScan({ client: dynamodb }, { TableName: AUDIT_TABLE, ConsistentRead: true }))
+      events.push(...(page.Items ?? []));
+    const byRequest = new Map<string, Record<string, unknown>[]>();
+    for (const event of events)
+      byRequest.set(String(event.requestId), [...(byRequest.get(String(event.requestId)) ?? []), event]);
+
+    // Act
+    const reports = [...byRequest].map(([id, items]) =>
+      verifyChain(
+        id,
+        items.sort((a, b) => Number(a.seq) - Number(b.seq)),
+      ),
+    );
+
+    // Assess
+    expect(reports.length).toBeGreaterThan(0);
+    for (const report of reports) expect(report.problems).toEqual([]);
+    const trail = reports.find((r) => r.events.some((e) => e.kind === 'forgotten'))?.events ?? [];
+    expect(trail[0]).toMatchObject({ kind: 'created', actor: 'intake' });
+    expect(trail.some((e) => e.actor === 'subject' && e.to === 'verified')).toBe(true);
+    expect(trail.some((e) => e.actor === 'workflow' && e.to === 'completed')).toBe(true);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain('@');
+    expect(text).not.toContain(SUBJECT.name);
   });
 
   it('finds nothing left when the same person then asks for their data', async () => {

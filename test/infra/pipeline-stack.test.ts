@@ -102,31 +102,34 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   ],
 };
 
-type Table = 'Requests' | 'Tokens' | 'Suppression';
+type Table = 'Requests' | 'Tokens' | 'Suppression' | 'Audit';
+const TABLES = ['Requests', 'Tokens', 'Suppression', 'Audit'] as const;
 /**
  * Exact DynamoDB actions per function per pipeline table; a function not listed for a table has none on it. Tokens:
  * only those that issue (PutItem), check (GetItem) or consume (UpdateItem) tokens. Suppression: erase-system adds
- * (UpdateItem, nothing else), reapply-deletions reads and scans.
+ * (UpdateItem, nothing else), reapply-deletions reads and scans. Audit: every function that writes requests appends
+ * (PutItem) and reads the chain's head (GetItem, Query) — never UpdateItem or DeleteItem.
  */
 const RW = TABLE_WRITE;
+const AUDIT = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> = {
-  SubmitRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'] },
+  SubmitRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
   GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
-  VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
-  Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'] },
-  DecideRequest: { Requests: RW },
-  PlanRequest: { Requests: RW },
-  ResolveIdentities: { Requests: RW },
-  LocateSystem: { Requests: RW },
-  EraseSystem: { Requests: RW, Suppression: ['dynamodb:UpdateItem'] },
-  ChangeSystem: { Requests: RW },
-  AssembleExport: { Requests: RW },
-  AssembleReceipt: { Requests: RW },
-  Deliver: { Requests: RW, Tokens: ['dynamodb:PutItem'] },
-  MarkAttention: { Requests: RW },
-  NotifyRecipient: { Requests: RW, Tokens: ['dynamodb:PutItem'] },
-  AnswerNotice: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
-  Sweeper: { Requests: [...RW, 'dynamodb:Scan'] },
+  VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
+  Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], Audit: AUDIT },
+  DecideRequest: { Requests: RW, Audit: AUDIT },
+  PlanRequest: { Requests: RW, Audit: AUDIT },
+  ResolveIdentities: { Requests: RW, Audit: AUDIT },
+  LocateSystem: { Requests: RW, Audit: AUDIT },
+  EraseSystem: { Requests: RW, Suppression: ['dynamodb:UpdateItem'], Audit: AUDIT },
+  ChangeSystem: { Requests: RW, Audit: AUDIT },
+  AssembleExport: { Requests: RW, Audit: AUDIT },
+  AssembleReceipt: { Requests: RW, Audit: AUDIT },
+  Deliver: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
+  MarkAttention: { Requests: RW, Audit: AUDIT },
+  NotifyRecipient: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
+  AnswerNotice: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
+  Sweeper: { Requests: [...RW, 'dynamodb:Scan'], Audit: AUDIT },
   ReapplyDeletions: { Suppression: [...TABLE_READ, 'dynamodb:Scan'] },
 };
 
@@ -249,6 +252,12 @@ describe('Class: PipelineStack', () => {
       ]);
       expect(holders(FUNCTION_ENV.SUPPRESSION_TABLE)).toEqual(['EraseSystem', 'ReapplyDeletions']);
       expect(holders(FUNCTION_ENV.TABLE)).not.toContain('ReapplyDeletions');
+      expect(holders(FUNCTION_ENV.AUDIT_TABLE)).toEqual(
+        Object.entries(EXPECTED_TABLE_ACTIONS)
+          .filter(([, tables]) => tables.Audit !== undefined)
+          .map(([id]) => id)
+          .sort(),
+      );
     });
 
     it('reserves concurrency for the connector functions only, connectorConcurrency each', () => {
@@ -287,19 +296,34 @@ describe('Class: PipelineStack', () => {
       expect(Object.keys(EXPECTED_TABLE_ACTIONS).sort()).toEqual(FUNCTION_SPECS.map((s) => s.id).sort());
     });
 
-    it.each(
-      FUNCTION_SPECS.flatMap((spec) =>
-        (['Requests', 'Tokens', 'Suppression'] as const).map((table) => [spec.id, table, spec.entry] as const),
-      ),
-    )('grants %s exactly the actions it needs on the %s table', (id, table, entry) => {
+    it.each(FUNCTION_SPECS.flatMap((spec) => TABLES.map((table) => [spec.id, table, spec.entry] as const)))(
+      'grants %s exactly the actions it needs on the %s table',
+      (id, table, entry) => {
+        // Prepare
+        const expected = [...(EXPECTED_TABLE_ACTIONS[id]?.[table] ?? [])].sort();
+
+        // Act
+        const actual = actionsOnImported(resources, entry, table);
+
+        // Assess
+        expect(actual).toEqual(expected);
+      },
+    );
+
+    it('lets no function change or remove an audit event: the trail is append-only by its grants', () => {
       // Prepare
-      const expected = [...(EXPECTED_TABLE_ACTIONS[id]?.[table] ?? [])].sort();
+      const roles = Object.keys(resources).filter((id) => resources[id]?.Type === 'AWS::IAM::Role');
 
       // Act
-      const actual = actionsOnImported(resources, entry, table);
+      const onAudit = roles
+        .flatMap((role) => statementsOfRole(resources, role))
+        .filter((s) => s.resources.some((r) => r.includes('ExportsOutputFnGetAttAudit')));
+      const actions = [...new Set(onAudit.flatMap((s) => s.actions))].sort();
 
       // Assess
-      expect(actual).toEqual(expected);
+      expect(onAudit.length).toBeGreaterThan(0);
+      expect(actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      expect(actions.some((a) => /UpdateItem|DeleteItem|BatchWriteItem|\*/.test(a))).toBe(false);
     });
 
     it.each(Object.entries(EXPECTED_ACTIONS))('grants %s exactly the actions it needs', (entry, expected) => {

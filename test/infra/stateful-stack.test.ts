@@ -109,15 +109,39 @@ describe('Class: StatefulStack', () => {
       });
     });
 
-    it('has exactly three tables: requests, tokens and the suppression list', () => {
+    it('has exactly four tables: requests, tokens, the suppression list and the audit trail', () => {
       // Prepare & Act
       const ids = Object.keys(template.findResources('AWS::DynamoDB::Table'));
 
       // Assess
-      expect(ids.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['Requests', 'Suppression', 'Tokens']);
+      expect(ids.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+        'Audit',
+        'Requests',
+        'Suppression',
+        'Tokens',
+      ]);
     });
 
-    it.each(['Requests', 'Tokens', 'Suppression'])(
+    it('keys the audit trail by request and sequence number, recovers it to a point in time and never expires it', () => {
+      // Prepare & Act
+      const audit = tableByPrefix('Audit');
+
+      // Assess
+      expect(audit.Properties).toMatchObject({
+        KeySchema: [
+          { AttributeName: 'requestId', KeyType: 'HASH' },
+          { AttributeName: 'seq', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: expect.arrayContaining([
+          { AttributeName: 'requestId', AttributeType: 'S' },
+          { AttributeName: 'seq', AttributeType: 'N' },
+        ]),
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+      expect(audit.Properties.TimeToLiveSpecification).toBeUndefined();
+    });
+
+    it.each(['Requests', 'Tokens', 'Suppression', 'Audit'])(
       'encrypts %s with the rotating customer managed tables key, protects it from deletion and retains it',
       (prefix) => {
         // Prepare
@@ -130,8 +154,11 @@ describe('Class: StatefulStack', () => {
         expect(keyId).toBeDefined();
         expect(table.DeletionPolicy).toBe('Retain');
         expect(table.UpdateReplacePolicy).toBe('Retain');
+        expect(table.Properties.KeySchema).toContainEqual({
+          AttributeName: prefix === 'Audit' ? 'requestId' : 'pk',
+          KeyType: 'HASH',
+        });
         expect(table.Properties).toMatchObject({
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
           DeletionProtectionEnabled: true,
           SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
         });

@@ -16,7 +16,10 @@ import {
   type RequestStatus,
 } from '../domain/status';
 import { RequestNotFoundError, StatusConflictError } from '../domain/errors';
-import type { CreateResult, IdempotencyClaim, RecordPatch, RequestRepository } from '../ports';
+import type { AuditLog, CreateResult, IdempotencyClaim, RecordPatch, RequestRepository } from '../ports';
+import { currentActor } from '../audit/actor';
+import type { Actor, AuditEntry } from '../audit/chain';
+import { loggableError, logger } from '../logger';
 
 const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}` });
 const claimKey = (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}` });
@@ -46,14 +49,43 @@ function statusIn(statuses: readonly RequestStatus[], prefix: string) {
   return { condition: `#status IN (${Object.keys(values).join(', ')})`, values };
 }
 
+/** The attributes `forgetSubject` removes (see there). */
+const FORGOTTEN_FIELDS = ['subject', 'verified', 'corrections', 'controller', 'verifyTaskToken'] as const;
+
+/** The names of the fields a write sets (never their values: those may be the subject's personal data). */
+const fieldNames = (fields: Record<string, unknown>) =>
+  Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([field]) => field)
+    .sort();
+
+export interface RequestRepositoryOptions {
+  /**
+   * Where every change this repository makes is recorded (functions/core/audit): given, each successful write is
+   * followed by its event; absent (a read-only view such as the CLI's), nothing is recorded.
+   */
+  audit?: AuditLog;
+  /** who is acting (default: the call's actor, functions/core/audit/actor.ts) */
+  actor?: () => Actor;
+}
+
 /**
  * Requests in one DynamoDB table (items `REQUEST#id`, `IDEMPOTENCY#hash`, `OPEN#type#hash`). No transactions are
  * used (the local emulator has none): every invariant is one conditional write.
+ *
+ * The audit trail is recorded here, after each conditional write that changed the record — the one place every
+ * caller's change passes — so no use case can forget it. What remains open without a transaction: a crash (or a
+ * failing audit table) between the record's write and the event's append loses that event, and a re-run cannot add it
+ * later, because the re-run's write is a no-op (the status is already moved). DynamoDB's TransactWriteItems would
+ * close that window, but the local twin's emulator (dynalite) has none, and the design keeps one code path for both.
+ * So a lost append is logged by name (`audit event not recorded`, for an alarm) and the change stands: failing the
+ * caller after its write succeeded would make a retried step believe another call made the move.
  */
 export class DynamoRequestRepository implements RequestRepository {
   public constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly options: RequestRepositoryOptions = {},
   ) {}
 
   public async create(record: RequestRecord, idempotency?: IdempotencyClaim): Promise<CreateResult> {
@@ -71,6 +103,7 @@ export class DynamoRequestRepository implements RequestRepository {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    await this.record(record.requestId, { kind: 'created', to: record.status, fields: fieldNames(record) });
     return { outcome: 'created', requestId: record.requestId };
   }
 
@@ -159,25 +192,25 @@ export class DynamoRequestRepository implements RequestRepository {
       'from',
     );
     const values: Record<string, unknown> = { ...from.values };
+    const fields = {
+      ...patch,
+      status: to,
+      updatedAt: new Date().toISOString(),
+      ttl: isTerminal(to) ? recordExpiry() : undefined,
+    };
+    let before: Record<string, unknown> | undefined;
     try {
+      // The record as it was (the status it moved from, for the audit trail); what it is now is that plus the SETs.
       const result = await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: requestKey(requestId),
-          ...this.setExpression(
-            {
-              ...patch,
-              status: to,
-              updatedAt: new Date().toISOString(),
-              ttl: isTerminal(to) ? recordExpiry() : undefined,
-            },
-            values,
-          ),
+          ...this.setExpression(fields, values),
           ConditionExpression: `attribute_exists(pk) AND ${from.condition}`,
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return RequestRecord.parse(result.Attributes);
+      before = result.Attributes ?? {};
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // Lost the condition: no record, a re-run (already at or past `to`), or a move that is not forward.
@@ -186,6 +219,17 @@ export class DynamoRequestRepository implements RequestRepository {
       if (isAtOrPast(current.status, to)) return current;
       throw new StatusConflictError(requestId, to, { cause: error });
     }
+    const after = RequestRecord.parse({
+      ...before,
+      ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
+    });
+    await this.record(requestId, {
+      kind: 'status',
+      from: typeof before.status === 'string' ? before.status : undefined,
+      to,
+      fields: fieldNames(patch),
+    });
+    return after;
   }
 
   public async update(requestId: string, patch: RecordPatch): Promise<void> {
@@ -205,6 +249,12 @@ export class DynamoRequestRepository implements RequestRepository {
         throw new StatusConflictError(requestId, 'update', { cause: error });
       throw error;
     }
+    // an extension of the deadline is the one update with a name of its own (GDPR Art. 12(3), CCPA §1798.130(a)(2))
+    await this.record(requestId, {
+      // the policy step's decision and an operator's extension are events of their own kind (what an auditor looks for)
+      kind: patch.decision !== undefined ? 'decided' : patch.extension !== undefined ? 'extended' : 'updated',
+      fields: fieldNames(patch),
+    });
   }
 
   public async claimDelivery(
@@ -237,6 +287,7 @@ export class DynamoRequestRepository implements RequestRepository {
           },
         }),
       );
+      await this.record(requestId, { kind: 'delivery', fields: ['delivery'] });
       return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -250,19 +301,26 @@ export class DynamoRequestRepository implements RequestRepository {
   public async forgetSubject(requestId: string): Promise<void> {
     const ended = statusIn([...TERMINAL_STATUSES], 'end');
     try {
-      await this.client.send(
+      const result = await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: requestKey(requestId),
           // verifyTaskToken: left on records by the previous version, whose verification waited in a callback task;
           // corrections: the corrected values are the subject's personal data as much as the address is
-          UpdateExpression:
-            'SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE subject, verified, corrections, controller, verifyTaskToken',
+          UpdateExpression: `SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE ${FORGOTTEN_FIELDS.join(', ')}`,
           ConditionExpression: `attribute_exists(pk) AND ${ended.condition}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ...ended.values, ':now': new Date().toISOString() },
+          // what was there before: whether this call forgot (a repeat is a no-op) and which fields went
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
+      const old = result.Attributes ?? {};
+      if (old.subjectForgottenAt === undefined)
+        await this.record(requestId, {
+          kind: 'forgotten',
+          fields: ['subjectForgottenAt', ...FORGOTTEN_FIELDS.filter((field) => old[field] !== undefined)],
+        });
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException)
         throw new StatusConflictError(requestId, 'forget', { cause: error });
@@ -292,6 +350,21 @@ export class DynamoRequestRepository implements RequestRepository {
       if (error instanceof ConditionalCheckFailedException)
         throw new StatusConflictError(requestId, 'record lift', { cause: error });
       throw error;
+    }
+    await this.record(requestId, { kind: 'lift', fields: fieldNames(lift).map((field) => `lift.${field}`) });
+  }
+
+  /**
+   * Record one change in the audit trail, after its write succeeded. A failed append is logged by name and swallowed
+   * (see the class comment for why the change must stand); the event is then missing from the trail.
+   */
+  private async record(requestId: string, entry: Omit<AuditEntry, 'actor'>): Promise<void> {
+    const { audit, actor = currentActor } = this.options;
+    if (audit === undefined) return;
+    try {
+      await audit.append(requestId, { ...entry, actor: actor() });
+    } catch (error) {
+      logger.error('audit event not recorded', { requestId, kind: entry.kind, error: loggableError(error) });
     }
   }
 

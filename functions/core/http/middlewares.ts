@@ -8,6 +8,8 @@ import { MalformedBodyError, RateLimitedError, UnsupportedMediaTypeError, Valida
 import { statusFor } from './error-statuses';
 import { loggableError, logger } from '../logger';
 import { errorBody, json } from './responses';
+import { actingAs } from '../audit/actor';
+import type { Actor } from '../audit/chain';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyResultV2;
@@ -96,19 +98,25 @@ function zodBody(schema: z.ZodType): middy.MiddlewareObj<HttpEvent, HttpResult> 
 }
 
 /** The HTTP surface of a handler without a body: headers normalised, logger context, JSON errors. */
-export function httpRoute(handler: HttpHandler) {
+/**
+ * `actor`: who the audit trail says made the changes of this route (functions/core/audit/actor.ts); a route is called
+ * by the requester through their links (`subject`) unless it says otherwise.
+ */
+export function httpRoute(handler: HttpHandler, actor: Actor = 'subject') {
   return middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger))
     .use(jsonErrors())
     .use(httpHeaderNormalizer())
-    .handler(handler);
+    .handler((event, context) => actingAs(actor, () => handler(event, context)));
 }
 
 /** As `httpRoute`, plus a bounded JSON body validated by `schema`; the handler gets the parsed body. */
 export function httpJsonRoute<S extends z.ZodType>(
   schema: S,
   handler: (event: Omit<HttpEvent, 'body'> & { body: z.infer<S> }, context: Context) => Promise<HttpResult>,
+  actor: Actor = 'subject',
 ) {
+  const routed = handler as unknown as HttpHandler;
   return middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger))
     .use(jsonErrors())
@@ -117,5 +125,5 @@ export function httpJsonRoute<S extends z.ZodType>(
     .use(parserErrors())
     .use(httpJsonBodyParser({ disableContentTypeError: false }))
     .use(zodBody(schema))
-    .handler(handler as unknown as HttpHandler);
+    .handler((event, context) => actingAs(actor, () => routed(event, context)));
 }

@@ -1,0 +1,19 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Actor } from './chain';
+
+/**
+ * Who is acting, for the audit trail: set once where a call enters (the HTTP routes, the workflow tasks, the sweeper,
+ * the operator's commands) and read where the request repository records a change, so no use case has to pass it
+ * along. An AsyncLocalStorage rather than a setting: the local twin runs every handler in one process, side by side.
+ */
+const acting = new AsyncLocalStorage<Actor>();
+
+/** Run `work` as `actor` (an inner call overrides an outer one: the sweeper runs inside a workflow task's wrapper). */
+export function actingAs<T>(actor: Actor, work: () => T): T {
+  return acting.run(actor, work);
+}
+
+/** The actor of the call under way; `system` for code that entered nowhere we know (a script, a test). */
+export function currentActor(): Actor {
+  return acting.getStore() ?? 'system';
+}
