@@ -1,7 +1,7 @@
 import { isTerminal } from '../core/domain/status';
 import type { RequestRecord } from '../core/domain/request-record';
 import { logger } from '../core/logger';
-import { type DenialCode, decide } from '../core/policy/decide';
+import { decide, type ReasonCode } from '../core/policy/decide';
 import { denialMail, referralForwardMail } from '../core/policy/denial-mail';
 import type { Profile } from '../core/policy/profile';
 import type { Mailer, RequestRepository } from '../core/ports';
@@ -9,8 +9,8 @@ import { loadPack } from '../core/rules/pack';
 
 /** What the workflow branches on (`$.decision`): the outcome and the reasons' codes, nothing personal. */
 export interface DecisionOutput {
-  outcome: 'go' | 'deny';
-  reasons: DenialCode[];
+  outcome: 'go' | 'deny' | 'hold';
+  reasons: ReasonCode[];
 }
 
 /**
@@ -38,14 +38,17 @@ export class DecideRequest {
 
   public async execute(requestId: string): Promise<DecisionOutput> {
     let record = await this.requests.load(requestId);
-    // an ended request (cancelled, or a re-run after the denial) goes on to PlanRequest, which plans nothing for it
-    if (isTerminal(record.status)) return output(record.decision ?? { outcome: 'go', reasons: [] });
+    // an ended request (cancelled, or a re-run after the denial) goes on to PlanRequest, which plans nothing for it;
+    // one cancelled while it was held must not wait for an operator again
+    if (isTerminal(record.status))
+      return output(record.decision?.outcome === 'deny' ? record.decision : { outcome: 'go', reasons: [] });
     if (record.decision === undefined) {
       const earlier = record.subjectHash ? await this.requests.earlierOf(record.subjectHash) : [];
       const decision = decide({ request: record, profile: this.profile, earlier });
       const stamped: NonNullable<RequestRecord['decision']> = {
         outcome: decision.outcome,
-        reasons: decision.outcome === 'deny' ? decision.reasons : [],
+        reasons: decision.outcome === 'go' ? [] : decision.reasons,
+        by: 'policy',
         at: this.now().toISOString(),
         profile: { id: this.profile.id, version: this.profile.version },
       };

@@ -14,6 +14,8 @@ import type { RequestRepository } from '../../functions/core/ports';
 import { REQUESTS_TABLE } from '../local/tables';
 import { csv, metrics, queue, requestView } from './requests';
 import { ExtendRequest } from '../../functions/extend-request/extend-request';
+import { OperatorDecision } from '../../functions/operator-decision/operator-decision';
+import { NotHeldError, TooLateToCancelError } from '../../functions/operator-decision/errors';
 import { RequestNotFoundError, StatusConflictError, ValidationError } from '../../functions/core/domain/errors';
 import { ExtensionRefusedError } from '../../functions/core/rules/errors';
 import { targetRunningTwin } from '../local/running';
@@ -58,6 +60,10 @@ Commands:
   show <id>        one request: its facts, its clock, per system what was done (the address masked)
   metrics          CCPA §7102 figures per right for a calendar year (--year, --csv)
   extend <id>      extend a request's deadline once, where the law allows, mailing the subject the reason (--reason)
+  approve <id>     let a request held for an operator go on
+  deny <id>        deny a held request, mailing the subject the reason (--reason), the appeal and complaint routes
+  clarify <id>     ask the subject of a held request a question (--reason); the clock pauses where the law allows
+  cancel <id>      cancel a request not yet being processed, telling the subject why (--reason)
   audit <id>       a request's audit trail, every change in order, and whether its hash chain is intact
 
 Options (every command):
@@ -100,6 +106,24 @@ date, the subject is mailed it with the reason, then the request records it. Ref
 law gives no extension, when it was already extended, or after the notice deadline. Acts on the running twin, or on a
 deployment through the environment (DSAR_TABLE, DSAR_SENDER and the AWS defaults).
 Exit 0 when extended, 1 when refused, 2 on a usage error.`,
+  approve: `Usage: dsar approve <request id>
+
+Lets a request the policy step held for an operator (a right the profile has reviewed, a possibly excessive request)
+go on: the workflow waiting for it carries on, and a clock paused for a clarification resumes today.
+Exit 0 when approved, 1 when the request is not waiting for a decision, 2 on a usage error.`,
+  deny: `Usage: dsar deny <request id> --reason "<why, as the subject will read it>"
+
+Denies a held request: the subject is mailed the reason, how to appeal where the law gives an appeal, and where to
+complain; the request ends rejected. Exit 0 when denied, 1 when the request is not waiting, 2 on a usage error.`,
+  clarify: `Usage: dsar clarify <request id> --reason "<the question, as the subject will read it>"
+
+Asks the subject of a held request a question. Where the law lets the clock stand still for a clarification (the UK
+GDPR as amended by the Data (Use and Access) Act 2025) it pauses until the request is approved; elsewhere it runs on.
+Exit 0 when asked, 1 when the request is not waiting, 2 on a usage error.`,
+  cancel: `Usage: dsar cancel <request id> --reason "<why, as the subject will read it>"
+
+Cancels a request not yet being processed (waiting for its subject's confirmation, or for an operator), mailing the
+subject the reason. Exit 0 when cancelled, 1 when it is too late, 2 on a usage error.`,
   audit: `Usage: dsar audit <request id> [--json] [--local] [--table <audit table>]
 
 The request's audit trail in order: per event its number, time, actor, kind, the status it moved from and to, and
@@ -120,6 +144,8 @@ export async function main(
     now?: () => Date;
     /** the extension use case (tests give one over fakes; the command builds one over the twin or a deployment) */
     extend?: Pick<ExtendRequest, 'execute'>;
+    /** the operator's decisions (tests give one over fakes; the command builds one over the twin or a deployment) */
+    operator?: Pick<OperatorDecision, 'approve' | 'deny' | 'clarify' | 'cancel'>;
     audit?: Pick<AuditLog, 'history'>;
   } = {},
 ): Promise<number> {
@@ -161,6 +187,8 @@ export async function main(
     options.local ?? (values.local || existsSync(LOCAL_JSON) ? readLocal(io, values.local === true) : undefined);
   if (values.local && local === undefined) return EXIT.usage;
   if (command === 'extend') return extendCommand(parsed.argument, values.reason, io, options.extend);
+  if (command === 'approve' || command === 'deny' || command === 'clarify' || command === 'cancel')
+    return decisionCommand(command, parsed.argument, values.reason, io, options.operator);
   if (command === 'audit') {
     if (!parsed.argument) {
       io.err(`which request? ${HELP.audit}`);
@@ -196,7 +224,9 @@ function parse(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const takes = ['show', 'extend', 'audit'].includes(positionals[0] ?? '') ? 2 : 1;
+  const takes = ['show', 'extend', 'audit', 'approve', 'deny', 'clarify', 'cancel'].includes(positionals[0] ?? '')
+    ? 2
+    : 1;
   if (positionals.length > takes) throw new UsageError(`unexpected argument '${positionals[takes]}'`);
   return { command: positionals[0], argument: positionals[1], values };
 }
@@ -295,6 +325,62 @@ async function extendCommand(
     }
     if (error instanceof ValidationError || error instanceof RequestNotFoundError) {
       io.err(`not extended: ${error.message}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+/** `dsar approve|deny|clarify|cancel <id> [--reason …]`: an operator's decision on a request. */
+async function decisionCommand(
+  command: 'approve' | 'deny' | 'clarify' | 'cancel',
+  requestId: string | undefined,
+  reason: string | undefined,
+  io: Io,
+  given?: Pick<OperatorDecision, 'approve' | 'deny' | 'clarify' | 'cancel'>,
+): Promise<number> {
+  if (!requestId || (command !== 'approve' && reason === undefined)) {
+    io.err(HELP[command] ?? '');
+    return EXIT.usage;
+  }
+  let use = given;
+  if (use === undefined) {
+    const twin = await targetRunningTwin(process.env.DSAR_DATA_DIR || join(REPO_ROOT, '.dsar'));
+    io.err(twin ? `Acting on the local twin at ${twin.api}.` : 'Acting on the deployment the environment names.');
+    const { wiring, noticeWiring } = await import('../../functions/core/wiring');
+    use = new OperatorDecision(wiring.requests(), wiring.mailer(), noticeWiring.taskCallbacks(), wiring.profile);
+  }
+  const decision = use;
+  try {
+    await actingAs('operator', async () => {
+      if (command === 'approve') await decision.approve(requestId);
+      else if (command === 'deny') await decision.deny(requestId, reason ?? '');
+      else if (command === 'cancel') await decision.cancel(requestId, reason ?? '');
+      else {
+        const { paused } = await decision.clarify(requestId, reason ?? '');
+        io.out(paused ? 'asked; the clock is paused until you approve' : 'asked; this law does not pause the clock');
+      }
+    });
+    if (command !== 'clarify')
+      io.out(
+        {
+          approve: 'approved: the request goes on',
+          deny: 'denied: the subject was mailed the reason',
+          cancel: 'cancelled: the subject was told why',
+        }[command],
+      );
+    return EXIT.ok;
+  } catch (error) {
+    if (
+      error instanceof NotHeldError ||
+      error instanceof TooLateToCancelError ||
+      error instanceof StatusConflictError
+    ) {
+      io.err(`not done: ${error.message}`);
+      return EXIT.problems;
+    }
+    if (error instanceof ValidationError || error instanceof RequestNotFoundError) {
+      io.err(`not done: ${error.message}`);
       return EXIT.usage;
     }
     throw error;

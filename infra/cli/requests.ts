@@ -21,6 +21,14 @@ export interface QueueRow {
   dueDate: string;
   /** calendar days to the due date (negative: overdue), by the request's clock where it has one */
   daysLeft: number;
+  /** who the request waits for: `operator` (held by the policy step), `subject` (asked to clarify), or `-` */
+  waitingFor: string;
+}
+
+/** Who an open request waits for, if anyone: an operator's decision, or the subject's answer to a question. */
+export function waitingFor(record: RequestRecord): string {
+  if (record.decision?.outcome !== 'hold') return '-';
+  return record.clarification && !record.clarification.answeredAt ? 'subject' : 'operator';
 }
 
 /** Calendar days from `today` to `due` (YYYY-MM-DD). */
@@ -41,6 +49,7 @@ export function queue(records: readonly RequestRecord[], now: Date): QueueRow[] 
       receivedAt: record.receivedAt,
       dueDate: record.dueDate,
       daysLeft: record.clock ? daysLeft(record.clock, today) : calendarDaysTo(record.dueDate, today),
+      waitingFor: waitingFor(record),
     }))
     .sort((a, b) => a.daysLeft - b.daysLeft || a.receivedAt.localeCompare(b.receivedAt));
 }
@@ -58,6 +67,10 @@ export function requestView(record: RequestRecord): Record<string, unknown> {
     verifiedAt: record.verifiedAt,
     completedAt: record.completedAt,
     dueDate: record.dueDate,
+    decision: record.decision
+      ? `${record.decision.outcome} (${record.decision.reasons.map((r) => r.code).join(', ') || 'no reasons'}; by ${record.decision.by ?? 'policy'}, profile ${record.decision.profile.id} ${record.decision.profile.version})`
+      : undefined,
+    waitingFor: waitingFor(record),
     ...(record.clock
       ? {
           clock: {

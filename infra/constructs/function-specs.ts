@@ -149,6 +149,18 @@ export const FUNCTION_SPECS = [
     readsProfile: true,
   },
   {
+    id: 'HoldRequest',
+    entry: 'functions/hold-request/handler.ts',
+    timeoutSeconds: STEP_SECONDS,
+    purpose:
+      "AwaitOperator (callback task): keep a held request's task token on it for the operator's decision, and tell the profile's operators",
+    table: 'readWrite',
+    sendsMail: true,
+    readsProfile: true,
+    // a request settled while it waited (an execution restarted after the operator decided) is answered at once
+    answersTasks: true,
+  },
+  {
     id: 'PlanRequest',
     entry: 'functions/plan-request/handler.ts',
     timeoutSeconds: STEP_SECONDS,

@@ -14,6 +14,8 @@ import type { TwinEndpoints } from './twin';
 export type RunningTwin = TwinEndpoints & {
   credentials?: LocalCredentials;
   systemsFile?: string;
+  /** the company profile file the twin decides by (none: the open profile) */
+  profile?: string;
   postgres?: Record<string, string>;
   apis?: Record<string, { url: string; key: string }>;
 };
@@ -66,6 +68,10 @@ export async function targetRunningTwin(dataDir: string): Promise<RunningTwin | 
     AWS_ENDPOINT_URL_DYNAMODB: twin.dynamodb,
     AWS_ENDPOINT_URL_S3: twin.s3,
     AWS_ENDPOINT_URL_SESV2: twin.ses,
+    // an operator's decision answers the held request's waiting task through the twin's Step Functions
+    AWS_ENDPOINT_URL_SFN: twin.stepfunctions,
+    // the profile the twin decides by (denial wording, complaint routes, operators); empty: the open profile
+    [FUNCTION_ENV.PROFILE_FILE]: process.env[FUNCTION_ENV.PROFILE_FILE] ?? twin.profile ?? '',
     DSAR_S3_FORCE_PATH_STYLE: 'true',
     [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
     [FUNCTION_ENV.AUDIT_TABLE]: AUDIT_TABLE,

@@ -299,7 +299,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     };
     writePrivateFile(
       localJsonPath(dataDir),
-      `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints, systemsFile, postgres: postgres.urls, apis: saas.apis, credentials }, null, 2)}\n`,
+      `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...endpoints, systemsFile, profile: profile?.path, postgres: postgres.urls, apis: saas.apis, credentials }, null, 2)}\n`,
     );
 
     // Resume: the sweeper, run at once with no patience (nothing runs in a fresh process, so every confirmed request that

@@ -1,5 +1,7 @@
+import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { FunctionId } from '../constructs/function-specs';
 import { noticesStep } from './notices';
@@ -16,7 +18,8 @@ import { lambdaStep, perSystemMap } from './steps';
  *
  * Shapes (the contract with the step functions; every field is an id, a count, a status or an S3 key):
  *   input                 { requestId }
- *   $.decision            { outcome: go | deny, reasons: [code] } (functions/decide-request; codes only)
+ *   $.decision            { outcome: go | deny | hold, reasons: [code] } (functions/decide-request; codes only); a
+ *                         held request's operator answers AwaitOperator with the same shape (go | deny)
  *   $.plan                { type, action, systems: [{ systemId }], recipients: [{ recipientId }] }
  *   $.resolved            { kinds, ambiguous, searched }: identities found in the systems of record (kinds only)
  *                         action: export | statement | erase | correct | flag | rejected (plan-request.ts ACTION)
@@ -47,6 +50,7 @@ import { lambdaStep, perSystemMap } from './steps';
 /** The functions the workflow invokes (the rest serve the HTTP API). */
 export const WORKFLOW_FUNCTIONS = [
   'DecideRequest',
+  'HoldRequest',
   'PlanRequest',
   'ResolveIdentities',
   'LocateSystem',
@@ -66,6 +70,9 @@ export interface WorkflowProps {
 }
 
 const requestId = () => sfn.JsonPath.stringAt('$.requestId');
+
+/** How long a held request waits for an operator before it is marked for attention and set waiting again. */
+export const OPERATOR_WAIT_DAYS = 20;
 
 /** The steps outside the per-system Maps whose failure marks the request for attention. */
 export const ATTENTION_STEPS = [
@@ -232,9 +239,42 @@ export function buildWorkflow(scope: Construct, props: WorkflowProps): sfn.IChai
     .when(sfn.Condition.stringEquals('$.plan.type', 'rejected'), sfn.Succeed.jsonPath(scope, STATE.RequestRejected))
     .otherwise(resolve.next(byAction));
 
+  const denied = sfn.Succeed.jsonPath(scope, STATE.RequestDenied);
+  plan.next(isRejected);
+
+  // A held request waits for an operator: the task keeps its token on the request, the operator's approve, deny or
+  // cancel answers it (functions/operator-decision). A request is never decided by a timer: an operator silent for
+  // 20 days (under the twin's timer limit) marks it for attention (the failed-execution alarm), and the sweeper's
+  // restart sets it waiting again under a new token (Decide reads the hold back).
+  const awaitOperator = withRetries(
+    tasks.LambdaInvoke.jsonPath(scope, STATE.AwaitOperator, {
+      lambdaFunction: fns.HoldRequest,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      retryOnServiceExceptions: false,
+      payload: sfn.TaskInput.fromObject({ requestId: requestId(), taskToken: sfn.JsonPath.taskToken }),
+      resultPath: '$.decision',
+      taskTimeout: sfn.Timeout.duration(Duration.days(OPERATOR_WAIT_DAYS)),
+    }),
+    {
+      onError: {
+        next: sfn.Pass.jsonPath(scope, STATE.AwaitOperatorFailed, {
+          parameters: {
+            requestId: requestId(),
+            step: STATE.AwaitOperator,
+            error: sfn.JsonPath.stringAt('$.error.Error'),
+          },
+        }).next(markAttention),
+      },
+    },
+  );
+  const afterOperator = sfn.Choice.jsonPath(scope, STATE.AfterOperator)
+    .when(sfn.Condition.stringEquals('$.decision.outcome', 'go'), plan)
+    .otherwise(denied);
+
   const byDecision = sfn.Choice.jsonPath(scope, STATE.ByDecision)
-    .when(sfn.Condition.stringEquals('$.decision.outcome', 'deny'), sfn.Succeed.jsonPath(scope, STATE.RequestDenied))
-    .otherwise(plan.next(isRejected));
+    .when(sfn.Condition.stringEquals('$.decision.outcome', 'deny'), denied)
+    .when(sfn.Condition.stringEquals('$.decision.outcome', 'hold'), awaitOperator.next(afterOperator))
+    .otherwise(plan);
 
   return sfn.Chain.start(decideStep).next(byDecision);
 }

@@ -8,6 +8,10 @@ export const STATE = {
   DecideFailed: 'DecideFailed',
   ByDecision: 'ByDecision',
   RequestDenied: 'RequestDenied',
+  // A held request waits for an operator (functions/hold-request, a callback task), then goes on or ends.
+  AwaitOperator: 'AwaitOperator',
+  AwaitOperatorFailed: 'AwaitOperatorFailed',
+  AfterOperator: 'AfterOperator',
   PlanRequest: 'PlanRequest',
   IsRejected: 'IsRejected',
   // The subject's other ids (customer id, phone) from the systems of record, before any search

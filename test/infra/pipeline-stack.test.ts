@@ -62,6 +62,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'functions/verify-identity/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, 'states:StartExecution'],
   'functions/download/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_READ],
   'functions/decide-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, MAIL],
+  // a held request's task answered at once when an operator settled it before the (restarted) task stored its token
+  'functions/hold-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, MAIL, ...ANSWER_TASKS],
   'functions/plan-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE],
   'functions/resolve-identities/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...SOURCES_LOCATE],
   'functions/locate-system/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_WRITE, ...SOURCES_LOCATE],
@@ -118,6 +120,7 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
   Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], Audit: AUDIT },
   DecideRequest: { Requests: RW, Audit: AUDIT },
+  HoldRequest: { Requests: RW, Audit: AUDIT },
   PlanRequest: { Requests: RW, Audit: AUDIT },
   ResolveIdentities: { Requests: RW, Audit: AUDIT },
   LocateSystem: { Requests: RW, Audit: AUDIT },
@@ -430,8 +433,9 @@ describe('Class: PipelineStack', () => {
       expect(starters).toEqual(['SubmitRequest', 'VerifyIdentity', 'Sweeper']);
       expect(describers).toEqual(['Sweeper']);
       expect(holders('states:RedriveExecution')).toEqual([]);
-      // the notices' callback tasks: NotifyRecipient answers at once (no contact, already answered), AnswerNotice on an answer
-      expect(answerers).toEqual(['NotifyRecipient', 'AnswerNotice']);
+      // the callback tasks: HoldRequest answers at once a request already settled; NotifyRecipient answers at once (no
+      // contact, already answered), AnswerNotice on an answer
+      expect(answerers).toEqual(['HoldRequest', 'NotifyRecipient', 'AnswerNotice']);
       for (const id of answerers) {
         const entry = FUNCTION_SPECS.find((s) => s.id === id)?.entry ?? '';
         expect(resourcesFor(resources, entry, 'states:SendTaskSuccess')).toEqual([JSON.stringify({ Ref: machineId })]);

@@ -36,6 +36,7 @@ function named(name: string): Error {
 const NO_WAIT = Object.fromEntries(
   [
     'Decide',
+    'AwaitOperator',
     'PlanRequest',
     'ResolveIds',
     'LocateSystem',
@@ -300,6 +301,54 @@ describe('Class: Workflow (local run)', () => {
       // resolution runs (and finds nothing to do for a statement: functions/resolve-identities)
       expect(calls.map(([s]) => s)).toEqual(['Decide', 'PlanRequest', 'ResolveIds', 'AssembleStatement', 'Deliver']);
       expect(calls[3]?.[1]).toEqual({ requestId: 'r-1', outcomes: [] });
+    });
+
+    it('ends a request the policy step denies before planning or searching anything', async () => {
+      // Prepare
+      const stubs = {
+        ...common,
+        Decide: () => ({ outcome: 'deny', reasons: ['frequency_limit'] }),
+        PlanRequest: plan('access'),
+      };
+
+      // Act
+      const { calls } = await run(workflow.definition, stubs);
+
+      // Assess
+      expect(calls.map(([s]) => s)).toEqual(['Decide']);
+    });
+
+    it('waits for the operator on a held request, then goes on when approved or ends when denied', async () => {
+      // Prepare
+      const held = { Decide: () => ({ outcome: 'hold', reasons: ['review_required'] }) };
+      const approved = {
+        ...common,
+        ...held,
+        AwaitOperator: () => ({ outcome: 'go', reasons: [] }),
+        PlanRequest: plan('categories'),
+      };
+      const denied = {
+        ...common,
+        ...held,
+        AwaitOperator: () => ({ outcome: 'deny', reasons: ['operator'] }),
+        PlanRequest: plan('categories'),
+      };
+
+      // Act
+      const go = await run(workflow.definition, approved);
+      const no = await run(workflow.definition, denied);
+
+      // Assess
+      expect(go.calls.map(([s]) => s)).toEqual([
+        'Decide',
+        'AwaitOperator',
+        'PlanRequest',
+        'ResolveIds',
+        'AssembleStatement',
+        'Deliver',
+      ]);
+      expect(go.calls[1]?.[1]).toMatchObject({ Payload: { requestId: 'r-1', taskToken: 'token-1' } });
+      expect(no.calls.map(([s]) => s)).toEqual(['Decide', 'AwaitOperator']);
     });
 
     it('stops a rejected request after planning', async () => {

@@ -225,7 +225,7 @@ describe('Class: Workflow', () => {
       expect((states[STATE.Deliver] as { Retry: Json[] }).Retry[0]?.ErrorEquals).toContain('DeliveryInProgressError');
     });
 
-    it('waits for no one but recipients: the notices are the only callback task, ids and the token in its payload', () => {
+    it('waits for recipients and operators only: two callback tasks, ids and the token in their payloads', () => {
       // Prepare & Act
       const callbacks = Object.entries(states).filter(([, s]) =>
         String(s.Resource ?? '').endsWith('.waitForTaskToken'),
@@ -233,7 +233,12 @@ describe('Class: Workflow', () => {
       const notify = states[STATE.NotifyRecipient] as { Parameters: { Payload: Json }; Catch: Json[] };
 
       // Assess: verification happens before the execution starts (verify-identity starts it)
-      expect(callbacks.map(([name]) => name)).toEqual([STATE.NotifyRecipient]);
+      expect(callbacks.map(([name]) => name).sort()).toEqual([STATE.AwaitOperator, STATE.NotifyRecipient]);
+      expect((states[STATE.AwaitOperator] as { Parameters: { Payload: Json } }).Parameters.Payload).toEqual({
+        'requestId.$': '$.requestId',
+        'taskToken.$': '$$.Task.Token',
+      });
+      expect(states[STATE.AwaitOperator]?.TimeoutSeconds).toBe(20 * 86_400);
       expect(notify.Parameters.Payload).toEqual({
         'requestId.$': '$.requestId',
         'recipientId.$': '$.recipientId',
@@ -245,7 +250,9 @@ describe('Class: Workflow', () => {
         { Variable: '$.error.Error', StringEquals: 'States.Timeout', Next: STATE.NoticeTimedOut },
       ]);
       expect(states[STATE.NotifyRecipients]).toMatchObject({ ItemsPath: '$.plan.recipients', ResultPath: '$.notices' });
-      const others = Object.entries(states).filter(([name]) => name !== STATE.NotifyRecipient);
+      const others = Object.entries(states).filter(
+        ([name]) => name !== STATE.NotifyRecipient && name !== STATE.AwaitOperator,
+      );
       expect(Math.max(...others.map(([, s]) => Number(s.TimeoutSeconds ?? 0)))).toBeLessThanOrEqual(2 * 3600);
     });
 
@@ -375,6 +382,7 @@ describe('Class: Workflow', () => {
         'AssembleExport',
         'AssembleReceipt',
         'AssembleStatement',
+        'AwaitOperator',
         'ChangeSystem',
         'ConfirmSystem',
         'Decide',
@@ -389,7 +397,9 @@ describe('Class: Workflow', () => {
       for (const [name, task] of Object.entries(tasks)) {
         expect(entries.has(task.handler), name).toBe(true);
         expect(task.handler).toMatch(/^functions\/[a-z-]+\/handler\.ts$/);
-        expect(task.integration, name).toBe(name === 'NotifyRecipient' ? 'waitForTaskToken' : 'direct');
+        expect(task.integration, name).toBe(
+          name === 'NotifyRecipient' || name === 'AwaitOperator' ? 'waitForTaskToken' : 'direct',
+        );
       }
       expect(tasks.ConfirmSystem?.handler).toBe('functions/locate-system/handler.ts');
     });

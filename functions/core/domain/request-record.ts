@@ -80,8 +80,10 @@ export const RequestRecord = z.object({
    */
   decision: z
     .object({
-      outcome: z.enum(['go', 'deny']),
+      outcome: z.enum(['go', 'deny', 'hold']),
       reasons: z.array(Reason),
+      /** who decided: the policy step, or an operator acting on a held request */
+      by: z.enum(['policy', 'operator']).optional(),
       at: z.string(),
       profile: z.object({ id: z.string(), version: z.string() }),
       mailedAt: z.string().optional(),
@@ -89,6 +91,14 @@ export const RequestRecord = z.object({
       forwardedTo: z.string().optional(),
     })
     .optional(),
+  /**
+   * A request waiting for an operator (decision `hold`): the workflow's task token to answer it with (opaque, names no
+   * one), since when it waits, and when it was settled. Set by functions/hold-request, answered by the operator's
+   * approve, deny or cancel (functions/operator-decision).
+   */
+  hold: z.object({ taskToken: z.string(), since: z.string(), settledAt: z.string().optional() }).optional(),
+  /** the operator asked the subject to clarify (the clock paused where the law allows): when */
+  clarification: z.object({ askedAt: z.string(), answeredAt: z.string().optional() }).optional(),
   status: z.enum(STATUSES),
   receivedAt: z.string(),
   dueDate: z.string(),

@@ -33,10 +33,26 @@ export const DenialCode = z.enum([
 ]);
 export type DenialCode = z.infer<typeof DenialCode>;
 
-export const Reason = z.object({ code: DenialCode, source: z.string() }).strict();
-export type Reason = z.infer<typeof Reason>;
+/**
+ * Why a request waits for an operator:
+ * - `review_required`: the profile has a person decide this right (e.g. corrections, 11 CCR §7023(b));
+ * - `possibly_excessive`: the subject's requests passed the profile's volume; GDPR Art. 12(5) lets the controller
+ *   refuse a manifestly unfounded or excessive request or charge a reasonable fee, and a person must judge which.
+ */
+export const HoldCode = z.enum(['review_required', 'possibly_excessive']);
+export type HoldCode = z.infer<typeof HoldCode>;
 
-export type Decision = { outcome: 'go' } | { outcome: 'deny'; reasons: Reason[] };
+/** An operator's own denial: `source` holds the reason in the operator's words, which the subject is told. */
+export const OperatorCode = z.enum(['operator']);
+
+export const Reason = z.object({ code: z.union([DenialCode, HoldCode, OperatorCode]), source: z.string() }).strict();
+export type Reason = z.infer<typeof Reason>;
+export type ReasonCode = Reason['code'];
+
+export type Decision =
+  | { outcome: 'go' }
+  | { outcome: 'deny'; reasons: Reason[] }
+  | { outcome: 'hold'; reasons: Reason[] };
 
 /** The statuses of earlier requests that do not count against a limit: nothing was done for anyone. */
 const NOT_COUNTED: ReadonlySet<RequestRecord['status']> = new Set(['rejected', 'expired', 'cancelled']);
@@ -82,18 +98,31 @@ export function decide({ request, profile, earlier }: DecideInput): Decision {
 
   const limit = profile.limits[request.type];
   if (limit !== undefined) {
-    const received = toCalendarDate(request.receivedAt);
-    const span = periodParts(limit.per);
-    const from = 'months' in span ? addCalendarMonths(received, -span.months) : addDays(received, -span.days);
-    const counted = earlier.filter(
-      (e) =>
-        e.requestId !== request.requestId &&
-        e.type === request.type &&
-        !NOT_COUNTED.has(e.status) &&
-        e.receivedAt <= request.receivedAt &&
-        toCalendarDate(e.receivedAt) > from,
+    const counted = within(earlier, request, limit.per).filter(
+      (e) => e.requestId !== request.requestId && e.type === request.type,
     );
     if (counted.length >= limit.max) reasons.push({ code: 'frequency_limit', source: limit.source });
   }
-  return reasons.length === 0 ? { outcome: 'go' } : { outcome: 'deny', reasons };
+  if (reasons.length > 0) return { outcome: 'deny', reasons };
+
+  // Nothing to deny: does a person have to look first?
+  const holds: Reason[] = [];
+  const review = profile.review;
+  if (review?.rights.includes(request.type)) holds.push({ code: 'review_required', source: review.source });
+  if (review?.excessive !== undefined) {
+    const { max, per, source } = review.excessive;
+    if (within(earlier, request, per).filter((e) => e.requestId !== request.requestId).length >= max)
+      holds.push({ code: 'possibly_excessive', source });
+  }
+  return holds.length > 0 ? { outcome: 'hold', reasons: holds } : { outcome: 'go' };
+}
+
+/** The earlier requests received in the `per` period before this one that did something (any right). */
+function within(earlier: DecideInput['earlier'], request: DecideInput['request'], per: string) {
+  const received = toCalendarDate(request.receivedAt);
+  const span = periodParts(per);
+  const from = 'months' in span ? addCalendarMonths(received, -span.months) : addDays(received, -span.days);
+  return earlier.filter(
+    (e) => !NOT_COUNTED.has(e.status) && e.receivedAt <= request.receivedAt && toCalendarDate(e.receivedAt) > from,
+  );
 }

@@ -54,6 +54,13 @@ function explain(reason: Reason, record: RequestRecord, profile: Profile): strin
             `${describePeriod(limit.per)} before this one, which is as many as we answer in that time.`
         : 'You have already made as many such requests as we answer in that time.';
     }
+    // an operator's denial: their reason, as they wrote it for the subject
+    case 'operator':
+      return reason.source;
+    // holds are never mailed as denials; said plainly should one ever be
+    case 'review_required':
+    case 'possibly_excessive':
+      return 'Your request needs a decision by our privacy team.';
   }
 }
 

@@ -100,6 +100,20 @@ export const Profile = z
     subjects: z.partialRecord(SubjectType, SubjectRule),
     /** how often a subject may exercise a right (CCPA §1798.130(b): access at most twice in 12 months) */
     limits: z.partialRecord(RequestType, Limit).default({}),
+    /**
+     * Requests an operator decides before anything is searched: rights always reviewed (e.g. corrections, 11 CCR
+     * §7023(b): the business weighs the totality of the circumstances and the documentation), and a volume from one
+     * subject past which a request may be manifestly unfounded or excessive (GDPR Art. 12(5): refuse, or charge a
+     * reasonable fee — a person's judgement, never a rule's).
+     */
+    review: z
+      .object({
+        rights: z.array(RequestType).default([]),
+        excessive: Limit.optional(),
+        source: Source,
+      })
+      .strict()
+      .optional(),
     /** access answers cover records of this period before the request, where a system declares a record date */
     lookback: z.object({ period: IsoPeriod, source: Source }).strict().optional(),
     /**
@@ -111,6 +125,8 @@ export const Profile = z
       .object({ withinDays: z.number().int().positive().max(3650), source: Source })
       .strict()
       .optional(),
+    /** where operators are told of requests waiting for them (held requests, the due-soon digest) */
+    operators: z.array(z.email()).default([]),
     /** 11 CCR §7063 (CCPA authorized agents), GDPR Recital 59: whether agents may act for subjects, and with a power of attorney */
     agents: z.object({ allowed: z.boolean(), powerOfAttorney: z.boolean(), source: Source }).strict(),
     /** where requests come in (the policy's addresses); the API is always one */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../../infra/cli/commands';
-import { csv, metrics, queue, requestView } from '../../../infra/cli/requests';
+import { csv, metrics, queue, requestView, waitingFor } from '../../../infra/cli/requests';
 import { requestClock } from '../../../functions/core/domain/due-date';
 import type { RequestRecord } from '../../../functions/core/domain/request-record';
 import { aRequest, MemoryRequests } from '../../support/fakes';
@@ -92,6 +92,26 @@ describe('Function: queue', () => {
       [id(7), 'verified', 5],
       [id(9), 'retrying', 36],
     ]);
+  });
+});
+
+describe('Function: waitingFor', () => {
+  it('says a held request waits for an operator, or for its subject once asked to clarify, and the rest for no one', () => {
+    // Prepare
+    const decision = (outcome: 'go' | 'hold') => ({
+      outcome,
+      reasons: outcome === 'hold' ? [{ code: 'review_required' as const, source: 'x' }] : [],
+      at: '2026-12-01T00:00:00Z',
+      profile: { id: 'p', version: '1.0.0' },
+    });
+
+    // Act & Assess
+    expect(waitingFor(aRequest({ decision: decision('hold') }))).toBe('operator');
+    expect(
+      waitingFor(aRequest({ decision: decision('hold'), clarification: { askedAt: '2026-12-02T00:00:00Z' } })),
+    ).toBe('subject');
+    expect(waitingFor(aRequest({ decision: decision('go') }))).toBe('-');
+    expect(waitingFor(aRequest())).toBe('-');
   });
 });
 

@@ -1,0 +1,23 @@
+import { DsarError } from '../core/domain/errors';
+
+/**
+ * The operator's actions refused on purpose. Messages name the request id and statuses only; the CLI prints them.
+ */
+
+/** approve, deny and clarify act on a request the policy step held for an operator; this one is not waiting. */
+export class NotHeldError extends DsarError {
+  public readonly code = 'not_held';
+  public constructor(requestId: string, options?: { cause?: unknown }) {
+    super(`request ${requestId} is not waiting for an operator's decision`, options);
+    this.name = 'NotHeldError';
+  }
+}
+
+/** A request is cancelled before processing starts; this one is already being answered, or has ended. */
+export class TooLateToCancelError extends DsarError {
+  public readonly code = 'too_late_to_cancel';
+  public constructor(requestId: string, status: string, options?: { cause?: unknown }) {
+    super(`request ${requestId} is ${status}: only a request not yet being processed can be cancelled`, options);
+    this.name = 'TooLateToCancelError';
+  }
+}
