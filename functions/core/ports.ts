@@ -99,7 +99,8 @@ export interface AuditLog {
   history(requestId: string): Promise<readonly Readonly<Record<string, unknown>>[]>;
 }
 
-export type TokenPurpose = 'verify' | 'download' | 'status';
+/** `appeal`: the link in a denial where the law gives an appeal (functions/appeal-request) */
+export type TokenPurpose = 'verify' | 'download' | 'status' | 'appeal';
 
 /** What a limit said: go on, or wait this long (`limit` names which one, for the machine-readable error). */
 export type Admission = { ok: true } | { ok: false; limit: 'client' | 'address' | 'domain'; retryAfterSeconds: number };

@@ -2,10 +2,10 @@ import { isTerminal } from '../core/domain/status';
 import type { RequestRecord } from '../core/domain/request-record';
 import { logger } from '../core/logger';
 import { decide, type ReasonCode } from '../core/policy/decide';
-import { denialMail, referralForwardMail } from '../core/policy/denial-mail';
+import { referralForwardMail } from '../core/policy/denial-mail';
+import { type AppealLinks, Denial } from '../core/policy/denial';
 import type { Profile } from '../core/policy/profile';
 import type { Mailer, RequestRepository } from '../core/ports';
-import { loadPack } from '../core/rules/pack';
 
 /** What the workflow branches on (`$.decision`): the outcome and the reasons' codes, nothing personal. */
 export interface DecisionOutput {
@@ -30,6 +30,8 @@ export class DecideRequest {
     private readonly mailer: Mailer,
     private readonly profileOf: () => Profile,
     private readonly now: () => Date = () => new Date(),
+    /** where a denial's appeal link points (none: the denial offers an appeal by reply) */
+    private readonly links?: AppealLinks,
   ) {}
 
   private get profile(): Profile {
@@ -72,12 +74,8 @@ export class DecideRequest {
       await this.requests.update(record.requestId, { decision: { ...decision, forwardedTo: forwardTo.name } });
       decision.forwardedTo = forwardTo.name;
     }
-    if (decision.mailedAt === undefined) {
-      await this.mailer.send(denialMail(record, decision.reasons, this.profile, loadPack(record.regulation)));
-    }
-    await this.requests.advance(record.requestId, 'rejected', {
-      decision: { ...decision, mailedAt: decision.mailedAt ?? this.now().toISOString() },
-    });
+    // the reasons, the appeal (with its link where the law gives one) and the complaint route; then `rejected`
+    await new Denial(this.requests, this.mailer, this.links, this.now).send(record, decision, this.profile);
   }
 
   /** The named controller's privacy contact, when the profile knows it (names compared without case). */

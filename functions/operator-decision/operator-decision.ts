@@ -3,10 +3,9 @@ import { ValidationError } from '../core/domain/errors';
 import { subjectEmail, type RequestRecord } from '../core/domain/request-record';
 import { RIGHT } from '../core/domain/mail';
 import { logger } from '../core/logger';
-import { denialMail } from '../core/policy/denial-mail';
+import { type AppealLinks, Denial } from '../core/policy/denial';
 import type { Profile } from '../core/policy/profile';
 import type { Mailer, MailMessage, RequestRepository, TaskCallbacks } from '../core/ports';
-import { loadPack } from '../core/rules/pack';
 import { pause, resume } from '../core/rules/clock';
 import { PauseRefusedError } from '../core/rules/errors';
 import { NotHeldError, TooLateToCancelError } from './errors';
@@ -34,6 +33,8 @@ export class OperatorDecision {
     private readonly callbacks: TaskCallbacks,
     private readonly profileOf: () => Profile,
     private readonly now: () => Date = () => new Date(),
+    /** where a denial's appeal link points (none: the denial offers an appeal by reply) */
+    private readonly links?: AppealLinks,
   ) {}
 
   public async approve(requestId: string): Promise<void> {
@@ -63,11 +64,8 @@ export class OperatorDecision {
       at: this.now().toISOString(),
     };
     await this.requests.update(requestId, { decision });
-    const profile = this.profileOf();
-    await this.mailer.send(denialMail(record, decision.reasons, profile, loadPack(record.regulation)));
-    await this.requests.advance(requestId, 'rejected', {
-      decision: { ...decision, mailedAt: this.now().toISOString() },
-    });
+    // an appeal denied gets the appeal's own answer (where to complain, no further appeal): policy/denial.ts
+    await new Denial(this.requests, this.mailer, this.links, this.now).send(record, decision, this.profileOf());
     await this.answer(requestId, { outcome: 'deny', reasons: ['operator'] });
     logger.info('held request denied', { requestId });
   }

@@ -184,6 +184,9 @@ export class Sweep {
   }
 
   private owesNothingMore(record: RequestRecord, now: Date): boolean {
+    // a denial the subject may still appeal: the appeal's answer goes to this address (functions/appeal-request)
+    if (record.status === 'rejected' && record.decision?.appealUntil !== undefined)
+      return now.getTime() > Date.parse(record.decision.appealUntil);
     // a restriction still holding: its subject is owed the notice before the lift
     if (record.type === 'restriction' && (record.status === 'completed' || record.status === 'partially_completed'))
       return record.lift?.liftedAt !== undefined;

@@ -348,7 +348,16 @@ async function decisionCommand(
     const twin = await targetRunningTwin(process.env.DSAR_DATA_DIR || join(REPO_ROOT, '.dsar'));
     io.err(twin ? `Acting on the local twin at ${twin.api}.` : 'Acting on the deployment the environment names.');
     const { wiring, noticeWiring } = await import('../../functions/core/wiring');
-    use = new OperatorDecision(wiring.requests(), wiring.mailer(), noticeWiring.taskCallbacks(), wiring.profile);
+    const { settings } = await import('../../functions/core/config');
+    use = new OperatorDecision(
+      wiring.requests(),
+      wiring.mailer(),
+      noticeWiring.taskCallbacks(),
+      wiring.profile,
+      undefined,
+      // a denial's appeal link: the twin's API, or the deployment's (DSAR_API_URL, DSAR_TOKENS_TABLE)
+      process.env.DSAR_API_URL ? { tokens: wiring.tokens(), apiUrl: settings('apiUrl').apiUrl } : undefined,
+    );
   }
   const decision = use;
   try {

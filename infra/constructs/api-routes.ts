@@ -26,4 +26,7 @@ export const API_ROUTES = [
   // A recipient's answer to a notice: GET shows the form (changes nothing), POST spends the token and records the answer.
   { method: 'GET', path: '/notices', handler: 'functions/answer-notice/handler.ts' },
   { method: 'POST', path: '/notices', handler: 'functions/answer-notice/handler.ts' },
+  // An appeal of a denial (where the law gives one): GET shows the form, POST spends the token and records the appeal.
+  { method: 'GET', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
+  { method: 'POST', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
 ] as const satisfies readonly ApiRoute[];

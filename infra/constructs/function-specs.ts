@@ -137,15 +137,28 @@ export const FUNCTION_SPECS = [
     tokens: ['check', 'consume', 'issue'],
     bucket: { read: ['exports/', 'receipts/'] },
   },
+  {
+    id: 'AppealRequest',
+    entry: 'functions/appeal-request/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose:
+      'GET /appeal: the appeal form of a denial (changes nothing); POST /appeal: consume the token, record the appeal held for an operator, start its workflow',
+    table: 'readWrite',
+    tokens: ['check', 'consume'],
+    startsWorkflow: true,
+  },
   // --- workflow steps ---
   {
     id: 'DecideRequest',
     entry: 'functions/decide-request/handler.ts',
     timeoutSeconds: STEP_SECONDS,
     purpose:
-      "the policy step: decide the request against the company profile and the law's pack (go on, or deny with reasons and mail them)",
+      "the policy step: decide the request against the company profile and the law's pack (go on, hold for an operator, or deny with reasons and mail them)",
     table: 'readWrite',
     sendsMail: true,
+    // a denial where the law gives an appeal carries a single-use link to the appeal form
+    tokens: ['issue'],
+    linksToApi: true,
     readsProfile: true,
   },
   {

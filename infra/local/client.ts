@@ -243,7 +243,7 @@ function filesOffered(html: string): { token: string; format: string }[] {
 export const NOTICE_SUBJECT = /please act and answer/i;
 
 /** The first link to this API's `route` in a mail's text. */
-export function linkIn(mail: Mail, route: '/verify' | '/download' | '/notices'): string {
+export function linkIn(mail: Mail, route: '/verify' | '/download' | '/notices' | '/appeal'): string {
   const match = new RegExp(`https?://\\S+${route}\\?token=[A-Za-z0-9_-]+`).exec(mail.text);
   if (!match) throw new Error(`mail "${mail.subject}" has no ${route} link`);
   return match[0];

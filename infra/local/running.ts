@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { localHttpEnv, localPostgresEnv } from '../../functions/core/connectors';
 import { FUNCTION_ENV } from '../../functions/core/env';
 import { DEFAULT_SENDER } from '../config';
-import { AUDIT_TABLE, REQUESTS_TABLE } from './tables';
+import { AUDIT_TABLE, REQUESTS_TABLE, TOKENS_TABLE } from './tables';
 import type { LocalCredentials } from './http';
 import type { TwinEndpoints } from './twin';
 
@@ -74,6 +74,9 @@ export async function targetRunningTwin(dataDir: string): Promise<RunningTwin | 
     [FUNCTION_ENV.PROFILE_FILE]: process.env[FUNCTION_ENV.PROFILE_FILE] ?? twin.profile ?? '',
     DSAR_S3_FORCE_PATH_STYLE: 'true',
     [FUNCTION_ENV.TABLE]: REQUESTS_TABLE,
+    // a denial's appeal link carries a token of the twin's, pointing at its API
+    [FUNCTION_ENV.TOKENS_TABLE]: TOKENS_TABLE,
+    [FUNCTION_ENV.API_URL]: twin.api,
     [FUNCTION_ENV.AUDIT_TABLE]: AUDIT_TABLE,
     [FUNCTION_ENV.SENDER]: process.env[FUNCTION_ENV.SENDER] ?? DEFAULT_SENDER,
     // the systems the twin runs, and how its functions reach the local ones: the connectors here must match

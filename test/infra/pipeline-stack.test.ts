@@ -61,7 +61,10 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   'functions/get-request/handler.ts': [...BASE, ...TABLE_READ, ...KMS_READ],
   'functions/verify-identity/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, 'states:StartExecution'],
   'functions/download/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_READ],
-  'functions/decide-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, MAIL],
+  // a denial where the law gives an appeal carries a single-use appeal link (a token it issues)
+  'functions/decide-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, MAIL, 'dynamodb:PutItem'],
+  // an appeal is recorded and its workflow started
+  'functions/appeal-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, 'states:StartExecution'],
   // a held request's task answered at once when an operator settled it before the (restarted) task stored its token
   'functions/hold-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, MAIL, ...ANSWER_TASKS],
   'functions/plan-request/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE],
@@ -119,7 +122,8 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
   VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
   Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], Audit: AUDIT },
-  DecideRequest: { Requests: RW, Audit: AUDIT },
+  DecideRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
+  AppealRequest: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
   HoldRequest: { Requests: RW, Audit: AUDIT },
   PlanRequest: { Requests: RW, Audit: AUDIT },
   ResolveIdentities: { Requests: RW, Audit: AUDIT },
@@ -210,6 +214,7 @@ describe('Class: PipelineStack', () => {
       expect(withArn).toEqual([
         'functions/submit-request/handler.ts',
         'functions/verify-identity/handler.ts',
+        'functions/appeal-request/handler.ts',
         'functions/sweep/handler.ts',
       ]);
       expect(withSystems.map((s) => s.id).sort()).toEqual([
@@ -246,6 +251,8 @@ describe('Class: PipelineStack', () => {
       // Act & Assess
       expect(holders(FUNCTION_ENV.TOKENS_TABLE)).toEqual([
         'AnswerNotice',
+        'AppealRequest',
+        'DecideRequest',
         'Deliver',
         'Download',
         'GetRequest',
@@ -417,7 +424,7 @@ describe('Class: PipelineStack', () => {
       expect(eraseWrites.join(' ')).toContain(':table/DemoCustomers');
     });
 
-    it('lets only verify-identity and the sweeper start executions, the sweeper alone look them up, only the notice functions answer task tokens', () => {
+    it('lets only intake, verify-identity, an appeal and the sweeper start executions, the sweeper alone look them up, only the callback functions answer task tokens', () => {
       // Prepare
       const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
       const holders = (action: string) =>
@@ -430,7 +437,7 @@ describe('Class: PipelineStack', () => {
       const described = resourcesFor(resources, 'functions/sweep/handler.ts', 'states:DescribeExecution');
 
       // Assess
-      expect(starters).toEqual(['SubmitRequest', 'VerifyIdentity', 'Sweeper']);
+      expect(starters).toEqual(['SubmitRequest', 'VerifyIdentity', 'AppealRequest', 'Sweeper']);
       expect(describers).toEqual(['Sweeper']);
       expect(holders('states:RedriveExecution')).toEqual([]);
       // the callback tasks: HoldRequest answers at once a request already settled; NotifyRecipient answers at once (no

@@ -50,7 +50,14 @@ function statusIn(statuses: readonly RequestStatus[], prefix: string) {
 }
 
 /** The attributes `forgetSubject` removes (see there). */
-const FORGOTTEN_FIELDS = ['subject', 'verified', 'corrections', 'controller', 'verifyTaskToken'] as const;
+const FORGOTTEN_FIELDS = [
+  'subject',
+  'verified',
+  'corrections',
+  'controller',
+  'appealReason',
+  'verifyTaskToken',
+] as const;
 
 /** The names of the fields a write sets (never their values: those may be the subject's personal data). */
 const fieldNames = (fields: Record<string, unknown>) =>

@@ -87,6 +87,8 @@ export const RequestRecord = z.object({
       at: z.string(),
       profile: z.object({ id: z.string(), version: z.string() }),
       mailedAt: z.string().optional(),
+      /** until when the subject may appeal this denial (the address is kept until then: functions/sweep) */
+      appealUntil: z.string().optional(),
       /** a processor referral forwarded to the controller's privacy contact (the controller's name only) */
       forwardedTo: z.string().optional(),
     })
@@ -97,6 +99,13 @@ export const RequestRecord = z.object({
    * approve, deny or cancel (functions/operator-decision).
    */
   hold: z.object({ taskToken: z.string(), since: z.string(), settledAt: z.string().optional() }).optional(),
+  /**
+   * An appeal (Va. Code §59.1-577(C), Colo. Rev. Stat. §6-1-1306(3), Conn. Gen. Stat. §42-518(d), Tex. Bus. & Com.
+   * Code §541.053): the denied request it appeals, and the subject's reasons (forgotten with the subject). An appeal is
+   * a request of the original's right, held for an operator, with the appeal's own deadline as `dueDate`.
+   */
+  appealOf: z.string().optional(),
+  appealReason: z.string().optional(),
   /** the operator asked the subject to clarify (the clock paused where the law allows): when */
   clarification: z.object({ askedAt: z.string(), answeredAt: z.string().optional() }).optional(),
   status: z.enum(STATUSES),

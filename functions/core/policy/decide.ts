@@ -37,9 +37,10 @@ export type DenialCode = z.infer<typeof DenialCode>;
  * Why a request waits for an operator:
  * - `review_required`: the profile has a person decide this right (e.g. corrections, 11 CCR §7023(b));
  * - `possibly_excessive`: the subject's requests passed the profile's volume; GDPR Art. 12(5) lets the controller
- *   refuse a manifestly unfounded or excessive request or charge a reasonable fee, and a person must judge which.
+ *   refuse a manifestly unfounded or excessive request or charge a reasonable fee, and a person must judge which;
+ * - `appeal`: the subject appeals a denial; the law has a person decide it (e.g. Va. Code §59.1-577(C)).
  */
-export const HoldCode = z.enum(['review_required', 'possibly_excessive']);
+export const HoldCode = z.enum(['review_required', 'possibly_excessive', 'appeal']);
 export type HoldCode = z.infer<typeof HoldCode>;
 
 /** An operator's own denial: `source` holds the reason in the operator's words, which the subject is told. */

@@ -1,7 +1,7 @@
 import { RIGHT } from '../domain/mail';
 import { subjectEmail, type RequestRecord } from '../domain/request-record';
 import type { MailMessage } from '../ports';
-import type { Pack } from '../rules/pack';
+import type { AppealRule, Pack } from '../rules/pack';
 import { complaintAuthority } from './authorities';
 import type { Reason } from './decide';
 import type { Profile } from './profile';
@@ -60,6 +60,7 @@ function explain(reason: Reason, record: RequestRecord, profile: Profile): strin
     // holds are never mailed as denials; said plainly should one ever be
     case 'review_required':
     case 'possibly_excessive':
+    case 'appeal':
       return 'Your request needs a decision by our privacy team.';
   }
 }
@@ -72,19 +73,41 @@ function describePeriod(period: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
-/** Where the law gives an appeal (Virginia, Colorado, Connecticut, Texas), how long the company has to decide it. */
-function appealLines(record: RequestRecord, pack: Pack, profile: Profile): string[] {
-  const rule = pack.rights[record.type];
+/**
+ * The appeal the law gives against a refusal of this right (Virginia, Colorado, Connecticut, Texas: against a refusal
+ * to act on any request, so a right the law does not list falls back to the access rule's); undefined under the GDPR,
+ * the UK GDPR and the CCPA, which give none.
+ */
+export function appealRule(pack: Pack, type: RequestRecord['type']): AppealRule | undefined {
+  const rule = pack.rights[type];
   const access = pack.rights.access;
-  const appeal = (rule?.given ? rule.appeal : undefined) ?? (access?.given ? access.appeal : undefined);
+  return (rule?.given ? rule.appeal : undefined) ?? (access?.given ? access.appeal : undefined);
+}
+
+/** A single-use link to the appeal form, and the last day it works. */
+export interface AppealOffer {
+  link: string;
+  until: string;
+}
+
+/** Where the law gives an appeal, how to make it and how long the company has to decide it. */
+function appealLines(record: RequestRecord, pack: Pack, profile: Profile, offer?: AppealOffer): string[] {
+  const appeal = appealRule(pack, record.type);
   if (appeal === undefined) return [];
   const unit = appeal.respond.unit === 'business_days' ? 'business days' : 'days';
-  return [
-    '',
-    `You may appeal this decision (${appeal.respond.source.split(':')[0]}): reply to this message, or write to ` +
-      `${profile.intake.emails[0] ?? 'us'}, quoting reference ${record.requestId}. We will decide your appeal within ` +
-      `${appeal.respond.length} ${unit} and tell you why.`,
-  ];
+  const decided = `We will decide your appeal within ${appeal.respond.length} ${unit} and tell you why.`;
+  const law = appeal.respond.source.split(':')[0];
+  return offer
+    ? [
+        '',
+        `You may appeal this decision (${law}): open this link by ${offer.until} and tell us why. ${decided}`,
+        offer.link,
+      ]
+    : [
+        '',
+        `You may appeal this decision (${law}): reply to this message, or write to ` +
+          `${profile.intake.emails[0] ?? 'us'}, quoting reference ${record.requestId}. ${decided}`,
+      ];
 }
 
 export function denialMail(
@@ -92,6 +115,7 @@ export function denialMail(
   reasons: readonly Reason[],
   profile: Profile,
   pack: Pack,
+  offer?: AppealOffer,
 ): MailMessage {
   const authority = complaintAuthority(profile, record.regulation);
   const referral = reasons.some((r) => r.code === 'processor_referral');
@@ -101,7 +125,7 @@ export function denialMail(
     text: [
       `We received your request for ${RIGHT[record.type]} (reference ${record.requestId}), and we will not carry it out, for ${reasons.length === 1 ? 'this reason' : 'these reasons'}:`,
       ...reasons.map((r) => `- ${explain(r, record, profile)}`),
-      ...appealLines(record, pack, profile),
+      ...appealLines(record, pack, profile, offer),
       '',
       `If you disagree, you may complain to ${authority.name}: ${authority.url}`,
       ...(profile.denialWording ? ['', profile.denialWording] : []),
@@ -124,6 +148,27 @@ export function referralForwardMail(record: RequestRecord, contact: string, prof
       '',
       'We process that data on your behalf, so the request is yours to decide. Tell us what to do and we will carry it',
       'out in our systems, as our agreement with you provides.',
+    ].join('\n'),
+  };
+}
+
+/**
+ * An appeal decided against the subject: the reason, and where to complain — Va. Code §59.1-577(C), Conn. Gen. Stat.
+ * §42-518(d): "a method through which the consumer may contact the Attorney General to submit a complaint"; Colo. Rev.
+ * Stat. §6-1-1306(3), Tex. Bus. & Com. Code §541.053 likewise.
+ */
+export function appealDeniedMail(record: RequestRecord, reason: string, profile: Profile): MailMessage {
+  const authority = complaintAuthority(profile, record.regulation);
+  return {
+    to: subjectEmail(record),
+    subject: 'The decision on your appeal',
+    text: [
+      `We reviewed your appeal (reference ${record.requestId}) of our decision on your request ${record.appealOf ?? ''}`,
+      `for ${RIGHT[record.type]}, and we uphold that decision:`,
+      `- ${reason}`,
+      '',
+      `If you disagree, you may submit a complaint to ${authority.name}: ${authority.url}`,
+      ...(profile.denialWording ? ['', profile.denialWording] : []),
     ].join('\n'),
   };
 }

@@ -80,6 +80,28 @@ describe('Class: Sweep', () => {
   }
   const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
 
+  it('keeps the address of a denial while it may be appealed, and forgets it once the appeal window closed', async () => {
+    // Prepare
+    const decision = (appealUntil: string) => ({
+      outcome: 'deny' as const,
+      reasons: [{ code: 'right_not_offered' as const, source: 'Va. Code §59.1-577(A)' }],
+      at: ago(HOUR),
+      profile: { id: 'rsoft', version: '1.0.0' },
+      appealUntil,
+    });
+    const { requests, sweep } = await world([
+      { status: 'rejected', decision: decision(new Date(NOW.getTime() + HOUR).toISOString()) },
+      { status: 'rejected', decision: decision(ago(1000)) },
+    ]);
+
+    // Act
+    await sweep.execute();
+
+    // Assess
+    expect((await requests.load(id(0))).subject).toBeDefined();
+    expect((await requests.load(id(1))).subject).toBeUndefined();
+  });
+
   it('expires an unverified request whose link has expired, and forgets its address (keeping the keyed hash), once', async () => {
     // Prepare
     const { requests, sweep } = await world([
