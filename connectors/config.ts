@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSecretField } from './export-filter';
 import { withPresets } from './http/presets';
 
 /**
@@ -281,6 +282,47 @@ const ExportRules = z
   .strict();
 
 /**
+ * Where a record says when it was made (or last collected): the field an access answer's lookback reads (a company's
+ * profile may promise answers covering only a period before the request, e.g. CCPA §1798.130(a)(2)(B)'s 12 months; see
+ * functions/core/policy/lookback.ts). Either the field's name, whose values are ISO-8601 dates or date-times
+ * (`2024-03-01`, `2024-03-01T10:00:00Z`, `2024-03-01 10:00:00+00`; without an offset the time is read as UTC), or
+ * `{ "field": "created", "format": "epoch_seconds" | "epoch_millis" | "iso" }` for Unix times (numbers, or digit
+ * strings as CSV holds them). A top-level field only. A record whose value is missing or not of that form is kept in
+ * the answer and counted as undated: a lookback never drops a record whose date it cannot read. Deletion ignores it.
+ */
+export const RecordDate = z
+  .union([
+    FieldName,
+    z.object({ field: FieldName, format: z.enum(['iso', 'epoch_seconds', 'epoch_millis']).default('iso') }).strict(),
+  ])
+  .transform((value) => (typeof value === 'string' ? { field: value, format: 'iso' as const } : value));
+export type RecordDate = z.output<typeof RecordDate>;
+
+/**
+ * The record-date field must reach the export: a part holds only what the export filter lets through (secrets, the
+ * system's `exclude`, fields outside its `include` are withheld at the search), and a field withheld there could not
+ * be read at assembly — every record would be undated, the lookback silently off.
+ */
+function checkRecordDate(
+  recordDate: RecordDate | undefined,
+  rules: z.infer<typeof ExportRules> | undefined,
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  // zod still runs refinements over a value whose fields failed (then untransformed): check only what parsed
+  const name: unknown = typeof recordDate === 'string' ? recordDate : recordDate?.field;
+  if (typeof name !== 'string' || name === '') return;
+  const field = name.toLowerCase();
+  const listed = (list: unknown) => Array.isArray(list) && list.some((f) => String(f).toLowerCase() === field);
+  let why: string | undefined;
+  if (isSecretField(name)) why = 'its name looks like a secret, which exports always withhold';
+  else if (listed(rules?.exclude)) why = 'export.exclude withholds it';
+  else if (rules?.include !== undefined && !listed(rules.include)) why = 'export.include does not list it';
+  if (why !== undefined)
+    ctx.addIssue({ code: 'custom', path, message: `the record-date field ${name} must reach the export, but ${why}` });
+}
+
+/**
  * How many searches or erasures may run against this system at once, across all requests (default
  * DEFAULT_SYSTEM_CONCURRENCY). Each request already bounds its own Map, but without a cap per system 50 verified
  * requests arriving together would put 50 concurrent scans on one database: the pipeline must not become the load
@@ -312,9 +354,12 @@ const DynamoDbSystem = z
     holds: Holds,
     erasure: Erasure,
     export: ExportRules.optional(),
+    /** the field giving each record's date, for a lookback (see RecordDate) */
+    recordDate: RecordDate.optional(),
     ...Changes,
   })
-  .strict();
+  .strict()
+  .superRefine((system, ctx) => checkRecordDate(system.recordDate, system.export, ['recordDate'], ctx));
 
 const S3ObjectsSystem = z
   .object({
@@ -337,9 +382,12 @@ const S3ObjectsSystem = z
     holds: Holds,
     erasure: Erasure,
     export: ExportRules.optional(),
+    /** the field giving each record's date, for a lookback (see RecordDate) */
+    recordDate: RecordDate.optional(),
     ...Changes,
   })
-  .strict();
+  .strict()
+  .superRefine((system, ctx) => checkRecordDate(system.recordDate, system.export, ['recordDate'], ctx));
 
 /** A Postgres identifier as written unquoted (it is still quoted in every statement): no value ever becomes SQL. */
 const SqlName = z
@@ -403,6 +451,8 @@ const PostgresTable = z
     relations: z.array(z.object({ table: SqlName, column: SqlName, references: SqlName }).strict()).default([]),
     /** this table's strategy; absent, the system's `erasure` */
     erasure: Erasure.optional(),
+    /** the column giving each row's date, for a lookback (see RecordDate); each table declares its own */
+    recordDate: RecordDate.optional(),
   })
   .strict();
 
@@ -441,6 +491,7 @@ function checkPostgresTables(system: PostgresSystemShape, ctx: z.RefinementCtx):
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const byName = new Map<string, number>();
   system.tables.forEach((table, i) => {
+    checkRecordDate(table.recordDate, system.export, ['tables', i, 'recordDate'], ctx);
     if (byName.has(table.name)) issue(['tables', i, 'name'], `duplicate table ${table.name}`);
     byName.set(table.name, i);
   });
@@ -612,10 +663,13 @@ const HttpSystem = z
     holds: Holds,
     erasure: Erasure,
     export: ExportRules.optional(),
+    /** the field giving each record's date, for a lookback (see RecordDate) */
+    recordDate: RecordDate.optional(),
     ...Changes,
   })
   .strict()
   .superRefine((system, ctx) => {
+    checkRecordDate(system.recordDate, system.export, ['recordDate'], ctx);
     if (system.erasure.strategy === 'delete' && system.erase.delete === undefined)
       ctx.addIssue({ code: 'custom', path: ['erase', 'delete'], message: 'a deleting system needs erase.delete' });
     const writes =

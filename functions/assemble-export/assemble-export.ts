@@ -1,4 +1,4 @@
-import type { SystemsConfig } from '../../connectors/config';
+import type { SystemConfig, SystemsConfig } from '../../connectors/config';
 import type { SystemOutcome } from '../core/domain/request';
 import type { ExportDocument } from '../core/domain/export-format';
 import { createInterface } from 'node:readline';
@@ -11,6 +11,8 @@ import { WrongRequestTypeError } from '../core/domain/errors';
 import { openObject } from '../core/domain/json-stream';
 import { subjectEmail } from '../core/domain/request-record';
 import { logger } from '../core/logger';
+import { LookbackFilter, type LookbackReport, type LookbackWindow, lookbackWindow } from '../core/policy/lookback';
+import type { Profile } from '../core/policy/profile';
 import type { DocumentStore, NoticeStore, RequestRecord, RequestRepository } from '../core/ports';
 import { manualSystemId } from '../core/recipients';
 import { findSystem } from '../core/systems';
@@ -37,6 +39,10 @@ import {
  * per system): what could not be read was not searched, and GDPR Art. 15 asks for all of it — the delivery then says
  * "partly complete", never "complete". Any other right has no document here: WrongRequestTypeError, nothing written
  * (an opt-out must never turn into an export of the data it limits).
+ * A lookback (core/policy/lookback.ts: the profile's promise, under the CCPA only) leaves out of the access and
+ * portability documents the records of dated systems that fall before its window, and each such system's section says
+ * the window and how many records fell outside it. It is applied here, at assembly, and nowhere else: the search still
+ * finds every record (recordCount), and deletion never sees it.
  * Re-entrant: re-running rewrites the same documents from the same parts; the parts go once the documents are written.
  */
 export class AssembleExport {
@@ -47,6 +53,8 @@ export class AssembleExport {
     private readonly now: () => Date = () => new Date(),
     /** the manual systems' answers (how many records each owner sent) */
     private readonly notices?: Pick<NoticeStore, 'get'>,
+    /** the company profile in force (its lookback); read at each request, like the policy step's */
+    private readonly profile: () => Pick<Profile, 'lookback'> = () => ({}),
   ) {}
 
   /**
@@ -67,6 +75,7 @@ export class AssembleExport {
     await this.requests.update(requestId, { outcomes });
     const record = await this.requests.load(requestId);
     const header = documentHeader(record, record.verified?.email ?? subjectEmail(record), this.now().toISOString());
+    const window = lookbackWindow(this.profile(), record);
     let result: { documentKey: string; complete: boolean };
     switch (record.type) {
       case 'categories': {
@@ -80,10 +89,10 @@ export class AssembleExport {
         break;
       }
       case 'portability':
-        result = await this.portability(header, outcomes);
+        result = await this.portability(header, outcomes, window);
         break;
       default:
-        result = await this.access(record, header, outcomes);
+        result = await this.access(record, header, outcomes, window);
     }
     // The parts were copies made for this document: once it is written, they go (the lifecycle rule is the backstop).
     await Promise.all(outcomes.flatMap((o) => (o.partKey ? [this.documents.remove(o.partKey)] : [])));
@@ -111,12 +120,17 @@ export class AssembleExport {
     return { documentKey: key, complete: true };
   }
 
-  private async access(record: RequestRecord, header: DocumentHeader, outcomes: SystemOutcome[]) {
+  private async access(
+    record: RequestRecord,
+    header: DocumentHeader,
+    outcomes: SystemOutcome[],
+    window: LookbackWindow | undefined,
+  ) {
     const key = exportKey(record.requestId);
-    await this.documents.write(key, this.document(record, header, outcomes), 'application/json');
+    await this.documents.write(key, this.document(record, header, outcomes, window), 'application/json');
     await this.documents.write(
       htmlKey(record.requestId),
-      this.accessHtml(record, header, outcomes),
+      this.accessHtml(record, header, outcomes, window),
       'text/html; charset=utf-8',
     );
     const { complete, needsReview } = judge(outcomes);
@@ -128,6 +142,7 @@ export class AssembleExport {
     record: RequestRecord,
     header: DocumentHeader,
     outcomes: SystemOutcome[],
+    window: LookbackWindow | undefined,
   ): AsyncGenerator<string> {
     yield openObject(
       {
@@ -141,7 +156,9 @@ export class AssembleExport {
     );
     yield '[';
     for (const [i, outcome] of outcomes.entries()) {
-      const { holds } = findSystem(this.systems, outcome.systemId);
+      const system = findSystem(this.systems, outcome.systemId);
+      const { holds } = system;
+      const lookback = LookbackFilter.for(system, window);
       const section = {
         id: outcome.systemId,
         status: outcome.status,
@@ -157,10 +174,11 @@ export class AssembleExport {
       yield `${i > 0 ? ',' : ''}${openObject(section, 'records')}`;
       const withheld: Withheld[] = [];
       if (outcome.partKey && outcome.status === 'found')
-        yield* recordsArray(await this.documents.read(outcome.partKey), withheld);
+        yield* recordsArray(await this.documents.read(outcome.partKey), withheld, lookback);
       else yield '[]';
-      // after the records: a part says what it withheld on its last line
-      yield `,"withheld":${JSON.stringify(withheld)}}`;
+      // after the records: a part says what it withheld on its last line, and the lookback has counted what it left out
+      const covered = lookback ? `,"lookback":${JSON.stringify(lookback.report())}` : '';
+      yield `,"withheld":${JSON.stringify(withheld)}${covered}}`;
     }
     yield `],"summary":${JSON.stringify(summaryOf(outcomes))}}`;
   }
@@ -170,6 +188,7 @@ export class AssembleExport {
     record: RequestRecord,
     header: DocumentHeader,
     outcomes: SystemOutcome[],
+    window: LookbackWindow | undefined,
   ): AsyncGenerator<string> {
     const summary = summaryOf(outcomes);
     yield openPage('Your personal data');
@@ -190,7 +209,9 @@ export class AssembleExport {
     for (const reason of summary.reviewReasons)
       yield `<p class="note">${escapeHtml(`${reason.system}: ${reason.reason}`)}</p>`;
     for (const outcome of outcomes) {
-      const { holds } = findSystem(this.systems, outcome.systemId);
+      const system = findSystem(this.systems, outcome.systemId);
+      const { holds } = system;
+      const lookback = LookbackFilter.for(system, window);
       yield `<h2>${escapeHtml(outcome.systemId)}</h2>`;
       yield facts([
         [
@@ -203,6 +224,7 @@ export class AssembleExport {
         ['Source', holds.source],
         ['Recipients', list(holds.recipients)],
         ['Kept for', holds.retention],
+        ...(lookback ? [['Covers records from', lookbackText(lookback.report())] as [string, string]] : []),
       ]);
       if (!(outcome.partKey && outcome.status === 'found')) continue;
       const withheld: Withheld[] = [];
@@ -217,22 +239,25 @@ export class AssembleExport {
           withheld.push(...listed);
           continue;
         }
-        n += 1;
         const record = parseExactJson(line) as Record<string, unknown>;
+        if (lookback && !lookback.keeps(record)) continue;
+        n += 1;
         yield `<h3>Record ${n}</h3>`;
         yield facts(Object.entries(record).map(([field, value]) => [field, cellText(value)]));
       }
       if (withheld.length)
         yield `<p class="note">Left out: ${escapeHtml(withheld.map((w) => `${w.field} (${w.reason})`).join(', '))}</p>`;
+      if (lookback) yield `<p class="note">${escapeHtml(lookbackNote(lookback.report()))}</p>`;
     }
     yield closePage;
   }
 
   /** GDPR Art. 20: the marked systems only, their provided fields only, as JSON and CSV in one streamed zip. */
-  private async portability(header: DocumentHeader, outcomes: SystemOutcome[]) {
+  private async portability(header: DocumentHeader, outcomes: SystemOutcome[], window: LookbackWindow | undefined) {
     const marked = outcomes.flatMap((outcome) => {
-      const rules = findSystem(this.systems, outcome.systemId).portability;
-      return rules ? [{ outcome, fields: rules.provided, csv: `${outcome.systemId}.csv` }] : [];
+      const system = findSystem(this.systems, outcome.systemId);
+      const rules = system.portability;
+      return rules ? [{ outcome, system, fields: rules.provided, csv: `${outcome.systemId}.csv` }] : [];
     });
     const read = (o: SystemOutcome) =>
       o.partKey && o.status === 'found' ? this.documents.read(o.partKey) : Promise.resolve(undefined);
@@ -245,34 +270,42 @@ export class AssembleExport {
         marked.every((m) => m.outcome.status !== 'found' || m.outcome.partKey !== undefined),
     };
     const documents = this.documents;
+    // each pass over a part has a filter of its own (the CSV's may read it twice): the same records are kept in all
+    const covered = async function* (outcome: SystemOutcome, lookback: LookbackFilter | undefined) {
+      const part = await read(outcome);
+      if (part) for await (const record of partRecords(part)) if (!lookback || lookback.keeps(record)) yield record;
+    };
     async function* json(): AsyncGenerator<string> {
       yield openObject({ format: 'dsar-portability', version: 1, ...header }, 'systems');
       yield '[';
-      for (const [i, { outcome, fields, csv }] of marked.entries()) {
+      for (const [i, { outcome, system, fields, csv }] of marked.entries()) {
         yield `${i > 0 ? ',' : ''}${openObject({ id: outcome.systemId, status: outcome.status, fields, csv }, 'records')}[`;
-        const part = await read(outcome);
+        const lookback = LookbackFilter.for(system, window);
         let first = true;
-        if (part)
-          for await (const record of partRecords(part)) {
-            yield `${first ? '' : ','}${recordJson(provided(record, fields))}`;
-            first = false;
-          }
-        yield ']}';
+        for await (const record of covered(outcome, lookback)) {
+          yield `${first ? '' : ','}${recordJson(provided(record, fields))}`;
+          first = false;
+        }
+        yield lookback ? `],"lookback":${JSON.stringify(lookback.report())}}` : ']}';
       }
       yield `],"summary":${JSON.stringify(summary)}}`;
     }
-    async function* csv(outcome: SystemOutcome, fields: 'all' | readonly string[]): AsyncGenerator<string> {
+    async function* csv(
+      outcome: SystemOutcome,
+      system: SystemConfig,
+      fields: 'all' | readonly string[],
+    ): AsyncGenerator<string> {
       let columns: readonly string[] = fields === 'all' ? [] : fields;
       if (fields === 'all') {
         // every field: a first pass learns the columns (the part is read twice rather than held in memory)
         const seen = new Set<string>();
-        const part = await read(outcome);
-        if (part) for await (const record of partRecords(part)) for (const f of Object.keys(record)) seen.add(f);
+        for await (const record of covered(outcome, LookbackFilter.for(system, window)))
+          for (const f of Object.keys(record)) seen.add(f);
         columns = [...seen];
       }
       yield csvRow(columns);
-      const part = await read(outcome);
-      if (part) for await (const record of partRecords(part)) yield csvRow(columns.map((c) => record[c]));
+      for await (const record of covered(outcome, LookbackFilter.for(system, window)))
+        yield csvRow(columns.map((c) => record[c]));
     }
     const key = archiveKey(header.request.id);
     await documents.write(
@@ -280,7 +313,7 @@ export class AssembleExport {
       Readable.from(
         zipArchive([
           { name: 'portability.json', content: json },
-          ...marked.map((m) => ({ name: m.csv, content: () => csv(m.outcome, m.fields) })),
+          ...marked.map((m) => ({ name: m.csv, content: () => csv(m.outcome, m.system, m.fields) })),
         ]),
       ),
       'application/zip',
@@ -369,7 +402,11 @@ function judge(outcomes: SystemOutcome[]): {
  * A part's record lines as a JSON array, spliced line by line (memory stays flat); its withheld line, if any, goes into
  * `withheld` instead of the array.
  */
-async function* recordsArray(lines: Readable, withheld: Withheld[]): AsyncGenerator<string> {
+async function* recordsArray(
+  lines: Readable,
+  withheld: Withheld[],
+  lookback: LookbackFilter | undefined,
+): AsyncGenerator<string> {
   yield '[';
   let first = true;
   for await (const line of createInterface({ input: lines, crlfDelay: Infinity })) {
@@ -379,8 +416,24 @@ async function* recordsArray(lines: Readable, withheld: Withheld[]): AsyncGenera
       withheld.push(...listed);
       continue;
     }
+    // only a dated system's lines are parsed (to read the date); the rest are spliced as they are
+    if (lookback && !lookback.keeps(parseExactJson(line) as Record<string, unknown>)) continue;
     yield first ? line : `,${line}`;
     first = false;
   }
   yield ']';
+}
+
+/** The window in words: its first day, the period and where it comes from. */
+function lookbackText(report: LookbackReport): string {
+  return `${report.from} (${report.period} before the request: ${report.source})`;
+}
+
+/** What the lookback left out and kept, in counts only (never which records, nor their dates). */
+function lookbackNote(report: LookbackReport): string {
+  const outside = `${report.outside} ${report.outside === 1 ? 'record' : 'records'} dated before ${report.from} ${report.outside === 1 ? 'is' : 'are'} not included`;
+  const undated = report.undated
+    ? `; ${report.undated} ${report.undated === 1 ? 'record' : 'records'} without a readable date ${report.undated === 1 ? 'is' : 'are'} included`
+    : '';
+  return `${outside}${undated}.`;
 }

@@ -11,6 +11,7 @@ const assemble = new AssembleExport(
   wiring.systems(),
   undefined,
   noticeWiring.notices(),
+  wiring.profile,
 );
 
 const Input = z.object({

@@ -6,12 +6,32 @@ import { DocumentRequest } from './request';
  * Versioned; its JSON Schema (generated from this) is `schemas/dsar-export.v1.schema.json`.
  * A new field is a minor change; renaming or removing one is a new `version`.
  */
+/**
+ * The window a system's records were answered for, and how many fell outside it (counts only: never which records).
+ * See functions/core/policy/lookback.ts for when a window applies (CCPA §1798.130(a)(2)(B)).
+ */
+export const Lookback = z.object({
+  from: z.iso.date().describe('records dated on or after this day (UTC) are included'),
+  period: z.string().describe('the period before the request the answer covers (ISO-8601, e.g. P12M)'),
+  source: z.string().describe("where the period comes from: the company's policy, or the statute"),
+  outside: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('records dated before `from`: found, counted in recordCount, not included'),
+  undated: z.number().int().nonnegative().describe('records whose date could not be read: included all the same'),
+});
+
 export const SystemSection = z.object({
   id: z.string().describe('stable id of the system, from the systems configuration'),
   status: z
     .enum(['found', 'not_found', 'failed'])
     .describe('failed: the system could not be searched; its records may be missing'),
-  recordCount: z.number().int().nonnegative(),
+  recordCount: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('records found about the subject (with a lookback, `lookback.outside` of them are not in `records`)'),
   categories: z.array(z.string()).describe('categories of personal data the system holds'),
   purpose: z.string().describe('why the system holds it'),
   source: z.string().optional().describe('where the data came from'),
@@ -32,6 +52,9 @@ export const SystemSection = z.object({
     .describe(
       'fields left out of the records (names only): secrets such as passwords, tokens and MFA seeds are never exported, and the configuration may exclude more',
     ),
+  lookback: Lookback.optional().describe(
+    "present when the answer covers a period before the request (a CCPA answer under a company's lookback) and the system dates its records: `records` then holds those dated on or after `from`, and records without a readable date",
+  ),
 });
 
 export const ExportDocument = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Lookback } from './export-format';
 import { DocumentRequest } from './request';
 
 /**
@@ -20,6 +21,9 @@ export const PortabilityDocument = z.object({
         .describe('the fields the subject provided (from the configuration), or every field'),
       csv: z.string().describe("the name of this system's CSV file in the archive"),
       records: z.array(z.record(z.string(), z.unknown())),
+      lookback: Lookback.optional().describe(
+        "present when the answer covers a period before the request (a CCPA answer under a company's lookback) and the system dates its records",
+      ),
     }),
   ),
   summary: z.object({

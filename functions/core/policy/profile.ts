@@ -114,7 +114,10 @@ export const Profile = z
       })
       .strict()
       .optional(),
-    /** access answers cover records of this period before the request, where a system declares a record date */
+    /**
+     * access answers cover records of this period before the request, where a system declares a record date — under
+     * the CCPA only, whose disclosure covers a period (§1798.130(a)(2)(B)); see policy/lookback.ts
+     */
     lookback: z.object({ period: IsoPeriod, source: Source }).strict().optional(),
     /**
      * The promised deletion window ("purged within 30 days"). Backups keep data too: a deployment whose systems

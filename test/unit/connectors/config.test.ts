@@ -78,3 +78,55 @@ describe('Schema: SystemConfig', () => {
     });
   });
 });
+
+describe('Schema: SystemConfig (recordDate)', () => {
+  it('reads a bare field name as ISO-8601 dates', () => {
+    // Act
+    const parsed = SystemConfig.parse({ ...SYSTEMS.dynamodb, recordDate: 'createdAt' });
+
+    // Assess
+    expect(parsed.type === 'dynamodb' && parsed.recordDate).toEqual({ field: 'createdAt', format: 'iso' });
+  });
+
+  it('takes Unix seconds or milliseconds when the format says so', () => {
+    // Act
+    const parsed = SystemConfig.parse({
+      ...SYSTEMS['s3-objects'],
+      recordDate: { field: 'ts', format: 'epoch_millis' },
+    });
+
+    // Assess
+    expect(parsed.type === 's3-objects' && parsed.recordDate).toEqual({ field: 'ts', format: 'epoch_millis' });
+  });
+
+  it.each([
+    ['an unknown format', { recordDate: { field: 'ts', format: 'rfc2822' } }, 'format'],
+    ['an empty field', { recordDate: '' }, 'recordDate'],
+    ['a field the export excludes', { recordDate: 'createdAt', export: { exclude: ['CreatedAt'] } }, 'export.exclude'],
+    ['a field the include list leaves out', { recordDate: 'createdAt', export: { include: ['email'] } }, 'include'],
+    ['a secret-looking field', { recordDate: 'sessionStartedAt' }, 'secret'],
+  ])('refuses %s', (_what, extra, message) => {
+    // Act
+    const parsed = SystemConfig.safeParse({ ...SYSTEMS.dynamodb, ...extra });
+
+    // Assess
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain(message);
+  });
+
+  it('refuses a Postgres table whose record-date column the export withholds, naming the table', () => {
+    // Act
+    const parsed = SystemConfig.safeParse({
+      id: 'shop',
+      type: 'postgres',
+      connection: { local: 'shop' },
+      tables: [{ name: 'orders', key: ['id'], identity: { email: { column: 'email' } }, recordDate: 'placed_at' }],
+      holds,
+      erasure: { strategy: 'delete' },
+      export: { exclude: ['placed_at'] },
+    });
+
+    // Assess
+    expect(parsed.error?.issues.map((i) => i.path)).toEqual([['tables', 0, 'recordDate']]);
+  });
+});
