@@ -27,6 +27,8 @@ import { brokenPromises } from '../functions/core/policy/promises';
  * - `alarmEmail`               Address subscribed (by email, confirm the mail SNS sends) to the alarm topic. Optional:
  *                              without it the topic exists and a pager or chat integration can subscribe to it.
  * - `sweepMinutes`             How often EventBridge Scheduler runs the sweeper. Default 15.
+ * - `reminderDays`             The operators' daily digest (08:00 UTC) lists the open requests due within this many
+ *                              days, with the overdue and those waiting for an operator. Default 7, at most 90.
  * - `connectorConcurrency`     Reserved concurrency of each connector function (LocateSystem, EraseSystem): the most
  *                              calls that reach the source systems at once. Default 10.
  * - `wafRateLimit`             Requests one client IP may make in 5 minutes before WAF answers 429. Default 100.
@@ -47,6 +49,7 @@ export const CONTEXT_DEFAULTS = {
   downloadLinkHours: 168,
   exportRetentionDays: 30,
   sweepMinutes: 15,
+  reminderDays: 7,
   connectorConcurrency: 10,
   wafRateLimit: 100,
 } as const;
@@ -83,6 +86,8 @@ const DeploymentContext = z
     alarmEmail: z.email().optional(),
     // At most a day: a stuck request must not wait longer than that to be seen.
     sweepMinutes: z.coerce.number().int().min(1).max(1440).default(CONTEXT_DEFAULTS.sweepMinutes),
+    // At least a day's notice; beyond a quarter the digest is the whole queue (`dsar requests` shows that).
+    reminderDays: z.coerce.number().int().min(1).max(90).default(CONTEXT_DEFAULTS.reminderDays),
     connectorConcurrency: z.coerce.number().int().min(1).max(1000).default(CONTEXT_DEFAULTS.connectorConcurrency),
     // WAF's bounds for a rate-based rule.
     wafRateLimit: z.coerce.number().int().min(10).max(2_000_000_000).default(CONTEXT_DEFAULTS.wafRateLimit),
@@ -105,6 +110,8 @@ export interface DeploymentConfig {
   exportRetentionDays: number;
   alarmEmail?: string;
   sweepMinutes: number;
+  /** the operators' digest lists the requests due within this many days */
+  reminderDays: number;
   connectorConcurrency: number;
   wafRateLimit: number;
   /** the chosen company profile: its file (absolute) and its validated content; undefined: the open profile */
@@ -128,6 +135,7 @@ export function readDeploymentConfig(context: ContextSource): DeploymentConfig {
         'exportRetentionDays',
         'alarmEmail',
         'sweepMinutes',
+        'reminderDays',
         'connectorConcurrency',
         'wafRateLimit',
         'profile',

@@ -12,7 +12,7 @@ import { StatefulStack } from '../stacks/stateful-stack';
  * a pipeline stack (functions, workflow, API behind CloudFront, mail, alarms).
  * Deployment parameters come from CDK context; infra/config.ts documents and validates each one
  * (`senderEmail`, `systemsConfig`, `verificationWindowHours`, `downloadLinkHours`, `exportRetentionDays`,
- * `alarmEmail`, `sweepMinutes`, `connectorConcurrency`, `wafRateLimit`), plus `skipBundling` (true: synthesize
+ * `alarmEmail`, `sweepMinutes`, `reminderDays`, `connectorConcurrency`, `wafRateLimit`), plus `skipBundling` (true: synthesize
  * without running esbuild; the template is complete but the code assets are dummies).
  *
  *   npx cdk deploy --all --context senderEmail=privacy@example.org

@@ -1,7 +1,7 @@
 import type { RequestRecord } from '../../functions/core/domain/request-record';
 import { isTerminal } from '../../functions/core/domain/status';
 import { redact } from '../../functions/core/logger';
-import { daysLeft } from '../../functions/core/rules/clock';
+import { waitingFor } from '../../functions/core/domain/queue';
 
 /**
  * The operator's read-only views of the requests (`dsar requests`, `dsar show`, `dsar metrics`): computed from the
@@ -11,48 +11,8 @@ import { daysLeft } from '../../functions/core/rules/clock';
 
 const DAY_MS = 86_400_000;
 
-/** One open request as the queue shows it. */
-export interface QueueRow {
-  requestId: string;
-  type: string;
-  regulation: string;
-  status: string;
-  receivedAt: string;
-  dueDate: string;
-  /** calendar days to the due date (negative: overdue), by the request's clock where it has one */
-  daysLeft: number;
-  /** who the request waits for: `operator` (held by the policy step), `subject` (asked to clarify), or `-` */
-  waitingFor: string;
-}
-
-/** Who an open request waits for, if anyone: an operator's decision, or the subject's answer to a question. */
-export function waitingFor(record: RequestRecord): string {
-  if (record.decision?.outcome !== 'hold') return '-';
-  return record.clarification && !record.clarification.answeredAt ? 'subject' : 'operator';
-}
-
-/** Calendar days from `today` to `due` (YYYY-MM-DD). */
-function calendarDaysTo(due: string, today: string): number {
-  return Math.round((Date.parse(`${due}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS);
-}
-
-/** The open requests (not ended), the most urgent first. */
-export function queue(records: readonly RequestRecord[], now: Date): QueueRow[] {
-  const today = now.toISOString().slice(0, 10);
-  return records
-    .filter((record) => !isTerminal(record.status))
-    .map((record) => ({
-      requestId: record.requestId,
-      type: record.type,
-      regulation: record.regulation,
-      status: record.status,
-      receivedAt: record.receivedAt,
-      dueDate: record.dueDate,
-      daysLeft: record.clock ? daysLeft(record.clock, today) : calendarDaysTo(record.dueDate, today),
-      waitingFor: waitingFor(record),
-    }))
-    .sort((a, b) => a.daysLeft - b.daysLeft || a.receivedAt.localeCompare(b.receivedAt));
-}
+// The queue lives beside the request record (functions/core/domain/queue.ts): the operators' reminder digest reads it.
+export { type QueueRow, queue, waitingFor } from '../../functions/core/domain/queue';
 
 /** One request for an operator: its facts, its clock and per system what was done; the address masked. */
 export function requestView(record: RequestRecord): Record<string, unknown> {

@@ -182,7 +182,7 @@ export class DsarFunctions extends Construct {
 
 /** Whether a function may change request records, so that its repository records the changes in the audit trail. */
 function writesRequests(spec: FunctionSpec): boolean {
-  return spec.table !== undefined && spec.table !== 'read';
+  return spec.table === 'readWrite' || spec.table === 'readWriteScan';
 }
 
 function environmentFor(spec: FunctionSpec, props: DsarFunctionsProps): Record<string, string> {

@@ -8,10 +8,11 @@ import type { DocumentPrefix } from '../../functions/core/domain/document-keys';
  */
 
 /**
- * The requests table. `read`: GetItem/BatchGetItem/Query; `readWrite`: plus PutItem/UpdateItem/DeleteItem;
- * `readWriteScan`: plus Scan (only the sweeper walks every request).
+ * The requests table. `read`: GetItem/BatchGetItem/Query; `readScan`: plus Scan (the operators' reminder reads every
+ * request and changes none); `readWrite`: GetItem/BatchGetItem/Query plus PutItem/UpdateItem/DeleteItem;
+ * `readWriteScan`: plus Scan (only the sweeper walks every request and changes them).
  */
-export type TableAccess = 'read' | 'readWrite' | 'readWriteScan';
+export type TableAccess = 'read' | 'readScan' | 'readWrite' | 'readWriteScan';
 
 /**
  * The tokens table, by what a function does with tokens: `issue` PutItem (conditional: never overwrites),
@@ -89,6 +90,8 @@ const STEP_SECONDS = 60;
 const CONNECTOR_SECONDS = 900;
 /** One sweep pages through the open requests; five minutes leaves room under the 15-minute schedule. */
 const SWEEP_SECONDS = 300;
+/** The daily reminder pages through every request once and sends a mail per operator. */
+const REMIND_SECONDS = 300;
 
 export const FUNCTION_SPECS = [
   // --- HTTP API ---
@@ -306,6 +309,18 @@ export const FUNCTION_SPECS = [
     readsSystemsConfig: true,
     startsWorkflow: true,
     describesExecutions: true,
+  },
+  // --- scheduled (EventBridge Scheduler, daily at 08:00 UTC) ---
+  {
+    id: 'RemindOperators',
+    entry: 'functions/remind-operators/handler.ts',
+    timeoutSeconds: REMIND_SECONDS,
+    purpose:
+      "mail the company profile's operators a daily digest of the open requests overdue, due within `reminderDays` or waiting for their decision (ids and dates, no subject)",
+    // reads every request (a Scan) and changes none: no writes, so no audit table either
+    table: 'readScan',
+    sendsMail: true,
+    readsProfile: true,
   },
   // --- operator commands (not in the workflow) ---
   {

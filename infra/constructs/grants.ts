@@ -32,6 +32,7 @@ const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Delete
 /** The requests table's actions for each access level. */
 export const REQUESTS_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   read: TABLE_READ,
+  readScan: [...TABLE_READ, 'dynamodb:Scan'],
   readWrite: [...TABLE_READ, ...TABLE_WRITE],
   readWriteScan: [...TABLE_READ, ...TABLE_WRITE, 'dynamodb:Scan'],
 };

@@ -27,6 +27,8 @@ import type { LocalCredentials, LocalServer } from './http';
 import { privateDirectory, tightenFile, twinCredentials, writePrivateFile } from './secrets';
 import type { SweepReport } from '../../functions/sweep/sweep';
 import { localSweeper } from './sweeper';
+import type { ReminderReport } from '../../functions/remind-operators/remind-operators';
+import { localReminder, reminderWindow } from './reminder';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { moveLegacySuppression } from '../../functions/core/adapters/dynamo-suppression-list';
 import { WEBHOOK_SECRETS_ENV } from '../../functions/core/adapters/webhook-sender';
@@ -65,6 +67,11 @@ export interface TwinOptions {
   inMemory?: boolean;
   /** the sweeper (the cloud's EventBridge schedule, locally): how often (default 60 s) and its patience (tests) */
   sweep?: { intervalMs?: number; startAfterSeconds?: number };
+  /**
+   * the operators' reminder (the cloud's daily schedule, locally): how long after start the first digest goes out
+   * (default 10 s) and how often after that (default a day); shorter in tests
+   */
+  remind?: { firstAfterMs?: number; intervalMs?: number };
   /** failures injected into the local Step Functions API (tests only) */
   faults?: SfnFaults;
   /** awaited before the first sweep resumes unfinished requests: lets a test hold the resume open (tests only) */
@@ -94,6 +101,8 @@ export interface Twin {
   resumed: string[];
   /** run the sweeper once now (it also runs on its timer) */
   sweep(): Promise<SweepReport>;
+  /** mail the operators' digest now (it also goes out on its timer) */
+  remind(): Promise<ReminderReport>;
   runner: LocalStepFunctions;
   stop(): Promise<void>;
 }
@@ -308,6 +317,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const sweeper = localSweeper(Number(process.env[FUNCTION_ENV.DOWNLOAD_TTL_SECONDS]), options.sweep ?? {});
     const resumed = (await sweeper.now()).recovered;
     started.push({ stop: () => sweeper.stop() });
+    const reminder = localReminder({ withinDays: reminderWindow(template), ...options.remind });
+    started.push({ stop: () => reminder.stop() });
 
     return {
       endpoints,
@@ -315,6 +326,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       resumed,
       runner,
       sweep: () => sweeper.sweep(),
+      remind: () => reminder.remind(),
       stop: async () => {
         await stopAll();
         writePrivateFile(localJsonPath(dataDir), '{}\n');

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -111,6 +111,7 @@ export class PipelineStack extends Stack {
 
     this.acknowledgeWorkflowFindings();
     this.scheduleSweeper(config.sweepMinutes);
+    this.scheduleReminders(config.reminderDays);
     this.alarmTopic = this.createAlarmTopic(config.alarmEmail);
 
     // A request whose execution fails or times out stays in its last status (nothing accepted is lost, nothing is
@@ -192,6 +193,34 @@ export class PipelineStack extends Stack {
       role,
       [`${sweeper.functionArn}:*`],
       'lambda:InvokeFunction on the sweeper and its versions (`:*`), as the Scheduler target grants it.',
+    );
+  }
+
+  /**
+   * EventBridge Scheduler invokes the operators' reminder once a day at 08:00 UTC (the start of a European working day,
+   * before the US one) with `{ withinDays }`: the window is the schedule's input, so a hand-run invoke may pass another.
+   */
+  private scheduleReminders(withinDays: number): void {
+    const remind = this.functions.byId.RemindOperators;
+    const role = new iam.Role(this, 'RemindScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: "DSAR: lets EventBridge Scheduler invoke the operators' reminder, nothing else",
+    });
+    new scheduler.Schedule(this, 'RemindSchedule', {
+      description: 'DSAR: mail the operators the requests overdue, due soon or waiting for them',
+      schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '8', timeZone: TimeZone.ETC_UTC }),
+      // No retries: a retry after a partial failure would mail the operators who already had the digest again; the
+      // next day's digest lists everything still due.
+      target: new schedulerTargets.LambdaInvoke(remind, {
+        role,
+        retryAttempts: 0,
+        input: scheduler.ScheduleTargetInput.fromObject({ withinDays }),
+      }),
+    });
+    acknowledgeWildcards(
+      role,
+      [`${remind.functionArn}:*`],
+      "lambda:InvokeFunction on the operators' reminder and its versions (`:*`), as the Scheduler target grants it.",
     );
   }
 

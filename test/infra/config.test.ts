@@ -59,6 +59,9 @@ describe('Method: buildApp', () => {
     [{ verificationWindowHours: 10_000 }, /verificationWindowHours/],
     [{ downloadLinkHours: 24 * 31, exportRetentionDays: 30 }, /must not outlive the export/],
     [{ senderEmail: 'not-an-address' }, /senderEmail/],
+    [{ reminderDays: 0 }, /reminderDays/],
+    [{ reminderDays: 91 }, /reminderDays/],
+    [{ reminderDays: 2.5 }, /reminderDays/],
   ])('rejects invalid context %o', (context, message) => {
     // Prepare & Act & Assess
     expect(() => buildApp({ context: { ...SKIP_BUNDLING, ...context } })).toThrow(message);
@@ -66,7 +69,11 @@ describe('Method: buildApp', () => {
 
   it('accepts numbers given as strings, as the CLI passes them', () => {
     // Prepare
-    const context: Record<string, unknown> = { verificationWindowHours: '72', downloadLinkHours: '24' };
+    const context: Record<string, unknown> = {
+      verificationWindowHours: '72',
+      downloadLinkHours: '24',
+      reminderDays: '14',
+    };
 
     // Act
     const config = readDeploymentConfig({ tryGetContext: (key) => context[key] });
@@ -76,6 +83,7 @@ describe('Method: buildApp', () => {
       verificationWindowHours: 72,
       downloadLinkHours: 24,
       exportRetentionDays: 30,
+      reminderDays: 14,
       senderIsDefault: true,
     });
     expect(config.systems.systems.map((s) => s.id)).toEqual(['customers', 'clickstream']);

@@ -97,6 +97,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     // lifting an announced restriction (GDPR Art. 18(3)) clears a flag in the source systems
     ...SOURCES_CHANGE,
   ],
+  // reads every request (Scan) and writes none: no table writes, no audit trail, no KMS Encrypt
+  'functions/remind-operators/handler.ts': [...BASE, ...TABLE_READ, 'dynamodb:Scan', ...KMS_READ, MAIL],
   'functions/reapply-deletions/handler.ts': [
     ...BASE,
     ...TABLE_READ,
@@ -137,6 +139,7 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   NotifyRecipient: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
   AnswerNotice: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
   Sweeper: { Requests: [...RW, 'dynamodb:Scan'], Audit: AUDIT },
+  RemindOperators: { Requests: [...TABLE_READ, 'dynamodb:Scan'] },
   ReapplyDeletions: { Suppression: [...TABLE_READ, 'dynamodb:Scan'] },
 };
 
@@ -150,6 +153,21 @@ function actionsOnImported(resources: Resources, entry: string, logicalIdPrefix:
         .flatMap((s) => s.actions),
     ),
   ].sort();
+}
+
+/** The EventBridge Scheduler schedule whose target is the function with logical id `functionId`. */
+interface ScheduleResource {
+  Properties: {
+    ScheduleExpression: string;
+    ScheduleExpressionTimezone?: string;
+    Target: { Arn: unknown; Input?: string; RoleArn: { 'Fn::GetAtt': [string, string] } };
+  };
+}
+function scheduleOf(template: Template, functionId: string): ScheduleResource | undefined {
+  const target = JSON.stringify({ 'Fn::GetAtt': [functionId, 'Arn'] });
+  return (Object.values(template.findResources('AWS::Scheduler::Schedule')) as ScheduleResource[]).find(
+    (schedule) => JSON.stringify(schedule.Properties.Target.Arn) === target,
+  );
 }
 
 /** Resources of the statements of `entry` that grant `action`. */
@@ -523,7 +541,7 @@ describe('Class: PipelineStack', () => {
       const every5 = synthStacks({ sweepMinutes: 5 }).pipeline;
 
       // Act
-      const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+      const schedule = scheduleOf(template, sweeperId);
 
       // Assess
       expect(schedule?.Properties).toMatchObject({
@@ -532,6 +550,49 @@ describe('Class: PipelineStack', () => {
         Target: { Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } },
       });
       every5.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
+    });
+
+    it("invokes the operators' reminder daily at 08:00 UTC with reminderDays as its window, without retries", () => {
+      // Prepare
+      const remindId = functionIdFor(resources, 'functions/remind-operators/handler.ts');
+      const fortnight = synthStacks({ reminderDays: 14 }).pipeline;
+
+      // Act
+      const schedule = scheduleOf(template, remindId);
+      const configured = scheduleOf(
+        fortnight,
+        functionIdFor(resourcesOf(fortnight), 'functions/remind-operators/handler.ts'),
+      );
+
+      // Assess
+      expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(2);
+      expect(schedule?.Properties).toMatchObject({
+        ScheduleExpression: 'cron(0 8 * * ? *)',
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [remindId, 'Arn'] },
+          Input: JSON.stringify({ withinDays: 7 }),
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        },
+      });
+      expect(schedule?.Properties.ScheduleExpressionTimezone).toBe('Etc/UTC');
+      expect(configured?.Properties.Target.Input).toBe(JSON.stringify({ withinDays: 14 }));
+    });
+
+    it("lets the reminder's schedule role invoke the reminder alone", () => {
+      // Prepare
+      const remindId = functionIdFor(resources, 'functions/remind-operators/handler.ts');
+      const roleId = scheduleOf(template, remindId)?.Properties.Target.RoleArn['Fn::GetAtt'][0] ?? '';
+
+      // Act
+      const statements = statementsOfRole(resources, roleId);
+
+      // Assess
+      expect(statements.flatMap((s) => s.actions)).toEqual(['lambda:InvokeFunction']);
+      expect(JSON.stringify(statements.flatMap((s) => s.resources))).not.toContain(
+        functionIdFor(resources, 'functions/sweep/handler.ts'),
+      );
+      expect(JSON.stringify(statements.flatMap((s) => s.resources))).toContain(remindId);
     });
 
     it('serves exactly API_ROUTES, each with the function of its handler module', () => {
