@@ -26,7 +26,8 @@ import { httpDeps, localHttpEnv, localPostgresEnv } from '../../functions/core/c
 import { parseSystemsFile } from '../../functions/core/systems';
 import { actingAs } from '../../functions/core/audit/actor';
 import type { AuditLog } from '../../functions/core/ports';
-import { auditCommand, auditLogFor } from './audit';
+import { auditCommand, auditLogFor, auditRow } from './audit';
+import { verifyChain } from '../../functions/core/audit/chain';
 
 /** Exit codes: 0 all well, 1 problems found in the estate, 2 the command itself was wrong (usage, unreadable file). */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
@@ -202,7 +203,15 @@ export async function main(
   if (command === 'requests' || command === 'show' || command === 'metrics') {
     const requests = options.requests ?? requestsTable(values.table, local, io);
     if (requests === undefined) return EXIT.usage;
-    return operatorView(command, parsed.argument, values, requests, io, options.now?.() ?? new Date());
+    // `show` adds the request's history from the audit trail where one is reachable (the twin's, or DSAR_AUDIT_TABLE)
+    const history =
+      command !== 'show'
+        ? undefined
+        : (options.audit ??
+          (local || process.env.DSAR_AUDIT_TABLE
+            ? auditLogFor(undefined, clientConfig(local?.dynamodb, local), local, io)
+            : undefined));
+    return operatorView(command, parsed.argument, values, requests, io, options.now?.() ?? new Date(), history);
   }
   const reports = await checkSystems(config, local);
   printReports(reports, values.json === true, io);
@@ -256,6 +265,7 @@ async function operatorView(
   requests: Pick<RequestRepository, 'all' | 'get'>,
   io: Io,
   now: Date,
+  history?: Pick<AuditLog, 'history'>,
 ): Promise<number> {
   if (command === 'show') {
     if (!argument) {
@@ -268,7 +278,14 @@ async function operatorView(
       return EXIT.problems;
     }
     const view = requestView(record);
-    io.out(values.json ? JSON.stringify(view, null, 2) : fieldLines(view));
+    const events = history
+      ? verifyChain(record.requestId, await history.history(record.requestId)).events.map(auditRow)
+      : undefined;
+    if (values.json) io.out(JSON.stringify(events ? { ...view, history: events } : view, null, 2));
+    else {
+      io.out(fieldLines(view));
+      if (events?.length) io.out(`\nhistory (npx dsar audit ${record.requestId} verifies it)\n${table(events)}`);
+    }
     return EXIT.ok;
   }
   const records: RequestRecord[] = [];

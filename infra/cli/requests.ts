@@ -58,6 +58,11 @@ export interface MetricsRow {
   compliedInPart: number;
   /** denied; the reason is the status until the policy step records reasons */
   denied: number;
+  /**
+   * the denials by reason (11 CCR §7102(a)(1)(C): "denied in whole or in part"; the reasons are the policy step's codes,
+   * `operator` for an operator's own), `code=n` joined by `; ` (a request denied for two reasons counts under both)
+   */
+  deniedBy: string;
   /** cancelled by the subject, or never confirmed */
   withdrawnOrUnverified: number;
   /** still open */
@@ -65,6 +70,17 @@ export interface MetricsRow {
   /** days from receipt to the substantive response, for the answered requests */
   medianDays: number | null;
   meanDays: number | null;
+}
+
+function deniedBy(records: readonly RequestRecord[]): string {
+  const counts = new Map<string, number>();
+  for (const record of records.filter((r) => r.status === 'rejected'))
+    for (const code of new Set((record.decision?.reasons ?? []).map((r) => r.code)))
+      counts.set(code, (counts.get(code) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([code, n]) => `${code}=${n}`)
+    .join('; ');
 }
 
 function median(values: readonly number[]): number | null {
@@ -96,6 +112,7 @@ export function metrics(records: readonly RequestRecord[], year: number): Metric
       compliedInWhole: count('completed'),
       compliedInPart: count('partially_completed'),
       denied: count('rejected'),
+      deniedBy: deniedBy(of),
       withdrawnOrUnverified: count('cancelled', 'expired'),
       open: of.filter((record) => !isTerminal(record.status)).length,
       medianDays: round(median(days)),

@@ -57,7 +57,11 @@ describe('End to end: an appeal of a denial', () => {
       body: new URLSearchParams({ token, reason: 'once more' }),
     });
     await waitForHold(appealId);
-    const shown = JSON.parse((await dsar('show', appealId, '--json')).out) as { dueDate: string; receivedAt: string };
+    const shown = JSON.parse((await dsar('show', appealId, '--json')).out) as {
+      dueDate: string;
+      receivedAt: string;
+      history: { seq: string; actor: string; kind: string }[];
+    };
     const denied = await dsar(
       'deny',
       appealId,
@@ -76,6 +80,8 @@ describe('End to end: an appeal of a denial', () => {
     expect(sent.status).toBe(200);
     expect(appealId).toMatch(/^[0-9a-f-]{36}$/);
     expect(again.status).toBe(410);
+    // `dsar show` carries the request's history from the audit trail: recorded by the subject's appeal
+    expect(shown.history[0]).toMatchObject({ seq: '1', actor: 'subject', kind: 'created' });
     // its own clock: Virginia's 60 days from the appeal's receipt
     const received = new Date(`${shown.receivedAt.slice(0, 10)}T00:00:00Z`);
     expect(shown.dueDate).toBe(new Date(received.getTime() + 60 * 86_400_000).toISOString().slice(0, 10));

@@ -33,7 +33,21 @@ function records(): RequestRecord[] {
       receivedAt: at('2025-06-01'),
       completedAt: at('2025-06-21'),
     }),
-    aRequest({ requestId: id(4), type: 'deletion', status: 'rejected', receivedAt: at('2025-07-01') }),
+    aRequest({
+      requestId: id(4),
+      type: 'deletion',
+      status: 'rejected',
+      receivedAt: at('2025-07-01'),
+      decision: {
+        outcome: 'deny',
+        reasons: [
+          { code: 'outside_jurisdiction', source: 'profile' },
+          { code: 'right_not_offered', source: 'pack' },
+        ],
+        at: at('2025-07-02'),
+        profile: { id: 'softpire', version: '1.0.0' },
+      },
+    }),
     aRequest({ requestId: id(5), type: 'deletion', status: 'expired', receivedAt: at('2025-08-01') }),
     aRequest({
       requestId: id(6),
@@ -129,6 +143,7 @@ describe('Function: metrics', () => {
         compliedInWhole: 2,
         compliedInPart: 1,
         denied: 0,
+        deniedBy: '',
         withdrawnOrUnverified: 0,
         open: 0,
         medianDays: 20,
@@ -141,6 +156,7 @@ describe('Function: metrics', () => {
         compliedInWhole: 0,
         compliedInPart: 0,
         denied: 1,
+        deniedBy: 'outside_jurisdiction=1; right_not_offered=1',
         withdrawnOrUnverified: 1,
         open: 0,
         medianDays: null,
@@ -148,7 +164,7 @@ describe('Function: metrics', () => {
       },
     ]);
     expect(csv(rows).split('\n')[0]).toBe(
-      'year,right,received,compliedInWhole,compliedInPart,denied,withdrawnOrUnverified,open,medianDays,meanDays',
+      'year,right,received,compliedInWhole,compliedInPart,denied,deniedBy,withdrawnOrUnverified,open,medianDays,meanDays',
     );
   });
 });
