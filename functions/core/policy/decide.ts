@@ -36,11 +36,13 @@ export type DenialCode = z.infer<typeof DenialCode>;
 /**
  * Why a request waits for an operator:
  * - `review_required`: the profile has a person decide this right (e.g. corrections, 11 CCR §7023(b));
+ * - `verification_review`: the profile asks a high degree of certainty for this right (11 CCR §7062(c)): a person
+ *   checks further evidence of identity;
  * - `possibly_excessive`: the subject's requests passed the profile's volume; GDPR Art. 12(5) lets the controller
  *   refuse a manifestly unfounded or excessive request or charge a reasonable fee, and a person must judge which;
  * - `appeal`: the subject appeals a denial; the law has a person decide it (e.g. Va. Code §59.1-577(C)).
  */
-export const HoldCode = z.enum(['review_required', 'possibly_excessive', 'appeal']);
+export const HoldCode = z.enum(['review_required', 'verification_review', 'possibly_excessive', 'appeal']);
 export type HoldCode = z.infer<typeof HoldCode>;
 
 /** An operator's own denial: `source` holds the reason in the operator's words, which the subject is told. */
@@ -110,6 +112,9 @@ export function decide({ request, profile, earlier }: DecideInput): Decision {
   const holds: Reason[] = [];
   const review = profile.review;
   if (review?.rights.includes(request.type)) holds.push({ code: 'review_required', source: review.source });
+  const verification = profile.verification;
+  if (verification?.high.includes(request.type))
+    holds.push({ code: 'verification_review', source: verification.source });
   if (review?.excessive !== undefined) {
     const { max, per, source } = review.excessive;
     if (within(earlier, request, per).filter((e) => e.requestId !== request.requestId).length >= max)

@@ -59,6 +59,7 @@ function explain(reason: Reason, record: RequestRecord, profile: Profile): strin
       return reason.source;
     // holds are never mailed as denials; said plainly should one ever be
     case 'review_required':
+    case 'verification_review':
     case 'possibly_excessive':
     case 'appeal':
       return 'Your request needs a decision by our privacy team.';

@@ -128,6 +128,20 @@ export const Profile = z
       .object({ withinDays: z.number().int().positive().max(3650), source: Source })
       .strict()
       .optional(),
+    /**
+     * How sure the company must be of who asks, per right. `standard`: the link mailed to the address on the request
+     * (what every right but the no-proof opt-outs gets: domain/request-record.ts verificationRequired). `high`: that,
+     * and then an operator checks further evidence before anything is searched — 11 CCR §7062(c): a "reasonably high
+     * degree of certainty" for a request to know specific pieces, or to delete sensitive information; the request is
+     * held (`verification_review`) and `dsar clarify` asks the subject for what is missing.
+     */
+    verification: z
+      .object({
+        high: z.array(RequestType).default([]),
+        source: Source,
+      })
+      .strict()
+      .optional(),
     /** where operators are told of requests waiting for them (held requests, the due-soon digest) */
     operators: z.array(z.email()).default([]),
     /** 11 CCR §7063 (CCPA authorized agents), GDPR Recital 59: whether agents may act for subjects, and with a power of attorney */

@@ -87,6 +87,26 @@ describe('Function: decide (holds)', () => {
   });
 });
 
+describe('Function: decide (verification level)', () => {
+  it('holds a right the profile verifies to a high degree for a person to check the evidence (11 CCR §7062(c))', () => {
+    // Prepare
+    const strict: Profile = {
+      ...base,
+      verification: { high: ['deletion'], source: '11 CCR §7062(c): a reasonably high degree of certainty' },
+    };
+    const request = aRequest({ type: 'deletion', regulation: 'ccpa', receivedAt: '2026-12-01T10:00:00.000Z' });
+
+    // Act & Assess
+    expect(decide({ request, profile: strict, earlier: [] })).toEqual({
+      outcome: 'hold',
+      reasons: [{ code: 'verification_review', source: expect.stringContaining('§7062(c)') }],
+    });
+    expect(decide({ request: { ...request, type: 'access' }, profile: strict, earlier: [] })).toEqual({
+      outcome: 'go',
+    });
+  });
+});
+
 describe('Class: HoldRequest', () => {
   it('keeps the task token on the request and tells the operators once, by reference only', async () => {
     // Prepare
