@@ -4,7 +4,7 @@ import { DynamoAuditLog } from '../../functions/core/adapters/dynamo-audit-log';
 import { type AuditEvent, verifyChain } from '../../functions/core/audit/chain';
 import type { AuditLog } from '../../functions/core/ports';
 import { AUDIT_TABLE } from '../local/tables';
-import type { Io, LocalEndpoints } from './commands';
+import { type Io, type LocalEndpoints, paint } from './commands';
 
 /**
  * The audit table: the twin's while one runs (or with --local), else --table or $DSAR_AUDIT_TABLE (the stateful
@@ -65,8 +65,8 @@ export async function auditCommand(
   } else {
     io.out(table(report.events.map(auditRow)));
     io.out('');
-    if (report.intact) io.out(`chain intact (${report.events.length} events)`);
-    else for (const problem of report.problems) io.out(`BROKEN ${problem}`);
+    if (report.intact) io.out(paint(io, 'green', `chain intact (${report.events.length} events)`));
+    else for (const problem of report.problems) io.out(paint(io, 'red', `BROKEN ${problem}`));
   }
   return report.intact ? 'intact' : 'broken';
 }

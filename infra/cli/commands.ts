@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, styleText } from 'node:util';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -35,6 +35,14 @@ export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** colour the output (a terminal that shows it, NO_COLOR unset: the shim decides); plain text otherwise */
+  colour?: boolean;
+}
+
+/** `text` in a terminal colour when the output takes colour (node:util styleText), unchanged otherwise. */
+export function paint(io: Io, format: 'red' | 'yellow' | 'green' | 'bold', text: string): string {
+  // the shim decided whether the output takes colour: styleText is told not to second-guess it from the stream
+  return io.colour ? styleText(format, text, { validateStream: false }) : text;
 }
 
 /** Where a local twin's endpoints and credentials are, as `npm run dev` writes them (see infra/local/running.ts). */
@@ -293,7 +301,19 @@ async function operatorView(
   if (command === 'requests') {
     const rows = queue(records, now);
     if (values.json) io.out(JSON.stringify(rows, null, 2));
-    else io.out(rows.length ? table(rows.map((r) => ({ ...r, daysLeft: String(r.daysLeft) }))) : 'No open requests.');
+    else if (rows.length === 0) io.out('No open requests.');
+    else {
+      // overdue in red, due within a week in yellow, waiting for an operator in bold (where the terminal shows colour)
+      const lines = table(rows.map((r) => ({ ...r, daysLeft: String(r.daysLeft) }))).split('\n');
+      const styled = lines.map((line, i) => {
+        const row = rows[i - 2];
+        if (row === undefined) return line;
+        if (row.daysLeft < 0) return paint(io, 'red', line);
+        if (row.daysLeft <= 7) return paint(io, 'yellow', line);
+        return row.waitingFor === 'operator' ? paint(io, 'bold', line) : line;
+      });
+      io.out(styled.join('\n'));
+    }
     return EXIT.ok;
   }
   const year = values.year === undefined ? now.getUTCFullYear() - 1 : Number(values.year);

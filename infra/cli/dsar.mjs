@@ -11,4 +11,6 @@ const { main } = await import('./dsar.ts');
 process.exitCode = await main(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  // colour only for a terminal that shows it, and never when NO_COLOR is set (https://no-color.org)
+  colour: process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
 });

@@ -82,14 +82,14 @@ function records(): RequestRecord[] {
   ];
 }
 
-async function run(argv: string[], stored = records()) {
+async function run(argv: string[], stored = records(), colour = false) {
   const requests = new MemoryRequests();
   for (const record of stored) await requests.create(record);
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(
     argv,
-    { out: (line) => out.push(line), err: (line) => err.push(line) },
+    { out: (line) => out.push(line), err: (line) => err.push(line), colour },
     { requests, now: () => NOW },
   );
   return { code, out: out.join('\n'), err: err.join('\n') };
@@ -193,6 +193,21 @@ describe('Function: main (operator views)', () => {
     expect(printed.code).toBe(EXIT.ok);
     expect(printed.out.split('\n')[2]).toMatch(new RegExp(`^${id(8)}\\s+access\\s+gdpr\\s+locating`));
     expect(JSON.parse(json.out)).toHaveLength(3);
+  });
+
+  it('dsar requests colours the urgent rows only for a terminal that shows colour', async () => {
+    // Act
+    const coloured = await run(['requests'], records(), true);
+    const plain = await run(['requests']);
+
+    // Assess: the header stays plain
+    const esc = String.fromCharCode(27);
+    const lines = coloured.out.split('\n');
+    expect(lines[0]).not.toContain(esc);
+    expect(lines[2]).toMatch(new RegExp(`^${esc}\\[31m${id(8)}`)); // overdue: red
+    expect(lines[3]).toMatch(new RegExp(`^${esc}\\[33m${id(7)}`)); // due within a week: yellow
+    expect(lines[4]).toMatch(new RegExp(`^${id(9)}`)); // five weeks left: plain
+    expect(plain.out).not.toContain(esc);
   });
 
   it('dsar show <id> prints one request, and exits 1 for an unknown one', async () => {
