@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../infra/cli/commands';
 import { linkIn } from '../../infra/local/client';
-import { startTestTwin, type TestTwin } from './support';
+import { type OperatorTwin, startOperatorTwin } from './support';
 
 /**
  * An appeal, through the twin's HTTP API, mail and the operator CLI, under RSoft's profile (seed 004: no restriction
@@ -10,23 +9,14 @@ import { startTestTwin, type TestTwin } from './support';
  * why and how to complain to the Attorney General.
  */
 describe('End to end: an appeal of a denial', () => {
-  let t: TestTwin;
+  let t: OperatorTwin;
 
   beforeAll(async () => {
-    t = await startTestTwin({ profile: 'rsoft' });
-    process.env.DSAR_DATA_DIR = t.dataDir;
+    t = await startOperatorTwin({ profile: 'rsoft' });
   });
   afterAll(async () => {
-    delete process.env.DSAR_DATA_DIR;
     await t?.stop();
   });
-
-  async function dsar(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
 
   it('denies, takes the appeal through the link, holds it for an operator and mails the outcome with the complaint route', async () => {
     // Prepare: a restriction under Virginia law, which neither the law nor RSoft gives
@@ -57,12 +47,12 @@ describe('End to end: an appeal of a denial', () => {
       body: new URLSearchParams({ token, reason: 'once more' }),
     });
     await waitForHold(appealId);
-    const shown = JSON.parse((await dsar('show', appealId, '--json')).out) as {
+    const shown = JSON.parse((await t.dsar('show', appealId, '--json')).out) as {
       dueDate: string;
       receivedAt: string;
       history: { seq: string; actor: string; kind: string }[];
     };
-    const denied = await dsar(
+    const denied = await t.dsar(
       'deny',
       appealId,
       '--reason',
@@ -95,7 +85,7 @@ describe('End to end: an appeal of a denial', () => {
   /** The appeal waits for an operator once its workflow stored the held task's token. */
   async function waitForHold(appealId: string) {
     for (let i = 0; i < 200; i += 1) {
-      const shown = await dsar('show', appealId, '--json');
+      const shown = await t.dsar('show', appealId, '--json');
       if (shown.code === 0 && JSON.parse(shown.out).waitingFor === 'operator' && (await held(appealId))) return;
       await new Promise((r) => setTimeout(r, 50));
     }

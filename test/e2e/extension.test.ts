@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../infra/cli/commands';
 import { linkIn } from '../../infra/local/client';
-import { startTestTwin, type TestTwin } from './support';
+import { type OperatorTwin, startOperatorTwin } from './support';
 
 /**
  * An extension through the twin's HTTP API, mail and the operator CLI (`dsar extend`): the clock engine grants the one
@@ -9,23 +8,14 @@ import { startTestTwin, type TestTwin } from './support';
  * new date and the reason, the status API shows it, and a second extension is refused.
  */
 describe('End to end: extending a request’s deadline', () => {
-  let t: TestTwin;
+  let t: OperatorTwin;
 
   beforeAll(async () => {
-    t = await startTestTwin();
-    process.env.DSAR_DATA_DIR = t.dataDir;
+    t = await startOperatorTwin();
   });
   afterAll(async () => {
-    delete process.env.DSAR_DATA_DIR;
     await t?.stop();
   });
-
-  async function dsar(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
 
   it('extends once by two months, mailing the subject the new date and the reason; a second extension is refused', async () => {
     // Prepare: a request received today, waiting for its subject to confirm
@@ -36,8 +26,8 @@ describe('End to end: extending a request’s deadline', () => {
     const before = await t.client.status(requestId, statusToken);
 
     // Act
-    const extended = await dsar('extend', requestId, '--reason', 'Your records span four archived systems.');
-    const again = await dsar('extend', requestId, '--reason', 'Still more to do.');
+    const extended = await t.dsar('extend', requestId, '--reason', 'Your records span four archived systems.');
+    const again = await t.dsar('extend', requestId, '--reason', 'Still more to do.');
     const mail = await t.client.waitForMail(email, requestId, /more time/);
     const after = await t.client.status(requestId, statusToken);
 

@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../infra/cli/commands';
 import { linkIn } from '../../infra/local/client';
 import { DEMO_PERSON } from '../../infra/local/demo-company';
 import { PROFILES_DIR } from '../../infra/config';
-import { startTestTwin, type TestTwin } from './support';
+import { type OperatorTwin, startOperatorTwin } from './support';
 
 /**
  * People in the loop, through the twin's HTTP API, mail and the operator CLI: a profile that has a person review every
@@ -14,7 +13,7 @@ import { startTestTwin, type TestTwin } from './support';
  * answer, `dsar deny --reason` ends another with the reason mailed to the subject.
  */
 describe('End to end: a request held for an operator', () => {
-  let t: TestTwin;
+  let t: OperatorTwin;
   let dir: string;
   const OPERATOR = 'dpo@softpire.example';
 
@@ -26,11 +25,9 @@ describe('End to end: a request held for an operator', () => {
     profile.review = { rights: ['access'], source: 'a person checks every copy before it goes out' };
     const file = join(dir, 'softpire-reviewed.json');
     writeFileSync(file, JSON.stringify(profile));
-    t = await startTestTwin({ profile: file });
-    process.env.DSAR_DATA_DIR = t.dataDir;
+    t = await startOperatorTwin({ profile: file });
   });
   afterAll(async () => {
-    delete process.env.DSAR_DATA_DIR;
     await t?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -44,20 +41,13 @@ describe('End to end: a request held for an operator', () => {
     return { requestId, statusToken, told };
   }
 
-  async function dsar(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
-
   it('holds the request until an operator approves it, then answers it', async () => {
     // Prepare
     const { requestId, statusToken, told } = await heldRequest(DEMO_PERSON.email);
     const waiting = await t.client.status(requestId, statusToken);
 
     // Act
-    const approved = await dsar('approve', requestId);
+    const approved = await t.dsar('approve', requestId);
     const final = await t.client.waitForStatus(requestId, statusToken, ['completed', 'rejected']);
 
     // Assess
@@ -75,7 +65,7 @@ describe('End to end: a request held for an operator', () => {
     const { requestId, statusToken } = await heldRequest(email);
 
     // Act
-    const denied = await dsar('deny', requestId, '--reason', 'We hold no account for this address beyond marketing.');
+    const denied = await t.dsar('deny', requestId, '--reason', 'We hold no account for this address beyond marketing.');
     const final = await t.client.waitForStatus(requestId, statusToken, ['completed', 'rejected']);
     const mail = await t.client.waitForMail(email, requestId, /cannot carry out/i);
 
@@ -83,6 +73,6 @@ describe('End to end: a request held for an operator', () => {
     expect(denied.code).toBe(0);
     expect(final).toMatchObject({ status: 'rejected' });
     expect(mail.text).toContain('- We hold no account for this address beyond marketing.');
-    expect(await dsar('approve', requestId)).toMatchObject({ code: 1 });
+    expect(await t.dsar('approve', requestId)).toMatchObject({ code: 1 });
   });
 });

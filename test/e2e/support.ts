@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startTwin, type Twin, type TwinOptions } from '../../infra/local/twin';
 import { PipelineClient, linkIn } from '../../infra/local/client';
+import { main } from '../../infra/cli/commands';
 
 export interface TestTwin {
   twin: Twin;
@@ -78,3 +79,27 @@ export async function runRequest(
   const delivery = await client.waitForMail(body.subject.email, requestId, /request is/i);
   return { requestId, statusToken, verifyStatus: verified.status, final, delivery, notices };
 }
+
+/**
+ * A test twin an operator acts on with `npx dsar …` in this process: the CLI finds it through DSAR_DATA_DIR, as it finds
+ * a twin started with `npm run dev`; `dsar(...)` runs one command and returns its exit code and output.
+ */
+export async function startOperatorTwin(options: TwinOptions = {}) {
+  const t = await startTestTwin(options);
+  process.env.DSAR_DATA_DIR = t.dataDir;
+  const dsar = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  return {
+    ...t,
+    dsar,
+    stop: async () => {
+      delete process.env.DSAR_DATA_DIR;
+      await t.stop();
+    },
+  };
+}
+export type OperatorTwin = Awaited<ReturnType<typeof startOperatorTwin>>;
