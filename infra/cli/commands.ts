@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs, styleText } from 'node:util';
+import { parseArgs } from 'node:util';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -27,6 +27,7 @@ import { parseSystemsFile } from '../../functions/core/systems';
 import { actingAs } from '../../functions/core/audit/actor';
 import type { AuditLog } from '../../functions/core/ports';
 import { auditCommand, auditLogFor, auditRow } from './audit';
+import { paint } from './style';
 import { verifyChain } from '../../functions/core/audit/chain';
 
 /** Exit codes: 0 all well, 1 problems found in the estate, 2 the command itself was wrong (usage, unreadable file). */
@@ -37,12 +38,6 @@ export interface Io {
   err(line: string): void;
   /** colour the output (a terminal that shows it, NO_COLOR unset: the shim decides); plain text otherwise */
   colour?: boolean;
-}
-
-/** `text` in a terminal colour when the output takes colour (node:util styleText), unchanged otherwise. */
-export function paint(io: Io, format: 'red' | 'yellow' | 'green' | 'bold', text: string): string {
-  // the shim decided whether the output takes colour: styleText is told not to second-guess it from the stream
-  return io.colour ? styleText(format, text, { validateStream: false }) : text;
 }
 
 /** Where a local twin's endpoints and credentials are, as `npm run dev` writes them (see infra/local/running.ts). */
