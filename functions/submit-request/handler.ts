@@ -21,6 +21,7 @@ const submit = new SubmitRequest({
   apiUrl: env.apiUrl,
   verificationTtlSeconds: env.verificationTtlSeconds,
   statusTokenTtlSeconds: STATUS_TOKEN_TTL_SECONDS,
+  agentDocuments: wiring.agentDocuments(),
 });
 
 /**

@@ -57,6 +57,8 @@ const FORGOTTEN_FIELDS = [
   'controller',
   'appealReason',
   'verifyTaskToken',
+  // an authorized agent's name and address (the document's key, in agentAuthority, names no one and stays)
+  'agent',
 ] as const;
 
 /** The names of the fields a write sets (never their values: those may be the subject's personal data). */
