@@ -21,7 +21,8 @@ const submit = new SubmitRequest({
   apiUrl: env.apiUrl,
   verificationTtlSeconds: env.verificationTtlSeconds,
   statusTokenTtlSeconds: STATUS_TOKEN_TTL_SECONDS,
-  agentDocuments: wiring.agentDocuments(),
+  // built at the first agent's request: the bucket is only needed then
+  agentDocuments: { exists: (key) => wiring.agentDocuments().exists(key) },
 });
 
 /**
