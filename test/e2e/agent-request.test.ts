@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../infra/cli/commands';
 import { linkIn } from '../../infra/local/client';
 import { DEMO_PERSON } from '../../infra/local/demo-company';
 import { startTestTwin, type TestTwin } from './support';
@@ -16,10 +17,22 @@ describe('End to end: a request made by an authorized agent', () => {
 
   beforeAll(async () => {
     t = await startTestTwin({ profile: 'softpire' });
+    process.env.DSAR_DATA_DIR = t.dataDir;
   });
   afterAll(async () => {
+    delete process.env.DSAR_DATA_DIR;
     await t?.stop();
   });
+
+  /** `npx dsar approve <id>`, in-process, retried until the request is held (the policy step runs after intake). */
+  async function approveWhenHeld(requestId: string): Promise<number> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const code = await main(['approve', requestId], { out: () => {}, err: () => {} });
+      if (code === 0 || Date.now() > deadline) return code;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 
   /** POST /agent-documents, then the multipart upload to the presigned POST, as a browser form would send it. */
   async function upload(contentType: string, bytes: Uint8Array) {
@@ -69,6 +82,37 @@ describe('End to end: a request made by an authorized agent', () => {
     // the answer goes to the subject alone: the agent got the acknowledgment and nothing more
     const toAgent = (await t.client.mails()).filter((m) => m.to.includes(AGENT.email));
     expect(toAgent).toHaveLength(1);
+  });
+
+  it('holds a power of attorney for an operator, asking the subject nothing, then answers the subject', async () => {
+    // Prepare
+    const subject = 'attorney.subject@example.com';
+    const agent = { email: 'attorney@lawfirm.example', name: 'A. Attorney' };
+    const document = await upload('image/png', new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
+
+    // Act
+    const submitted = await t.client.submit({
+      type: 'access',
+      regulation: 'ccpa',
+      subject: { email: subject },
+      agent: { ...agent, authority: 'power_of_attorney', document: document.key },
+    });
+    const { requestId, statusToken } = submitted.json as { requestId: string; statusToken: string };
+    const approved = await approveWhenHeld(requestId);
+    const final = await t.client.waitForStatus(requestId, statusToken, ['completed', 'rejected', 'expired']);
+    await t.client.waitForMail(subject, requestId, /request is complete/i);
+
+    // Assess
+    expect(submitted).toMatchObject({ status: 202, json: { status: 'verified' } });
+    expect(approved).toBe(0);
+    expect(final).toMatchObject({ status: 'completed' });
+    const mails = await t.client.mails();
+    const forRequest = mails.filter((m) => m.text.includes(requestId));
+    // the subject was never asked to confirm; the agent got its acknowledgment only
+    expect(forRequest.filter((m) => /confirm/i.test(m.subject))).toEqual([]);
+    expect(forRequest.filter((m) => m.to.includes(agent.email)).map((m) => m.subject)).toEqual([
+      'We received the privacy request you made',
+    ]);
   });
 
   it('refuses a document key that names no upload, with a 400 naming the field', async () => {
