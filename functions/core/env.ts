@@ -24,6 +24,11 @@ export const FUNCTION_ENV = {
   AUDIT_TABLE: 'DSAR_AUDIT_TABLE',
   /** name of the exports/receipts/parts bucket (every function) */
   BUCKET: 'DSAR_BUCKET',
+  /**
+   * ARN of the bucket's KMS key (the functions with bucket access; unset in the twin): the presigned POST of an agent's
+   * document requires SSE-KMS under it
+   */
+  BUCKET_KEY_ARN: 'DSAR_BUCKET_KEY_ARN',
   /** ARN of the workflow (the functions that start or redrive executions: verify-identity, sweeper) */
   STATE_MACHINE_ARN: 'DSAR_STATE_MACHINE_ARN',
   /** base URL of the public API (the CloudFront distribution in the cloud), no trailing slash, for links in mail */

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { OpenKind, RequestRecord } from './domain/request-record';
+import type { AgentDocumentType } from './domain/request';
 import type { RequestStatus } from './domain/status';
 import type { AuditEntry, AuditEvent } from './audit/chain';
 
@@ -166,6 +167,25 @@ export interface DocumentStore {
   remove(key: string): Promise<void>;
   /** A GET URL for `key` valid for `expiresInSeconds`. */
   presignGet(key: string, expiresInSeconds: number, fileName: string): Promise<string>;
+}
+
+/** A presigned POST for one upload: the form's target, the fields to send before the file, and the key it lands at. */
+export interface PresignedUpload {
+  url: string;
+  fields: Record<string, string>;
+  key: string;
+  expiresAt: string;
+}
+
+/**
+ * Authorized agents' permission documents (11 CCR §7063): uploaded by the agent straight to the bucket through a
+ * presigned POST whose policy bounds the type and size, then named on the request by key.
+ */
+export interface AgentDocumentStore {
+  /** A presigned POST for one new document of `contentType` under a key the server chose. */
+  issueUpload(contentType: AgentDocumentType): Promise<PresignedUpload>;
+  /** Whether an upload landed at `key`. */
+  exists(key: string): Promise<boolean>;
 }
 
 /**

@@ -15,7 +15,8 @@ import { loadSystems } from './systems';
 import { DynamoNoticeStore } from './adapters/dynamo-notice-store';
 import { SfnTaskCallbacks } from './adapters/sfn-task-callbacks';
 import { HttpWebhookSender } from './adapters/webhook-sender';
-import type { NoticeStore, TaskCallbacks, WebhookSender } from './ports';
+import type { AgentDocumentStore, NoticeStore, TaskCallbacks, WebhookSender } from './ports';
+import { S3AgentDocuments } from './adapters/s3-agent-documents';
 import { FUNCTION_ENV } from './env';
 import { OPEN_PROFILE } from './policy/open-profile';
 import { loadProfileFile } from './policy/profile';
@@ -56,6 +57,15 @@ export const wiring = {
     () => new DynamoSuppressionList(dynamoDocumentClient(), settings('suppressionTable').suppressionTable),
   ),
   documents: once(() => new S3DocumentStore(s3Client(), settings('bucket').bucket)),
+  /** agents' permission documents: presigned POSTs under SSE-KMS with the bucket's key where there is one */
+  agentDocuments: once(
+    (): AgentDocumentStore =>
+      new S3AgentDocuments(
+        s3Client(),
+        settings('bucket').bucket,
+        process.env[FUNCTION_ENV.BUCKET_KEY_ARN] || undefined,
+      ),
+  ),
   mailer: once(() => new SesMailer(sesClient(), settings('sender').sender)),
   /** only verify-identity (which starts a request's execution) and the sweeper need the state machine's ARN */
   executions: once(() => new SfnExecutions(sfnClient(), settings('stateMachineArn').stateMachineArn)),

@@ -1,7 +1,8 @@
 import { isTerminal } from '../core/domain/status';
 import type { RequestRecord } from '../core/domain/request-record';
 import { logger } from '../core/logger';
-import { decide, type ReasonCode } from '../core/policy/decide';
+import { decide } from '../core/policy/decide';
+import type { ReasonCode } from '../core/policy/reasons';
 import { referralForwardMail } from '../core/policy/denial-mail';
 import { type AppealLinks, Denial } from '../core/policy/denial';
 import type { Profile } from '../core/policy/profile';

@@ -21,6 +21,8 @@ const submit = new SubmitRequest({
   apiUrl: env.apiUrl,
   verificationTtlSeconds: env.verificationTtlSeconds,
   statusTokenTtlSeconds: STATUS_TOKEN_TTL_SECONDS,
+  // built at the first agent's request: the bucket is only needed then
+  agentDocuments: { exists: (key) => wiring.agentDocuments().exists(key) },
 });
 
 /**

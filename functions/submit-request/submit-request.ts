@@ -4,7 +4,7 @@ import { requestClock } from '../core/domain/due-date';
 import type { SystemsConfig } from '../../connectors/config';
 import { type FieldProblem, IdempotencyConflictError, RateLimitedError, ValidationError } from '../core/domain/errors';
 import { identityHash } from '../core/domain/keyed-hash';
-import { verificationMail } from '../core/domain/mail';
+import { agentAcknowledgmentMail, verificationMail } from '../core/domain/mail';
 import type { SubmitRequestBody } from '../core/domain/request';
 import {
   type OpenKind,
@@ -17,6 +17,7 @@ import type { RequestStatus } from '../core/domain/status';
 import { fingerprint } from '../core/fingerprint';
 import { logger } from '../core/logger';
 import type {
+  AgentDocumentStore,
   IdempotencyClaim,
   IntakeLimits,
   Mailer,
@@ -41,6 +42,8 @@ export interface SubmitRequestDeps {
   /** how long the verification link works: the request expires unverified after it */
   verificationTtlSeconds: number;
   statusTokenTtlSeconds: number;
+  /** where an agent's uploaded permission document is looked for (POST /agent-documents); none: agents' documents are refused */
+  agentDocuments?: Pick<AgentDocumentStore, 'exists'>;
   /** a repeat for the same identity and type within this long after the last mail sends none (default 15 minutes) */
   mailCooldownSeconds?: number;
   now?: () => Date;
@@ -98,6 +101,7 @@ export class SubmitRequest {
   public async execute(body: SubmitRequestBody, context: SubmitContext = {}): Promise<SubmitRequestResult> {
     // Refused before anything is counted, stored or mailed: a right this deployment cannot act on is a 400.
     this.checkOffered(body);
+    await this.checkAgentDocument(body);
     const key = await this.deps.hashKey();
     if (context.clientIp) await this.admitted(this.deps.limits.admitClient(hmacHex(key, `client:${context.clientIp}`)));
     const result = await this.submit(body, key, context.idempotencyKey, true);
@@ -150,6 +154,20 @@ export class SubmitRequest {
     if (problems.length) throw new ValidationError('The request cannot be acted on as asked', problems);
   }
 
+  /**
+   * An agent's document must be an upload POST /agent-documents issued (the key's shape, checked by the schema) that
+   * was made: a 400 naming the field otherwise, before anything is stored. Its absence is not refused here: the policy
+   * step denies it with the reason in words, on the record (decide.ts `agent_without_authority`).
+   */
+  private async checkAgentDocument(body: SubmitRequestBody): Promise<void> {
+    const document = body.agent?.document;
+    if (document === undefined) return;
+    if (!(await this.deps.agentDocuments?.exists(document)))
+      throw new ValidationError('The agent document was not found', [
+        { path: 'agent.document', message: 'no document was uploaded under this key: upload it first' },
+      ]);
+  }
+
   /** One request: a repeat (same key), a coalesced one (same identity and kind, still open), or a new one. */
   private async submit(
     body: SubmitRequestBody,
@@ -168,11 +186,13 @@ export class SubmitRequest {
         : undefined,
     );
 
+    // An agent's request never coalesces with another for the same subject (nor takes repeats itself): merging would
+    // drop the agent, or hang the subject's own request on an agent's authority.
     if (claim) {
       const prior = await this.deps.requests.findClaimed(claim);
       if (prior?.outcome === 'conflict') throw new IdempotencyConflictError();
       if (prior?.outcome === 'duplicate') return this.repeat(prior.requestId, key, idempotencyKey);
-    } else {
+    } else if (!body.agent) {
       const open = await this.deps.requests.findOpen(subjectHash, kind);
       if (open) return this.coalesce(open, kind, subjectHash, key, body.subject.email);
     }
@@ -191,7 +211,10 @@ export class SubmitRequest {
     const receivedAt = this.now();
     const at = receivedAt.toISOString();
     const fields = rightFields(body);
-    const verify = verificationRequired({ type: body.type, ...fields });
+    // A power of attorney is not confirmed by the subject (11 CCR §7063(b)): recorded verified by the agent's authority
+    // and started; the policy step holds it until an operator has checked the document, before any system is searched.
+    const attorney = body.agent?.authority === 'power_of_attorney';
+    const verify = verificationRequired({ type: body.type, ...fields }) && !attorney;
     // The per-address and per-domain caps count every request recorded for an address, mailed or not.
     if (admit) await this.admitMail(body.subject.email, subjectHash, key);
     // the clock of this right under this law (functions/core/rules): recomputed only by the engine from here on
@@ -203,6 +226,15 @@ export class SubmitRequest {
       subject: body.subject,
       subjectHash,
       ...fields,
+      ...(body.agent
+        ? {
+            agent: { email: body.agent.email, name: body.agent.name },
+            agentAuthority: {
+              authority: body.agent.authority,
+              ...(body.agent.document ? { document: body.agent.document } : {}),
+            },
+          }
+        : {}),
       status: 'received',
       receivedAt: at,
       dueDate: clock.dueOn,
@@ -215,7 +247,7 @@ export class SubmitRequest {
             status: 'verified',
             verified: { email: body.subject.email },
             verifiedAt: at,
-            verification: 'not_required',
+            verification: attorney ? 'power_of_attorney' : 'not_required',
           }),
     };
     const created = await this.deps.requests.create(record, claim);
@@ -224,24 +256,41 @@ export class SubmitRequest {
     let status: RequestStatus = 'verified';
     if (verify) {
       const sent = await this.sendLink(record);
-      await this.deps.requests.markOpen(subjectHash, kind, record.requestId, sent);
+      if (!body.agent) await this.deps.requests.markOpen(subjectHash, kind, record.requestId, sent);
       status = 'pending_verification';
     } else {
       // a repeat while this one runs coalesces into it; the pointer outlives any run by far
-      await this.deps.requests.markOpen(
-        subjectHash,
-        kind,
-        record.requestId,
-        new Date(receivedAt.getTime() + this.deps.verificationTtlSeconds * 1000),
-      );
+      if (!body.agent)
+        await this.deps.requests.markOpen(
+          subjectHash,
+          kind,
+          record.requestId,
+          new Date(receivedAt.getTime() + this.deps.verificationTtlSeconds * 1000),
+        );
       await startWorkflow(this.deps.workflow, record.requestId);
       logger.info('request needs no verification; started', { requestId: record.requestId, type: record.type });
     }
+    if (record.agent) await this.acknowledgeAgent({ ...record, agent: record.agent });
     return {
       requestId: record.requestId,
       status,
       statusToken: await this.statusToken(record.requestId, key, idempotencyKey),
     };
+  }
+
+  /**
+   * The agent's acknowledgment: the reference only (the subject's mail carries the link; the answer goes to the
+   * subject). A courtesy the 202 already carries: a failure to send it is logged (its name) and does not undo the request.
+   */
+  private async acknowledgeAgent(record: Parameters<typeof agentAcknowledgmentMail>[0]): Promise<void> {
+    try {
+      await this.deps.mailer.send(agentAcknowledgmentMail(record));
+    } catch (error) {
+      logger.warn('agent acknowledgment not sent', {
+        requestId: record.requestId,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+    }
   }
 
   /** A repeat of an idempotent submission: its request as it stands, the same token, nothing sent. */

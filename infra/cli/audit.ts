@@ -4,8 +4,7 @@ import { DynamoAuditLog } from '../../functions/core/adapters/dynamo-audit-log';
 import { type AuditEvent, verifyChain } from '../../functions/core/audit/chain';
 import type { AuditLog } from '../../functions/core/ports';
 import { AUDIT_TABLE } from '../local/tables';
-import type { Io, LocalEndpoints } from './commands';
-import { paint } from './style';
+import { type Io, type LocalEndpoints, paint } from './io';
 
 /**
  * The audit table: the twin's while one runs (or with --local), else --table or $DSAR_AUDIT_TABLE (the stateful

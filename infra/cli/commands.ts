@@ -27,29 +27,13 @@ import { parseSystemsFile } from '../../functions/core/systems';
 import { actingAs } from '../../functions/core/audit/actor';
 import type { AuditLog } from '../../functions/core/ports';
 import { auditCommand, auditLogFor, auditRow } from './audit';
-import { paint } from './style';
+import { type Io, type LocalEndpoints, paint } from './io';
+
+export type { Io, LocalEndpoints };
 import { verifyChain } from '../../functions/core/audit/chain';
 
 /** Exit codes: 0 all well, 1 problems found in the estate, 2 the command itself was wrong (usage, unreadable file). */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
-
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-  /** colour the output (a terminal that shows it, NO_COLOR unset: the shim decides); plain text otherwise */
-  colour?: boolean;
-}
-
-/** Where a local twin's endpoints and credentials are, as `npm run dev` writes them (see infra/local/running.ts). */
-export interface LocalEndpoints {
-  dynamodb: string;
-  s3: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-  /** Postgres server name → URL (PGlite servers of the twin) */
-  postgres?: Record<string, string>;
-  /** local API name → its URL and this start's key (the twin's fakes of SaaS APIs) */
-  apis?: Record<string, { url: string; key: string }>;
-}
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const DEFAULT_SYSTEMS = join(REPO_ROOT, 'infra/config/systems.json');

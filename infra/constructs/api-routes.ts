@@ -16,6 +16,8 @@ export interface ApiRoute {
 
 export const API_ROUTES = [
   { method: 'POST', path: '/requests', handler: 'functions/submit-request/handler.ts' },
+  // An authorized agent's permission document: a presigned POST to upload it, named on POST /requests after.
+  { method: 'POST', path: '/agent-documents', handler: 'functions/agent-documents/handler.ts' },
   { method: 'GET', path: '/requests/{id}', handler: 'functions/get-request/handler.ts' },
   // GET shows a confirmation page (a link opened by a mail scanner changes nothing); POST is the page's button.
   { method: 'GET', path: '/verify', handler: 'functions/verify-identity/handler.ts' },

@@ -201,6 +201,8 @@ function environmentFor(spec: FunctionSpec, props: DsarFunctionsProps): Record<s
   if (spec.readsSystemsConfig) env[FUNCTION_ENV.SYSTEMS_FILE] = SYSTEMS_FILE_IN_BUNDLE;
   if (spec.readsProfile && props.profilePath) env[FUNCTION_ENV.PROFILE_FILE] = PROFILE_FILE_IN_BUNDLE;
   if (spec.hashesIdentities) env[FUNCTION_ENV.HASH_KEY_SECRET_ARN] = props.hashKey.secretArn;
+  // an agent's upload policy requires SSE-KMS under the bucket's own key (s3-agent-documents.ts)
+  if (spec.bucket?.write?.includes('agent-documents/')) env[FUNCTION_ENV.BUCKET_KEY_ARN] = props.key.keyArn;
   return env;
 }
 

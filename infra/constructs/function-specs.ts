@@ -110,6 +110,17 @@ export const FUNCTION_SPECS = [
     readsSystemsConfig: true,
     // the keyed hash of the address (coalescing, what an ended request keeps) and of the client IP (rate limits)
     hashesIdentities: true,
+    // an agent's request names an uploaded permission document: HeadObject checks that it is there
+    bucket: { read: ['agent-documents/'] },
+  },
+  {
+    id: 'AgentDocuments',
+    entry: 'functions/agent-documents/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose:
+      "POST /agent-documents: a presigned POST for one authorized agent's permission document (PDF, PNG or JPEG, at most 5 MB, SSE-KMS, 15 minutes)",
+    // the presigned POST is signed with this role: it must be allowed to put (and encrypt) what it lets the agent put
+    bucket: { write: ['agent-documents/'] },
   },
   {
     id: 'GetRequest',

@@ -89,7 +89,8 @@ export async function startS3(options: {
   if (credentials) accounts.DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
   const s3rver = new S3rver({ address: HOST, port: options.port ?? 0, directory: options.directory, silent: true });
   const address = await s3rver.run();
-  guardServer(s3rver.httpServer, signedApiGuard(credentials));
+  // agents upload their permission documents through a presigned POST, signed inside the form (s3-agent-documents.ts)
+  guardServer(s3rver.httpServer, { ...signedApiGuard(credentials), admitFormUploads: true });
   return {
     endpoint: `http://${HOST}:${address.port}`,
     stop: async () => {

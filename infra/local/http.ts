@@ -26,6 +26,24 @@ export interface RequestGuard {
   accessKeyId?: string;
   /** refuse a request that carries no AWS credential at all (APIs that every legitimate caller signs) */
   requireCredential?: boolean;
+  /**
+   * S3 only: admit a browser-based upload (a presigned POST: `POST /<bucket>`, multipart/form-data, no query) without a
+   * header or query credential. Its credential and signature are fields of the form body, which the guard cannot read
+   * without consuming it; s3rver checks neither them nor the POST policy (the cloud's S3 does). Host and Origin are
+   * still checked, so no page of another origin can post one.
+   */
+  admitFormUploads?: boolean;
+}
+
+/** A presigned POST upload to a bucket (S3's browser-based upload): the one request S3 authenticates from its body. */
+function isFormUpload(req: IncomingMessage): boolean {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  return (
+    req.method === 'POST' &&
+    /^\/[^/]+\/?$/.test(url.pathname) &&
+    url.search === '' &&
+    (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')
+  );
 }
 
 export type Refusal = 'forbidden_host' | 'forbidden_origin' | 'missing_credentials' | 'unknown_access_key';
@@ -70,7 +88,10 @@ export function refusalOf(req: IncomingMessage, port: number, guard: RequestGuar
   }
   if (guard.accessKeyId === undefined) return undefined;
   const keyId = accessKeyIdOf(req);
-  if (keyId === undefined) return guard.requireCredential ? 'missing_credentials' : undefined;
+  if (keyId === undefined)
+    return guard.requireCredential && !(guard.admitFormUploads && isFormUpload(req))
+      ? 'missing_credentials'
+      : undefined;
   return sameKey(keyId, guard.accessKeyId) ? undefined : 'unknown_access_key';
 }
 

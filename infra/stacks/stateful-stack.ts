@@ -137,6 +137,9 @@ export class StatefulStack extends Stack {
         { id: 'parts', prefix: DOCUMENT_PREFIXES.parts, expiration: Duration.days(1) },
         { id: 'exports', prefix: DOCUMENT_PREFIXES.exports, expiration: afterExportRetention },
         { id: 'receipts', prefix: DOCUMENT_PREFIXES.receipts, expiration: afterExportRetention },
+        // an agent's permission document: the evidence an operator checks; kept as long as a request can run (45 + 45
+        // days), be appealed (60 days) and be reviewed, then gone whether or not a request named it
+        { id: 'agent-documents', prefix: DOCUMENT_PREFIXES.agentDocuments, expiration: Duration.days(180) },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,

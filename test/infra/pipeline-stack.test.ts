@@ -57,7 +57,11 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     SECRET,
     // opt-outs of sale/sharing need no verification (CCPA regs §7026(d)): their execution starts at intake
     'states:StartExecution',
+    // an agent's document must have been uploaded (HeadObject; ListBucket makes a missing key 404, not 403)
+    ...BUCKET_READ,
   ],
+  // signs the presigned POST of an agent's document: may put (SSE-KMS) under its prefix, and nothing else
+  'functions/agent-documents/handler.ts': [...BASE, ...BUCKET_WRITE],
   'functions/get-request/handler.ts': [...BASE, ...TABLE_READ, ...KMS_READ],
   'functions/verify-identity/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, 'states:StartExecution'],
   'functions/download/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_READ],
@@ -122,6 +126,7 @@ const AUDIT = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> = {
   SubmitRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
   GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
+  AgentDocuments: {},
   VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
   Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], Audit: AUDIT },
   DecideRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
@@ -397,6 +402,33 @@ describe('Class: PipelineStack', () => {
       expect(receiptWrites[0]).toContain('"/receipts/*"');
       expect(exportDeletes).toHaveLength(1);
       expect(exportDeletes[0]).toContain('"/parts/*"');
+    });
+
+    it("confines agents' documents to their prefix: the upload signer writes only there, intake reads only there", () => {
+      // Prepare & Act
+      const uploadWrites = resourcesFor(resources, 'functions/agent-documents/handler.ts', 's3:PutObject');
+      const intakeReads = resourcesFor(resources, 'functions/submit-request/handler.ts', 's3:GetObject');
+      const uploadReads = resourcesFor(resources, 'functions/agent-documents/handler.ts', 's3:GetObject');
+
+      // Assess
+      expect(uploadWrites).toHaveLength(1);
+      expect(uploadWrites[0]).toContain('"/agent-documents/*"');
+      expect(intakeReads).toHaveLength(1);
+      expect(intakeReads[0]).toContain('"/agent-documents/*"');
+      expect(uploadReads).toHaveLength(0);
+    });
+
+    it("gives the upload signer the bucket key's ARN, which its POST policy requires (SSE-KMS)", () => {
+      // Prepare
+      const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+        JSON.stringify(f.Properties.Tags ?? []).includes('functions/agent-documents/handler.ts'),
+      );
+
+      // Act
+      const env = fn?.Properties.Environment.Variables as Record<string, unknown>;
+
+      // Assess
+      expect(JSON.stringify(env.DSAR_BUCKET_KEY_ARN)).toMatch(/Key|Fn::ImportValue|Fn::GetAtt/);
     });
 
     it('uses the bucket key only through S3', () => {

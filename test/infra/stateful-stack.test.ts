@@ -68,7 +68,7 @@ describe('Class: StatefulStack', () => {
       });
     });
 
-    it('expires parts after a day and exports and receipts after exportRetentionDays', () => {
+    it("expires parts after a day, exports and receipts after exportRetentionDays, agents' documents after 180 days", () => {
       // Prepare
       const [bucket] = Object.values(template.findResources('AWS::S3::Bucket'));
 
@@ -77,7 +77,7 @@ describe('Class: StatefulStack', () => {
       const byPrefix = Object.fromEntries(rules.filter((r) => r.Prefix).map((r) => [r.Prefix, r.ExpirationInDays]));
 
       // Assess
-      expect(byPrefix).toEqual({ 'parts/': 1, 'exports/': 45, 'receipts/': 45 });
+      expect(byPrefix).toEqual({ 'parts/': 1, 'exports/': 45, 'receipts/': 45, 'agent-documents/': 180 });
       expect(rules).toContainEqual(
         expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
       );

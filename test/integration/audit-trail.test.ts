@@ -170,4 +170,34 @@ describe('Audit trail: DynamoRequestRepository with DynamoAuditLog (dynalite)', 
     expect(before.Items).toHaveLength(5);
     expect(next.seq).toBe(6);
   });
+  it("forgets an agent's name and address with the subject, and keeps the document's key (dynalite: `agent` is a reserved word)", async () => {
+    // Prepare
+    const agentRequestId = '6b1f2c3d-0000-4000-8000-0000000000a1';
+    const now = new Date().toISOString();
+    const document = 'agent-documents/0b5e2f4c-1d3a-4e6b-9f70-8a1c2d3e4f50';
+    await repository.create({
+      requestId: agentRequestId,
+      type: 'access',
+      regulation: 'ccpa',
+      subject: { email: EMAIL },
+      subjectHash: 'e'.repeat(64),
+      agent: { email: 'agent@helpers.example', name: 'Helpers LLC' },
+      agentAuthority: { authority: 'signed_permission', document },
+      status: 'rejected',
+      receivedAt: now,
+      dueDate: '2026-12-01',
+      updatedAt: now,
+    });
+
+    // Act
+    await repository.forgetSubject(agentRequestId);
+    const stored = await repository.load(agentRequestId);
+    const events = await audit.history(agentRequestId);
+
+    // Assess
+    expect(stored.agent).toBeUndefined();
+    expect(stored.subject).toBeUndefined();
+    expect(stored.agentAuthority).toEqual({ authority: 'signed_permission', document });
+    expect(events.at(-1)?.fields).toEqual(['agent', 'subject', 'subjectForgottenAt']);
+  });
 });

@@ -205,6 +205,25 @@ describe('Local runtime: the loopback guard in front of every server of the twin
       expect(codeOf(answer.body)).toBe('missing_credentials');
     });
 
+    it('s3 admits an unsigned browser-based upload (POST to a bucket, multipart/form-data): its credential is in the form', async () => {
+      // Prepare
+      const url = endpoints.s3 ?? '';
+      const headers = { host: new URL(url).host, 'content-type': 'multipart/form-data; boundary=x' };
+
+      // Act
+      const form = await raw(url, headers, { method: 'POST', path: '/some-bucket' });
+      const toObject = await raw(url, headers, { method: 'POST', path: '/some-bucket/some-key' });
+      const withQuery = await raw(url, headers, { method: 'POST', path: '/some-bucket?delete' });
+      const notForm = await raw(url, { host: new URL(url).host }, { method: 'POST', path: '/some-bucket' });
+
+      // Assess: past the guard (s3rver answers it, whatever it says), and only that shape
+      expect(form.status).not.toBe(403);
+      expect(form.body).not.toContain('missing_credentials');
+      expect(codeOf(toObject.body)).toBe('missing_credentials');
+      expect(codeOf(withQuery.body)).toBe('missing_credentials');
+      expect(codeOf(notForm.body)).toBe('missing_credentials');
+    });
+
     it('the SDK with the twin credentials works against every emulator; with S3RVER it is refused', async () => {
       // Prepare
       const client = (creds: typeof credentials) => ({ region: REGION, credentials: creds });

@@ -57,6 +57,8 @@ const FORGOTTEN_FIELDS = [
   'controller',
   'appealReason',
   'verifyTaskToken',
+  // an authorized agent's name and address (the document's key, in agentAuthority, names no one and stays)
+  'agent',
 ] as const;
 
 /** The names of the fields a write sets (never their values: those may be the subject's personal data). */
@@ -314,9 +316,13 @@ export class DynamoRequestRepository implements RequestRepository {
           Key: requestKey(requestId),
           // verifyTaskToken: left on records by the previous version, whose verification waited in a callback task;
           // corrections: the corrected values are the subject's personal data as much as the address is
-          UpdateExpression: `SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE ${FORGOTTEN_FIELDS.join(', ')}`,
+          // every field by a placeholder: `agent` is a DynamoDB reserved word, and the next field may be one too
+          UpdateExpression: `SET subjectForgottenAt = if_not_exists(subjectForgottenAt, :now) REMOVE ${FORGOTTEN_FIELDS.map((f) => `#${f}`).join(', ')}`,
           ConditionExpression: `attribute_exists(pk) AND ${ended.condition}`,
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...Object.fromEntries(FORGOTTEN_FIELDS.map((f) => [`#${f}`, f])),
+          },
           ExpressionAttributeValues: { ...ended.values, ':now': new Date().toISOString() },
           // what was there before: whether this call forgot (a repeat is a no-op) and which fields went
           ReturnValues: 'UPDATED_OLD',

@@ -13,6 +13,11 @@ export const DOCUMENT_PREFIXES = {
   exports: 'exports/',
   /** deletion receipts */
   receipts: 'receipts/',
+  /**
+   * authorized agents' permission documents (11 CCR §7063), uploaded through a presigned POST; keys are random UUIDs.
+   * Kept for the longest a request can run and be appealed (the lifecycle rule), then gone.
+   */
+  agentDocuments: 'agent-documents/',
 } as const;
 
 export type DocumentPrefix = (typeof DOCUMENT_PREFIXES)[keyof typeof DOCUMENT_PREFIXES];

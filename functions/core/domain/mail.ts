@@ -61,14 +61,45 @@ export function verificationMail(record: RequestRecord, link: string, expiresAt:
     subject: 'Please confirm your privacy request',
     text: [
       `We received a request for ${RIGHT[record.type]} (reference ${record.requestId}).`,
+      // 11 CCR §7063(a)(2)–(3): an agent's request is confirmed by the subject directly, who must know who asked
+      ...(record.agent
+        ? [
+            `It was made on your behalf by ${record.agent.name} (${record.agent.email}), as your authorized agent.`,
+            'Confirm only if you gave them permission to make this request for you. The answer will come to you, not to them.',
+          ]
+        : []),
       CONSEQUENCE[record.type],
       '',
-      'To make sure it was you, please open this link and confirm:',
+      record.agent
+        ? 'To confirm that it is you and that you gave this permission, please open this link and confirm:'
+        : 'To make sure it was you, please open this link and confirm:',
       link,
       '',
       `The link works once and expires on ${expiresAt.toISOString().replace('T', ' ').slice(0, 16)} UTC.`,
       'If you did not make this request, open the link and choose "This was not me" to cancel it, or ignore this mail:',
       'nothing will happen, and the request lapses when the link expires.',
+    ].join('\n'),
+  };
+}
+
+/**
+ * The agent's acknowledgment of a request made for someone else: the reference and what happens next, nothing about
+ * the subject (the agent is not verified; the subject confirms, or an operator checks a power of attorney).
+ */
+export function agentAcknowledgmentMail(
+  record: RequestRecord & { agent: NonNullable<RequestRecord['agent']> },
+): MailMessage {
+  const next =
+    record.agentAuthority?.authority === 'power_of_attorney'
+      ? 'Our privacy team will check the power of attorney you sent before we act on it.'
+      : 'We have asked the person you act for to confirm it themselves; nothing happens until they do.';
+  return {
+    to: record.agent.email,
+    subject: 'We received the privacy request you made',
+    text: [
+      `We received the request for ${RIGHT[record.type]} you made on someone else's behalf (reference ${record.requestId}).`,
+      next,
+      'The answer goes to that person directly.',
     ].join('\n'),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AgentAuthority,
   ConsentPurpose,
   Correction,
   OptOutScope,
@@ -14,7 +15,7 @@ import {
 import { IdentityKindName } from '../../../connectors/config';
 import type { VerifiedIdentities } from '../../../connectors/contract';
 import { Clock } from '../rules/clock';
-import { Reason } from '../policy/decide';
+import { Reason } from '../policy/reasons';
 import { SubjectForgottenError } from './errors';
 import { STATUSES, isTerminal } from './status';
 
@@ -60,7 +61,15 @@ export const RequestRecord = z.object({
    * `not_required` — an opt-out of sale/sharing (11 CCR §7026(d)) or a request to limit sensitive personal information
    * (§7027(e)), which a business may not make the consumer verify; such a request stays bound to the identifier given.
    */
-  verification: z.enum(['email_link', 'not_required']).optional(),
+  verification: z.enum(['email_link', 'not_required', 'power_of_attorney']).optional(),
+  /**
+   * An authorized agent acting for the subject (11 CCR §7063): who (personal data, forgotten with the subject) and,
+   * in `agentAuthority`, under what and with which uploaded document (words and an S3 key, kept). A power of attorney
+   * is recorded `verification: 'power_of_attorney'` with the subject's address as the identity to act on: the policy
+   * step holds it until an operator has checked the document, before any system is searched.
+   */
+  agent: z.object({ email: z.string(), name: z.string() }).optional(),
+  agentAuthority: z.object({ authority: AgentAuthority, document: z.string().optional() }).optional(),
   /**
    * What the right asks for (set at intake; the change steps read them here, never from workflow state):
    * `corrections` (in the subject's terms) are personal data and go with the subject when it is forgotten;

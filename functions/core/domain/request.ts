@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AttributeName, NoticeRight } from '../../../connectors/config';
+import { DOCUMENT_PREFIXES } from './document-keys';
 
 /**
  * The rights a data subject can exercise (the API's words; the README and the OpenAPI document use the same):
@@ -79,11 +80,52 @@ export type SubjectIdentity = z.infer<typeof SubjectIdentity>;
 export const Relationship = z.enum(['customer', 'end_user', 'personnel']);
 export type Relationship = z.infer<typeof Relationship>;
 
+/**
+ * The authority an authorized agent acts under (11 CCR §7063): the subject's signed permission (§7063(a): the subject
+ * still verifies their own identity and confirms directly), or a power of attorney under Cal. Prob. Code §§4000–4465
+ * (§7063(b): the subject is not asked; an operator checks the document).
+ */
+export const AgentAuthority = z.enum(['signed_permission', 'power_of_attorney']);
+export type AgentAuthority = z.infer<typeof AgentAuthority>;
+
+/** Where uploaded permission documents live in the pipeline bucket; keys are `<prefix><uuid>`, nothing personal. */
+export const AGENT_DOCUMENT_PREFIX = DOCUMENT_PREFIXES.agentDocuments;
+/** What a permission document may be: a PDF or a scan, at most 5 MB (enforced by the upload's POST policy). */
+export const AgentDocumentType = z.enum(['application/pdf', 'image/png', 'image/jpeg']);
+export type AgentDocumentType = z.infer<typeof AgentDocumentType>;
+export const AGENT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024;
+
+/** Body of POST /agent-documents: the type of the file the agent is about to upload. */
+export const AgentUploadBody = z.object({ contentType: AgentDocumentType }).strict();
+
+export const AgentDocumentKey = z
+  .string()
+  .regex(
+    /^agent-documents\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'must be the key POST /agent-documents returned',
+  );
+
+/**
+ * Someone making the request on the subject's behalf. The document is optional here on purpose: a request without one
+ * is recorded and denied by the policy step with its reason (`agent_without_authority`), so the refusal is on the
+ * record and mailed in words, like every other denial; a key that is malformed or names no upload is a 400.
+ */
+export const AgentRequest = z
+  .object({
+    email: Email,
+    name: z.string().trim().min(1).max(200),
+    authority: AgentAuthority,
+    document: AgentDocumentKey.optional(),
+  })
+  .strict();
+export type AgentRequest = z.infer<typeof AgentRequest>;
+
 const common = {
   regulation: Regulation,
   subject: SubjectIdentity,
   relationship: Relationship.optional(),
   controller: z.string().trim().min(1).max(200).optional(),
+  agent: AgentRequest.optional(),
 };
 
 /**

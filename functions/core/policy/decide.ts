@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import type { RequestRecord } from '../domain/request-record';
 import { addCalendarMonths, addDays, toCalendarDate } from '../rules/calendar-date';
 import { loadPack, type PackId } from '../rules/pack';
 import { periodParts, type Profile, type SubjectType } from './profile';
+import type { Reason } from './reasons';
 
 /**
  * The policy step's rules, as one pure function: given the request, the company's profile, the law's pack and the
@@ -15,43 +15,6 @@ import { periodParts, type Profile, type SubjectType } from './profile';
  * subject is not denied again for a second reason after fixing the first.
  */
 
-/**
- * - `outside_jurisdiction`: the request is made under a law the company does not answer under (the profile's
- *   `jurisdictions`);
- * - `processor_referral`: the subject is an end user of a customer; the company processes that data for the customer,
- *   who answers (GDPR Art. 28(3)(e); CCPA §1798.140(ag));
- * - `subject_not_served`: the profile answers no request from this kind of subject;
- * - `right_not_offered`: neither the law nor the company gives this right to this subject;
- * - `frequency_limit`: the subject already made as many requests of this right as the limit allows in its period.
- */
-export const DenialCode = z.enum([
-  'outside_jurisdiction',
-  'processor_referral',
-  'subject_not_served',
-  'right_not_offered',
-  'frequency_limit',
-]);
-export type DenialCode = z.infer<typeof DenialCode>;
-
-/**
- * Why a request waits for an operator:
- * - `review_required`: the profile has a person decide this right (e.g. corrections, 11 CCR §7023(b));
- * - `verification_review`: the profile asks a high degree of certainty for this right (11 CCR §7062(c)): a person
- *   checks further evidence of identity;
- * - `possibly_excessive`: the subject's requests passed the profile's volume; GDPR Art. 12(5) lets the controller
- *   refuse a manifestly unfounded or excessive request or charge a reasonable fee, and a person must judge which;
- * - `appeal`: the subject appeals a denial; the law has a person decide it (e.g. Va. Code §59.1-577(C)).
- */
-export const HoldCode = z.enum(['review_required', 'verification_review', 'possibly_excessive', 'appeal']);
-export type HoldCode = z.infer<typeof HoldCode>;
-
-/** An operator's own denial: `source` holds the reason in the operator's words, which the subject is told. */
-export const OperatorCode = z.enum(['operator']);
-
-export const Reason = z.object({ code: z.union([DenialCode, HoldCode, OperatorCode]), source: z.string() }).strict();
-export type Reason = z.infer<typeof Reason>;
-export type ReasonCode = Reason['code'];
-
 export type Decision =
   | { outcome: 'go' }
   | { outcome: 'deny'; reasons: Reason[] }
@@ -61,7 +24,7 @@ export type Decision =
 const NOT_COUNTED: ReadonlySet<RequestRecord['status']> = new Set(['rejected', 'expired', 'cancelled']);
 
 export interface DecideInput {
-  request: Pick<RequestRecord, 'requestId' | 'type' | 'regulation' | 'receivedAt' | 'relationship'>;
+  request: Pick<RequestRecord, 'requestId' | 'type' | 'regulation' | 'receivedAt' | 'relationship' | 'agentAuthority'>;
   profile: Profile;
   /** the subject's other requests (same keyed hash of the address), any status */
   earlier: readonly Pick<RequestRecord, 'requestId' | 'type' | 'status' | 'receivedAt'>[];
@@ -106,6 +69,8 @@ export function decide({ request, profile, earlier }: DecideInput): Decision {
     );
     if (counted.length >= limit.max) reasons.push({ code: 'frequency_limit', source: limit.source });
   }
+  const agentReason = agentWithoutAuthority(request.agentAuthority, profile);
+  if (agentReason) reasons.push(agentReason);
   if (reasons.length > 0) return { outcome: 'deny', reasons };
 
   // Nothing to deny: does a person have to look first?
@@ -120,7 +85,38 @@ export function decide({ request, profile, earlier }: DecideInput): Decision {
     if (within(earlier, request, per).filter((e) => e.requestId !== request.requestId).length >= max)
       holds.push({ code: 'possibly_excessive', source });
   }
+  if (request.agentAuthority?.authority === 'power_of_attorney')
+    holds.push({
+      code: 'agent_document_review',
+      source: `11 CCR §7063(b); Cal. Prob. Code §§4000–4465: a power of attorney is checked by a person (${profile.agents.source})`,
+    });
   return holds.length > 0 ? { outcome: 'hold', reasons: holds } : { outcome: 'go' };
+}
+
+/**
+ * Whether an agent acts without authority the company accepts (11 CCR §7063): the profile takes no agents (possible
+ * only outside the CCPA: profile.ts refuses a CCPA profile without them), or no power of attorney, or the agent named
+ * no document. The subject's own confirmation (signed permission) is checked before this step, by the link.
+ */
+function agentWithoutAuthority(agent: RequestRecord['agentAuthority'], profile: Profile): Reason | undefined {
+  if (agent === undefined) return undefined;
+  const source = profile.agents.source;
+  if (!profile.agents.allowed)
+    return {
+      code: 'agent_without_authority',
+      source: `profile ${profile.id}: takes no requests from agents (${source})`,
+    };
+  if (agent.authority === 'power_of_attorney' && !profile.agents.powerOfAttorney)
+    return {
+      code: 'agent_without_authority',
+      source: `profile ${profile.id}: does not act on a power of attorney alone (${source})`,
+    };
+  if (agent.document === undefined)
+    return {
+      code: 'agent_without_authority',
+      source: `11 CCR §7063(a)(1): an agent must provide the ${agent.authority === 'power_of_attorney' ? 'power of attorney' : "consumer's signed permission"}`,
+    };
+  return undefined;
 }
 
 /** The earlier requests received in the `per` period before this one that did something (any right). */

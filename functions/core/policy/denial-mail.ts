@@ -3,7 +3,7 @@ import { subjectEmail, type RequestRecord } from '../domain/request-record';
 import type { MailMessage } from '../ports';
 import type { AppealRule, Pack } from '../rules/pack';
 import { complaintAuthority } from './authorities';
-import type { Reason } from './decide';
+import type { Reason } from './reasons';
 import type { Profile } from './profile';
 
 /**
@@ -54,6 +54,8 @@ function explain(reason: Reason, record: RequestRecord, profile: Profile): strin
             `${describePeriod(limit.per)} before this one, which is as many as we answer in that time.`
         : 'You have already made as many such requests as we answer in that time.';
     }
+    case 'agent_without_authority':
+      return agentReason(record, profile);
     // an operator's denial: their reason, as they wrote it for the subject
     case 'operator':
       return reason.source;
@@ -62,8 +64,25 @@ function explain(reason: Reason, record: RequestRecord, profile: Profile): strin
     case 'verification_review':
     case 'possibly_excessive':
     case 'appeal':
+    case 'agent_document_review':
       return 'Your request needs a decision by our privacy team.';
   }
+}
+
+/** Why an agent's authority was not accepted (decide.ts agentWithoutAuthority, in the same order). */
+function agentReason(record: RequestRecord, profile: Profile): string {
+  const by = record.agent ? `by ${record.agent.name}, acting for you` : 'by someone acting for you';
+  if (!profile.agents.allowed)
+    return `This request was made ${by}, and ${profile.company} does not accept requests made through an agent: you may make it yourself.`;
+  if (record.agentAuthority?.authority === 'power_of_attorney' && !profile.agents.powerOfAttorney)
+    return (
+      `This request was made ${by} under a power of attorney, and ${profile.company} does not act on a power of ` +
+      'attorney alone: the agent may send your signed permission instead, which we will ask you to confirm.'
+    );
+  return (
+    `This request was made ${by} without a document showing their authority (your signed permission or a power of ` +
+    'attorney, 11 CCR §7063): the agent may make it again with one.'
+  );
 }
 
 function describePeriod(period: string): string {
@@ -132,6 +151,49 @@ export function denialMail(
       ...(profile.denialWording ? ['', profile.denialWording] : []),
     ].join('\n'),
   };
+}
+
+/**
+ * What the agent of a denied request is told (11 CCR §7063: the agent made the request, so it must learn why its
+ * authority was not accepted): the reasons about that authority only — and, on a power of attorney, an operator's
+ * reason, which is their judgement of the document. Every other reason (a frequency limit, a referral) is about the
+ * subject and goes to the subject alone: the agent's authority was not accepted, so it learns nothing about them.
+ * Undefined when no reason is the agent's to hear, or the agent's address was forgotten.
+ */
+export function agentDenialMail(
+  record: RequestRecord,
+  reasons: readonly Reason[],
+  profile: Profile,
+): MailMessage | undefined {
+  if (!record.agent) return undefined;
+  const own = reasons.filter(
+    (r) =>
+      r.code === 'agent_without_authority' ||
+      (r.code === 'operator' && record.agentAuthority?.authority === 'power_of_attorney'),
+  );
+  if (own.length === 0) return undefined;
+  return {
+    to: record.agent.email,
+    subject: 'We cannot carry out the privacy request you made',
+    text: [
+      `You asked us, on someone else's behalf, for ${RIGHT[record.type]} (reference ${record.requestId}). We will not carry it out:`,
+      ...own.map((r) => `- ${r.code === 'operator' ? r.source : agentReasonForAgent(record, profile)}`),
+      '',
+      'We have told the person you acted for, with every reason that applies.',
+    ].join('\n'),
+  };
+}
+
+/** As agentReason, addressed to the agent. */
+function agentReasonForAgent(record: RequestRecord, profile: Profile): string {
+  if (!profile.agents.allowed)
+    return `${profile.company} does not accept requests made through an agent; the person may make it themselves.`;
+  if (record.agentAuthority?.authority === 'power_of_attorney' && !profile.agents.powerOfAttorney)
+    return `${profile.company} does not act on a power of attorney alone; you may send the person's signed permission instead, which they will be asked to confirm.`;
+  return (
+    "You gave no document of your authority (the person's signed permission or a power of attorney, 11 CCR " +
+    '§7063(a)(1)): upload one through POST /agent-documents and make the request again, naming it.'
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import type { RequestRecord } from '../domain/request-record';
 import type { Mailer, RequestRepository, TokenStore } from '../ports';
 import { addDays, toCalendarDate } from '../rules/calendar-date';
 import { loadPack } from '../rules/pack';
-import { type AppealOffer, appealDeniedMail, appealRule, denialMail } from './denial-mail';
+import { type AppealOffer, agentDenialMail, appealDeniedMail, appealRule, denialMail } from './denial-mail';
 import type { Profile } from './profile';
 
 /**
@@ -46,6 +46,11 @@ export class Denial {
         const token = await this.links.tokens.issue('appeal', record.requestId, APPEAL_WINDOW_DAYS * 86_400);
         offer = { link: `${this.links.apiUrl}/appeal?token=${encodeURIComponent(token)}`, until };
       }
+      // Both hear of it: the agent made the request, so it learns why its authority was not accepted (its reasons
+      // only: agentDenialMail); the subject learns that someone asked in their name, and every reason — their
+      // address is the one the request is about, and the one that may appeal.
+      const toAgent = agentDenialMail(record, decision.reasons, profile);
+      if (toAgent) await this.mailer.send(toAgent);
       await this.mailer.send(denialMail(record, decision.reasons, profile, pack, offer));
     }
     await this.requests.advance(record.requestId, 'rejected', {

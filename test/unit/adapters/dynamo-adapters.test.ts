@@ -296,7 +296,7 @@ describe('Class: DynamoRequestRepository (rights)', () => {
   beforeEach(() => ddb.reset());
 
   describe('Method: forgetSubject', () => {
-    it('removes the corrected values together with the subject and what was verified', async () => {
+    it('removes the corrected values and an agent together with the subject and what was verified', async () => {
       // Prepare
       ddb.on(UpdateCommand).resolves({});
       const repository = new DynamoRequestRepository(client, 'Requests');
@@ -304,10 +304,13 @@ describe('Class: DynamoRequestRepository (rights)', () => {
       // Act
       await repository.forgetSubject('r1');
 
-      // Assess
-      const expression = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression ?? '';
+      // Assess: by placeholder (`agent` is a reserved word), each naming the field
+      const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+      const expression = input?.UpdateExpression ?? '';
       const removed = expression.slice(expression.indexOf('REMOVE') + 'REMOVE'.length).split(',');
-      expect(removed.map((f) => f.trim())).toEqual(expect.arrayContaining(['subject', 'verified', 'corrections']));
+      const names = removed.map((f) => input?.ExpressionAttributeNames?.[f.trim()] ?? f.trim());
+      expect(names).toEqual(expect.arrayContaining(['subject', 'verified', 'corrections', 'agent']));
+      expect(names).not.toContain('agentAuthority');
     });
   });
 
