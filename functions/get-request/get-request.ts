@@ -15,6 +15,10 @@ export interface RequestView {
   verifiedAt?: string;
   completedAt?: string;
   systems?: { searched: number; withRecords: number; failed: number };
+  /** waiting for a person (a review the profile asks for, an agent's power of attorney, a question to the subject) */
+  held?: true;
+  /** a denial that may be appealed until this date (the mail carries the appeal link) */
+  appealUntil?: string;
 }
 
 /**
@@ -44,6 +48,8 @@ export class GetRequest {
       updatedAt: record.updatedAt,
       verifiedAt: record.verifiedAt,
       completedAt: record.completedAt,
+      ...(record.decision?.outcome === 'hold' && record.status === 'verified' ? { held: true as const } : {}),
+      ...(record.decision?.appealUntil ? { appealUntil: record.decision.appealUntil } : {}),
       systems: outcomes && {
         searched: outcomes.length,
         withRecords: outcomes.filter((o) => o.status === 'found').length,

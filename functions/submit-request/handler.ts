@@ -1,42 +1,11 @@
-import { settings } from '../core/config';
 import { ValidationError } from '../core/domain/errors';
 import { IdempotencyKey, SubmitRequestBody } from '../core/domain/request';
 import { httpJsonRoute } from '../core/http/middlewares';
 import { json } from '../core/http/responses';
 import { logger } from '../core/logger';
-import { wiring } from '../core/wiring';
-import { SubmitRequest } from './submit-request';
+import { clientIp, intake } from './intake';
 
-/** The status token is a read-only capability for GET /requests/{id}; it outlives the request's answer. */
-const STATUS_TOKEN_TTL_SECONDS = 400 * 86_400;
-const env = settings('apiUrl', 'verificationTtlSeconds');
-const submit = new SubmitRequest({
-  requests: wiring.requests(),
-  tokens: wiring.tokens(),
-  mailer: wiring.mailer(),
-  limits: wiring.limits(),
-  systems: wiring.systems(),
-  workflow: wiring.executions(),
-  hashKey: wiring.hashKey,
-  apiUrl: env.apiUrl,
-  verificationTtlSeconds: env.verificationTtlSeconds,
-  statusTokenTtlSeconds: STATUS_TOKEN_TTL_SECONDS,
-  // built at the first agent's request: the bucket is only needed then
-  agentDocuments: { exists: (key) => wiring.agentDocuments().exists(key) },
-});
-
-/**
- * The caller's IP, for the per-client cap. Behind CloudFront the API sees CloudFront's address; CloudFront sets the
- * viewer's in CloudFront-Viewer-Address (`ip:port`; the origin request policy forwards CloudFront headers). A caller
- * that skips CloudFront can forge that header, but not the per-address and per-domain caps or the stage throttle.
- */
-function clientIp(event: {
-  headers: Record<string, string | undefined>;
-  requestContext: { http?: { sourceIp?: string } };
-}) {
-  const viewer = event.headers['cloudfront-viewer-address'];
-  return viewer ? viewer.slice(0, viewer.lastIndexOf(':')) : event.requestContext.http?.sourceIp;
-}
+const submit = intake();
 
 /**
  * POST /requests → 202 {requestId, status, statusToken[, gpc]}. Optional headers: Idempotency-Key; Sec-GPC: 1 (Global
