@@ -31,4 +31,12 @@ export const API_ROUTES = [
   // An appeal of a denial (where the law gives one): GET shows the form, POST spends the token and records the appeal.
   { method: 'GET', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
   { method: 'POST', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
+  // The privacy center (functions/privacy-center): plain HTML forms over the same intake and status use cases.
+  { method: 'GET', path: '/privacy', handler: 'functions/privacy-center/handler.ts' },
+  { method: 'POST', path: '/privacy/requests', handler: 'functions/privacy-center/handler.ts' },
+  { method: 'POST', path: '/privacy/agent', handler: 'functions/privacy-center/handler.ts' },
+  { method: 'GET', path: '/privacy/status', handler: 'functions/privacy-center/handler.ts' },
+  { method: 'POST', path: '/privacy/status', handler: 'functions/privacy-center/handler.ts' },
+  { method: 'POST', path: '/privacy/cancel', handler: 'functions/privacy-center/handler.ts' },
+  { method: 'POST', path: '/privacy/forget', handler: 'functions/privacy-center/handler.ts' },
 ] as const satisfies readonly ApiRoute[];

@@ -123,6 +123,24 @@ export const FUNCTION_SPECS = [
     bucket: { write: ['agent-documents/'] },
   },
   {
+    id: 'PrivacyCenter',
+    entry: 'functions/privacy-center/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose:
+      "GET /privacy and its forms: the intake of POST /requests as HTML forms (same use case), an agent's presigned upload, a request's status and a cancel before it is confirmed",
+    // the intake's grants (submit-request) and the status page's (get-request), plus the agent's presigned POST
+    table: 'readWrite',
+    tokens: ['issue', 'check'],
+    sendsMail: true,
+    linksToApi: true,
+    startsWorkflow: true,
+    readsSystemsConfig: true,
+    // the forms are the active profile's offer: the rights per kind of subject, the laws, the agents
+    readsProfile: true,
+    hashesIdentities: true,
+    bucket: { read: ['agent-documents/'], write: ['agent-documents/'] },
+  },
+  {
     id: 'GetRequest',
     entry: 'functions/get-request/handler.ts',
     timeoutSeconds: API_SECONDS,

@@ -60,6 +60,18 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     // an agent's document must have been uploaded (HeadObject; ListBucket makes a missing key 404, not 403)
     ...BUCKET_READ,
   ],
+  // the privacy center: the intake's grants, the status page's token check, and the agent's presigned POST (signed
+  // with this role, so it may put under agent-documents/ and nowhere else)
+  'functions/privacy-center/handler.ts': [
+    ...BASE,
+    ...TABLE_WRITE,
+    ...KMS_WRITE,
+    MAIL,
+    SECRET,
+    'states:StartExecution',
+    ...BUCKET_READ,
+    ...BUCKET_WRITE,
+  ],
   // signs the presigned POST of an agent's document: may put (SSE-KMS) under its prefix, and nothing else
   'functions/agent-documents/handler.ts': [...BASE, ...BUCKET_WRITE],
   'functions/get-request/handler.ts': [...BASE, ...TABLE_READ, ...KMS_READ],
@@ -126,6 +138,7 @@ const AUDIT = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> = {
   SubmitRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
   GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
+  PrivacyCenter: { Requests: RW, Tokens: ['dynamodb:PutItem', 'dynamodb:GetItem'], Audit: AUDIT },
   AgentDocuments: {},
   VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
   Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], Audit: AUDIT },
@@ -236,6 +249,7 @@ describe('Class: PipelineStack', () => {
       // Assess
       expect(withArn).toEqual([
         'functions/submit-request/handler.ts',
+        'functions/privacy-center/handler.ts',
         'functions/verify-identity/handler.ts',
         'functions/appeal-request/handler.ts',
         'functions/sweep/handler.ts',
@@ -249,6 +263,7 @@ describe('Class: PipelineStack', () => {
         'LocateSystem',
         'NotifyRecipient',
         'PlanRequest',
+        'PrivacyCenter',
         'ReapplyDeletions',
         'ResolveIdentities',
         'SubmitRequest',
@@ -280,6 +295,7 @@ describe('Class: PipelineStack', () => {
         'Download',
         'GetRequest',
         'NotifyRecipient',
+        'PrivacyCenter',
         'SubmitRequest',
         'VerifyIdentity',
       ]);
@@ -474,7 +490,7 @@ describe('Class: PipelineStack', () => {
       expect(eraseWrites.join(' ')).toContain(':table/DemoCustomers');
     });
 
-    it('lets only intake, verify-identity, an appeal and the sweeper start executions, the sweeper alone look them up, only the callback functions answer task tokens', () => {
+    it('lets only intake (the API and the privacy center), verify-identity, an appeal and the sweeper start executions, the sweeper alone look them up, only the callback functions answer task tokens', () => {
       // Prepare
       const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
       const holders = (action: string) =>
@@ -487,7 +503,7 @@ describe('Class: PipelineStack', () => {
       const described = resourcesFor(resources, 'functions/sweep/handler.ts', 'states:DescribeExecution');
 
       // Assess
-      expect(starters).toEqual(['SubmitRequest', 'VerifyIdentity', 'AppealRequest', 'Sweeper']);
+      expect(starters).toEqual(['SubmitRequest', 'PrivacyCenter', 'VerifyIdentity', 'AppealRequest', 'Sweeper']);
       expect(describers).toEqual(['Sweeper']);
       expect(holders('states:RedriveExecution')).toEqual([]);
       // the callback tasks: HoldRequest answers at once a request already settled; NotifyRecipient answers at once (no
