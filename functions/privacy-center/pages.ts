@@ -377,6 +377,9 @@ ${select(ctx, {
     area: 'subject',
     // the upload form posts to the bucket: its origin, and only it, joins the CSP's form-action
     formActions: upload ? [new URL(upload.url).origin] : [],
+    // a cross-origin form POST carries `Origin: null` under `same-origin`; the bucket (the twin's S3 guard) is told
+    // the API's origin instead (no path: this page's URL carries nothing, but the policy says so anyway)
+    headers: { 'referrer-policy': 'strict-origin-when-cross-origin' },
   });
 }
 

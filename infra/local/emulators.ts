@@ -75,6 +75,8 @@ export async function startS3(options: {
   directory: string;
   port?: number;
   credentials?: LocalCredentials;
+  /** the origins whose pages may post a presigned upload form (the twin's API: RequestGuard.formUploadOrigins) */
+  formUploadOrigins?: () => readonly string[];
 }): Promise<RunningEmulator> {
   const S3rver = require('s3rver') as new (
     opts: Record<string, unknown>,
@@ -90,7 +92,11 @@ export async function startS3(options: {
   const s3rver = new S3rver({ address: HOST, port: options.port ?? 0, directory: options.directory, silent: true });
   const address = await s3rver.run();
   // agents upload their permission documents through a presigned POST, signed inside the form (s3-agent-documents.ts)
-  guardServer(s3rver.httpServer, { ...signedApiGuard(credentials), admitFormUploads: true });
+  guardServer(s3rver.httpServer, {
+    ...signedApiGuard(credentials),
+    admitFormUploads: true,
+    ...(options.formUploadOrigins ? { formUploadOrigins: options.formUploadOrigins } : {}),
+  });
   return {
     endpoint: `http://${HOST}:${address.port}`,
     stop: async () => {

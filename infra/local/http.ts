@@ -33,6 +33,11 @@ export interface RequestGuard {
    * still checked, so no page of another origin can post one.
    */
   admitFormUploads?: boolean;
+  /**
+   * S3 only: the origins whose pages may post such an upload (the twin's API, whose privacy center shows an agent the
+   * presigned POST as a plain HTML form). Read at each request: the API starts after S3, on a port chosen then.
+   */
+  formUploadOrigins?: () => readonly string[];
 }
 
 /** A presigned POST upload to a bucket (S3's browser-based upload): the one request S3 authenticates from its body. */
@@ -83,7 +88,11 @@ export function refusalOf(req: IncomingMessage, port: number, guard: RequestGuar
   if (host === undefined || !own.includes(host)) return 'forbidden_host';
   const origin = req.headers.origin;
   if (origin !== undefined) {
-    const allowed = guard.allowOwnOrigin === true && own.some((h) => origin.toLowerCase() === `http://${h}`);
+    const allowed =
+      (guard.allowOwnOrigin === true && own.some((h) => origin.toLowerCase() === `http://${h}`)) ||
+      (guard.admitFormUploads === true &&
+        isFormUpload(req) &&
+        (guard.formUploadOrigins?.() ?? []).includes(origin.toLowerCase()));
     if (!allowed) return 'forbidden_origin';
   }
   if (guard.accessKeyId === undefined) return undefined;

@@ -220,7 +220,14 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       credentials,
     });
     started.push(dynamodb);
-    const s3 = await startS3({ directory: join(dataDir, 's3'), port: ports.get('s3'), credentials });
+    // the privacy center's agent page posts the presigned upload form from the API's origin (known once it listens)
+    let apiOrigin: string | undefined;
+    const s3 = await startS3({
+      directory: join(dataDir, 's3'),
+      port: ports.get('s3'),
+      credentials,
+      formUploadOrigins: () => (apiOrigin ? [apiOrigin, apiOrigin.replace('127.0.0.1', 'localhost')] : []),
+    });
     started.push(s3);
     const ses = await startSes({ port: ports.get('ses'), credentials });
     started.push(ses);
@@ -271,6 +278,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     started.push({ stop: () => sfn.stop() }, { stop: () => runner.stop() });
 
     const api: LocalServer = await startApiServer(API_ROUTES, loader, apiPortFor(ports, options.apiPort));
+    apiOrigin = api.url;
     started.push({ stop: () => api.stop() });
     const settings = workflowSettings(template);
     configureEnvironment({
