@@ -31,4 +31,7 @@ export const API_ROUTES = [
   // An appeal of a denial (where the law gives one): GET shows the form, POST spends the token and records the appeal.
   { method: 'GET', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
   { method: 'POST', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
+  // The OpenAPI 3.1 document of these routes, generated from their zod schemas (functions/core/http/openapi.ts);
+  // each route has its entry in functions/core/http/openapi-registry.ts (it does not typecheck without one).
+  { method: 'GET', path: '/openapi.json', handler: 'functions/openapi/handler.ts' },
 ] as const satisfies readonly ApiRoute[];

@@ -161,6 +161,13 @@ export const FUNCTION_SPECS = [
     tokens: ['check', 'consume'],
     startsWorkflow: true,
   },
+  {
+    id: 'OpenApi',
+    entry: 'functions/openapi/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose: "GET /openapi.json: the OpenAPI 3.1 document of the API, generated from the routes' zod schemas",
+    // no grants: it touches no data
+  },
   // --- workflow steps ---
   {
     id: 'DecideRequest',
