@@ -63,6 +63,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   // signs the presigned POST of an agent's document: may put (SSE-KMS) under its prefix, and nothing else
   'functions/agent-documents/handler.ts': [...BASE, ...BUCKET_WRITE],
   'functions/get-request/handler.ts': [...BASE, ...TABLE_READ, ...KMS_READ],
+  // the OpenAPI document is built from the code: it touches no data
+  'functions/openapi/handler.ts': [...BASE],
   'functions/verify-identity/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, 'states:StartExecution'],
   'functions/download/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_READ],
   // a denial where the law gives an appeal carries a single-use appeal link (a token it issues)
@@ -127,6 +129,7 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   SubmitRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
   GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
   AgentDocuments: {},
+  OpenApi: {},
   VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
   Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], Audit: AUDIT },
   DecideRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },

@@ -22,6 +22,26 @@ const TAGS = [
   { name: 'documentation', description: 'This document' },
 ];
 
+interface PipeDef {
+  type: 'pipe';
+  in: z.ZodType;
+  out: z.ZodType;
+}
+
+/**
+ * The input of a pipe from a string to a string (e.g. `Email`: trimmed and bounded, then checked as an address) must
+ * pass both ends, but zod describes only the first: the second is added as `allOf`, so the document refuses what the
+ * route refuses (e.g. a malformed address).
+ */
+function bothEndsOfStringPipes(io: Io) {
+  return (ctx: { zodSchema: unknown; jsonSchema: JsonObject }) => {
+    const def = (ctx.zodSchema as z.ZodType)._zod.def as unknown as PipeDef;
+    if (io !== 'input' || def.type !== 'pipe') return;
+    if (def.in._zod.def.type === 'string' && def.out._zod.def.type === 'string')
+      ctx.jsonSchema.allOf = [jsonSchemaOf(def.out, io)];
+  };
+}
+
 /** A zod schema as JSON Schema 2020-12, without `$schema` (the document's dialect is already 2020-12). */
 function jsonSchemaOf(schema: z.ZodType, io: Io): JsonObject {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
@@ -29,6 +49,7 @@ function jsonSchemaOf(schema: z.ZodType, io: Io): JsonObject {
     io,
     // a refinement or a transform says nothing JSON Schema can: the schema of its input or output is documented
     unrepresentable: 'any',
+    override: bothEndsOfStringPipes(io),
   }) as JsonObject;
   return rest;
 }
