@@ -47,6 +47,8 @@ export interface RouteDoc {
   /** `Authorization: Bearer <statusToken>` */
   readonly statusToken?: boolean;
   readonly body?: Readonly<Partial<Record<MediaType, z.ZodType>>>;
+  /** examples of the JSON body, by name (a unit test parses each with the body's schema, so they cannot drift) */
+  readonly bodyExamples?: Readonly<Record<string, unknown>>;
   /** the answers other than errors (and the pages a person sees for an error) */
   readonly responses: Readonly<Record<number, ResponseDoc>>;
   /**
@@ -124,6 +126,17 @@ export const ROUTE_DOCS = {
         .describe('Global Privacy Control: also honoured as an opt-out of sale/sharing (11 CCR §7025)'),
     }),
     body: { 'application/json': SubmitRequestBody },
+    bodyExamples: {
+      access: { type: 'access', regulation: 'gdpr', subject: { email: 'ada@example.com', name: 'Ada Lovelace' } },
+      deletion: { type: 'deletion', regulation: 'ccpa', subject: { email: 'ada@example.com' } },
+      correction: {
+        type: 'correction',
+        regulation: 'gdpr',
+        subject: { email: 'ada@example.com' },
+        corrections: [{ attribute: 'name', value: 'Ada King', note: 'my married name' }],
+      },
+      opt_out: { type: 'opt_out', regulation: 'ccpa', subject: { email: 'ada@example.com' }, scope: 'sale_sharing' },
+    },
     responses: { 202: { description: 'Accepted: the request is recorded', json: SubmitRequestResult } },
     errors: ['invalid_request', 'invalid_json', 'unsupported_media_type', 'idempotency_key_reused', 'rate_limited'],
   },
@@ -135,6 +148,7 @@ export const ROUTE_DOCS = {
       '5 MB, the type given only); then name `key` as `agent.document` on POST /requests (11 CCR §7063).',
     tag: 'requests',
     body: { 'application/json': AgentUploadBody },
+    bodyExamples: { pdf: { contentType: 'application/pdf' } },
     responses: { 201: { description: 'A presigned POST for one document', json: PresignedUpload } },
     errors: ['invalid_request', 'invalid_json', 'unsupported_media_type'],
   },

@@ -160,7 +160,19 @@ function operation(doc: RouteDoc, components: Components): JsonObject {
   const body = doc.body && {
     required: true,
     content: Object.fromEntries(
-      Object.entries(doc.body).map(([type, schema]) => [type, { schema: components.schema(schema, 'input') }]),
+      Object.entries(doc.body).map(([type, schema]) => [
+        type,
+        {
+          schema: components.schema(schema, 'input'),
+          ...(type === 'application/json' && doc.bodyExamples
+            ? {
+                examples: Object.fromEntries(
+                  Object.entries(doc.bodyExamples).map(([name, value]) => [name, { value }]),
+                ),
+              }
+            : {}),
+        },
+      ]),
     ),
   };
   return {

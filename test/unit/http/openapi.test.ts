@@ -172,6 +172,24 @@ describe('Function: buildOpenApiDocument', () => {
     expect(verdicts.filter((v) => v.zod)).toHaveLength(6);
   });
 
+  it.each(
+    Object.entries(ROUTE_DOCS as Record<RouteKey, RouteDoc>).flatMap(([key, doc]) =>
+      Object.entries(doc.bodyExamples ?? {}).map(([name, value]) => [key, name, value, doc] as const),
+    ),
+  )('%s: the body example %s is one the route takes', (key, _name, value, doc) => {
+    // Prepare
+    const [method, path] = key.split(' ') as [string, string];
+    const schema = doc.body?.['application/json'];
+
+    // Act
+    const parsed = schema?.safeParse(value);
+    const documented = schemas.requestBody(method, path, value);
+
+    // Assess
+    expect(parsed?.success).toBe(true);
+    expect(documented).toEqual({ valid: true, errors: [] });
+  });
+
   it("documents the error middleware's real answers: a refused body (400) and a fault (500)", async () => {
     // Prepare
     const submit = httpJsonRoute(SubmitRequestBody, async () => json(202, {}));
