@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { z } from 'zod';
 import { ExportFilter, withheldLine } from '../../connectors/export-filter';
 import type { SystemsConfig } from '../../connectors/config';
 import { partKey } from '../core/domain/document-keys';
@@ -29,6 +30,10 @@ export function answersFor(target: NoticeTarget | undefined, type: RequestType):
 
 /** An exception's reason is free text, kept on the request's side only. */
 export const MAX_REASON_LENGTH = 1000;
+
+/** The answer of POST /notices sent as JSON (the OpenAPI document is generated from this schema). */
+export const NoticeAnswerResult = z.object({ recipientId: z.string(), answer: z.enum(RECIPIENT_ANSWERS) });
+export type NoticeAnswerResult = z.infer<typeof NoticeAnswerResult>;
 
 export interface NoticeView {
   recipientName: string;
@@ -88,7 +93,7 @@ export class AnswerNotice {
     answer: string | undefined,
     reason: string | undefined,
     file?: UploadedFile,
-  ): Promise<{ recipientId: string; answer: RecipientAnswer }> {
+  ): Promise<NoticeAnswerResult> {
     const chosen = RECIPIENT_ANSWERS.find((a) => a === answer);
     if (!chosen)
       throw new ValidationError('Choose an answer', [

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { OpenKind, RequestRecord } from './domain/request-record';
-import type { AgentDocumentType } from './domain/request';
+import type { AgentDocumentType, PresignedUpload } from './domain/request';
 import type { RequestStatus } from './domain/status';
 import type { AuditEntry, AuditEvent } from './audit/chain';
 
@@ -170,12 +170,7 @@ export interface DocumentStore {
 }
 
 /** A presigned POST for one upload: the form's target, the fields to send before the file, and the key it lands at. */
-export interface PresignedUpload {
-  url: string;
-  fields: Record<string, string>;
-  key: string;
-  expiresAt: string;
-}
+export type { PresignedUpload };
 
 /**
  * Authorized agents' permission documents (11 CCR §7063): uploaded by the agent straight to the bucket through a

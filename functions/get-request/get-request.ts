@@ -1,25 +1,33 @@
+import { z } from 'zod';
 import { NotFoundError } from '../core/domain/errors';
-import { RequestId } from '../core/domain/request';
-import type { RequestStatus } from '../core/domain/status';
+import { Regulation, RequestId, RequestType } from '../core/domain/request';
+import { RequestStatus } from '../core/domain/status';
 import type { RequestRepository, TokenStore } from '../core/ports';
 
-/** What anyone holding the status token may see: dates, status and counts; no identity, no records. */
-export interface RequestView {
-  requestId: string;
-  type: string;
-  regulation: string;
-  status: RequestStatus;
-  receivedAt: string;
-  dueDate: string;
-  updatedAt: string;
-  verifiedAt?: string;
-  completedAt?: string;
-  systems?: { searched: number; withRecords: number; failed: number };
+const Count = z.number().int().nonnegative();
+
+/**
+ * What anyone holding the status token may see: dates, status and counts; no identity, no records. The answer of
+ * GET /requests/{id} (the OpenAPI document is generated from this schema).
+ */
+export const RequestView = z.object({
+  requestId: RequestId,
+  type: RequestType,
+  regulation: Regulation,
+  status: RequestStatus,
+  receivedAt: z.string(),
+  dueDate: z.string(),
+  updatedAt: z.string(),
+  verifiedAt: z.string().optional(),
+  completedAt: z.string().optional(),
+  /** once the systems were searched: how many, how many held records, how many failed */
+  systems: z.object({ searched: Count, withRecords: Count, failed: Count }).optional(),
   /** waiting for a person (a review the profile asks for, an agent's power of attorney, a question to the subject) */
-  held?: true;
-  /** a denial that may be appealed until this date (the mail carries the appeal link) */
-  appealUntil?: string;
-}
+  held: z.literal(true).optional(),
+  /** a denial that may be appealed until this date (the mail carries the single-use appeal link) */
+  appealUntil: z.string().optional(),
+});
+export type RequestView = z.infer<typeof RequestView>;
 
 /**
  * Status of a request. An unknown id, a malformed id and a token for another request all give the same

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { hmacHex } from '../../connectors/canonical';
 import { requestClock } from '../core/domain/due-date';
 import type { SystemsConfig } from '../../connectors/config';
 import { type FieldProblem, IdempotencyConflictError, RateLimitedError, ValidationError } from '../core/domain/errors';
 import { identityHash } from '../core/domain/keyed-hash';
 import { agentAcknowledgmentMail, verificationMail } from '../core/domain/mail';
-import type { SubmitRequestBody } from '../core/domain/request';
+import { RequestId, type SubmitRequestBody } from '../core/domain/request';
 import {
   type OpenKind,
   type RequestRecord,
@@ -13,7 +14,7 @@ import {
   rightFields,
   verificationRequired,
 } from '../core/domain/request-record';
-import type { RequestStatus } from '../core/domain/status';
+import { RequestStatus } from '../core/domain/status';
 import { fingerprint } from '../core/fingerprint';
 import { logger } from '../core/logger';
 import type {
@@ -57,18 +58,20 @@ export interface SubmitContext {
   gpc?: boolean;
 }
 
-export interface SubmitRequestResult {
-  requestId: string;
-  status: RequestStatus;
+/** The 202 answer of POST /requests (the OpenAPI document is generated from this schema). */
+export const SubmitRequestResult = z.object({
+  requestId: RequestId,
+  status: RequestStatus,
   /** a read-only capability for GET /requests/{id}; shown once, stored hashed */
-  statusToken: string;
+  statusToken: z.string(),
   /**
    * Present when the request carried `Sec-GPC: 1`: the signal was honoured as an opt-out of sale/sharing for the
    * identifier given (11 CCR §7025(c), and (c)(6) as amended for 2026: show that it was). `requestId` is that opt-out's
    * own request when one more was recorded for it; absent when the request itself was that opt-out.
    */
-  gpc?: { honoured: true; requestId?: string };
-}
+  gpc: z.object({ honoured: z.literal(true), requestId: RequestId.optional() }).optional(),
+});
+export type SubmitRequestResult = z.infer<typeof SubmitRequestResult>;
 
 const DEFAULT_MAIL_COOLDOWN_SECONDS = 15 * 60;
 

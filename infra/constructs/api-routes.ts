@@ -31,6 +31,11 @@ export const API_ROUTES = [
   // An appeal of a denial (where the law gives one): GET shows the form, POST spends the token and records the appeal.
   { method: 'GET', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
   { method: 'POST', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
+  // The pages' stylesheet and scripts: the Content-Security-Policy allows only same-origin files.
+  { method: 'GET', path: '/assets/{name}', handler: 'functions/assets/handler.ts' },
+  // The OpenAPI 3.1 document of these routes, generated from their zod schemas (functions/core/http/openapi.ts);
+  // each route has its entry in functions/core/http/openapi-registry.ts (it does not typecheck without one).
+  { method: 'GET', path: '/openapi.json', handler: 'functions/openapi/handler.ts' },
   // The privacy center (functions/privacy-center): plain HTML forms over the same intake and status use cases.
   { method: 'GET', path: '/privacy', handler: 'functions/privacy-center/handler.ts' },
   { method: 'POST', path: '/privacy/requests', handler: 'functions/privacy-center/handler.ts' },

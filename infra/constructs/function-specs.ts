@@ -179,6 +179,20 @@ export const FUNCTION_SPECS = [
     tokens: ['check', 'consume'],
     startsWorkflow: true,
   },
+  {
+    id: 'Assets',
+    entry: 'functions/assets/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose:
+      "GET /assets/{name}: the pages' same-origin stylesheet and scripts (the CSP allows no other); touches no data",
+  },
+  {
+    id: 'OpenApi',
+    entry: 'functions/openapi/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose: "GET /openapi.json: the OpenAPI 3.1 document of the API, generated from the routes' zod schemas",
+    // no grants: it touches no data
+  },
   // --- workflow steps ---
   {
     id: 'DecideRequest',

@@ -74,7 +74,11 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   ],
   // signs the presigned POST of an agent's document: may put (SSE-KMS) under its prefix, and nothing else
   'functions/agent-documents/handler.ts': [...BASE, ...BUCKET_WRITE],
+  // the pages' stylesheet and scripts: touches no data at all
+  'functions/assets/handler.ts': [...BASE],
   'functions/get-request/handler.ts': [...BASE, ...TABLE_READ, ...KMS_READ],
+  // the OpenAPI document is built from the code: it touches no data
+  'functions/openapi/handler.ts': [...BASE],
   'functions/verify-identity/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, 'states:StartExecution'],
   'functions/download/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_READ],
   // a denial where the law gives an appeal carries a single-use appeal link (a token it issues)
@@ -140,6 +144,8 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
   PrivacyCenter: { Requests: RW, Tokens: ['dynamodb:PutItem', 'dynamodb:GetItem'], Audit: AUDIT },
   AgentDocuments: {},
+  Assets: {},
+  OpenApi: {},
   VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
   Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], Audit: AUDIT },
   DecideRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },

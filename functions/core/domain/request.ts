@@ -98,6 +98,15 @@ export const AGENT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024;
 /** Body of POST /agent-documents: the type of the file the agent is about to upload. */
 export const AgentUploadBody = z.object({ contentType: AgentDocumentType }).strict();
 
+/** The answer of POST /agent-documents: a presigned POST (send `fields`, then the file, to `url`) and the key to name. */
+export const PresignedUpload = z.object({
+  url: z.string(),
+  fields: z.record(z.string(), z.string()),
+  key: z.string(),
+  expiresAt: z.string(),
+});
+export type PresignedUpload = z.infer<typeof PresignedUpload>;
+
 export const AgentDocumentKey = z
   .string()
   .regex(

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Request statuses and the only moves allowed between them. Statuses move forward only (one re-entry: a retrying
  * deletion goes back to locating);
@@ -28,6 +30,8 @@ export const STATUSES = [
   'cancelled',
 ] as const;
 export type RequestStatus = (typeof STATUSES)[number];
+/** The statuses as a schema, for the API's answers (and the OpenAPI document generated from them). */
+export const RequestStatus = z.enum(STATUSES);
 
 export const TERMINAL_STATUSES: ReadonlySet<RequestStatus> = new Set([
   'completed',

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
 
 const SECURITY_HEADERS = {
   'cache-control': 'no-store',
@@ -33,9 +34,17 @@ export function redirect(location: string, statusCode: 302 | 303 = 302): APIGate
   return { statusCode, headers: { location, ...SECURITY_HEADERS }, body: '' };
 }
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+/** Every error the API answers with JSON; the OpenAPI document is generated from this schema. */
+export const ErrorBody = z.object({
+  error: z.object({
+    /** machine-readable, e.g. `invalid_request` (the DsarError's `code`) */
+    code: z.string(),
+    message: z.string(),
+    /** e.g. the failing fields of an `invalid_request`: `[{ path, message }]` */
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
