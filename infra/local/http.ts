@@ -88,8 +88,11 @@ export function refusalOf(req: IncomingMessage, port: number, guard: RequestGuar
   if (host === undefined || !own.includes(host)) return 'forbidden_host';
   const origin = req.headers.origin;
   if (origin !== undefined) {
+    // A browser posting a form from a `Referrer-Policy: no-referrer` page (every page: their URLs carry tokens) sends
+    // `Origin: null`; Fetch Metadata says where it came from, and no page can forge a `Sec-Fetch-*` header.
+    const ownPage = origin === 'null' && req.headers['sec-fetch-site'] === 'same-origin';
     const allowed =
-      (guard.allowOwnOrigin === true && own.some((h) => origin.toLowerCase() === `http://${h}`)) ||
+      (guard.allowOwnOrigin === true && (ownPage || own.some((h) => origin.toLowerCase() === `http://${h}`))) ||
       (guard.admitFormUploads === true &&
         isFormUpload(req) &&
         (guard.formUploadOrigins?.() ?? []).includes(origin.toLowerCase()));

@@ -17,6 +17,8 @@ import { newCredentials } from '../../infra/local/secrets';
 import type { LocalServer } from '../../infra/local/http';
 
 const ARN = 'arn:aws:states:local:000000000000:stateMachine:Guarded';
+/** The origin whose pages may post an upload form to S3 (the twin's API: the privacy center's agent page). */
+const PAGE_ORIGIN = 'http://127.0.0.1:9';
 const REGION = 'us-east-1';
 
 /** A SigV4 Authorization header naming `accessKeyId` (the guard reads the key id; no emulator checks the rest). */
@@ -60,7 +62,7 @@ describe('Local runtime: the loopback guard in front of every server of the twin
 
   beforeAll(async () => {
     dynamodb = await startDynamoDb({ credentials });
-    s3 = await startS3({ directory, credentials });
+    s3 = await startS3({ directory, credentials, formUploadOrigins: () => [PAGE_ORIGIN] });
     ses = await startSes({ credentials });
     const loader = new HandlerLoader(REPO_ROOT);
     runner = new LocalStepFunctions(
@@ -154,6 +156,53 @@ describe('Local runtime: the loopback guard in front of every server of the twin
       // Assess
       expect(own.status).toBe(200);
       expect(named.status).toBe(200);
+    });
+
+    it('the API accepts a form its own page posted under no-referrer (Origin: null, Sec-Fetch-Site: same-origin) and no other opaque origin', async () => {
+      // Prepare
+      const host = new URL(api.url).host;
+
+      // Act
+      const ownPage = await raw(
+        api.url,
+        { host, origin: 'null', 'sec-fetch-site': 'same-origin' },
+        { path: '/things/1' },
+      );
+      const otherSite = await raw(
+        api.url,
+        { host, origin: 'null', 'sec-fetch-site': 'cross-site' },
+        { path: '/things/1' },
+      );
+      const nearby = await raw(api.url, { host, origin: 'null', 'sec-fetch-site': 'same-site' }, { path: '/things/1' });
+
+      // Assess
+      expect(ownPage.status).toBe(200);
+      expect(codeOf(otherSite.body)).toBe('forbidden_origin');
+      expect(codeOf(nearby.body)).toBe('forbidden_origin');
+    });
+
+    it("s3 admits an upload form from the API's origin only, and nothing else from it", async () => {
+      // Prepare
+      const url = endpoints.s3 ?? '';
+      const form = { host: new URL(url).host, 'content-type': 'multipart/form-data; boundary=x' };
+
+      // Act
+      const fromApi = await raw(url, { ...form, origin: PAGE_ORIGIN }, { method: 'POST', path: '/some-bucket' });
+      const fromElsewhere = await raw(
+        url,
+        { ...form, origin: 'http://127.0.0.1:1' },
+        { method: 'POST', path: '/some-bucket' },
+      );
+      const notAnUpload = await raw(
+        url,
+        { host: form.host, origin: PAGE_ORIGIN, authorization: signedWith(credentials.accessKeyId) },
+        { path: '/some-bucket' },
+      );
+
+      // Assess
+      expect(fromApi.status).not.toBe(403);
+      expect(codeOf(fromElsewhere.body)).toBe('forbidden_origin');
+      expect(codeOf(notAnUpload.body)).toBe('forbidden_origin');
     });
 
     it('the emulators that serve no page refuse even their own origin', async () => {

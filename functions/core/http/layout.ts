@@ -111,9 +111,6 @@ ${body}
     'content-security-policy': contentSecurityPolicy(options.formActions),
     'content-language': lang,
     vary: 'accept-language, cookie',
-    // Chrome sends `Origin: null` with a form POST from a no-referrer page, which the twin (rightly) refuses as a
-    // foreign origin: the pages' forms post back here, so the referrer may go to this origin, and to no other
-    'referrer-policy': 'same-origin',
     ...options.headers,
   };
   return response;
