@@ -1,12 +1,30 @@
 import { InvalidTokenError } from '../core/domain/errors';
 import { formFields } from '../core/http/form';
 import { httpRoute } from '../core/http/middlewares';
+import { contentSecurityPolicy } from '../core/http/layout';
 import { confirmPage, page } from '../core/http/pages';
 import { redirect } from '../core/http/responses';
 import { wiring } from '../core/wiring';
 import { Download, type DownloadAnswer } from './download';
 
 const download = new Download(wiring.requests(), wiring.tokens(), wiring.documents());
+
+/**
+ * The document store's origin, where a button's 303 goes. A CSP's form-action governs the redirects of a form's
+ * submission too, so a page whose button leads to a presigned URL must name the store's origin, or the browser stops
+ * at the redirect. Presigning is computed locally (no call); the key is never fetched.
+ */
+let storeOrigin: Promise<string> | undefined;
+async function allowingStore<R extends { headers?: Record<string, unknown> }>(response: R): Promise<R> {
+  storeOrigin ??= wiring
+    .documents()
+    .presignGet('exports/origin-probe', 60, 'probe')
+    .then((url) => new URL(url).origin);
+  return {
+    ...response,
+    headers: { ...response.headers, 'content-security-policy': contentSecurityPolicy([await storeOrigin]) },
+  };
+}
 
 const LABEL: Record<string, string> = {
   json: 'Download the JSON file (for computers)',
@@ -45,18 +63,20 @@ function filesPage(files: Extract<DownloadAnswer, { files: unknown }>['files']) 
  */
 export const handler = httpRoute(async (event) => {
   if (event.requestContext.http.method !== 'POST') {
-    return confirmPage(
-      'Your document is ready',
-      'The download link works once. The files hold personal data; keep them somewhere safe.',
-      'download',
-      event.queryStringParameters?.token ?? '',
-      [{ value: 'download', label: 'Download' }],
+    return allowingStore(
+      confirmPage(
+        'Your document is ready',
+        'The download link works once. The files hold personal data; keep them somewhere safe.',
+        'download',
+        event.queryStringParameters?.token ?? '',
+        [{ value: 'download', label: 'Download' }],
+      ),
     );
   }
   try {
     const fields = formFields(event);
     const answer = await download.execute(fields.get('token') ?? undefined, fields.get('format') ?? undefined);
-    return 'redirect' in answer ? redirect(answer.redirect, 303) : filesPage(answer.files);
+    return 'redirect' in answer ? redirect(answer.redirect, 303) : allowingStore(filesPage(answer.files));
   } catch (error) {
     if (error instanceof InvalidTokenError) return page(410, 'This link cannot be used', `${error.message}.`);
     throw error;
