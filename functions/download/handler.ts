@@ -1,8 +1,9 @@
 import { InvalidTokenError } from '../core/domain/errors';
 import { formFields } from '../core/http/form';
 import { httpRoute } from '../core/http/middlewares';
-import { contentSecurityPolicy } from '../core/http/layout';
+import { contentSecurityPolicy, h } from '../core/http/layout';
 import { confirmPage, page } from '../core/http/pages';
+import { type Lang, pickLang, t } from '../core/i18n/catalog';
 import { redirect } from '../core/http/responses';
 import { wiring } from '../core/wiring';
 import { Download, type DownloadAnswer } from './download';
@@ -26,32 +27,21 @@ async function allowingStore<R extends { headers?: Record<string, unknown> }>(re
   };
 }
 
-const LABEL: Record<string, string> = {
-  json: 'Download the JSON file (for computers)',
-  html: 'Download the readable page (HTML)',
-  zip: 'Download the archive (JSON and CSV, zip)',
-};
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const LABEL = {
+  json: 'pages.download.file.json',
+  html: 'pages.download.file.html',
+  zip: 'pages.download.file.zip',
+} as const;
 
 /** One form per file, each carrying that file's own single-use token. */
-function filesPage(files: Extract<DownloadAnswer, { files: unknown }>['files']) {
-  const forms = files
-    .map(
-      (f) =>
-        `<form method="post" action="download">` +
-        `<input type="hidden" name="token" value="${escapeHtml(f.token)}">` +
-        `<input type="hidden" name="format" value="${escapeHtml(f.format)}">` +
-        `<button type="submit">${escapeHtml(LABEL[f.format] ?? f.fileName)}</button>` +
-        ` <small>${escapeHtml(f.fileName)}</small></form>`,
-    )
-    .join('');
-  return page(
-    200,
-    'Your files',
-    'Each button works once, for the next 15 minutes. The files hold personal data: keep them somewhere safe.',
-    forms,
+function filesPage(files: Extract<DownloadAnswer, { files: unknown }>['files'], lang: Lang) {
+  const forms = files.map(
+    (f) =>
+      h`<form method="post" action="download?lang=${lang}"><input type="hidden" name="token" value="${f.token}"><input type="hidden" name="format" value="${f.format}"><button type="submit">${
+        f.format in LABEL ? t(lang, LABEL[f.format as keyof typeof LABEL]) : f.fileName
+      }</button> <small>${f.fileName}</small></form>`,
   );
+  return page(200, t(lang, 'pages.download.files.title'), t(lang, 'pages.download.files'), h`${forms}`, lang);
 }
 
 /**
@@ -62,23 +52,26 @@ function filesPage(files: Extract<DownloadAnswer, { files: unknown }>['files']) 
  * single-use token (POST /download with `format`), each redirecting to its own presigned URL.
  */
 export const handler = httpRoute(async (event) => {
+  const lang = pickLang(event);
   if (event.requestContext.http.method !== 'POST') {
     return allowingStore(
       confirmPage(
-        'Your document is ready',
-        'The download link works once. The files hold personal data; keep them somewhere safe.',
-        'download',
+        t(lang, 'pages.download.title'),
+        t(lang, 'pages.download.intro'),
+        `download?lang=${lang}`,
         event.queryStringParameters?.token ?? '',
-        [{ value: 'download', label: 'Download' }],
+        [{ value: 'download', label: t(lang, 'pages.download.button') }],
+        lang,
       ),
     );
   }
   try {
     const fields = formFields(event);
     const answer = await download.execute(fields.get('token') ?? undefined, fields.get('format') ?? undefined);
-    return 'redirect' in answer ? redirect(answer.redirect, 303) : allowingStore(filesPage(answer.files));
+    return 'redirect' in answer ? redirect(answer.redirect, 303) : allowingStore(filesPage(answer.files, lang));
   } catch (error) {
-    if (error instanceof InvalidTokenError) return page(410, 'This link cannot be used', `${error.message}.`);
+    if (error instanceof InvalidTokenError)
+      return page(410, t(lang, 'pages.link.unusable.title'), t(lang, 'pages.link.unusable'), '', lang);
     throw error;
   }
 });

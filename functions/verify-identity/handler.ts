@@ -1,18 +1,20 @@
 import { InvalidTokenError } from '../core/domain/errors';
-import { CONSEQUENCE } from '../core/domain/mail';
 import { formFields } from '../core/http/form';
 import { httpRoute } from '../core/http/middlewares';
 import { confirmPage, page } from '../core/http/pages';
+import { type Lang, pickLang, t } from '../core/i18n/catalog';
 import { wiring } from '../core/wiring';
 import { VerifyIdentity } from './verify-identity';
 
 const verify = new VerifyIdentity(wiring.requests(), wiring.tokens(), wiring.executions());
 
-const unusable = (error: InvalidTokenError) =>
+const unusable = (lang: Lang) =>
   page(
     410,
-    'This link cannot be used',
-    `${error.message}. If you still want to make a request, please submit it again.`,
+    t(lang, 'pages.link.unusable.title'),
+    `${t(lang, 'pages.link.unusable')} ${t(lang, 'pages.verify.again')}`,
+    '',
+    lang,
   );
 
 /**
@@ -22,19 +24,26 @@ const unusable = (error: InvalidTokenError) =>
  * workflow; "this was not me" cancels the request and forgets the address.
  */
 export const handler = httpRoute(async (event) => {
+  // the page language (?lang=, the cookie, Accept-Language); the buttons post it back so the answer speaks it too
+  const lang = pickLang(event);
   try {
     if (event.requestContext.http.method !== 'POST') {
       const token = event.queryStringParameters?.token;
       const record = await verify.peek(token);
       return confirmPage(
-        'Confirm your privacy request',
-        `Someone asked us to act on the personal data linked to this email address. ${CONSEQUENCE[record.type]} If it was not you, press "This was not me" and nothing will happen.`,
-        'verify',
+        t(lang, 'pages.verify.title'),
+        [
+          t(lang, 'pages.verify.intro'),
+          t(lang, `pages.consequence.${record.type}`),
+          t(lang, 'pages.verify.notMe'),
+        ].join(' '),
+        `verify?lang=${lang}`,
         token ?? '',
         [
-          { value: 'confirm', label: 'Yes, it was me — confirm' },
-          { value: 'cancel', label: 'This was not me' },
+          { value: 'confirm', label: t(lang, 'pages.verify.confirm') },
+          { value: 'cancel', label: t(lang, 'pages.verify.cancel') },
         ],
+        lang,
       );
     }
     const fields = formFields(event);
@@ -43,18 +52,10 @@ export const handler = httpRoute(async (event) => {
       fields.get('action') === 'cancel' ? 'cancel' : 'confirm',
     );
     return action === 'cancel'
-      ? page(
-          200,
-          'Request cancelled',
-          'Thank you for telling us. Nothing will be done, and we have not kept your address with it.',
-        )
-      : page(
-          200,
-          'Thank you — your request is confirmed',
-          'We are now working on it. You will get an email with a download link when it is ready.',
-        );
+      ? page(200, t(lang, 'pages.verify.cancelled.title'), t(lang, 'pages.verify.cancelled'), '', lang)
+      : page(200, t(lang, 'pages.verify.confirmed.title'), t(lang, 'pages.verify.confirmed'), '', lang);
   } catch (error) {
-    if (error instanceof InvalidTokenError) return unusable(error);
+    if (error instanceof InvalidTokenError) return unusable(lang);
     throw error;
   }
 });

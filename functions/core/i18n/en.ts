@@ -1,3 +1,4 @@
+import { subjectPagesEn } from './subject-pages';
 import { centerEn } from './center';
 /**
  * The English message catalogue. Keys are prefixed by area (`layout.`, `pages.`, `center.`, `console.`);
@@ -8,6 +9,7 @@ import { centerEn } from './center';
 export const en = {
   // the privacy center's keys live in center.ts (so the center and the console add keys without colliding)
   ...centerEn,
+  ...subjectPagesEn,
   'layout.languageName': 'English',
   'layout.languages': 'Language',
   'layout.skip': 'Skip to the main content',

@@ -1,9 +1,11 @@
+import { subjectPagesEs } from './subject-pages';
 import { centerEs } from './center';
 import type { Catalog } from './catalog-type';
 
 /** El catálogo en español (ver en.ts: las mismas claves, todas obligatorias). */
 export const es: Catalog = {
   ...centerEs,
+  ...subjectPagesEs,
   'layout.languageName': 'Español',
   'layout.languages': 'Idioma',
   'layout.skip': 'Ir al contenido principal',

@@ -60,7 +60,8 @@ describe('Handler: verify-identity', () => {
     // Assess
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['content-type']).toMatch(/text\/html/);
-    expect(response.body).toContain('<form method="post" action="verify">');
+    // the buttons post the page language back, so the answer speaks it too
+    expect(response.body).toContain('<form method="post" action="verify?lang=en">');
     expect(response.body).toContain(`name="token" value="${TOKEN}"`);
     expect(response.body).toContain('permanently erase');
     expect(response.body).toContain('value="cancel"');
@@ -73,6 +74,40 @@ describe('Handler: verify-identity', () => {
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('speaks the language the browser asks for, what confirming does included', async () => {
+    // Prepare
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
+      input.Key.pk.startsWith('TOKEN#')
+        ? { Item: { pk: input.Key.pk, purpose: 'verify', requestId: 'r-1', expiresAt: Date.now() + 60_000 } }
+        : {
+            Item: {
+              pk: 'REQUEST#r-1',
+              requestId: 'r-1',
+              type: 'deletion',
+              regulation: 'gdpr',
+              subject: { email: 'ada@example.com' },
+              status: 'pending_verification',
+              receivedAt: 'x',
+              dueDate: 'y',
+              updatedAt: 'z',
+            },
+          },
+    );
+
+    // Act
+    const response = await handler(
+      event('GET', { queryStringParameters: { token: TOKEN }, headers: { 'accept-language': 'es-MX,es;q=0.9' } }),
+      lambdaContext('verify'),
+    );
+
+    // Assess
+    expect(response.body).toContain('<html lang="es">');
+    expect(response.body).toContain('Confirme su solicitud de privacidad');
+    expect(response.body).toContain('borraremos para siempre');
+    expect(response.body).toContain('<form method="post" action="verify?lang=es">');
+    expect(response.body).toContain('>No fui yo</button>');
   });
 
   it('refuses an oversized form before reading it, changing nothing', async () => {
