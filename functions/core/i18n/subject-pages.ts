@@ -39,6 +39,14 @@ export const subjectPagesEn = {
   'pages.download.file.json': 'Download the JSON file (for computers)',
   'pages.download.file.html': 'Download the readable page (HTML)',
   'pages.download.file.zip': 'Download the archive (JSON and CSV, zip)',
+  'pages.appeal.title': 'Appeal our decision',
+  'pages.appeal.intro':
+    'We declined your request ({right}; reference {id}). Tell us why you disagree; a member of our privacy team will review the decision and write to you.',
+  'pages.appeal.reason': 'Why you disagree',
+  'pages.appeal.send': 'Send my appeal',
+  'pages.appeal.recorded.title': 'Thank you — your appeal is recorded',
+  'pages.appeal.recorded': 'Its reference is {id}. We will write to you with the decision and the reasons for it.',
+  'pages.appeal.once': 'An appeal can be made once, while the link works.',
 } as const;
 
 export const subjectPagesEs: Record<keyof typeof subjectPagesEn, string> = {
@@ -88,4 +96,12 @@ export const subjectPagesEs: Record<keyof typeof subjectPagesEn, string> = {
   'pages.download.file.json': 'Descargar el archivo JSON (para ordenadores)',
   'pages.download.file.html': 'Descargar la página legible (HTML)',
   'pages.download.file.zip': 'Descargar el archivo comprimido (JSON y CSV, zip)',
+  'pages.appeal.title': 'Recurrir nuestra decisión',
+  'pages.appeal.intro':
+    'Denegamos su solicitud ({right}; referencia {id}). Díganos por qué no está de acuerdo; alguien de nuestro equipo de privacidad revisará la decisión y le escribirá.',
+  'pages.appeal.reason': 'Por qué no está de acuerdo',
+  'pages.appeal.send': 'Enviar mi recurso',
+  'pages.appeal.recorded.title': 'Gracias: su recurso está registrado',
+  'pages.appeal.recorded': 'Su referencia es {id}. Le escribiremos con la decisión y sus motivos.',
+  'pages.appeal.once': 'Solo se puede recurrir una vez, mientras el enlace funcione.',
 };
