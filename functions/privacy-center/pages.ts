@@ -555,7 +555,7 @@ ${
       }</span></li>`,
   )}</ol>
 <h2>${tc(lang, 'center.next.title')}</h2>${nextSteps(lang, view, input.cancellable)}
-<form method="post" action="${action(lang, '/privacy/forget')}"><button type="submit" class="link">${tc(
+<form method="post" action="${action(lang, '/privacy/forget')}"><button type="submit" class="secondary">${tc(
     lang,
     'center.next.forget',
   )}</button></form>
