@@ -1,29 +1,11 @@
-import { settings } from '../core/config';
 import { ValidationError } from '../core/domain/errors';
 import { IdempotencyKey, SubmitRequestBody } from '../core/domain/request';
 import { httpJsonRoute } from '../core/http/middlewares';
 import { json } from '../core/http/responses';
 import { logger } from '../core/logger';
-import { wiring } from '../core/wiring';
-import { SubmitRequest } from './submit-request';
+import { intakeUseCase } from './intake';
 
-/** The status token is a read-only capability for GET /requests/{id}; it outlives the request's answer. */
-const STATUS_TOKEN_TTL_SECONDS = 400 * 86_400;
-const env = settings('apiUrl', 'verificationTtlSeconds');
-const submit = new SubmitRequest({
-  requests: wiring.requests(),
-  tokens: wiring.tokens(),
-  mailer: wiring.mailer(),
-  limits: wiring.limits(),
-  systems: wiring.systems(),
-  workflow: wiring.executions(),
-  hashKey: wiring.hashKey,
-  apiUrl: env.apiUrl,
-  verificationTtlSeconds: env.verificationTtlSeconds,
-  statusTokenTtlSeconds: STATUS_TOKEN_TTL_SECONDS,
-  // built at the first agent's request: the bucket is only needed then
-  agentDocuments: { exists: (key) => wiring.agentDocuments().exists(key) },
-});
+const submit = intakeUseCase();
 
 /**
  * The caller's IP, for the per-client cap. Behind CloudFront the API sees CloudFront's address; CloudFront sets the

@@ -79,6 +79,14 @@ export const RequestRecord = z.object({
   scope: OptOutScope.optional(),
   purpose: ConsentPurpose.optional(),
   ground: RestrictionGround.optional(),
+  /** how the request came in: `email` (functions/receive-mail); absent: the API (and the forms over it) */
+  channel: z.enum(['email']).optional(),
+  /**
+   * The request came by email and its words named no one right, or several: `type` is a placeholder (access: it asks
+   * for nothing to be changed) until an operator sets the right; the policy step holds it (`type_unclear`). Kept after
+   * that, as the record of how the right was chosen.
+   */
+  typeUnclear: z.boolean().optional(),
   /** who the subject is to the company (absent: a customer); an end user may name the customer that controls the data */
   relationship: Relationship.optional(),
   /** the customer an end user named: the referral's addressee; forgotten with the subject */
