@@ -4,13 +4,10 @@ import type { RequestStatus } from '../core/domain/status';
 import { logger } from '../core/logger';
 import type { SubmitContext, SubmitRequestResult } from '../submit-request/submit-request';
 import { type Refusal, UnparseableMailError } from './errors';
+import { RECEIVE_MAIL_MAX_BYTES } from './keys';
 import { guessRight } from './rights';
 
-/** Raw mail over this size is refused unread (a request is a few lines; attachments are never wanted). */
-export const RECEIVE_MAIL_MAX_BYTES = 1024 * 1024;
-
-/** Where raw mail lands in its bucket (SES's S3 action, the twin's SMTP listener), and expires within a day. */
-export const INBOUND_MAIL_PREFIX = 'inbound-mail/';
+export { INBOUND_MAIL_PREFIX, RECEIVE_MAIL_MAX_BYTES } from './keys';
 
 /** The stored raw mail: read up to a limit (over it: its size only), and deleted. */
 export interface RawMailStore {

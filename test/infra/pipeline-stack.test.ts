@@ -60,6 +60,17 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     // an agent's document must have been uploaded (HeadObject; ListBucket makes a missing key 404, not 403)
     ...BUCKET_READ,
   ],
+  // the same intake as POST /requests, from a raw mail it reads and deletes under inbound-mail/ (no agents' documents)
+  'functions/receive-mail/handler.ts': [
+    ...BASE,
+    ...TABLE_WRITE,
+    ...KMS_WRITE,
+    MAIL,
+    SECRET,
+    'states:StartExecution',
+    's3:GetObject',
+    's3:DeleteObject',
+  ],
   // signs the presigned POST of an agent's document: may put (SSE-KMS) under its prefix, and nothing else
   'functions/agent-documents/handler.ts': [...BASE, ...BUCKET_WRITE],
   'functions/get-request/handler.ts': [...BASE, ...TABLE_READ, ...KMS_READ],
@@ -125,6 +136,7 @@ const RW = TABLE_WRITE;
 const AUDIT = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> = {
   SubmitRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
+  ReceiveMail: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
   GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
   AgentDocuments: {},
   VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
@@ -236,6 +248,7 @@ describe('Class: PipelineStack', () => {
       // Assess
       expect(withArn).toEqual([
         'functions/submit-request/handler.ts',
+        'functions/receive-mail/handler.ts',
         'functions/verify-identity/handler.ts',
         'functions/appeal-request/handler.ts',
         'functions/sweep/handler.ts',
@@ -250,6 +263,7 @@ describe('Class: PipelineStack', () => {
         'NotifyRecipient',
         'PlanRequest',
         'ReapplyDeletions',
+        'ReceiveMail',
         'ResolveIdentities',
         'SubmitRequest',
         'Sweeper',
@@ -280,6 +294,7 @@ describe('Class: PipelineStack', () => {
         'Download',
         'GetRequest',
         'NotifyRecipient',
+        'ReceiveMail',
         'SubmitRequest',
         'VerifyIdentity',
       ]);
@@ -487,7 +502,7 @@ describe('Class: PipelineStack', () => {
       const described = resourcesFor(resources, 'functions/sweep/handler.ts', 'states:DescribeExecution');
 
       // Assess
-      expect(starters).toEqual(['SubmitRequest', 'VerifyIdentity', 'AppealRequest', 'Sweeper']);
+      expect(starters).toEqual(['SubmitRequest', 'ReceiveMail', 'VerifyIdentity', 'AppealRequest', 'Sweeper']);
       expect(describers).toEqual(['Sweeper']);
       expect(holders('states:RedriveExecution')).toEqual([]);
       // the callback tasks: HoldRequest answers at once a request already settled; NotifyRecipient answers at once (no
