@@ -2,7 +2,14 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_SPECS } from '../../infra/constructs/function-specs';
 import { FUNCTION_ENV } from '../../functions/core/env';
-import { functionIdFor, resourcesOf, type Resources, statementsOfFunction, synthStacks } from './support';
+import {
+  type CfnResource,
+  functionIdFor,
+  resourcesOf,
+  type Resources,
+  statementsOfFunction,
+  synthStacks,
+} from './support';
 
 const ENTRY = 'functions/receive-mail/handler.ts';
 
@@ -71,7 +78,7 @@ describe('Construct: InboundMail', () => {
 
     // Act
     const statements = (
-      resources[policyId]?.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }
+      (resources[policyId] as CfnResource).Properties.PolicyDocument as { Statement: Record<string, unknown>[] }
     ).Statement.filter((s) => s.Effect === 'Allow');
 
     // Assess
@@ -99,7 +106,7 @@ describe('Construct: InboundMail', () => {
     ]);
     expect(others).toEqual([]);
     const env = (
-      resources[functionIdFor(resources, ENTRY)]?.Properties.Environment as {
+      (resources[functionIdFor(resources, ENTRY)] as CfnResource).Properties.Environment as {
         Variables: Record<string, unknown>;
       }
     ).Variables;
