@@ -5,7 +5,10 @@ import { logger } from '../core/logger';
 import type { SubmitContext, SubmitRequestResult } from '../submit-request/submit-request';
 import { type Refusal, UnparseableMailError } from './errors';
 import { RECEIVE_MAIL_MAX_BYTES } from './keys';
-import { guessRight } from './rights';
+import { guessRight, ownWords } from './rights';
+
+/** How much of an unclear mail is kept for the operator who decides its right. */
+const MAX_KEPT_CHARS = 2000;
 
 export { INBOUND_MAIL_PREFIX, RECEIVE_MAIL_MAX_BYTES } from './keys';
 
@@ -144,7 +147,8 @@ export class ReceiveMail {
       const result = await this.deps.submit.execute(body, {
         idempotencyKey: `mail:${mail.messageId}`,
         channel: 'email',
-        ...(unclear ? { typeUnclear: true } : {}),
+        // the operator decides the right from the words: kept on the request, forgotten with its subject
+        ...(unclear ? { typeUnclear: true, mailText: ownWords(parsed.subject, parsed.text, MAX_KEPT_CHARS) } : {}),
       });
       return { outcome: 'request', requestId: result.requestId, status: result.status, unclear };
     } catch (error) {

@@ -173,17 +173,22 @@ export function fold(text: string): string {
 
 const FOLDED = RIGHT_PHRASES.map((entry) => ({ entry, phrases: entry.phrases.map(fold) }));
 
+/** The subject and the sender's own lines (quoted lines left out), at most `max` characters. */
+export function ownWords(subject: string, text: string, max: number): string {
+  const own = text
+    .split(/\r?\n/)
+    .filter((line) => !line.trimStart().startsWith('>'))
+    .join('\n')
+    .trim();
+  return `${subject.trim()}\n${own}`.slice(0, max);
+}
+
 /**
  * The one right the words ask for, or `unclear`. Quoted lines (`>`) are left out: a reply quoting our own mail must
  * not be read as asking for what our mail names.
  */
 export function guessRight(subject: string, text: string): RightGuess | 'unclear' {
-  const own = text
-    .split(/\r?\n/)
-    .filter((line) => !line.trimStart().startsWith('>'))
-    .join('\n')
-    .slice(0, MAX_GUESS_CHARS);
-  const words = fold(`${subject}\n${own}`);
+  const words = fold(ownWords(subject, text, MAX_GUESS_CHARS));
   const matched = FOLDED.filter(({ phrases }) => phrases.some((phrase) => words.includes(phrase)));
   const only = matched.length === 1 ? matched[0] : undefined;
   if (only === undefined) return 'unclear';

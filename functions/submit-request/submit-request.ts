@@ -62,6 +62,8 @@ export interface SubmitContext {
    * request for an operator to set the right (`type_unclear`). It coalesces only with another unclear mail.
    */
   typeUnclear?: boolean;
+  /** an unclear mail's words (its subject and the sender's own text), for the operator who sets the right */
+  mailText?: string;
 }
 
 export interface SubmitRequestResult {
@@ -181,7 +183,7 @@ export class SubmitRequest {
     key: string,
     idempotencyKey: string | undefined,
     admit: boolean,
-    intake: Pick<SubmitContext, 'channel' | 'typeUnclear'> = {},
+    intake: Pick<SubmitContext, 'channel' | 'typeUnclear' | 'mailText'> = {},
   ): Promise<SubmitRequestResult> {
     const subjectHash = identityHash(key, 'email', body.subject.email);
     const claim = idempotencyKey
@@ -217,7 +219,7 @@ export class SubmitRequest {
     claim: IdempotencyClaim | undefined,
     idempotencyKey: string | undefined,
     admit: boolean,
-    intake: Pick<SubmitContext, 'channel' | 'typeUnclear'>,
+    intake: Pick<SubmitContext, 'channel' | 'typeUnclear' | 'mailText'>,
   ): Promise<SubmitRequestResult> {
     const receivedAt = this.now();
     const at = receivedAt.toISOString();
@@ -248,6 +250,7 @@ export class SubmitRequest {
         : {}),
       ...(intake.channel ? { channel: intake.channel } : {}),
       ...(intake.typeUnclear ? { typeUnclear: true } : {}),
+      ...(intake.typeUnclear && intake.mailText ? { mailText: intake.mailText } : {}),
       status: 'received',
       receivedAt: at,
       dueDate: clock.dueOn,

@@ -123,12 +123,14 @@ describe('End to end: requests by email', () => {
     }, 'the hold');
 
     // Act
+    const shown = await t.dsar('show', requestId, '--json');
     const without = await t.dsar('approve', requestId);
     const approved = await t.dsar('approve', requestId, '--right', 'categories');
     const answered = await t.client.waitForMail(from, requestId, /request is/i, 120_000);
 
     // Assess
     expect(mail.text).toContain('could not tell from your message which right');
+    expect(JSON.parse(shown.out)).toMatchObject({ mailText: 'Question\nWhat happens with my stuff?' });
     expect(without.code).toBe(1);
     expect(without.err).toContain('--right');
     expect(approved).toMatchObject({ code: 0, out: 'approved: the request goes on' });

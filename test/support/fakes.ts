@@ -116,6 +116,7 @@ export class MemoryRequests implements RequestRepository {
     delete record.subject;
     delete record.verified;
     delete record.corrections;
+    delete record.mailText;
     record.subjectForgottenAt ??= new Date().toISOString();
   }
 

@@ -56,6 +56,8 @@ const FORGOTTEN_FIELDS = [
   'corrections',
   'controller',
   'appealReason',
+  // an unclear mail's words (functions/receive-mail)
+  'mailText',
   'verifyTaskToken',
   // an authorized agent's name and address (the document's key, in agentAuthority, names no one and stays)
   'agent',

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../../../infra/cli/commands';
 import type { RightChoice } from '../../../functions/operator-decision/operator-decision';
+import { requestView } from '../../../infra/cli/requests';
+import { aRequest } from '../../support/fakes';
 
 const ID = '0b9a3c52-6a8e-4f43-9d2c-3c1e2f4a5b6c';
 
@@ -54,5 +56,39 @@ describe('Function: main (dsar)', () => {
       expect(approved).toEqual([]);
       expect(err).toMatch(/Usage: dsar/);
     });
+  });
+});
+
+describe('Function: requestView', () => {
+  const held = aRequest({
+    typeUnclear: true,
+    mailText: 'Question\nWhat happens with my stuff?',
+    status: 'verified',
+    decision: {
+      outcome: 'hold',
+      reasons: [{ code: 'type_unclear', source: 'GDPR Art. 12(2)' }],
+      at: '2026-12-02T12:00:00.000Z',
+      profile: { id: 'softpire', version: '1.0.0' },
+      by: 'policy',
+    },
+  });
+
+  it("shows an unclear mail's words while the request waits for its right", () => {
+    // Act
+    const view = requestView(held);
+
+    // Assess
+    expect(view.mailText).toBe('Question\nWhat happens with my stuff?');
+  });
+
+  it('shows them no more once the operator decided', () => {
+    // Prepare
+    const decided = { ...held, decision: { ...held.decision, outcome: 'go' as const, by: 'operator' as const } };
+
+    // Act
+    const view = requestView(decided as typeof held);
+
+    // Assess
+    expect(view.mailText).toBeUndefined();
   });
 });

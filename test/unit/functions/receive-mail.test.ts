@@ -140,6 +140,7 @@ describe('Class: ReceiveMail', () => {
         subject: { email: FROM },
       });
       expect(record?.typeUnclear).toBeUndefined();
+      expect(record?.mailText).toBeUndefined();
       expect(mailer.sent).toHaveLength(1);
       expect(mailer.sent[0]?.to).toBe(FROM);
       expect(mailer.sent[0]?.text).toContain('https://api.example/verify?token=');
@@ -211,6 +212,8 @@ describe('Class: ReceiveMail', () => {
       expect(result).toMatchObject({ outcome: 'request', unclear: true });
       const [record] = [...requests.records.values()];
       expect(record).toMatchObject({ channel: 'email', typeUnclear: true, status: 'pending_verification' });
+      // what the operator decides the right from; never in a log
+      expect(record?.mailText).toBe('Privacy\nWhat is going on with my account?');
       expect(mailer.sent[0]?.to).toBe(FROM);
       expect(mailer.sent[0]?.text).toContain('could not tell from your message which right');
       expect(mailer.sent[0]?.text).not.toContain('access to');
