@@ -106,8 +106,17 @@ describe('End to end: requests by email', () => {
     expect(mail.to).toEqual([DEMO_PERSON.email]);
     expect(mail.text).toContain('a copy of your personal data');
     expect(answered.subject).toMatch(/complete/i);
-    const record = await wiring.requests().load(requestId);
-    expect(record).toMatchObject({ type: 'access', regulation: 'ccpa', channel: 'email', status: 'completed' });
+    // the answer is mailed just before the request is marked completed (the last step): wait for that
+    const record = await until(async () => {
+      const r = await wiring.requests().load(requestId);
+      return r.status === 'completed' ? r : undefined;
+    }, 'completion');
+    expect(record).toMatchObject({
+      type: 'access',
+      regulation: 'ccpa',
+      channel: 'email',
+      subject: { email: DEMO_PERSON.email },
+    });
     expect(await until(async () => ((await stored()) === 0 ? true : undefined), 'the raw mail deleted')).toBe(true);
   }, 180_000);
 
@@ -135,7 +144,10 @@ describe('End to end: requests by email', () => {
     expect(without.err).toContain('--right');
     expect(approved).toMatchObject({ code: 0, out: 'approved: the request goes on' });
     expect(answered.subject).toMatch(/complete/i);
-    const record = await wiring.requests().load(requestId);
+    const record = await until(async () => {
+      const r = await wiring.requests().load(requestId);
+      return r.status === 'completed' ? r : undefined;
+    }, 'completion');
     expect(record).toMatchObject({ type: 'categories', typeUnclear: true, decision: { by: 'operator' } });
     expect(record.decision?.reasons.map((r) => r.code)).toEqual(['type_unclear']);
   }, 180_000);
