@@ -29,6 +29,8 @@ export const FUNCTION_ENV = {
    * document requires SSE-KMS under it
    */
   BUCKET_KEY_ARN: 'DSAR_BUCKET_KEY_ARN',
+  /** name of the bucket SES stores received mail in (receive-mail only: it reads and deletes `inbound-mail/*` there) */
+  INBOUND_MAIL_BUCKET: 'DSAR_INBOUND_MAIL_BUCKET',
   /** ARN of the workflow (the functions that start or redrive executions: verify-identity, sweeper) */
   STATE_MACHINE_ARN: 'DSAR_STATE_MACHINE_ARN',
   /** base URL of the public API (the CloudFront distribution in the cloud), no trailing slash, for links in mail */

@@ -50,6 +50,11 @@ export interface RequestRepository {
   /** Set fields without moving the status; refused (StatusConflictError) once the request is terminal. */
   update(requestId: string, patch: RecordPatch): Promise<void>;
   /**
+   * Set the right of a request whose mail named none clearly (`typeUnclear`), with the clock recomputed for it: the one
+   * write that changes `type`, refused (StatusConflictError) unless the request is verified and marked unclear.
+   */
+  setRight(requestId: string, right: Pick<RequestRecord, 'type' | 'scope' | 'clock' | 'dueDate'>): Promise<void>;
+  /**
    * Claim the delivery of `attempt` (see RequestRecord.delivery) in one conditional write on an open request: it wins
    * if no delivery is recorded or the recorded one is of an earlier attempt, or — with `takeOver`, the `claimedAt` of a
    * stale claim of this attempt that was never mailed — if that claim is still exactly the one recorded. False when

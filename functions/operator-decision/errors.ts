@@ -21,3 +21,24 @@ export class TooLateToCancelError extends DsarError {
     this.name = 'TooLateToCancelError';
   }
 }
+
+/** A request held because its mail named no one right (`type_unclear`) is approved with the right the operator chose. */
+export class RightRequiredError extends DsarError {
+  public readonly code = 'right_required';
+  public constructor(requestId: string, options?: { cause?: unknown }) {
+    super(`request ${requestId} came by email without a clear right: approve it with --right <right>`, options);
+    this.name = 'RightRequiredError';
+  }
+}
+
+/**
+ * The right the operator chose for an unclear mail is one the policy denies (the codes are fixed words): nothing was
+ * changed; deny the request with its reason in words (`dsar deny`), or choose another right.
+ */
+export class RightDeniedByPolicyError extends DsarError {
+  public readonly code = 'right_denied_by_policy';
+  public constructor(requestId: string, right: string, reasons: readonly string[], options?: { cause?: unknown }) {
+    super(`the policy denies ${right} for request ${requestId} (${reasons.join(', ')}): nothing was changed`, options);
+    this.name = 'RightDeniedByPolicyError';
+  }
+}

@@ -6,9 +6,34 @@ import { logger } from '../core/logger';
 import { type AppealLinks, Denial } from '../core/policy/denial';
 import type { Profile } from '../core/policy/profile';
 import type { Mailer, MailMessage, RequestRepository, TaskCallbacks } from '../core/ports';
-import { pause, resume } from '../core/rules/clock';
+import { type Clock, extend, pause, resume, verified } from '../core/rules/clock';
 import { PauseRefusedError } from '../core/rules/errors';
-import { NotHeldError, TooLateToCancelError } from './errors';
+import type { OptOutScope, RequestType } from '../core/domain/request';
+import { decide } from '../core/policy/decide';
+import { NotHeldError, RightDeniedByPolicyError, RightRequiredError, TooLateToCancelError } from './errors';
+
+/** The right an operator sets on a request whose mail named none clearly (`npx dsar approve <id> --right …`). */
+export interface RightChoice {
+  right: RequestType;
+  /** what an objection or an opt-out is about */
+  scope?: OptOutScope;
+}
+
+/**
+ * The rights an operator can set from a mail: a correction needs the attributes and values, a withdrawal of consent its
+ * purpose, which only the subject can give (ask with `clarify`, or point them to the form and `cancel`).
+ */
+const SETTABLE: ReadonlySet<RequestType> = new Set([
+  'access',
+  'portability',
+  'categories',
+  'disclosures',
+  'deletion',
+  'limit_sensitive',
+  'restriction',
+  'objection',
+  'opt_out',
+]);
 
 /** What an operator writes to the subject (a denial's reason, a question, a cancellation's why): a few sentences. */
 export const MAX_OPERATOR_TEXT = 1000;
@@ -37,8 +62,19 @@ export class OperatorDecision {
     private readonly links?: AppealLinks,
   ) {}
 
-  public async approve(requestId: string): Promise<void> {
-    const record = await this.held(requestId);
+  /**
+   * `choice`: the right, for a request held as `type_unclear` (and only for one): checked against the policy for that
+   * right first (a denial changes nothing; the operator denies it in words instead), then set with its own clock.
+   */
+  public async approve(requestId: string, choice?: RightChoice): Promise<void> {
+    let record = await this.held(requestId);
+    const unclear = record.decision?.reasons.some((r) => r.code === 'type_unclear') === true;
+    if (unclear && choice === undefined) throw new RightRequiredError(requestId);
+    if (!unclear && choice !== undefined)
+      throw new ValidationError('Only a request held because its right was unclear takes a right', [
+        { path: 'right', message: 'this request names its right: approve it without --right' },
+      ]);
+    if (choice) record = await this.setRight(record, choice);
     const today = this.today();
     const paused = record.clock?.pauses.some((p) => p.to === undefined);
     const clock = paused && record.clock ? resume(record.clock, today) : undefined;
@@ -105,6 +141,35 @@ export class OperatorDecision {
     logger.info('request cancelled by an operator', { requestId });
   }
 
+  private async setRight(record: RequestRecord, { right, scope }: RightChoice): Promise<RequestRecord> {
+    const scoped = right === 'objection' || right === 'opt_out';
+    if (!SETTABLE.has(right) || scoped !== (scope !== undefined))
+      throw new ValidationError('This right cannot be set on a mailed request as given', [
+        {
+          path: 'right',
+          message: SETTABLE.has(right)
+            ? scoped
+              ? `${right} needs --scope sale_sharing|marketing|profiling`
+              : `${right} takes no --scope`
+            : `${right} needs details only the subject can give: ask with clarify, or cancel and point them to the form`,
+        },
+      ]);
+    const candidate = { ...record, type: right, typeUnclear: false };
+    const earlier = record.subjectHash ? await this.requests.earlierOf(record.subjectHash) : [];
+    const policy = decide({ request: candidate, profile: this.profileOf(), earlier });
+    if (policy.outcome === 'deny')
+      throw new RightDeniedByPolicyError(
+        record.requestId,
+        right,
+        policy.reasons.map((r) => r.code),
+      );
+    const clock = replay(record.clock, requestClock(record.regulation, right, new Date(record.receivedAt)));
+    const set = { type: right, ...(scope ? { scope } : {}), clock, dueDate: clock.dueOn };
+    await this.requests.setRight(record.requestId, set);
+    logger.info('right set on an unclear request', { requestId: record.requestId, type: right });
+    return { ...record, ...set };
+  }
+
   private async held(requestId: string): Promise<RequestRecord> {
     const record = await this.requests.load(requestId);
     if (record.decision?.outcome !== 'hold' || record.status !== 'verified') throw new NotHeldError(requestId);
@@ -128,6 +193,27 @@ export class OperatorDecision {
   private today(): string {
     return this.now().toISOString().slice(0, 10);
   }
+}
+
+/**
+ * The new right's clock with what happened to the placeholder's replayed on it (the start moved by verification, the
+ * pauses, the extension), through the engine's own steps: a date in a clock is never set by hand (rules/clock.ts).
+ */
+function replay(old: Clock | undefined, fresh: Clock): Clock {
+  if (old === undefined) return fresh;
+  let clock = old.startReason === 'verification' ? verified(fresh, old.startedOn) : fresh;
+  for (const p of old.pauses) {
+    try {
+      clock = pause(clock, p.from, p.reason);
+      if (p.to !== undefined) clock = resume(clock, p.to);
+    } catch (error) {
+      // the new right's law does not let the clock stand still for a clarification: it ran on
+      if (!(error instanceof PauseRefusedError)) throw error;
+    }
+  }
+  if (old.extension.extendedOn !== undefined && clock.extension.available)
+    clock = extend(clock, old.extension.extendedOn);
+  return clock;
 }
 
 function text(value: string, path: string, message: string): string {

@@ -56,6 +56,15 @@ export interface SubmitContext {
   clientIp?: string;
   /** the request carried `Sec-GPC: 1` (Global Privacy Control): also an opt-out of sale/sharing (11 CCR §7025) */
   gpc?: boolean;
+  /** how the request came in (recorded on it): `email` from functions/receive-mail; none: the API */
+  channel?: 'email';
+  /**
+   * The mail's words named no one right: `body.type` is a placeholder, recorded as such so the policy step holds the
+   * request for an operator to set the right (`type_unclear`). It coalesces only with another unclear mail.
+   */
+  typeUnclear?: boolean;
+  /** an unclear mail's words (its subject and the sender's own text), for the operator who sets the right */
+  mailText?: string;
 }
 
 /** The 202 answer of POST /requests (the OpenAPI document is generated from this schema). */
@@ -107,7 +116,7 @@ export class SubmitRequest {
     await this.checkAgentDocument(body);
     const key = await this.deps.hashKey();
     if (context.clientIp) await this.admitted(this.deps.limits.admitClient(hmacHex(key, `client:${context.clientIp}`)));
-    const result = await this.submit(body, key, context.idempotencyKey, true);
+    const result = await this.submit(body, key, context.idempotencyKey, true, context);
     if (!context.gpc) return result;
     if (body.type === 'opt_out' && body.scope === 'sale_sharing') return { ...result, gpc: { honoured: true } };
     // The signal is honoured for the identifier on the request, as a request of its own that needs no verification
@@ -120,7 +129,7 @@ export class SubmitRequest {
       subject: body.subject,
     };
     const gpcKey = context.idempotencyKey === undefined ? undefined : `gpc:${context.idempotencyKey}`;
-    const honoured = await this.submit(optOut, key, gpcKey, false);
+    const honoured = await this.submit(optOut, key, gpcKey, false, { channel: context.channel });
     return { ...result, gpc: { honoured: true, requestId: honoured.requestId } };
   }
 
@@ -177,17 +186,20 @@ export class SubmitRequest {
     key: string,
     idempotencyKey: string | undefined,
     admit: boolean,
+    intake: Pick<SubmitContext, 'channel' | 'typeUnclear' | 'mailText'> = {},
   ): Promise<SubmitRequestResult> {
     const subjectHash = identityHash(key, 'email', body.subject.email);
     const claim = idempotencyKey
       ? { keyHash: fingerprint({ idempotencyKey }), fingerprint: fingerprint(body, idempotencyKey) }
       : undefined;
-    const kind = openKind(
-      { type: body.type, ...rightFields(body) },
-      body.type === 'correction'
-        ? hmacHex(key, `corrections:${JSON.stringify(body.corrections)}`).slice(0, 32)
-        : undefined,
-    );
+    const kind: OpenKind = intake.typeUnclear
+      ? `${body.type}:unclear`
+      : openKind(
+          { type: body.type, ...rightFields(body) },
+          body.type === 'correction'
+            ? hmacHex(key, `corrections:${JSON.stringify(body.corrections)}`).slice(0, 32)
+            : undefined,
+        );
 
     // An agent's request never coalesces with another for the same subject (nor takes repeats itself): merging would
     // drop the agent, or hang the subject's own request on an agent's authority.
@@ -199,7 +211,7 @@ export class SubmitRequest {
       const open = await this.deps.requests.findOpen(subjectHash, kind);
       if (open) return this.coalesce(open, kind, subjectHash, key, body.subject.email);
     }
-    return this.create(body, kind, subjectHash, key, claim, idempotencyKey, admit);
+    return this.create(body, kind, subjectHash, key, claim, idempotencyKey, admit, intake);
   }
 
   private async create(
@@ -210,6 +222,7 @@ export class SubmitRequest {
     claim: IdempotencyClaim | undefined,
     idempotencyKey: string | undefined,
     admit: boolean,
+    intake: Pick<SubmitContext, 'channel' | 'typeUnclear' | 'mailText'>,
   ): Promise<SubmitRequestResult> {
     const receivedAt = this.now();
     const at = receivedAt.toISOString();
@@ -238,6 +251,9 @@ export class SubmitRequest {
             },
           }
         : {}),
+      ...(intake.channel ? { channel: intake.channel } : {}),
+      ...(intake.typeUnclear ? { typeUnclear: true } : {}),
+      ...(intake.typeUnclear && intake.mailText ? { mailText: intake.mailText } : {}),
       status: 'received',
       receivedAt: at,
       dueDate: clock.dueOn,

@@ -15,7 +15,13 @@ import { REQUESTS_TABLE } from '../local/tables';
 import { csv, metrics, queue, requestView } from './requests';
 import { ExtendRequest } from '../../functions/extend-request/extend-request';
 import { OperatorDecision } from '../../functions/operator-decision/operator-decision';
-import { NotHeldError, TooLateToCancelError } from '../../functions/operator-decision/errors';
+import {
+  NotHeldError,
+  RightDeniedByPolicyError,
+  RightRequiredError,
+  TooLateToCancelError,
+} from '../../functions/operator-decision/errors';
+import { OptOutScope, RequestType } from '../../functions/core/domain/request';
 import { RequestNotFoundError, StatusConflictError, ValidationError } from '../../functions/core/domain/errors';
 import { ExtensionRefusedError } from '../../functions/core/rules/errors';
 import { targetRunningTwin } from '../local/running';
@@ -48,7 +54,7 @@ Commands:
   show <id>        one request: its facts, its clock, per system what was done (the address masked)
   metrics          CCPA §7102 figures per right for a calendar year (--year, --csv)
   extend <id>      extend a request's deadline once, where the law allows, mailing the subject the reason (--reason)
-  approve <id>     let a request held for an operator go on
+  approve <id>     let a request held for an operator go on (--right for a mail whose right was unclear)
   deny <id>        deny a held request, mailing the subject the reason (--reason), the appeal and complaint routes
   clarify <id>     ask the subject of a held request a question (--reason); the clock pauses where the law allows
   cancel <id>      cancel a request not yet being processed, telling the subject why (--reason)
@@ -94,11 +100,16 @@ date, the subject is mailed it with the reason, then the request records it. Ref
 law gives no extension, when it was already extended, or after the notice deadline. Acts on the running twin, or on a
 deployment through the environment (DSAR_TABLE, DSAR_SENDER and the AWS defaults).
 Exit 0 when extended, 1 when refused, 2 on a usage error.`,
-  approve: `Usage: dsar approve <request id>
+  approve: `Usage: dsar approve <request id> [--right <right> [--scope <scope>]]
 
 Lets a request the policy step held for an operator (a right the profile has reviewed, a possibly excessive request)
 go on: the workflow waiting for it carries on, and a clock paused for a clarification resumes today.
-Exit 0 when approved, 1 when the request is not waiting for a decision, 2 on a usage error.`,
+A request that came by email without a clear right (held as type_unclear) needs --right: access, portability,
+categories, disclosures, deletion, limit_sensitive, restriction, or objection/opt_out with --scope sale_sharing,
+marketing or profiling. The policy is checked for that right first (if it denies it, nothing changes: deny the
+request with its reason in words), and the due date is the right's own.
+Exit 0 when approved, 1 when the request is not waiting for a decision or the policy denies the right, 2 on a usage
+error.`,
   deny: `Usage: dsar deny <request id> --reason "<why, as the subject will read it>"
 
 Denies a held request: the subject is mailed the reason, how to appeal where the law gives an appeal, and where to
@@ -176,7 +187,7 @@ export async function main(
   if (values.local && local === undefined) return EXIT.usage;
   if (command === 'extend') return extendCommand(parsed.argument, values.reason, io, options.extend);
   if (command === 'approve' || command === 'deny' || command === 'clarify' || command === 'cancel')
-    return decisionCommand(command, parsed.argument, values.reason, io, options.operator);
+    return decisionCommand(command, parsed.argument, values.reason, io, options.operator, values);
   if (command === 'audit') {
     if (!parsed.argument) {
       io.err(`which request? ${HELP.audit}`);
@@ -217,6 +228,8 @@ function parse(argv: readonly string[]) {
       table: { type: 'string' },
       year: { type: 'string' },
       reason: { type: 'string' },
+      right: { type: 'string' },
+      scope: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -354,11 +367,22 @@ async function decisionCommand(
   reason: string | undefined,
   io: Io,
   given?: Pick<OperatorDecision, 'approve' | 'deny' | 'clarify' | 'cancel'>,
+  flags: { right?: string; scope?: string } = {},
 ): Promise<number> {
-  if (!requestId || (command !== 'approve' && reason === undefined)) {
+  const right = flags.right === undefined ? undefined : RequestType.safeParse(flags.right);
+  const scope = flags.scope === undefined ? undefined : OptOutScope.safeParse(flags.scope);
+  if (
+    !requestId ||
+    (command !== 'approve' && reason === undefined) ||
+    ((right !== undefined || scope !== undefined) && command !== 'approve') ||
+    right?.success === false ||
+    scope?.success === false ||
+    (scope !== undefined && right === undefined)
+  ) {
     io.err(HELP[command] ?? '');
     return EXIT.usage;
   }
+  const choice = right?.success ? { right: right.data, ...(scope?.success ? { scope: scope.data } : {}) } : undefined;
   let use = given;
   if (use === undefined) {
     const twin = await targetRunningTwin(process.env.DSAR_DATA_DIR || join(REPO_ROOT, '.dsar'));
@@ -378,7 +402,7 @@ async function decisionCommand(
   const decision = use;
   try {
     await actingAs('operator', async () => {
-      if (command === 'approve') await decision.approve(requestId);
+      if (command === 'approve') await (choice ? decision.approve(requestId, choice) : decision.approve(requestId));
       else if (command === 'deny') await decision.deny(requestId, reason ?? '');
       else if (command === 'cancel') await decision.cancel(requestId, reason ?? '');
       else {
@@ -398,6 +422,8 @@ async function decisionCommand(
   } catch (error) {
     if (
       error instanceof NotHeldError ||
+      error instanceof RightRequiredError ||
+      error instanceof RightDeniedByPolicyError ||
       error instanceof TooLateToCancelError ||
       error instanceof StatusConflictError
     ) {

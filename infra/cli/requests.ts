@@ -31,6 +31,12 @@ export function requestView(record: RequestRecord): Record<string, unknown> {
       ? `${record.decision.outcome} (${record.decision.reasons.map((r) => r.code).join(', ') || 'no reasons'}; by ${record.decision.by ?? 'policy'}, profile ${record.decision.profile.id} ${record.decision.profile.version})`
       : undefined,
     waitingFor: waitingFor(record),
+    // a mail whose right was unclear: its words are what the operator decides the right from, while it waits for that
+    ...(record.mailText &&
+    record.decision?.outcome === 'hold' &&
+    record.decision.reasons.some((r) => r.code === 'type_unclear')
+      ? { mailText: record.mailText }
+      : {}),
     ...(record.clock
       ? {
           clock: {

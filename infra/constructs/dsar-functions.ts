@@ -33,6 +33,7 @@ import {
   TOKEN_ACTIONS,
 } from './grants';
 import { acknowledgeWildcards } from './nag';
+import { INBOUND_MAIL_PREFIX } from '../../functions/receive-mail/keys';
 
 export interface DsarFunctionsProps {
   readonly requests: EncryptedTable;
@@ -46,6 +47,8 @@ export interface DsarFunctionsProps {
   readonly connectorConcurrency: number;
   readonly bucket: s3.IBucket;
   readonly key: kms.IKey;
+  /** where SES stores received mail (infra/constructs/inbound-mail.ts): only ReceiveMail is granted it */
+  readonly inboundMail: s3.IBucket;
   readonly hashKey: secretsmanager.ISecret;
   readonly sender: ses.IEmailIdentity;
   readonly senderEmail: string;
@@ -169,6 +172,15 @@ export class DsarFunctions extends Construct {
     if (spec.tokens) grantTable(fn, props.tokens, [...new Set(spec.tokens.map((use) => TOKEN_ACTIONS[use]))]);
     if (spec.suppression) grantTable(fn, props.suppression, SUPPRESSION_ACTIONS[spec.suppression]);
     if (spec.bucket) grantBucket(fn, props.bucket, props.key, spec.bucket);
+    if (spec.receivesMail) {
+      const inbound = props.inboundMail.arnForObjects(`${INBOUND_MAIL_PREFIX}*`);
+      grantActions(fn, ['s3:GetObject', 's3:DeleteObject'], [inbound]);
+      acknowledgeWildcards(
+        role,
+        [inbound],
+        'Raw mail under the inbound-mail/ prefix: its keys are SES message ids, unknown at deploy time.',
+      );
+    }
     if (spec.sources) grantSources(fn, props.systems, spec.sources);
     const vpc = spec.sources ? sourceVpc(props.systems) : undefined;
     if (vpc) placeInVpc(fn, vpc);
@@ -201,6 +213,7 @@ function environmentFor(spec: FunctionSpec, props: DsarFunctionsProps): Record<s
   if (spec.readsSystemsConfig) env[FUNCTION_ENV.SYSTEMS_FILE] = SYSTEMS_FILE_IN_BUNDLE;
   if (spec.readsProfile && props.profilePath) env[FUNCTION_ENV.PROFILE_FILE] = PROFILE_FILE_IN_BUNDLE;
   if (spec.hashesIdentities) env[FUNCTION_ENV.HASH_KEY_SECRET_ARN] = props.hashKey.secretArn;
+  if (spec.receivesMail) env[FUNCTION_ENV.INBOUND_MAIL_BUCKET] = props.inboundMail.bucketName;
   // an agent's upload policy requires SSE-KMS under the bucket's own key (s3-agent-documents.ts)
   if (spec.bucket?.write?.includes('agent-documents/')) env[FUNCTION_ENV.BUCKET_KEY_ARN] = props.key.keyArn;
   return env;

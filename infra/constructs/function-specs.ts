@@ -80,6 +80,11 @@ export interface FunctionSpec {
    * policy of its own, so the function does not depend on the state machine that invokes it (no cycle).
    */
   readonly answersTasks?: boolean;
+  /**
+   * s3:GetObject and s3:DeleteObject on the inbound-mail bucket's `inbound-mail/*` + DSAR_INBOUND_MAIL_BUCKET: reads a
+   * raw mail SES stored there, and deletes it (infra/constructs/inbound-mail.ts)
+   */
+  readonly receivesMail?: boolean;
   /** secretsmanager:GetSecretValue on the webhook secrets the systems config names (recipients' `notify.webhook`) */
   readonly readsWebhookSecrets?: boolean;
 }
@@ -112,6 +117,25 @@ export const FUNCTION_SPECS = [
     hashesIdentities: true,
     // an agent's request names an uploaded permission document: HeadObject checks that it is there
     bucket: { read: ['agent-documents/'] },
+  },
+  // --- Requests by email (SES receipt rule: S3 action, then this function) ---
+  {
+    id: 'ReceiveMail',
+    entry: 'functions/receive-mail/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose:
+      'SES receipt: turn one raw mail to an intake address into a request through the same intake as POST /requests (verification link to the From address; an unclear right held for an operator), or refuse it; delete the raw mail either way',
+    // the intake's own needs, exactly as SubmitRequest's (the same use case), without the agents' documents
+    table: 'readWrite',
+    tokens: ['issue'],
+    sendsMail: true,
+    linksToApi: true,
+    startsWorkflow: true,
+    readsSystemsConfig: true,
+    // the intake addresses and the law a mailed request is made under are the profile's
+    readsProfile: true,
+    hashesIdentities: true,
+    receivesMail: true,
   },
   {
     id: 'AgentDocuments',

@@ -13,6 +13,7 @@ import { HandlerLoader } from './handlers';
 import { LocalStepFunctions } from './sfn-runner';
 import { type SfnFaults, startSfnServer } from './sfn-server';
 import { startApiServer } from './api-server';
+import { startSmtpServer } from './smtp-server';
 import { createBucket, DEMO_ERASED_PERSON, DEMO_PERSON, demoPeople, seedDemoCompany } from './demo-company';
 import { startLocalPostgres } from './pglite';
 import { AUDIT_TABLE, REQUESTS_TABLE, SUPPRESSION_TABLE, TOKENS_TABLE, auditTable } from './tables';
@@ -91,6 +92,8 @@ export interface TwinEndpoints {
   s3: string;
   ses: string;
   stepfunctions: string;
+  /** requests by email: the SMTP listener (`smtp://127.0.0.1:<port>`), SES receiving's stand-in */
+  smtp: string;
 }
 
 export interface Twin {
@@ -118,6 +121,8 @@ export const DEMO_ESTATE_FILE = join(REPO_ROOT, 'infra/config/demo-estate.json')
 export const DEFAULT_API_PORT = 8787;
 export { AUDIT_TABLE, REQUESTS_TABLE, SUPPRESSION_TABLE, TOKENS_TABLE } from './tables';
 const DOCUMENTS_BUCKET = 'dsar-documents';
+/** where the SMTP listener stores raw mail, as SES's S3 action does in the cloud (its own bucket there too) */
+const INBOUND_MAIL_BUCKET = 'dsar-inbound-mail';
 const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:DsarRequestWorkflow';
 
 export function localJsonPath(dataDir = DEFAULT_DATA_DIR): string {
@@ -264,6 +269,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     );
     if (moved > 0) process.stderr.write(`Moved ${moved} suppression-list entries into their own table.\n`);
     await createBucket(s3Client, DOCUMENTS_BUCKET);
+    await createBucket(s3Client, INBOUND_MAIL_BUCKET);
     if (options.seedDemo !== false) await seedDemoCompany(dynamoClient, s3Client);
 
     const template = synthTemplate(context);
@@ -280,6 +286,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const api: LocalServer = await startApiServer(API_ROUTES, loader, apiPortFor(ports, options.apiPort));
     apiOrigin = api.url;
     started.push({ stop: () => api.stop() });
+    // requests by email: stopped before the runner, whose stop drains the invocations the listener started
+    const smtp = await startSmtpServer({ port: ports.get('smtp'), s3: s3Client, bucket: INBOUND_MAIL_BUCKET, loader });
+    started.push(smtp);
     const settings = workflowSettings(template);
     configureEnvironment({
       AWS_ENDPOINT_URL_SFN: sfn.url,
@@ -288,6 +297,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       [FUNCTION_ENV.SUPPRESSION_TABLE]: SUPPRESSION_TABLE,
       [FUNCTION_ENV.AUDIT_TABLE]: AUDIT_TABLE,
       [FUNCTION_ENV.BUCKET]: DOCUMENTS_BUCKET,
+      [FUNCTION_ENV.INBOUND_MAIL_BUCKET]: INBOUND_MAIL_BUCKET,
       [FUNCTION_ENV.STATE_MACHINE_ARN]: STATE_MACHINE_ARN,
       [FUNCTION_ENV.API_URL]: api.url,
       [FUNCTION_ENV.SYSTEMS_FILE]: systemsFile,
@@ -305,6 +315,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       ses: ses.endpoint,
       stepfunctions: sfn.url,
       api: api.url,
+      smtp: smtp.url,
     });
     const endpoints: TwinEndpoints = {
       api: api.url,
@@ -313,6 +324,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       s3: s3.endpoint,
       ses: ses.endpoint,
       stepfunctions: sfn.url,
+      smtp: smtp.url,
     };
     writePrivateFile(
       localJsonPath(dataDir),

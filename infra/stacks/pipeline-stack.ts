@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { DsarApi } from '../constructs/dsar-api';
 import { DsarFunctions } from '../constructs/dsar-functions';
+import { InboundMail } from '../constructs/inbound-mail';
 import { FUNCTION_SPECS, type FunctionEntry } from '../constructs/function-specs';
 import { acknowledgeWildcards } from '../constructs/nag';
 import type { EncryptedTable } from '../constructs/grants';
@@ -50,6 +51,7 @@ export class PipelineStack extends Stack {
   public readonly stateMachine: sfn.StateMachine;
   public readonly api: DsarApi;
   public readonly sender: ses.EmailIdentity;
+  public readonly inboundMail: InboundMail;
   /** every alarm notifies it; subscribe a pager, or pass `alarmEmail` */
   public readonly alarmTopic: sns.Topic;
 
@@ -60,6 +62,8 @@ export class PipelineStack extends Stack {
 
     this.sender = new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(config.senderEmail) });
 
+    // requests by email: SES stores the raw mail here, then invokes ReceiveMail (infra/constructs/inbound-mail.ts)
+    this.inboundMail = new InboundMail(this, 'InboundMail');
     this.functions = new DsarFunctions(this, 'Functions', {
       requests: props.requests,
       tokens: props.tokens,
@@ -69,6 +73,7 @@ export class PipelineStack extends Stack {
       connectorConcurrency: config.connectorConcurrency,
       bucket: props.bucket,
       key: props.key,
+      inboundMail: this.inboundMail.bucket,
       hashKey: props.hashKey,
       sender: this.sender,
       senderEmail: config.senderEmail,
@@ -79,6 +84,7 @@ export class PipelineStack extends Stack {
       downloadTtl: Duration.hours(config.downloadLinkHours),
     });
     const fns = this.functions.byId;
+    this.inboundMail.receiveWith(fns.ReceiveMail, config.profile?.profile.intake.emails ?? []);
 
     this.stateMachine = new sfn.StateMachine(this, 'Workflow', {
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -170,6 +176,12 @@ export class PipelineStack extends Stack {
       value: this.stateMachine.stateMachineArn,
       description: 'The request workflow',
     });
+    if (this.inboundMail.ruleSet)
+      new CfnOutput(this, 'ReceiptRuleSetName', {
+        value: this.inboundMail.ruleSet.receiptRuleSetName,
+        description:
+          'Requests by email: activate it (aws ses set-active-receipt-rule-set --rule-set-name <this>) once the domain is verified in SES and its MX points at SES',
+      });
     new CfnOutput(this, 'ReapplyDeletionsFunction', {
       value: fns.ReapplyDeletions.functionName,
       description: 'After restoring a backup: aws lambda invoke --function-name <this> out.json',

@@ -66,6 +66,22 @@ describe('Class: AwsSolutionsChecks (cdk-nag)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('finds none either with a profile that takes requests by email (the receipt rule, its bucket and policy)', () => {
+    // Prepare
+    const app = appWithChecks({ profile: 'softpire' });
+
+    // Act
+    app.synth({ force: true });
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+
+    // Assess
+    const errors = report.violations
+      .filter((v) => v.severity === 'error')
+      .map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(errors).toEqual([]);
+    expect(JSON.stringify(app.synth().getStackByName('DsarPipeline').template)).toContain('AWS::SES::ReceiptRule');
+  });
+
   it('fails synthesis through the validation plugin when a finding is not acknowledged', () => {
     // Prepare: a stack-level grant with a wildcard and no acknowledgement
     const app = appWithChecks();

@@ -72,6 +72,17 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     ...BUCKET_READ,
     ...BUCKET_WRITE,
   ],
+  // the same intake as POST /requests, from a raw mail it reads and deletes under inbound-mail/ (no agents' documents)
+  'functions/receive-mail/handler.ts': [
+    ...BASE,
+    ...TABLE_WRITE,
+    ...KMS_WRITE,
+    MAIL,
+    SECRET,
+    'states:StartExecution',
+    's3:GetObject',
+    's3:DeleteObject',
+  ],
   // signs the presigned POST of an agent's document: may put (SSE-KMS) under its prefix, and nothing else
   'functions/agent-documents/handler.ts': [...BASE, ...BUCKET_WRITE],
   // the pages' stylesheet and scripts: touches no data at all
@@ -141,6 +152,7 @@ const RW = TABLE_WRITE;
 const AUDIT = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> = {
   SubmitRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
+  ReceiveMail: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
   GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
   PrivacyCenter: { Requests: RW, Tokens: ['dynamodb:PutItem', 'dynamodb:GetItem'], Audit: AUDIT },
   AgentDocuments: {},
@@ -255,6 +267,7 @@ describe('Class: PipelineStack', () => {
       // Assess
       expect(withArn).toEqual([
         'functions/submit-request/handler.ts',
+        'functions/receive-mail/handler.ts',
         'functions/privacy-center/handler.ts',
         'functions/verify-identity/handler.ts',
         'functions/appeal-request/handler.ts',
@@ -271,6 +284,7 @@ describe('Class: PipelineStack', () => {
         'PlanRequest',
         'PrivacyCenter',
         'ReapplyDeletions',
+        'ReceiveMail',
         'ResolveIdentities',
         'SubmitRequest',
         'Sweeper',
@@ -302,6 +316,7 @@ describe('Class: PipelineStack', () => {
         'GetRequest',
         'NotifyRecipient',
         'PrivacyCenter',
+        'ReceiveMail',
         'SubmitRequest',
         'VerifyIdentity',
       ]);
@@ -509,7 +524,14 @@ describe('Class: PipelineStack', () => {
       const described = resourcesFor(resources, 'functions/sweep/handler.ts', 'states:DescribeExecution');
 
       // Assess
-      expect(starters).toEqual(['SubmitRequest', 'PrivacyCenter', 'VerifyIdentity', 'AppealRequest', 'Sweeper']);
+      expect(starters).toEqual([
+        'SubmitRequest',
+        'ReceiveMail',
+        'PrivacyCenter',
+        'VerifyIdentity',
+        'AppealRequest',
+        'Sweeper',
+      ]);
       expect(describers).toEqual(['Sweeper']);
       expect(holders('states:RedriveExecution')).toEqual([]);
       // the callback tasks: HoldRequest answers at once a request already settled; NotifyRecipient answers at once (no

@@ -200,4 +200,40 @@ describe('Audit trail: DynamoRequestRepository with DynamoAuditLog (dynalite)', 
     expect(stored.agentAuthority).toEqual({ authority: 'signed_permission', document });
     expect(events.at(-1)?.fields).toEqual(['agent', 'subject', 'subjectForgottenAt']);
   });
+  it("sets the right of a verified unclear mail only, audited by field names, and forgets the mail's words with the subject", async () => {
+    // Prepare
+    const mailedId = '6b1f2c3d-0000-4000-8000-0000000000b1';
+    const clearId = '6b1f2c3d-0000-4000-8000-0000000000b2';
+    const now = new Date().toISOString();
+    const base = {
+      type: 'access' as const,
+      regulation: 'ccpa' as const,
+      subject: { email: EMAIL },
+      subjectHash: 'd'.repeat(64),
+      channel: 'email' as const,
+      status: 'verified' as const,
+      receivedAt: now,
+      dueDate: '2026-12-01',
+      updatedAt: now,
+    };
+    await repository.create({ ...base, requestId: mailedId, typeUnclear: true, mailText: 'Question\nmy stuff?' });
+    await repository.create({ ...base, requestId: clearId });
+    const right = { type: 'deletion' as const, dueDate: '2026-12-15' };
+
+    // Act
+    await actingAs('operator', () => repository.setRight(mailedId, right));
+    const refused = await actingAs('operator', () => repository.setRight(clearId, right)).catch((e: unknown) => e);
+    await repository.advance(mailedId, 'cancelled');
+    await repository.forgetSubject(mailedId);
+    const stored = await repository.load(mailedId);
+    const events = await audit.history(mailedId);
+
+    // Assess
+    expect(refused).toMatchObject({ name: 'StatusConflictError' });
+    expect((await repository.load(clearId)).type).toBe('access');
+    expect(stored).toMatchObject({ type: 'deletion', dueDate: '2026-12-15', typeUnclear: true });
+    expect(stored.mailText).toBeUndefined();
+    expect(events.find((e) => e.actor === 'operator')).toMatchObject({ kind: 'updated', fields: ['dueDate', 'type'] });
+    expect(JSON.stringify(events)).not.toContain('my stuff');
+  });
 });

@@ -56,6 +56,17 @@ export class MemoryRequests implements RequestRepository {
     return record && structuredClone(record);
   }
 
+  public async setRight(
+    requestId: string,
+    right: Pick<RequestRecord, 'type' | 'scope' | 'clock' | 'dueDate'>,
+  ): Promise<void> {
+    const record = this.records.get(requestId);
+    if (!record) throw new RequestNotFoundError(requestId);
+    if (record.status !== 'verified' || record.typeUnclear !== true)
+      throw new StatusConflictError(requestId, 'setRight');
+    this.records.set(requestId, { ...record, ...structuredClone(right), updatedAt: new Date().toISOString() });
+  }
+
   public async earlierOf(subjectHash: string): Promise<RequestRecord[]> {
     return [...this.records.values()].filter((r) => r.subjectHash === subjectHash).map((r) => structuredClone(r));
   }
@@ -105,6 +116,7 @@ export class MemoryRequests implements RequestRepository {
     delete record.subject;
     delete record.verified;
     delete record.corrections;
+    delete record.mailText;
     record.subjectForgottenAt ??= new Date().toISOString();
   }
 

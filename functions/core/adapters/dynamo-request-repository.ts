@@ -56,6 +56,8 @@ const FORGOTTEN_FIELDS = [
   'corrections',
   'controller',
   'appealReason',
+  // an unclear mail's words (functions/receive-mail)
+  'mailText',
   'verifyTaskToken',
   // an authorized agent's name and address (the document's key, in agentAuthority, names no one and stays)
   'agent',
@@ -264,6 +266,30 @@ export class DynamoRequestRepository implements RequestRepository {
       kind: patch.decision !== undefined ? 'decided' : patch.extension !== undefined ? 'extended' : 'updated',
       fields: fieldNames(patch),
     });
+  }
+
+  public async setRight(
+    requestId: string,
+    right: Pick<RequestRecord, 'type' | 'scope' | 'clock' | 'dueDate'>,
+  ): Promise<void> {
+    const values: Record<string, unknown> = { ':verified': 'verified', ':unclear': true };
+    const set = this.setExpression({ ...right, updatedAt: new Date().toISOString() }, values);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: requestKey(requestId),
+          ...set,
+          ExpressionAttributeNames: { ...set.ExpressionAttributeNames, '#unclear': 'typeUnclear' },
+          ConditionExpression: 'attribute_exists(pk) AND #status = :verified AND #unclear = :unclear',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new StatusConflictError(requestId, 'setRight', { cause: error });
+      throw error;
+    }
+    await this.record(requestId, { kind: 'updated', fields: fieldNames(right) });
   }
 
   public async claimDelivery(

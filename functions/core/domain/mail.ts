@@ -60,7 +60,10 @@ export function verificationMail(record: RequestRecord, link: string, expiresAt:
     to: subjectEmail(record),
     subject: 'Please confirm your privacy request',
     text: [
-      `We received a request for ${RIGHT[record.type]} (reference ${record.requestId}).`,
+      // a mail whose words named no one right: its type is a placeholder, so the mail names none (receive-mail)
+      record.typeUnclear
+        ? `We received your privacy request by email (reference ${record.requestId}). We could not tell from your message which right you want to exercise: once you confirm, a member of our privacy team will decide it with you.`
+        : `We received a request for ${RIGHT[record.type]} (reference ${record.requestId}).`,
       // 11 CCR §7063(a)(2)–(3): an agent's request is confirmed by the subject directly, who must know who asked
       ...(record.agent
         ? [
@@ -68,7 +71,7 @@ export function verificationMail(record: RequestRecord, link: string, expiresAt:
             'Confirm only if you gave them permission to make this request for you. The answer will come to you, not to them.',
           ]
         : []),
-      CONSEQUENCE[record.type],
+      ...(record.typeUnclear ? [] : [CONSEQUENCE[record.type]]),
       '',
       record.agent
         ? 'To confirm that it is you and that you gave this permission, please open this link and confirm:'

@@ -20,17 +20,29 @@ export type Decision =
   | { outcome: 'deny'; reasons: Reason[] }
   | { outcome: 'hold'; reasons: Reason[] };
 
+const TYPE_UNCLEAR: Reason = {
+  code: 'type_unclear',
+  source: 'GDPR Art. 12(2): the request came by email and its words name no one right; a person decides which',
+};
+
 /** The statuses of earlier requests that do not count against a limit: nothing was done for anyone. */
 const NOT_COUNTED: ReadonlySet<RequestRecord['status']> = new Set(['rejected', 'expired', 'cancelled']);
 
 export interface DecideInput {
-  request: Pick<RequestRecord, 'requestId' | 'type' | 'regulation' | 'receivedAt' | 'relationship' | 'agentAuthority'>;
+  request: Pick<
+    RequestRecord,
+    'requestId' | 'type' | 'regulation' | 'receivedAt' | 'relationship' | 'agentAuthority' | 'typeUnclear'
+  >;
   profile: Profile;
   /** the subject's other requests (same keyed hash of the address), any status */
   earlier: readonly Pick<RequestRecord, 'requestId' | 'type' | 'status' | 'receivedAt'>[];
 }
 
 export function decide({ request, profile, earlier }: DecideInput): Decision {
+  // Every rule below depends on the right; a mail whose right is unclear has only a placeholder, so a person decides
+  // the right first (GDPR Art. 12(2): the controller facilitates the exercise of rights — it does not drop the request).
+  // The operator's `approve --right` checks the rules for the right chosen (functions/operator-decision).
+  if (request.typeUnclear) return { outcome: 'hold', reasons: [TYPE_UNCLEAR] };
   const reasons: Reason[] = [];
   const law = request.regulation as PackId;
   if (!profile.jurisdictions.includes(law))

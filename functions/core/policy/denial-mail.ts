@@ -65,6 +65,7 @@ function explain(reason: Reason, record: RequestRecord, profile: Profile): strin
     case 'possibly_excessive':
     case 'appeal':
     case 'agent_document_review':
+    case 'type_unclear':
       return 'Your request needs a decision by our privacy team.';
   }
 }

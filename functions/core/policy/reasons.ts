@@ -35,7 +35,9 @@ export type DenialCode = z.infer<typeof DenialCode>;
  *   refuse a manifestly unfounded or excessive request or charge a reasonable fee, and a person must judge which;
  * - `appeal`: the subject appeals a denial; the law has a person decide it (e.g. Va. Code §59.1-577(C));
  * - `agent_document_review`: an agent acts under a power of attorney (Cal. Prob. Code §§4000–4465); the subject was not
- *   asked (11 CCR §7063(b)), so a person checks the document before any system is searched.
+ *   asked (11 CCR §7063(b)), so a person checks the document before any system is searched;
+ * - `type_unclear`: the request came by email and its words named no right, or more than one
+ *   (functions/receive-mail/rights.ts); a person reads it and sets the right (`npx dsar approve <id> --right …`).
  */
 export const HoldCode = z.enum([
   'review_required',
@@ -43,6 +45,7 @@ export const HoldCode = z.enum([
   'possibly_excessive',
   'appeal',
   'agent_document_review',
+  'type_unclear',
 ]);
 export type HoldCode = z.infer<typeof HoldCode>;
 
