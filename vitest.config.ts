@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Suites by speed: `unit` (mocked SDK edges, milliseconds), `infra` (CDK synth), `integration`
- * (real emulators), `e2e` (the whole local twin). `npm test` runs them all; `npm run test:unit` alone is the fast loop.
+ * (real emulators), `e2e` (the whole local twin), `browser` (pages in headless Chromium, against the twin). `npm test` runs them all; `npm run test:unit` alone is the fast loop.
  */
 export default defineConfig({
   test: {
@@ -24,6 +24,16 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -49,7 +49,7 @@ function answerForm(token: string, view: NoticeView): string {
   return (
     `<form method="post" action="notices"${encoding}><input type="hidden" name="token" value="${escapeHtml(token)}">${radios}${upload}` +
     `<p><label>Reason (for an exception)<br><textarea name="reason" rows="5" cols="50" maxlength="${MAX_REASON_LENGTH}"></textarea></label></p>` +
-    `<button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">Send the answer</button></form>`
+    `<button type="submit">Send the answer</button></form>`
   );
 }
 

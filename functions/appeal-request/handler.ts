@@ -25,7 +25,7 @@ export const handler = httpRoute(async (event) => {
         `We declined your request for ${RIGHT[original.type]} (reference ${original.requestId}). Tell us why you disagree; a member of our privacy team will review the decision and write to you.`,
         `<form method="post" action="appeal"><input type="hidden" name="token" value="${escapeHtml(token)}">` +
           `<p><label>Why you disagree<br><textarea name="reason" rows="8" cols="60" maxlength="${MAX_APPEAL_REASON}" required></textarea></label></p>` +
-          '<button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">Send my appeal</button></form>',
+          '<button type="submit">Send my appeal</button></form>',
       );
     }
     const fields = formFields(event);

@@ -21,10 +21,10 @@ function filesPage(files: Extract<DownloadAnswer, { files: unknown }>['files']) 
   const forms = files
     .map(
       (f) =>
-        `<form method="post" action="download" style="margin:.8rem 0">` +
+        `<form method="post" action="download">` +
         `<input type="hidden" name="token" value="${escapeHtml(f.token)}">` +
         `<input type="hidden" name="format" value="${escapeHtml(f.format)}">` +
-        `<button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">${escapeHtml(LABEL[f.format] ?? f.fileName)}</button>` +
+        `<button type="submit">${escapeHtml(LABEL[f.format] ?? f.fileName)}</button>` +
         ` <small>${escapeHtml(f.fileName)}</small></form>`,
     )
     .join('');

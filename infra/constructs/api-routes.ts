@@ -41,6 +41,8 @@ export const API_ROUTES = [
   // An appeal of a denial (where the law gives one): GET shows the form, POST spends the token and records the appeal.
   { method: 'GET', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
   { method: 'POST', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
+  // The pages' stylesheet and scripts: the Content-Security-Policy allows only same-origin files.
+  { method: 'GET', path: '/assets/{name}', handler: 'functions/assets/handler.ts' },
   // The operator console (README "Operator console"). Sign-in and its callback are public (they start a session);
   // every other console route is behind the authorizer, and every POST checks the form token and the Origin.
   { method: 'GET', path: '/console/sign-in', handler: CONSOLE },

@@ -161,6 +161,13 @@ export const FUNCTION_SPECS = [
     tokens: ['check', 'consume'],
     startsWorkflow: true,
   },
+  {
+    id: 'Assets',
+    entry: 'functions/assets/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose:
+      "GET /assets/{name}: the pages' same-origin stylesheet and scripts (the CSP allows no other); touches no data",
+  },
   // --- workflow steps ---
   {
     id: 'DecideRequest',

@@ -44,7 +44,7 @@ describe('End to end: a request made by an authorized agent', () => {
     const body = (await issued.json()) as { url: string; fields: Record<string, string>; key: string };
     const form = new FormData();
     for (const [name, value] of Object.entries(body.fields)) form.append(name, value);
-    form.append('file', new Blob([bytes], { type: contentType }), 'permission.pdf');
+    form.append('file', new Blob([new Uint8Array(bytes)], { type: contentType }), 'permission.pdf');
     const uploaded = await fetch(body.url, { method: 'POST', body: form });
     return { issued: issued.status, uploaded: uploaded.status, ...body };
   }

@@ -62,6 +62,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   ],
   // signs the presigned POST of an agent's document: may put (SSE-KMS) under its prefix, and nothing else
   'functions/agent-documents/handler.ts': [...BASE, ...BUCKET_WRITE],
+  // the pages' stylesheet and scripts: touches no data at all
+  'functions/assets/handler.ts': [...BASE],
   'functions/get-request/handler.ts': [...BASE, ...TABLE_READ, ...KMS_READ],
   'functions/verify-identity/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, 'states:StartExecution'],
   'functions/download/handler.ts': [...BASE, ...TABLE_WRITE, ...KMS_WRITE, ...BUCKET_READ],
@@ -142,6 +144,7 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   SubmitRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
   GetRequest: { Requests: TABLE_READ, Tokens: ['dynamodb:GetItem'] },
   AgentDocuments: {},
+  Assets: {},
   VerifyIdentity: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
   Download: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], Audit: AUDIT },
   DecideRequest: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },

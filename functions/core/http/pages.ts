@@ -1,16 +1,13 @@
-import { html } from './responses';
+import type { Lang } from '../i18n/catalog';
+import { type Html, h, layoutPage, raw } from './layout';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** Minimal, self-contained pages for the links people click in their mail. No scripts, no external assets. */
-export function page(statusCode: number, title: string, message: string, extra = '') {
-  return html(
-    statusCode,
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-      `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title></head>` +
-      `<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">` +
-      `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${extra}</body></html>`,
-  );
+/**
+ * The pages behind the links people click in their mail, in the product's one layout (./layout.ts: same-origin
+ * stylesheet, strict CSP, no scripts). `extra` is markup the caller built (escape what it quotes: prefer `h`).
+ */
+export function page(statusCode: number, title: string, message: string, extra: string | Html = '', lang: Lang = 'en') {
+  const more = typeof extra === 'string' ? raw(extra) : extra;
+  return layoutPage({ status: statusCode, lang, title, area: 'subject', body: h`<p>${message}</p>${more}` });
 }
 
 export interface FormButton {
@@ -29,15 +26,12 @@ export function confirmPage(
   action: string,
   token: string,
   buttons: readonly FormButton[],
+  lang: Lang = 'en',
 ) {
-  const controls = buttons
-    .map(
-      (b) =>
-        `<button type="submit" name="action" value="${escapeHtml(b.value)}" style="font-size:1.1rem;padding:.6rem 1.2rem;margin-right:1rem">${escapeHtml(b.label)}</button>`,
-    )
-    .join('');
-  const form =
-    `<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="token" value="${escapeHtml(token)}">` +
-    `${controls}</form>`;
-  return page(200, title, message, form);
+  const controls = buttons.map(
+    (b, i) =>
+      h`<button type="submit" name="action" value="${b.value}"${raw(i === 0 ? '' : ' class="secondary"')}>${b.label}</button>`,
+  );
+  const form = h`<form method="post" action="${action}"><input type="hidden" name="token" value="${token}">${controls}</form>`;
+  return page(200, title, message, form, lang);
 }
