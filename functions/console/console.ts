@@ -65,7 +65,8 @@ export function validActions(record: RequestRecord): Action[] {
     (record.status === 'verified' && (record.decision === undefined || record.decision.outcome === 'hold'));
   const out: Action[] = [];
   if (held) out.push('approve', 'deny', 'clarify');
-  if (!ended && !record.clock?.extension) out.push('extend');
+  // the clock says whether the law still gives an extension (not taken yet; the engine checks the notice deadline)
+  if (!ended && (record.clock === undefined || record.clock.extension.available)) out.push('extend');
   if (cancellable) out.push('cancel');
   if (!ended && (record.attention !== undefined || record.status === 'retrying')) out.push('retry');
   return out;

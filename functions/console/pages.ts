@@ -22,6 +22,12 @@ export interface PageContext {
   csrf: string;
 }
 
+/**
+ * `same-origin`, not the default `no-referrer`: under `no-referrer` a browser sends `Origin: null` on the console's own
+ * form posts, and the console checks the Origin of every POST. Console URLs carry request ids only, never a token.
+ */
+const HEADERS = { 'referrer-policy': 'same-origin' };
+
 const tr = (lang: Lang, key: string, vars?: Record<string, string | number>) => t(lang, key as MessageKey, vars);
 
 function nav(ctx: PageContext): Html {
@@ -40,7 +46,15 @@ function page(
   body: Html,
   status = 200,
 ): APIGatewayProxyStructuredResultV2 {
-  return layoutPage({ lang: ctx.lang, area: 'operator', title, path, status, body: h`${nav(ctx)}${body}` });
+  return layoutPage({
+    lang: ctx.lang,
+    area: 'operator',
+    title,
+    path,
+    status,
+    headers: HEADERS,
+    body: h`${nav(ctx)}${body}`,
+  });
 }
 
 /** Days left in words as well as numbers: a late request is marked by text, not by colour alone. */
@@ -136,7 +150,10 @@ ${fact(tr(lang, 'console.col.status'), record.status)}
 ${fact(tr(lang, 'console.fact.received'), record.receivedAt)}
 ${fact(tr(lang, 'console.fact.verified'), record.verifiedAt)}
 ${fact(tr(lang, 'console.col.due'), record.dueDate)}
-${fact(tr(lang, 'console.fact.extension'), clock?.extension ? JSON.stringify(clock.extension) : undefined)}
+${fact(
+  tr(lang, 'console.fact.extension'),
+  clock?.extension.extendedOn ? `${clock.extension.extendedOn} → ${clock.extension.extendedTo ?? ''}` : undefined,
+)}
 ${fact(tr(lang, 'console.fact.clock'), clock ? `${clock.pack} ${clock.packVersion}` : undefined)}
 ${fact(tr(lang, 'console.col.waitsFor'), waitingFor(record) === '-' ? undefined : waitingFor(record))}
 ${fact(
@@ -234,6 +251,7 @@ export function localSignInPage(lang: Lang, error?: string, status = 200) {
     title: tr(lang, 'console.signIn.title'),
     path: '/console/sign-in',
     status,
+    headers: HEADERS,
     body,
   });
 }
@@ -245,6 +263,7 @@ export function signedInPage(lang: Lang, cookies: string[]) {
     area: 'operator',
     title: tr(lang, 'console.signedIn.title'),
     path: '/console/callback',
+    headers: HEADERS,
     body: h`<p><a href="/console">${tr(lang, 'console.signedIn.continue')}</a></p>`,
   });
   return { ...response, cookies };
