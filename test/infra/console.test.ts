@@ -16,7 +16,7 @@ describe('Class: DsarApi (operator console)', () => {
   beforeAll(() => {
     template = synthStacks().pipeline;
     resources = resourcesOf(template);
-  });
+  }, 60_000);
 
   describe('Method: constructor', () => {
     it('creates a user pool of admin-created operators with a strong password, required TOTP and enforced threat protection', () => {
