@@ -205,3 +205,77 @@ describe('Function: consoleHandler', () => {
     });
   });
 });
+
+describe('Function: consoleHandler (Cognito managed login)', () => {
+  function cognito(fetchImpl: typeof fetch) {
+    const { handle: _local, ...rest } = setup();
+    const env: ConsoleEnvironment = {
+      useCases: () => rest.useCases,
+      apiUrl: () => 'https://console.example',
+      mode: () => 'cognito',
+      localSignIn: () => ({ signIn: rest.signIn }),
+      cognito: () => ({ loginUrl: 'https://login.example', clientId: 'client-1' }),
+      now: () => NOW,
+      fetch: fetchImpl,
+    };
+    return consoleHandler(env);
+  }
+
+  it('sends the browser to the managed login with an S256 PKCE challenge and keeps the verifier in a cookie', async () => {
+    // Prepare
+    const handle = cognito(vi.fn());
+
+    // Act
+    const result = await handle(event('GET /console/sign-in'));
+
+    // Assess
+    const location = new URL(String(result.headers?.location));
+    expect(result.statusCode).toBe(302);
+    expect(location.origin + location.pathname).toBe('https://login.example/oauth2/authorize');
+    expect(location.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(location.searchParams.get('redirect_uri')).toBe('https://console.example/console/callback');
+    expect(result.cookies?.[0]).toMatch(
+      /^__Host-dsar-console-pkce=[\w-]+\.[\w-]+; Path=\/; Max-Age=600; HttpOnly; Secure; SameSite=Lax$/,
+    );
+  });
+
+  it('exchanges the code with the verifier for a matching state, and sets the session cookie', async () => {
+    // Prepare
+    const fetchImpl = vi.fn(async () => new Response(JSON.stringify({ id_token: 'id.token.jwt' }), { status: 200 }));
+    const handle = cognito(fetchImpl as unknown as typeof fetch);
+    const callback = {
+      ...event('GET /console/callback', { query: { code: 'c0de', state: 'st4te' } }),
+      cookies: ['__Host-dsar-console-pkce=st4te.v3rifier'],
+    } as HttpEvent;
+
+    // Act
+    const result = await handle(callback);
+
+    // Assess
+    const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, { body: string }];
+    expect(url).toBe('https://login.example/oauth2/token');
+    expect(new URLSearchParams(init.body).get('code_verifier')).toBe('v3rifier');
+    expect(result.statusCode).toBe(200);
+    expect(result.cookies?.[0]).toBe(
+      `${SESSION_COOKIE}=id.token.jwt; Path=/; Max-Age=1800; HttpOnly; Secure; SameSite=Strict`,
+    );
+  });
+
+  it('refuses a callback whose state does not match, without calling the token endpoint', async () => {
+    // Prepare
+    const fetchImpl = vi.fn();
+    const handle = cognito(fetchImpl as unknown as typeof fetch);
+    const callback = {
+      ...event('GET /console/callback', { query: { code: 'c0de', state: 'forged' } }),
+      cookies: ['__Host-dsar-console-pkce=st4te.v3rifier'],
+    } as HttpEvent;
+
+    // Act
+    const result = await handle(callback);
+
+    // Assess
+    expect(result.statusCode).toBe(401);
+    expect(result.cookies).toBeUndefined();
+    expect(fetchImpl).not.toHaveBeenCalled();
+  });
+});
