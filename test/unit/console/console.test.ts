@@ -74,6 +74,26 @@ describe('Function: validActions', () => {
     expect(onFailed).toEqual(['extend', 'retry']);
     expect(onDone).toEqual([]);
   });
+
+  it('offers no extension once the clock says the law gives none (already taken, or none in this law)', () => {
+    // Prepare
+    const clock = {
+      pack: 'gdpr',
+      packVersion: '1',
+      type: 'access',
+      startedOn: '2026-11-01',
+      startReason: 'receipt',
+      dueOn: '2027-02-01',
+      extension: { available: false, extendedOn: '2026-11-20', extendedTo: '2027-02-01' },
+      pauses: [],
+    };
+
+    // Act
+    const actions = validActions(rec('x', { clock } as never));
+
+    // Assess
+    expect(actions).not.toContain('extend');
+  });
 });
 
 describe('Class: ConsoleUseCases', () => {
