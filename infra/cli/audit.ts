@@ -1,7 +1,11 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '../../functions/core/adapters/dynamo-audit-log';
-import { type AuditEvent, verifyChain } from '../../functions/core/audit/chain';
+import { verifyChain } from '../../functions/core/audit/chain';
+import { auditRow } from '../../functions/core/audit/rows';
+
+// The history's lines live in functions/core/audit/rows.ts: the console shows them too.
+export { auditRow };
 import type { AuditLog } from '../../functions/core/ports';
 import { AUDIT_TABLE } from '../local/tables';
 import { type Io, type LocalEndpoints, paint } from './io';
@@ -26,20 +30,6 @@ export function auditLogFor(
 
 /** How `dsar audit` ended: the chain verified, a problem found in it, or no event for that id. */
 export type AuditOutcome = 'intact' | 'broken' | 'not_found';
-
-/** One line of the history: what the event says (statuses, field names, fixed words: nothing personal to mask). */
-export function auditRow(event: AuditEvent): Record<string, string> {
-  const change =
-    event.from !== undefined || event.to !== undefined ? `${event.from ?? ''} → ${event.to ?? ''}`.trim() : '';
-  return {
-    seq: String(event.seq),
-    at: event.at,
-    actor: event.actor,
-    kind: event.kind,
-    change,
-    fields: (event.fields ?? []).join(', '),
-  };
-}
 
 /**
  * `dsar audit <id>`: the request's events in order, then the verdict of recomputing the chain — "chain intact (N

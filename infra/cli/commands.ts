@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
@@ -344,7 +345,7 @@ async function extendCommand(
     use = new ExtendRequest(wiring.requests(), wiring.mailer());
   }
   try {
-    const { dueDate, previous } = await actingAs('operator', () => use.execute(requestId, reason));
+    const { dueDate, previous } = await actingAs('operator', () => use.execute(requestId, reason), cliOperator());
     io.out(`extended: due ${previous} → ${dueDate}; the subject was mailed the new date and the reason`);
     return EXIT.ok;
   } catch (error) {
@@ -401,15 +402,19 @@ async function decisionCommand(
   }
   const decision = use;
   try {
-    await actingAs('operator', async () => {
-      if (command === 'approve') await (choice ? decision.approve(requestId, choice) : decision.approve(requestId));
-      else if (command === 'deny') await decision.deny(requestId, reason ?? '');
-      else if (command === 'cancel') await decision.cancel(requestId, reason ?? '');
-      else {
-        const { paused } = await decision.clarify(requestId, reason ?? '');
-        io.out(paused ? 'asked; the clock is paused until you approve' : 'asked; this law does not pause the clock');
-      }
-    });
+    await actingAs(
+      'operator',
+      async () => {
+        if (command === 'approve') await (choice ? decision.approve(requestId, choice) : decision.approve(requestId));
+        else if (command === 'deny') await decision.deny(requestId, reason ?? '');
+        else if (command === 'cancel') await decision.cancel(requestId, reason ?? '');
+        else {
+          const { paused } = await decision.clarify(requestId, reason ?? '');
+          io.out(paused ? 'asked; the clock is paused until you approve' : 'asked; this law does not pause the clock');
+        }
+      },
+      cliOperator(),
+    );
     if (command !== 'clarify')
       io.out(
         {
@@ -435,6 +440,18 @@ async function decisionCommand(
       return EXIT.usage;
     }
     throw error;
+  }
+}
+
+/**
+ * Who acts through the CLI, for the audit trail: the OS account running it (`cli:<user>`), the closest to "which
+ * operator" a command line knows (the deployment's credentials say the rest, in CloudTrail).
+ */
+export function cliOperator(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli:unknown';
   }
 }
 

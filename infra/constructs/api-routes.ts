@@ -12,7 +12,17 @@ export interface ApiRoute {
   readonly method: HttpMethod;
   readonly path: string;
   readonly handler: FunctionEntry;
+  /**
+   * `operator`: behind the console's Lambda REQUEST authorizer (CONSOLE_AUTHORIZER), in the cloud (API Gateway) and in
+   * the twin (its HTTP server calls the same module first). None: public, the route checks what it needs itself.
+   */
+  readonly auth?: 'operator';
 }
+
+/** The console's authorizer: verifies the session JWT in the cookie (functions/console-authorizer/handler.ts). */
+export const CONSOLE_AUTHORIZER = 'functions/console-authorizer/handler.ts' satisfies FunctionEntry;
+
+const CONSOLE = 'functions/console/handler.ts' satisfies FunctionEntry;
 
 export const API_ROUTES = [
   { method: 'POST', path: '/requests', handler: 'functions/submit-request/handler.ts' },
@@ -44,4 +54,14 @@ export const API_ROUTES = [
   { method: 'POST', path: '/privacy/status', handler: 'functions/privacy-center/handler.ts' },
   { method: 'POST', path: '/privacy/cancel', handler: 'functions/privacy-center/handler.ts' },
   { method: 'POST', path: '/privacy/forget', handler: 'functions/privacy-center/handler.ts' },
+  // The operator console (README "Operator console"). Sign-in and its callback are public (they start a session);
+  // every other console route is behind the authorizer, and every POST checks the form token and the Origin.
+  { method: 'GET', path: '/console/sign-in', handler: CONSOLE },
+  { method: 'POST', path: '/console/sign-in', handler: CONSOLE },
+  { method: 'GET', path: '/console/callback', handler: CONSOLE },
+  { method: 'POST', path: '/console/sign-out', handler: CONSOLE, auth: 'operator' },
+  { method: 'GET', path: '/console', handler: CONSOLE, auth: 'operator' },
+  { method: 'GET', path: '/console/metrics', handler: CONSOLE, auth: 'operator' },
+  { method: 'GET', path: '/console/requests/{id}', handler: CONSOLE, auth: 'operator' },
+  { method: 'POST', path: '/console/requests/{id}/{action}', handler: CONSOLE, auth: 'operator' },
 ] as const satisfies readonly ApiRoute[];

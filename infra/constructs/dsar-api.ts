@@ -1,11 +1,14 @@
-import { Fn, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { API_ROUTES } from './api-routes';
+import { CONSOLE_ENV } from '../../functions/console/env';
+import { API_ROUTES, CONSOLE_AUTHORIZER } from './api-routes';
 import type { FunctionEntry } from './function-specs';
 
 export interface DsarApiProps {
@@ -31,6 +34,9 @@ export class DsarApi extends Construct {
   public readonly url: string;
   /** the execute-api endpoint behind it (not protected by WAF; throttled by the stage) */
   public readonly directUrl: string;
+  /** the console's operators (admin-created only) and its public app client (authorization code + PKCE) */
+  public readonly operators: cognito.UserPool;
+  public readonly consoleClient: cognito.UserPoolClient;
 
   public constructor(scope: Construct, id: string, props: DsarApiProps) {
     super(scope, id);
@@ -50,14 +56,33 @@ export class DsarApi extends Construct {
         'No access logs: /verify and /download carry single-use tokens in the query string, and a log line would keep ' +
         'them (and the requester IP) beyond the reach of any erasure. Failures are visible in the Lambda metrics.',
     });
+    // The console's JWT authorizer. API Gateway's native JWT authorizer reads only a bearer Authorization header and
+    // the console's session is a cookie, so it is a Lambda REQUEST authorizer (identity source: the Cookie header)
+    // verifying the Cognito ID token with aws-jwt-verify (functions/console-authorizer). No result cache: a signed-out
+    // or expired session is refused at its next request.
+    const consoleAuthorizer = new HttpLambdaAuthorizer('ConsoleAuthorizer', props.handlers(CONSOLE_AUTHORIZER), {
+      authorizerName: 'console-session',
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Cookie'],
+      resultsCacheTtl: Duration.seconds(0),
+    });
     for (const route of API_ROUTES) {
       const fn = props.handlers(route.handler);
+      const guarded = 'auth' in route && route.auth === 'operator';
       const [httpRoute] = this.httpApi.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.method}${route.path}`.replace(/[^A-Za-z0-9]/g, ''), fn),
+        ...(guarded ? { authorizer: consoleAuthorizer } : {}),
       });
-      if (httpRoute)
+      if (httpRoute && route.path.startsWith('/console/'))
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            "The console's sign-in and its managed-login callback start a session, so they cannot require one; every " +
+            'other console route is behind the session authorizer.',
+        });
+      else if (httpRoute && !guarded)
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
@@ -107,5 +132,76 @@ export class DsarApi extends Construct {
       },
     );
     this.url = `https://${this.distribution.distributionDomainName}`;
+    ({ operators: this.operators, client: this.consoleClient } = this.createOperators(props));
+  }
+
+  /**
+   * The console's operators: a Cognito user pool of admin-created accounts (no self sign-up), a strong password, TOTP
+   * MFA required, threat protection enforced (compromised credentials, adaptive authentication); a public app client
+   * (authorization code + PKCE, no secret: the console function is its only user and keeps no secret) and a managed
+   * login domain. The console and its authorizer are told the pool, the client and the login URL.
+   */
+  private createOperators(props: DsarApiProps): { operators: cognito.UserPool; client: cognito.UserPoolClient } {
+    const operators = new cognito.UserPool(this, 'Operators', {
+      userPoolName: `${Stack.of(this).stackName}-operators`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const callback = `${this.url}/console/callback`;
+    const client = operators.addClient('ConsoleClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        callbackUrls: [callback],
+        logoutUrls: [`${this.url}/console/sign-in`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      // the session cookie lasts as long as the ID token it holds (functions/console/env.ts SESSION_SECONDS)
+      idTokenValidity: Duration.minutes(30),
+      accessTokenValidity: Duration.minutes(30),
+      refreshTokenValidity: Duration.hours(1),
+    });
+    const domain = operators.addDomain('Login', {
+      // unique per account and stack; no reserved words (aws, amazon, cognito)
+      cognitoDomain: { domainPrefix: `dsar-console-${Aws.ACCOUNT_ID}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    // the managed login's look: Cognito's defaults (a style is required for the newer managed login to show a page)
+    new cognito.CfnManagedLoginBranding(this, 'LoginBranding', {
+      userPoolId: operators.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    const loginUrl = domain.baseUrl();
+    for (const [entry, withLogin] of [
+      ['functions/console/handler.ts', true],
+      [CONSOLE_AUTHORIZER, false],
+    ] as const) {
+      const fn = props.handlers(entry) as lambda.Function;
+      fn.addEnvironment(CONSOLE_ENV.MODE, 'cognito');
+      fn.addEnvironment(CONSOLE_ENV.USER_POOL_ID, operators.userPoolId);
+      fn.addEnvironment(CONSOLE_ENV.CLIENT_ID, client.userPoolClientId);
+      if (withLogin) fn.addEnvironment(CONSOLE_ENV.LOGIN_URL, loginUrl);
+    }
+    return { operators, client };
   }
 }

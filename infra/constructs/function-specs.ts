@@ -363,6 +363,33 @@ export const FUNCTION_SPECS = [
     readsSystemsConfig: true,
     answersTasks: true,
   },
+  // --- the operator console (HTTP API, /console/*) ---
+  {
+    id: 'ConsoleAuthorizer',
+    entry: 'functions/console-authorizer/handler.ts',
+    timeoutSeconds: 10,
+    purpose:
+      "the console routes' Lambda REQUEST authorizer: verifies the session JWT in the cookie (Cognito's ID token) with aws-jwt-verify",
+    // nothing to touch: it reads the pool's public keys over HTTPS and answers allow or deny
+  },
+  {
+    id: 'Console',
+    entry: 'functions/console/handler.ts',
+    timeoutSeconds: API_SECONDS,
+    purpose:
+      "GET/POST /console/*: the operators' queue, a request's page with its audit trail, their decisions (approve, deny, extend, clarify, cancel, retry) and the §7102 metrics",
+    // the queue and the metrics read every request (a Scan); the decisions write one (and so append to the audit trail)
+    table: 'readWriteScan',
+    // a denial mails its appeal link (a token), as the CLI's does
+    tokens: ['issue'],
+    sendsMail: true,
+    linksToApi: true,
+    readsProfile: true,
+    // approve/deny/cancel answer the held workflow task; a retry starts the request's execution afresh
+    answersTasks: true,
+    startsWorkflow: true,
+    describesExecutions: true,
+  },
   // --- scheduled (EventBridge Scheduler, every `sweepMinutes`) ---
   {
     id: 'Sweeper',

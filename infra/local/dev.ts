@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR, DEMO_ESTATE_FILE, localJsonPath, startTwin } from './twin';
 import { runningTwin } from './running';
@@ -54,6 +55,9 @@ process.stdout.write(
     `DSAR local twin is running (loopback only), deciding by the ${profile ? `"${profile}"` : 'open'} profile. Endpoints:`,
     ...lines,
     `Endpoints are also in ${localJsonPath(dataDir)}. Mail sent: ${twin.endpoints.mail}/store (or open ${twin.endpoints.mail} in a browser).`,
+    twin.console.credential
+      ? `Operator console: ${twin.console.url}\n  credential (shown this once, stored only hashed): ${twin.console.credential}`
+      : `Operator console: ${twin.console.url} (the credential was shown at the first start on this data; to make a new one, delete ${join(dataDir, 'console', 'credential.json')} and restart)`,
     twin.resumed.length ? `Resumed ${twin.resumed.length} unfinished request(s).` : 'No unfinished requests to resume.',
     'Press Ctrl-C to stop.',
     '',

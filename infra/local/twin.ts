@@ -20,7 +20,8 @@ import { AUDIT_TABLE, REQUESTS_TABLE, SUPPRESSION_TABLE, TOKENS_TABLE, auditTabl
 import { startLocalSaas } from './saas/local-saas';
 import { loadSystems } from '../../functions/core/systems';
 import { extractWorkflow, synthTemplate } from './asl';
-import { API_ROUTES } from '../constructs/api-routes';
+import { API_ROUTES, CONSOLE_AUTHORIZER } from '../constructs/api-routes';
+import { consoleSignIn } from './console-credential';
 import { FUNCTION_ENV } from '../../functions/core/env';
 import { loadProfile } from '../config';
 import { brokenPromises } from '../../functions/core/policy/promises';
@@ -107,6 +108,11 @@ export interface Twin {
   /** mail the operators' digest now (it also goes out on its timer) */
   remind(): Promise<ReminderReport>;
   runner: LocalStepFunctions;
+  /**
+   * The operator console: its sign-in URL, and the operator credential on the start that made it (the first on this
+   * data) — the caller shows it once; it is stored only hashed and cannot be read again.
+   */
+  console: { url: string; credential?: string };
   stop(): Promise<void>;
 }
 
@@ -283,7 +289,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const sfn = await startSfnServer(runner, ports.get('stepfunctions'), credentials, options.faults);
     started.push({ stop: () => sfn.stop() }, { stop: () => runner.stop() });
 
-    const api: LocalServer = await startApiServer(API_ROUTES, loader, apiPortFor(ports, options.apiPort));
+    // the console's sign-in: one operator credential and a signing key, made on the first start on this data
+    const operatorSignIn = consoleSignIn(dataDir);
+    configureEnvironment(operatorSignIn.env);
+    const api: LocalServer = await startApiServer(
+      API_ROUTES,
+      loader,
+      apiPortFor(ports, options.apiPort),
+      CONSOLE_AUTHORIZER,
+    );
     apiOrigin = api.url;
     started.push({ stop: () => api.stop() });
     // requests by email: stopped before the runner, whose stop drains the invocations the listener started
@@ -345,6 +359,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       credentials,
       resumed,
       runner,
+      console: { url: `${api.url}/console/sign-in`, credential: operatorSignIn.credential },
       sweep: () => sweeper.sweep(),
       remind: () => reminder.remind(),
       stop: async () => {

@@ -128,6 +128,21 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     // lifting an announced restriction (GDPR Art. 18(3)) clears a flag in the source systems
     ...SOURCES_CHANGE,
   ],
+  // verifies the session JWT against Cognito's public keys: touches nothing of the pipeline
+  'functions/console-authorizer/handler.ts': [...BASE],
+  // the queue and metrics Scan; the decisions write a request, mail the subject (a denial's appeal link is a token it
+  // issues), answer the held task; a retry looks up the failed run and starts a new one
+  'functions/console/handler.ts': [
+    ...BASE,
+    ...TABLE_WRITE,
+    'dynamodb:Scan',
+    ...KMS_WRITE,
+    MAIL,
+    'dynamodb:PutItem',
+    'states:StartExecution',
+    'states:DescribeExecution',
+    ...ANSWER_TASKS,
+  ],
   // reads every request (Scan) and writes none: no table writes, no audit trail, no KMS Encrypt
   'functions/remind-operators/handler.ts': [...BASE, ...TABLE_READ, 'dynamodb:Scan', ...KMS_READ, MAIL],
   'functions/reapply-deletions/handler.ts': [
@@ -174,6 +189,8 @@ const EXPECTED_TABLE_ACTIONS: Record<string, Partial<Record<Table, string[]>>> =
   MarkAttention: { Requests: RW, Audit: AUDIT },
   NotifyRecipient: { Requests: RW, Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
   AnswerNotice: { Requests: RW, Tokens: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Audit: AUDIT },
+  ConsoleAuthorizer: {},
+  Console: { Requests: [...RW, 'dynamodb:Scan'], Tokens: ['dynamodb:PutItem'], Audit: AUDIT },
   Sweeper: { Requests: [...RW, 'dynamodb:Scan'], Audit: AUDIT },
   RemindOperators: { Requests: [...TABLE_READ, 'dynamodb:Scan'] },
   ReapplyDeletions: { Suppression: [...TABLE_READ, 'dynamodb:Scan'] },
@@ -271,6 +288,7 @@ describe('Class: PipelineStack', () => {
         'functions/privacy-center/handler.ts',
         'functions/verify-identity/handler.ts',
         'functions/appeal-request/handler.ts',
+        'functions/console/handler.ts',
         'functions/sweep/handler.ts',
       ]);
       expect(withSystems.map((s) => s.id).sort()).toEqual([
@@ -310,6 +328,7 @@ describe('Class: PipelineStack', () => {
       expect(holders(FUNCTION_ENV.TOKENS_TABLE)).toEqual([
         'AnswerNotice',
         'AppealRequest',
+        'Console',
         'DecideRequest',
         'Deliver',
         'Download',
@@ -511,7 +530,7 @@ describe('Class: PipelineStack', () => {
       expect(eraseWrites.join(' ')).toContain(':table/DemoCustomers');
     });
 
-    it('lets only intake (the API and the privacy center), verify-identity, an appeal and the sweeper start executions, the sweeper alone look them up, only the callback functions answer task tokens', () => {
+    it('lets only intake (the API, mail and the privacy center), verify-identity, an appeal, the console (a retry) and the sweeper start executions, the console and the sweeper look them up, only the callback functions and the console answer task tokens', () => {
       // Prepare
       const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
       const holders = (action: string) =>
@@ -530,13 +549,15 @@ describe('Class: PipelineStack', () => {
         'PrivacyCenter',
         'VerifyIdentity',
         'AppealRequest',
+        'Console',
         'Sweeper',
       ]);
-      expect(describers).toEqual(['Sweeper']);
+      expect(describers).toEqual(['Console', 'Sweeper']);
       expect(holders('states:RedriveExecution')).toEqual([]);
       // the callback tasks: HoldRequest answers at once a request already settled; NotifyRecipient answers at once (no
       // contact, already answered), AnswerNotice on an answer
-      expect(answerers).toEqual(['HoldRequest', 'NotifyRecipient', 'AnswerNotice']);
+      // and the console: an operator's approval, denial or cancellation answers the held task
+      expect(answerers).toEqual(['HoldRequest', 'NotifyRecipient', 'AnswerNotice', 'Console']);
       for (const id of answerers) {
         const entry = FUNCTION_SPECS.find((s) => s.id === id)?.entry ?? '';
         expect(resourcesFor(resources, entry, 'states:SendTaskSuccess')).toEqual([JSON.stringify({ Ref: machineId })]);

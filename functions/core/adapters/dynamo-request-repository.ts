@@ -17,7 +17,7 @@ import {
 } from '../domain/status';
 import { RequestNotFoundError, StatusConflictError } from '../domain/errors';
 import type { AuditLog, CreateResult, IdempotencyClaim, RecordPatch, RequestRepository } from '../ports';
-import { currentActor } from '../audit/actor';
+import { currentActor, currentOperator } from '../audit/actor';
 import type { Actor, AuditEntry } from '../audit/chain';
 import { loggableError, logger } from '../logger';
 
@@ -400,8 +400,9 @@ export class DynamoRequestRepository implements RequestRepository {
   private async record(requestId: string, entry: Omit<AuditEntry, 'actor'>): Promise<void> {
     const { audit, actor = currentActor } = this.options;
     if (audit === undefined) return;
+    const operator = currentOperator();
     try {
-      await audit.append(requestId, { ...entry, actor: actor() });
+      await audit.append(requestId, { ...entry, actor: actor(), ...(operator === undefined ? {} : { operator }) });
     } catch (error) {
       logger.error('audit event not recorded', { requestId, kind: entry.kind, error: loggableError(error) });
     }

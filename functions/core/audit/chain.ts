@@ -34,6 +34,11 @@ export type AuditKind = (typeof EVENT_KINDS)[number];
 export interface AuditEntry {
   kind: AuditKind;
   actor: Actor;
+  /**
+   * Which operator, when `actor` is `operator`: the console's signed-in identity (the Cognito user's `sub`, an opaque
+   * id; `local-operator` in the twin) or the CLI's `cli:<OS user>`. An account id, not the subject's data.
+   */
+  operator?: string;
   /** the status before and after, where the status moved (`created`: only `to`) */
   from?: string;
   to?: string;
@@ -51,6 +56,7 @@ export const AuditEvent = z.looseObject({
   at: z.string(),
   kind: z.string(),
   actor: z.string(),
+  operator: z.string().optional(),
   from: z.string().optional(),
   to: z.string().optional(),
   fields: z.array(z.string()).optional(),
@@ -93,6 +99,7 @@ export function nextEvent(
     at: at.toISOString(),
     kind: entry.kind,
     actor: entry.actor,
+    ...(entry.operator === undefined ? {} : { operator: entry.operator }),
     ...(entry.from === undefined ? {} : { from: entry.from }),
     ...(entry.to === undefined ? {} : { to: entry.to }),
     ...(entry.fields === undefined ? {} : { fields: [...entry.fields].sort() }),

@@ -5,6 +5,7 @@ import { MAX_APPEAL_REASON } from '../../appeal-request/appeal-request';
 import { RequestView } from '../../get-request/get-request';
 import { SubmitRequestResult } from '../../submit-request/submit-request';
 import type { DocumentFile } from '../domain/document-keys';
+import { ACTIONS as CONSOLE_ACTIONS, QUEUE_FILTERS } from '../../console/console';
 import { AgentUploadBody, IdempotencyKey, PresignedUpload, RequestId, SubmitRequestBody } from '../domain/request';
 import type { ShownErrorCode } from './openapi-errors';
 import { ErrorBody } from './responses';
@@ -39,7 +40,7 @@ export interface RouteDoc {
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'requests' | 'pages' | 'documentation';
+  readonly tag: 'requests' | 'pages' | 'console' | 'documentation';
   /** parameters: one zod object per place, its keys the parameters' names (descriptions from `.describe()`) */
   readonly path?: z.ZodObject;
   readonly query?: z.ZodObject;
@@ -73,6 +74,27 @@ const Token = z.string().min(1).describe('the single-use token of the mailed lin
 const tokenQuery = z.object({ token: Token });
 const TOKEN_REFUSED = 'This link is invalid, has expired, or has already been used (a page saying so)';
 const FORM_TOO_LARGE = 'A form larger than 2 KiB';
+
+/** The console's page language, and what every console route behind sign-in may answer before it acts. */
+const CONSOLE_LANG = z.object({ lang: z.enum(['en', 'es']).optional().describe('the page language') });
+const CONSOLE_REFUSALS = {
+  401: { description: 'No valid session (the authorizer refused): sign in first' },
+  403: {
+    description: 'A form without its session-bound token, or posted from another origin: nothing changed',
+    html: true,
+  },
+} as const;
+const ConsoleCsrfForm = z.object({
+  csrf: z.string().min(1).describe("the form token bound to the operator's session"),
+});
+const ConsoleSignInForm = z.object({ credential: z.string().min(1).describe("the twin's operator credential") });
+const ConsoleActionForm = ConsoleCsrfForm.extend({
+  reason: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe("a denial's reason, a clarification's question or a cancellation's why (the subject is told)"),
+});
 
 /** The fields of the pages' forms (the handlers read them with URLSearchParams; these say what they accept). */
 const VerifyForm = z.object({
@@ -371,6 +393,104 @@ export const ROUTE_DOCS = {
       304: { description: 'Unchanged since the ETag given in If-None-Match' },
     },
     errors: ['not_found'],
+  },
+  'GET /console/sign-in': {
+    operationId: 'consoleSignInPage',
+    summary: "The console's sign-in",
+    description:
+      'In the cloud a redirect to the Cognito managed login (authorization code with PKCE); in the twin a form for the operator credential the twin printed once.',
+    tag: 'console',
+    query: CONSOLE_LANG,
+    responses: {
+      200: { description: "The twin's sign-in form", html: true },
+      302: { description: "To the user pool's managed login", redirect: true },
+    },
+  },
+  'POST /console/sign-in': {
+    operationId: 'consoleSignIn',
+    summary: "Sign in with the twin's operator credential",
+    tag: 'console',
+    body: { 'application/x-www-form-urlencoded': ConsoleSignInForm },
+    responses: {
+      303: { description: 'To the queue, the session cookie set', redirect: true },
+      401: { description: 'A wrong credential: the form again', html: true },
+      403: { description: "Posted from another origin than the API's own: nothing changed", html: true },
+      429: { description: 'Too many wrong credentials lately: sign-in is closed for a while', html: true },
+    },
+  },
+  'GET /console/callback': {
+    operationId: 'consoleSignInCallback',
+    summary: "The managed login's return: the code exchanged, the session cookie set",
+    tag: 'console',
+    query: z.object({
+      code: z.string().describe('the authorization code'),
+      state: z.string().describe('the state the sign-in sent, checked against its cookie'),
+    }),
+    responses: {
+      303: { description: 'To the queue, signed in', redirect: true },
+      401: { description: 'A missing or mismatched state, or a code the user pool refused: sign in again', html: true },
+    },
+  },
+  'POST /console/sign-out': {
+    operationId: 'consoleSignOut',
+    summary: 'Sign out (the session cookie cleared)',
+    tag: 'console',
+    body: { 'application/x-www-form-urlencoded': ConsoleCsrfForm },
+    responses: { ...CONSOLE_REFUSALS, 303: { description: 'To the sign-in page', redirect: true } },
+  },
+  'GET /console': {
+    operationId: 'consoleQueue',
+    summary: 'The queue: requests by due date, with days left and what each waits for',
+    tag: 'console',
+    query: CONSOLE_LANG.extend({
+      status: z.enum(QUEUE_FILTERS).optional().describe('which requests (default `open`)'),
+    }),
+    responses: { ...CONSOLE_REFUSALS, 200: { description: 'The queue', html: true } },
+  },
+  'GET /console/metrics': {
+    operationId: 'consoleMetrics',
+    summary: 'The figures of 11 CCR §7102 per right for a calendar year',
+    tag: 'console',
+    query: CONSOLE_LANG.extend({
+      year: z
+        .string()
+        .regex(/^\d{4}$/)
+        .optional()
+        .describe('the year (default: last year)'),
+    }),
+    responses: { ...CONSOLE_REFUSALS, 200: { description: 'The figures', html: true } },
+  },
+  'GET /console/requests/{id}': {
+    operationId: 'consoleRequest',
+    summary: "A request's page: facts, clock, results per system, the verified audit history and the valid decisions",
+    tag: 'console',
+    path: z.object({ id: RequestId.describe('the request') }),
+    query: CONSOLE_LANG.extend({
+      done: z.string().optional().describe("what the last decision did (set by the action's redirect)"),
+    }),
+    responses: {
+      ...CONSOLE_REFUSALS,
+      200: { description: "The request's page", html: true },
+      404: { description: 'No such request', html: true },
+    },
+  },
+  'POST /console/requests/{id}/{action}': {
+    operationId: 'consoleAct',
+    summary: 'An operator decision on a request, audited with the operator',
+    description:
+      '`approve`, `deny` (with the reason the subject is told), `clarify` (the question), `cancel` (the why), `extend`, or `retry` (a failed run restarted from the record).',
+    tag: 'console',
+    path: z.object({
+      id: RequestId.describe('the request'),
+      action: z.enum(CONSOLE_ACTIONS).describe('the decision'),
+    }),
+    body: { 'application/x-www-form-urlencoded': ConsoleActionForm },
+    responses: {
+      ...CONSOLE_REFUSALS,
+      303: { description: "Back to the request's page, which says what was done", redirect: true },
+      404: { description: 'No such request or action', html: true },
+      409: { description: 'The decision does not apply now (the page says why); nothing changed', html: true },
+    },
   },
   'GET /openapi.json': {
     operationId: 'getOpenApiDocument',

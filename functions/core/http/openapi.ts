@@ -19,6 +19,11 @@ export const API_DOCUMENT_VERSION = '1.0.0';
 const TAGS = [
   { name: 'requests', description: 'Data subject requests, as JSON (GDPR Arts. 15–21, CCPA/CPRA)' },
   { name: 'pages', description: 'The pages behind the mailed links, for a person at a browser (HTML forms)' },
+  {
+    name: 'console',
+    description:
+      "The operators' console (HTML, behind sign-in): a session cookie checked by the API's authorizer, and on every POST a form token bound to the session and the API's own Origin",
+  },
   { name: 'documentation', description: 'This document' },
 ];
 

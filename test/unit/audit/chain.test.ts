@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { actingAs, currentActor, currentOperator } from '../../../functions/core/audit/actor';
+import { auditRow } from '../../../functions/core/audit/rows';
 import {
   type AuditEntry,
   type AuditEvent,
@@ -156,5 +158,46 @@ describe('Function: verifyChain', () => {
     // Assess
     expect(report.problems).toContain('event 2: belongs to another request');
     expect(report.problems).toContain('event 3: not a well-formed event');
+  });
+});
+
+describe('Function: nextEvent (operator identity)', () => {
+  it('records which operator acted, covered by the hash, so editing it breaks the chain', () => {
+    // Prepare
+    const events = chain([
+      ...ENTRIES,
+      { kind: 'decided', actor: 'operator', operator: 'local-operator', fields: ['decision'] },
+    ]);
+    const last = events.at(-1) as AuditEvent;
+
+    // Act
+    const intact = verifyChain('r1', events);
+    const edited = verifyChain('r1', [...events.slice(0, -1), { ...last, operator: 'someone-else' }]);
+
+    // Assess
+    expect(last.operator).toBe('local-operator');
+    expect(auditRow(last).actor).toBe('operator (local-operator)');
+    expect(intact.intact).toBe(true);
+    expect(edited.intact).toBe(false);
+  });
+
+  it('names no operator for the pipeline’s own actors', () => {
+    // Act
+    const [first] = chain();
+
+    // Assess
+    expect(first?.operator).toBeUndefined();
+    expect(auditRow(first as AuditEvent).actor).toBe('intake');
+  });
+});
+
+describe('Function: actingAs', () => {
+  it('carries the operator identity to the code it runs, and none outside it', () => {
+    // Act
+    const inside = actingAs('operator', () => [currentActor(), currentOperator()], 'sub-123');
+
+    // Assess
+    expect(inside).toEqual(['operator', 'sub-123']);
+    expect(currentOperator()).toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../../infra/cli/commands';
+import { currentActor, currentOperator } from '../../../functions/core/audit/actor';
+import { cliOperator, EXIT, main } from '../../../infra/cli/commands';
 
 const DEMO = resolve(import.meta.dirname, '../../../infra/config/systems.json');
 
@@ -112,5 +113,45 @@ describe('Function: main (dsar)', () => {
       expect(help.code).toBe(EXIT.ok);
       expect(help.out).toContain('without reading');
     });
+  });
+});
+
+describe('Function: main (dsar, who acts)', () => {
+  it('runs a decision and an extension as the operator named by the OS account, for the audit trail', async () => {
+    // Prepare
+    const seen: unknown[] = [];
+    const note = () => {
+      seen.push([currentActor(), currentOperator()]);
+    };
+    const options = {
+      operator: {
+        approve: async () => note(),
+        deny: async () => note(),
+        cancel: async () => note(),
+        clarify: async () => {
+          note();
+          return { paused: false };
+        },
+      },
+      extend: {
+        execute: async () => {
+          note();
+          return { dueDate: '2027-01-01', previous: '2026-12-01' };
+        },
+      },
+    };
+    const io = { out: () => undefined, err: () => undefined };
+
+    // Act
+    const approved = await main(['approve', 'r1', '--systems', DEMO], io, options);
+    const extended = await main(['extend', 'r1', '--reason', 'more time', '--systems', DEMO], io, options);
+
+    // Assess
+    expect([approved, extended]).toEqual([EXIT.ok, EXIT.ok]);
+    expect(seen).toEqual([
+      ['operator', cliOperator()],
+      ['operator', cliOperator()],
+    ]);
+    expect(cliOperator()).toMatch(/^cli:.+/);
   });
 });
