@@ -1,5 +1,5 @@
 import { httpRoute } from '../core/http/middlewares';
-import { buildOpenApiDocument } from '../core/http/openapi';
+import { buildOpenApiDocument } from './document';
 import { json } from '../core/http/responses';
 
 /**
@@ -11,7 +11,7 @@ const document = buildOpenApiDocument();
 /** The document holds no personal data and no token: shared caches may keep it for a few minutes. */
 const CACHE_CONTROL = 'public, max-age=300';
 
-/** GET /openapi.json — the OpenAPI 3.1 document of this API (functions/core/http/openapi.ts). */
+/** GET /openapi.json — the OpenAPI 3.1 document of this API (functions/openapi/document.ts). */
 export const handler = httpRoute(async () => {
   const response = json(200, document);
   return { ...response, headers: { ...response.headers, 'cache-control': CACHE_CONTROL } };

@@ -43,8 +43,8 @@ export const API_ROUTES = [
   { method: 'POST', path: '/appeal', handler: 'functions/appeal-request/handler.ts' },
   // The pages' stylesheet and scripts: the Content-Security-Policy allows only same-origin files.
   { method: 'GET', path: '/assets/{name}', handler: 'functions/assets/handler.ts' },
-  // The OpenAPI 3.1 document of these routes, generated from their zod schemas (functions/core/http/openapi.ts);
-  // each route has its entry in functions/core/http/openapi-registry.ts (it does not typecheck without one).
+  // The OpenAPI 3.1 document of these routes, generated from their zod schemas (functions/openapi/document.ts);
+  // each route has its entry in functions/openapi/registry.ts (it does not typecheck without one).
   { method: 'GET', path: '/openapi.json', handler: 'functions/openapi/handler.ts' },
   // The privacy center (functions/privacy-center): plain HTML forms over the same intake and status use cases.
   { method: 'GET', path: '/privacy', handler: 'functions/privacy-center/handler.ts' },

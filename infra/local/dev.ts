@@ -55,6 +55,7 @@ process.stdout.write(
     `DSAR local twin is running (loopback only), deciding by the ${profile ? `"${profile}"` : 'open'} profile. Endpoints:`,
     ...lines,
     `Endpoints are also in ${localJsonPath(dataDir)}. Mail sent: ${twin.endpoints.mail}/store (or open ${twin.endpoints.mail} in a browser).`,
+    `Privacy center: ${twin.endpoints.api}/privacy   API description: ${twin.endpoints.api}/openapi.json`,
     twin.console.credential
       ? `Operator console: ${twin.console.url}\n  credential (shown this once, stored only hashed): ${twin.console.credential}`
       : `Operator console: ${twin.console.url} (the credential was shown at the first start on this data; to make a new one, delete ${join(dataDir, 'console', 'credential.json')} and restart)`,

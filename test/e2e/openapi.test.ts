@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../functions/core/http/openapi';
+import { buildOpenApiDocument } from '../../functions/openapi/document';
 import { DocumentSchemas } from '../support/openapi';
 import { startTestTwin, type TestTwin } from './support';
 

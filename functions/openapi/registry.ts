@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import type { API_ROUTES } from '../../../infra/constructs/api-routes';
-import { MAX_REASON_LENGTH, NoticeAnswerResult, RECIPIENT_ANSWERS } from '../../answer-notice/answer-notice';
-import { MAX_APPEAL_REASON } from '../../appeal-request/appeal-request';
-import { RequestView } from '../../get-request/get-request';
-import { SubmitRequestResult } from '../../submit-request/submit-request';
-import type { DocumentFile } from '../domain/document-keys';
-import { ACTIONS as CONSOLE_ACTIONS, QUEUE_FILTERS } from '../../console/console';
-import { AgentUploadBody, IdempotencyKey, PresignedUpload, RequestId, SubmitRequestBody } from '../domain/request';
-import type { ShownErrorCode } from './openapi-errors';
-import { ErrorBody } from './responses';
+import type { API_ROUTES } from '../../infra/constructs/api-routes';
+import { MAX_REASON_LENGTH, NoticeAnswerResult, RECIPIENT_ANSWERS } from '../answer-notice/answer-notice';
+import { MAX_APPEAL_REASON } from '../appeal-request/appeal-request';
+import { RequestView } from '../get-request/get-request';
+import { SubmitRequestResult } from '../submit-request/submit-request';
+import type { DocumentFile } from '../core/domain/document-keys';
+import { ACTIONS as CONSOLE_ACTIONS, QUEUE_FILTERS } from '../console/console';
+import { AgentUploadBody, IdempotencyKey, PresignedUpload, RequestId, SubmitRequestBody } from '../core/domain/request';
+import type { ShownErrorCode } from './error-samples';
+import { ErrorBody } from '../core/http/responses';
 
 /**
- * What the OpenAPI document (GET /openapi.json, functions/core/http/openapi.ts) says about each route of
+ * What the OpenAPI document (GET /openapi.json, functions/openapi/document.ts) says about each route of
  * infra/constructs/api-routes.ts: one entry per route, keyed `METHOD /path`, built from the zod schemas the routes
  * validate and answer with. A route added to API_ROUTES without an entry here does not typecheck (and a unit test
  * fails), so every public route is documented.

@@ -6,9 +6,9 @@ import {
   RateLimitedError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '../domain/errors';
-import { ConfigurationError } from '../errors';
-import { statusFor } from './error-statuses';
+} from '../core/domain/errors';
+import { ConfigurationError } from '../core/errors';
+import { statusFor } from '../core/http/error-statuses';
 
 /**
  * One instance of each error the caller may see (functions/core/http/error-statuses.ts), so that the OpenAPI document

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { ConfigurationError } from '../errors';
-import { INTERNAL_ERROR_CODE, type ShownError, type ShownErrorCode, shownError } from './openapi-errors';
-import { OPENAPI_COMPONENTS, ROUTE_DOCS, type RouteDoc, type RouteKey } from './openapi-registry';
-import { ErrorBody, errorBody } from './responses';
+import { ConfigurationError } from '../core/errors';
+import { INTERNAL_ERROR_CODE, type ShownError, type ShownErrorCode, shownError } from './error-samples';
+import { OPENAPI_COMPONENTS, ROUTE_DOCS, type RouteDoc, type RouteKey } from './registry';
+import { ErrorBody, errorBody } from '../core/http/responses';
 
 /**
  * The OpenAPI 3.1 document of the HTTP API (GET /openapi.json), generated from the route docs
- * (./openapi-registry.ts) and the zod schemas they name: `z.toJSONSchema` writes JSON Schema draft 2020-12, which is
+ * (./registry.ts) and the zod schemas they name: `z.toJSONSchema` writes JSON Schema draft 2020-12, which is
  * OpenAPI 3.1's own dialect, so the schemas are the ones the routes validate with and answer from, not copies.
  */
 
