@@ -6,7 +6,7 @@ import { metrics } from '../core/domain/operator-views';
 import { DsarError } from '../core/domain/errors';
 import { type HttpEvent, httpRoute } from '../core/http/middlewares';
 import { redirect } from '../core/http/responses';
-import { type Lang, pickLang, t } from '../core/i18n/catalog';
+import { isMessageKey, type Lang, pickLang, t } from '../core/i18n/catalog';
 import { logger } from '../core/logger';
 import { noticeWiring, wiring } from '../core/wiring';
 import { ExtendRequest } from '../extend-request/extend-request';
@@ -190,19 +190,9 @@ async function showRequest(
   const notice = error
     ? { kind: 'error' as const, text: error.message }
     : doneKey
-      ? { kind: 'ok' as const, text: safeT(ctx.lang, doneKey) }
+      ? { kind: 'ok' as const, text: isMessageKey(doneKey) ? t(ctx.lang, doneKey) : '' }
       : undefined;
   return requestPage(ctx, { ...found, actions: validActions(found.record), notice }, error ? status : 200);
-}
-
-/** A message by a key from the query string: only a key the catalogue has (else nothing is said). */
-function safeT(lang: Lang, key: string): string {
-  try {
-    const text = t(lang, key as Parameters<typeof t>[1]);
-    return typeof text === 'string' ? text : '';
-  } catch {
-    return '';
-  }
 }
 
 async function localSignIn(env: ConsoleEnvironment, event: APIGatewayProxyEventV2, lang: Lang) {

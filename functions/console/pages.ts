@@ -5,7 +5,7 @@ import type { MetricsRow } from '../core/domain/operator-views';
 import type { RequestRecord } from '../core/domain/request-record';
 import { waitingFor } from '../core/domain/queue';
 import { type Html, h, layoutPage } from '../core/http/layout';
-import { type Lang, type MessageKey, t } from '../core/i18n/catalog';
+import { type Lang, t } from '../core/i18n/catalog';
 import { type Action, type ConsoleRow, QUEUE_FILTERS, type QueueFilter } from './console';
 
 /**
@@ -28,14 +28,12 @@ export interface PageContext {
  */
 const HEADERS = { 'referrer-policy': 'same-origin' };
 
-const tr = (lang: Lang, key: string, vars?: Record<string, string | number>) => t(lang, key as MessageKey, vars);
-
 function nav(ctx: PageContext): Html {
-  return h`<nav aria-label="${tr(ctx.lang, 'console.nav')}"><ul class="console-nav">
-<li><a href="/console">${tr(ctx.lang, 'console.queue.title')}</a></li>
-<li><a href="/console/metrics">${tr(ctx.lang, 'console.metrics.title')}</a></li>
-<li>${tr(ctx.lang, 'console.signedInAs', { who: ctx.label })}
-<form method="post" action="/console/sign-out" class="inline"><input type="hidden" name="csrf" value="${ctx.csrf}"><button type="submit" class="secondary">${tr(ctx.lang, 'console.signOut')}</button></form></li>
+  return h`<nav aria-label="${t(ctx.lang, 'console.nav')}"><ul class="console-nav">
+<li><a href="/console">${t(ctx.lang, 'console.queue.title')}</a></li>
+<li><a href="/console/metrics">${t(ctx.lang, 'console.metrics.title')}</a></li>
+<li>${t(ctx.lang, 'console.signedInAs', { who: ctx.label })}
+<form method="post" action="/console/sign-out" class="inline"><input type="hidden" name="csrf" value="${ctx.csrf}"><button type="submit" class="secondary">${t(ctx.lang, 'console.signOut')}</button></form></li>
 </ul></nav>`;
 }
 
@@ -59,60 +57,62 @@ function page(
 
 /** Days left in words as well as numbers: a late request is marked by text, not by colour alone. */
 function daysLeftCell(lang: Lang, row: Pick<ConsoleRow, 'daysLeft' | 'ended'>): Html {
-  if (row.ended) return h`<td>${tr(lang, 'console.queue.ended')}</td>`;
+  if (row.ended) return h`<td>${t(lang, 'console.queue.ended')}</td>`;
   if (row.daysLeft < 0)
-    return h`<td class="late"><strong>${tr(lang, 'console.queue.late', { days: -row.daysLeft })}</strong></td>`;
-  return h`<td>${tr(lang, 'console.queue.daysLeft', { days: row.daysLeft })}</td>`;
+    return h`<td class="late"><strong>${t(lang, 'console.queue.late', { days: -row.daysLeft })}</strong></td>`;
+  return h`<td>${t(lang, 'console.queue.daysLeft', { days: row.daysLeft })}</td>`;
 }
 
 function waitsFor(lang: Lang, row: ConsoleRow): string {
   if (row.ended) return '—';
-  if (row.failed) return tr(lang, 'console.waits.retry');
-  if (row.waitingFor === 'operator') return tr(lang, 'console.waits.operator');
-  if (row.waitingFor === 'subject') return tr(lang, 'console.waits.subject');
-  if (row.status === 'pending_verification' || row.status === 'received') return tr(lang, 'console.waits.confirmation');
-  return tr(lang, 'console.waits.pipeline');
+  if (row.failed) return t(lang, 'console.waits.retry');
+  if (row.waitingFor === 'operator') return t(lang, 'console.waits.operator');
+  if (row.waitingFor === 'subject') return t(lang, 'console.waits.subject');
+  if (row.status === 'pending_verification' || row.status === 'received') return t(lang, 'console.waits.confirmation');
+  return t(lang, 'console.waits.pipeline');
 }
 
 export function queuePage(ctx: PageContext, filter: QueueFilter, rows: readonly ConsoleRow[]) {
   const { lang } = ctx;
   const filters = QUEUE_FILTERS.map((f) =>
     f === filter
-      ? h`<li><span aria-current="page">${tr(lang, `console.filter.${f}`)}</span></li>`
-      : h`<li><a href="/console?status=${f}">${tr(lang, `console.filter.${f}`)}</a></li>`,
+      ? h`<li><span aria-current="page">${t(lang, `console.filter.${f}`)}</span></li>`
+      : h`<li><a href="/console?status=${f}">${t(lang, `console.filter.${f}`)}</a></li>`,
   );
-  const body = h`<nav aria-label="${tr(lang, 'console.filter.label')}"><ul class="filters">${filters}</ul></nav>
+  const body = h`<nav aria-label="${t(lang, 'console.filter.label')}"><ul class="filters">${filters}</ul></nav>
 ${
   rows.length === 0
-    ? h`<p>${tr(lang, 'console.queue.empty')}</p>`
+    ? h`<p>${t(lang, 'console.queue.empty')}</p>`
     : h`<table>
-<caption>${tr(lang, 'console.queue.caption', { filter: tr(lang, `console.filter.${filter}`), count: rows.length })}</caption>
-<thead><tr><th scope="col">${tr(lang, 'console.col.request')}</th><th scope="col">${tr(lang, 'console.col.right')}</th><th scope="col">${tr(lang, 'console.col.law')}</th><th scope="col">${tr(lang, 'console.col.status')}</th><th scope="col">${tr(lang, 'console.col.due')}</th><th scope="col">${tr(lang, 'console.col.daysLeft')}</th><th scope="col">${tr(lang, 'console.col.waitsFor')}</th></tr></thead>
+<caption>${t(lang, 'console.queue.caption', { filter: t(lang, `console.filter.${filter}`), count: rows.length })}</caption>
+<thead><tr><th scope="col">${t(lang, 'console.col.request')}</th><th scope="col">${t(lang, 'console.col.right')}</th><th scope="col">${t(lang, 'console.col.law')}</th><th scope="col">${t(lang, 'console.col.status')}</th><th scope="col">${t(lang, 'console.col.due')}</th><th scope="col">${t(lang, 'console.col.daysLeft')}</th><th scope="col">${t(lang, 'console.col.waitsFor')}</th></tr></thead>
 <tbody>${rows.map(
         (row) =>
           h`<tr><td><a href="/console/requests/${row.requestId}">${row.requestId}</a></td><td>${row.type}</td><td>${row.regulation}</td><td>${row.status}</td><td>${row.dueDate}</td>${daysLeftCell(lang, row)}<td>${waitsFor(lang, row)}</td></tr>`,
       )}</tbody>
 </table>`
 }`;
-  return page(ctx, tr(lang, 'console.queue.title'), '/console', body);
+  return page(ctx, t(lang, 'console.queue.title'), '/console', body);
 }
 
-const REASONED: ReadonlySet<Action> = new Set(['deny', 'clarify', 'cancel', 'extend']);
+const REASONED = ['deny', 'clarify', 'cancel', 'extend'] as const satisfies readonly Action[];
+type Reasoned = (typeof REASONED)[number];
+const isReasoned = (action: Action): action is Reasoned => (REASONED as readonly Action[]).includes(action);
 
 function actionForm(ctx: PageContext, requestId: string, action: Action): Html {
   const { lang } = ctx;
   const id = `reason-${action}`;
   return h`<form method="post" action="/console/requests/${requestId}/${action}" class="action">
 <input type="hidden" name="csrf" value="${ctx.csrf}">
-<h3>${tr(lang, `console.action.${action}.title`)}</h3>
-<p class="hint" id="${id}-hint">${tr(lang, `console.action.${action}.hint`)}</p>
+<h3>${t(lang, `console.action.${action}.title`)}</h3>
+<p class="hint" id="${id}-hint">${t(lang, `console.action.${action}.hint`)}</p>
 ${
-  REASONED.has(action)
-    ? h`<label for="${id}">${tr(lang, `console.action.${action}.label`)}</label>
+  isReasoned(action)
+    ? h`<label for="${id}">${t(lang, `console.action.${action}.label`)}</label>
 <textarea id="${id}" name="reason" required maxlength="1000" aria-describedby="${id}-hint"></textarea>`
     : h``
 }
-<button type="submit"${action === 'deny' || action === 'cancel' ? h` class="danger"` : h``}>${tr(lang, `console.action.${action}.button`)}</button>
+<button type="submit"${action === 'deny' || action === 'cancel' ? h` class="danger"` : h``}>${t(lang, `console.action.${action}.button`)}</button>
 </form>`;
 }
 
@@ -139,56 +139,56 @@ export function requestPage(ctx: PageContext, input: RequestPageInput, status = 
   const notice = input.notice
     ? input.notice.kind === 'ok'
       ? h`<div class="notice ok" role="status"><p>${input.notice.text}</p></div>`
-      : h`<div class="error-summary" role="alert" tabindex="-1"><h2>${tr(lang, 'console.error.title')}</h2><p>${input.notice.text}</p></div>`
+      : h`<div class="error-summary" role="alert" tabindex="-1"><h2>${t(lang, 'console.error.title')}</h2><p>${input.notice.text}</p></div>`
     : h``;
   const body = h`${notice}
 <dl class="facts">
-${fact(tr(lang, 'console.col.request'), record.requestId)}
-${fact(tr(lang, 'console.col.right'), record.type)}
-${fact(tr(lang, 'console.col.law'), record.regulation)}
-${fact(tr(lang, 'console.col.status'), record.status)}
-${fact(tr(lang, 'console.fact.received'), record.receivedAt)}
-${fact(tr(lang, 'console.fact.verified'), record.verifiedAt)}
-${fact(tr(lang, 'console.col.due'), record.dueDate)}
+${fact(t(lang, 'console.col.request'), record.requestId)}
+${fact(t(lang, 'console.col.right'), record.type)}
+${fact(t(lang, 'console.col.law'), record.regulation)}
+${fact(t(lang, 'console.col.status'), record.status)}
+${fact(t(lang, 'console.fact.received'), record.receivedAt)}
+${fact(t(lang, 'console.fact.verified'), record.verifiedAt)}
+${fact(t(lang, 'console.col.due'), record.dueDate)}
 ${fact(
-  tr(lang, 'console.fact.extension'),
+  t(lang, 'console.fact.extension'),
   clock?.extension.extendedOn ? `${clock.extension.extendedOn} → ${clock.extension.extendedTo ?? ''}` : undefined,
 )}
-${fact(tr(lang, 'console.fact.clock'), clock ? `${clock.pack} ${clock.packVersion}` : undefined)}
-${fact(tr(lang, 'console.col.waitsFor'), waitingFor(record) === '-' ? undefined : waitingFor(record))}
+${fact(t(lang, 'console.fact.clock'), clock ? `${clock.pack} ${clock.packVersion}` : undefined)}
+${fact(t(lang, 'console.col.waitsFor'), waitingFor(record) === '-' ? undefined : waitingFor(record))}
 ${fact(
-  tr(lang, 'console.fact.decision'),
+  t(lang, 'console.fact.decision'),
   decision
-    ? `${decision.outcome} — ${decision.reasons.map((r) => r.code).join(', ') || tr(lang, 'console.fact.noReasons')} (${decision.by ?? 'policy'}, ${decision.profile.id} ${decision.profile.version})`
+    ? `${decision.outcome} — ${decision.reasons.map((r) => r.code).join(', ') || t(lang, 'console.fact.noReasons')} (${decision.by ?? 'policy'}, ${decision.profile.id} ${decision.profile.version})`
     : undefined,
 )}
-${fact(tr(lang, 'console.fact.attention'), record.attention ? `${record.attention.step}: ${record.attention.error} (${record.attention.at})` : undefined)}
+${fact(t(lang, 'console.fact.attention'), record.attention ? `${record.attention.step}: ${record.attention.error} (${record.attention.at})` : undefined)}
 </dl>
-<h2>${tr(lang, 'console.systems.title')}</h2>
+<h2>${t(lang, 'console.systems.title')}</h2>
 ${
   systems && Object.keys(systems).length
-    ? h`<table><caption class="visually-hidden">${tr(lang, 'console.systems.title')}</caption>
-<thead><tr><th scope="col">${tr(lang, 'console.systems.system')}</th><th scope="col">${tr(lang, 'console.systems.result')}</th></tr></thead>
+    ? h`<table><caption class="visually-hidden">${t(lang, 'console.systems.title')}</caption>
+<thead><tr><th scope="col">${t(lang, 'console.systems.system')}</th><th scope="col">${t(lang, 'console.systems.result')}</th></tr></thead>
 <tbody>${Object.entries(systems).map(([system, result]) => h`<tr><td>${system}</td><td>${typeof result === 'string' ? result : JSON.stringify(result)}</td></tr>`)}</tbody></table>`
-    : h`<p>${tr(lang, 'console.systems.none')}</p>`
+    : h`<p>${t(lang, 'console.systems.none')}</p>`
 }
-<h2>${tr(lang, 'console.actions.title')}</h2>
-${input.actions.length ? input.actions.map((a) => actionForm(ctx, record.requestId, a)) : h`<p>${tr(lang, 'console.actions.none')}</p>`}
-<h2>${tr(lang, 'console.history.title')}</h2>
+<h2>${t(lang, 'console.actions.title')}</h2>
+${input.actions.length ? input.actions.map((a) => actionForm(ctx, record.requestId, a)) : h`<p>${t(lang, 'console.actions.none')}</p>`}
+<h2>${t(lang, 'console.history.title')}</h2>
 <p class="${input.intact ? 'notice ok' : 'notice warn'}">${
     input.intact
-      ? tr(lang, 'console.history.intact', { count: input.events.length })
-      : tr(lang, 'console.history.broken', { problems: input.problems.join('; ') })
+      ? t(lang, 'console.history.intact', { count: input.events.length })
+      : t(lang, 'console.history.broken', { problems: input.problems.join('; ') })
   }</p>
-<table><caption class="visually-hidden">${tr(lang, 'console.history.title')}</caption>
-<thead><tr><th scope="col">#</th><th scope="col">${tr(lang, 'console.history.at')}</th><th scope="col">${tr(lang, 'console.history.actor')}</th><th scope="col">${tr(lang, 'console.history.kind')}</th><th scope="col">${tr(lang, 'console.history.change')}</th><th scope="col">${tr(lang, 'console.history.fields')}</th></tr></thead>
+<table><caption class="visually-hidden">${t(lang, 'console.history.title')}</caption>
+<thead><tr><th scope="col">#</th><th scope="col">${t(lang, 'console.history.at')}</th><th scope="col">${t(lang, 'console.history.actor')}</th><th scope="col">${t(lang, 'console.history.kind')}</th><th scope="col">${t(lang, 'console.history.change')}</th><th scope="col">${t(lang, 'console.history.fields')}</th></tr></thead>
 <tbody>${input.events.map((event) => {
     const row = auditRow(event);
     return h`<tr><td>${row.seq}</td><td>${row.at}</td><td>${row.actor}</td><td>${row.kind}</td><td>${row.change}</td><td>${row.fields}</td></tr>`;
   })}</tbody></table>`;
   return page(
     ctx,
-    tr(lang, 'console.request.title', { id: record.requestId }),
+    t(lang, 'console.request.title', { id: record.requestId }),
     `/console/requests/${record.requestId}`,
     body,
     status,
@@ -210,19 +210,19 @@ const METRIC_COLUMNS = [
 export function metricsPage(ctx: PageContext, year: number, rows: readonly MetricsRow[]) {
   const { lang } = ctx;
   const body = h`<form method="get" action="/console/metrics" class="inline">
-<label for="year">${tr(lang, 'console.metrics.year')}</label>
+<label for="year">${t(lang, 'console.metrics.year')}</label>
 <input id="year" name="year" type="number" min="2000" max="9999" value="${String(year)}" inputmode="numeric">
-<button type="submit">${tr(lang, 'console.metrics.show')}</button>
+<button type="submit">${t(lang, 'console.metrics.show')}</button>
 </form>
-<p class="hint">${tr(lang, 'console.metrics.hint')}</p>
+<p class="hint">${t(lang, 'console.metrics.hint')}</p>
 ${
   rows.length === 0
-    ? h`<p>${tr(lang, 'console.metrics.none', { year })}</p>`
-    : h`<table><caption>${tr(lang, 'console.metrics.caption', { year })}</caption>
-<thead><tr><th scope="col">${tr(lang, 'console.col.right')}</th>${METRIC_COLUMNS.map((c) => h`<th scope="col">${tr(lang, `console.metrics.${c}`)}</th>`)}</tr></thead>
+    ? h`<p>${t(lang, 'console.metrics.none', { year })}</p>`
+    : h`<table><caption>${t(lang, 'console.metrics.caption', { year })}</caption>
+<thead><tr><th scope="col">${t(lang, 'console.col.right')}</th>${METRIC_COLUMNS.map((c) => h`<th scope="col">${t(lang, `console.metrics.${c}`)}</th>`)}</tr></thead>
 <tbody>${rows.map((row) => h`<tr><th scope="row">${row.right}</th>${METRIC_COLUMNS.map((c) => h`<td>${row[c] === null || row[c] === '' ? '—' : String(row[c])}</td>`)}</tr>`)}</tbody></table>`
 }`;
-  return page(ctx, tr(lang, 'console.metrics.title'), '/console/metrics', body);
+  return page(ctx, t(lang, 'console.metrics.title'), '/console/metrics', body);
 }
 
 /** A refusal page (403 CSRF, 404 no request): says what happened, changes nothing. */
@@ -231,7 +231,7 @@ export function refusalPage(ctx: PageContext, status: number, title: string, tex
     ctx,
     title,
     '/console',
-    h`<div class="error-summary" role="alert"><p>${text}</p></div><p><a href="/console">${tr(ctx.lang, 'console.back')}</a></p>`,
+    h`<div class="error-summary" role="alert"><p>${text}</p></div><p><a href="/console">${t(ctx.lang, 'console.back')}</a></p>`,
     status,
   );
 }
@@ -240,15 +240,15 @@ export function refusalPage(ctx: PageContext, status: number, title: string, tex
 export function localSignInPage(lang: Lang, error?: string, status = 200) {
   const body = h`${error ? h`<div class="error-summary" role="alert" tabindex="-1"><p>${error}</p></div>` : h``}
 <form method="post" action="/console/sign-in">
-<label for="credential">${tr(lang, 'console.signIn.credential')}</label>
-<p class="hint" id="credential-hint">${tr(lang, 'console.signIn.hint')}</p>
+<label for="credential">${t(lang, 'console.signIn.credential')}</label>
+<p class="hint" id="credential-hint">${t(lang, 'console.signIn.hint')}</p>
 <input id="credential" name="credential" type="password" autocomplete="current-password" required aria-describedby="credential-hint"${error ? h` aria-invalid="true"` : h``}>
-<button type="submit">${tr(lang, 'console.signIn.button')}</button>
+<button type="submit">${t(lang, 'console.signIn.button')}</button>
 </form>`;
   return layoutPage({
     lang,
     area: 'operator',
-    title: tr(lang, 'console.signIn.title'),
+    title: t(lang, 'console.signIn.title'),
     path: '/console/sign-in',
     status,
     headers: HEADERS,
@@ -261,10 +261,10 @@ export function signedInPage(lang: Lang, cookies: string[]) {
   const response = layoutPage({
     lang,
     area: 'operator',
-    title: tr(lang, 'console.signedIn.title'),
+    title: t(lang, 'console.signedIn.title'),
     path: '/console/callback',
     headers: HEADERS,
-    body: h`<p><a href="/console">${tr(lang, 'console.signedIn.continue')}</a></p>`,
+    body: h`<p><a href="/console">${t(lang, 'console.signedIn.continue')}</a></p>`,
   });
   return { ...response, cookies };
 }

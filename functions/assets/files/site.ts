@@ -57,5 +57,9 @@ ol.timeline li { margin: .25rem 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
+ul.console-nav, ul.filters { list-style: none; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.25rem;
+  margin: 0 0 1rem; padding: 0; }
+ul.console-nav form, ul.console-nav button { margin: 0; }
+ul.filters [aria-current] { font-weight: 600; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

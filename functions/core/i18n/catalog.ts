@@ -12,6 +12,9 @@ const CATALOGS: Record<Lang, Catalog> = { en, es };
 
 export const isLang = (value: unknown): value is Lang => LANGS.includes(value as Lang);
 
+/** Whether a string (e.g. built from a query parameter) names a message every catalogue has. */
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
+
 /** A message in `lang`, its `{name}` placeholders filled from `vars` (an unknown placeholder stays visible). */
 export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
   return CATALOGS[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
