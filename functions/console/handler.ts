@@ -5,7 +5,7 @@ import { settings } from '../core/config';
 import { metrics } from '../core/domain/operator-views';
 import { DsarError } from '../core/domain/errors';
 import { type HttpEvent, httpRoute } from '../core/http/middlewares';
-import { redirect } from '../core/http/responses';
+import { redirect, withCookies } from '../core/http/responses';
 import { isMessageKey, type Lang, pickLang, t } from '../core/i18n/catalog';
 import { logger } from '../core/logger';
 import { noticeWiring, wiring } from '../core/wiring';
@@ -64,8 +64,6 @@ function form(event: APIGatewayProxyEventV2): URLSearchParams {
   const raw = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
   return raw.length > MAX_FORM_BYTES ? new URLSearchParams() : new URLSearchParams(raw.toString('utf8'));
 }
-
-const withCookies = (response: APIGatewayProxyStructuredResultV2, cookies: string[]) => ({ ...response, cookies });
 
 /** What the console is built from; tests give fakes, the handler the deployment's (or the twin's) adapters. */
 export interface ConsoleEnvironment {

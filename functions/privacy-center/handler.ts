@@ -2,7 +2,7 @@ import { settings } from '../core/config';
 import { NotFoundError, RateLimitedError, ValidationError } from '../core/domain/errors';
 import { AgentDocumentType } from '../core/domain/request';
 import { httpRoute, type HttpEvent } from '../core/http/middlewares';
-import { redirect } from '../core/http/responses';
+import { redirect, withCookies } from '../core/http/responses';
 import { type Lang, pickLang, t } from '../core/i18n/catalog';
 import { logger } from '../core/logger';
 import { loadPack } from '../core/rules/pack';
@@ -53,8 +53,7 @@ async function showStatus(lang: Lang, access: StatusAccess | undefined, notice?:
     return statusPage({ lang, view, cancellable: SUBJECT_CANCELLABLE.has(view.status), ...(notice ? { notice } : {}) });
   } catch (error) {
     // a cookie for a request that is gone (forgotten, or its token expired): forget it too
-    if (error instanceof NotFoundError)
-      return lookupPage({ lang, headers: { 'set-cookie': clearedStatusCookie(secure) } });
+    if (error instanceof NotFoundError) return withCookies(lookupPage({ lang }), [clearedStatusCookie(secure)]);
     throw error;
   }
 }
@@ -146,7 +145,7 @@ async function lookup(event: HttpEvent, lang: Lang) {
     throw error;
   }
   const response = redirect(`/privacy/status?lang=${lang}`, 303);
-  return { ...response, headers: { ...response.headers, 'set-cookie': statusCookie(access, secure) } };
+  return withCookies(response, [statusCookie(access, secure)]);
 }
 
 async function cancel(event: HttpEvent, lang: Lang) {
@@ -159,13 +158,15 @@ async function cancel(event: HttpEvent, lang: Lang) {
     if (error instanceof NotFoundError) return lookupPage({ lang, notFound: true });
     throw error;
   }
-  return messagePage({
-    lang,
-    status: 200,
-    title: t(lang, 'center.cancelled.title'),
-    message: t(lang, 'center.cancelled.body'),
-    headers: { 'set-cookie': clearedStatusCookie(secure) },
-  });
+  return withCookies(
+    messagePage({
+      lang,
+      status: 200,
+      title: t(lang, 'center.cancelled.title'),
+      message: t(lang, 'center.cancelled.body'),
+    }),
+    [clearedStatusCookie(secure)],
+  );
 }
 
 /**
@@ -194,7 +195,7 @@ export const handler = httpRoute(async (event) => {
         return await cancel(event, lang);
       case 'POST /privacy/forget': {
         const response = redirect(`/privacy?lang=${lang}`, 303);
-        return { ...response, headers: { ...response.headers, 'set-cookie': clearedStatusCookie(secure) } };
+        return withCookies(response, [clearedStatusCookie(secure)]);
       }
       default:
         return home(event, lang);

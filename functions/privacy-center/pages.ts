@@ -1,3 +1,4 @@
+import { withCookies } from '../core/http/responses';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FieldProblem } from '../core/domain/errors';
 import { OptOutScope, type RequestType, RestrictionGround } from '../core/domain/request';
@@ -407,15 +408,10 @@ export function sentPage(input: {
     'center.sent.token',
   )}</dt><dd><code>${input.statusToken}</code></dd></dl><p>${tc(lang, 'center.sent.keep')}</p>
 <p><a href="${action(lang, '/privacy/status')}">${tc(lang, 'center.sent.follow')}</a></p>`;
-  return layoutPage({
-    path: '/privacy',
-    status: 200,
-    lang,
-    title: tc(lang, 'center.sent.title'),
-    body,
-    area: 'subject',
-    headers: { 'set-cookie': input.setCookie },
-  });
+  return withCookies(
+    layoutPage({ path: '/privacy', status: 200, lang, title: tc(lang, 'center.sent.title'), body, area: 'subject' }),
+    [input.setCookie],
+  );
 }
 
 /** The form that opens a request's status with its reference and code (no token in a URL: it is POSTed). */

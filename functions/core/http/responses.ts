@@ -29,6 +29,18 @@ export function html(statusCode: number, body: string): APIGatewayProxyStructure
   };
 }
 
+/**
+ * A response that sets cookies. Payload format 2.0 answers them as a list of their own (`cookies`), which API Gateway
+ * sends as one Set-Cookie header each (the twin's server does the same); a `set-cookie` entry in `headers` would be
+ * one header only.
+ */
+export function withCookies(
+  response: APIGatewayProxyStructuredResultV2,
+  cookies: readonly string[],
+): APIGatewayProxyStructuredResultV2 {
+  return { ...response, cookies: [...(response.cookies ?? []), ...cookies] };
+}
+
 /** 302 after a GET; 303 after a POST, so the browser follows with a GET. */
 export function redirect(location: string, statusCode: 302 | 303 = 302): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { location, ...SECURITY_HEADERS }, body: '' };

@@ -140,7 +140,7 @@ describe('Method: sentPage', () => {
     });
 
     // Assess
-    expect(header(page, 'set-cookie')).toContain('HttpOnly');
+    expect(page.cookies).toEqual(['dsar_status=x; Path=/privacy; HttpOnly; SameSite=Strict']);
     expect(String(page.body)).toContain('<code>tok_123</code>');
     expect(String(page.body)).toContain('Open the link in it to confirm your request');
   });
