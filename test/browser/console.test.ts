@@ -1,12 +1,11 @@
 /// <reference lib="dom" />
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROFILES_DIR } from '../../infra/config';
 import { linkIn } from '../../infra/local/client';
 import { DEMO_PERSON } from '../../infra/local/demo-company';
-import { type OperatorTwin, startOperatorTwin } from '../e2e/support';
+import { type OperatorTwin, reviewedProfileFile, startOperatorTwin } from '../e2e/support';
 import { expectAccessible, noBrowserReason, openBrowser, shoot, type TestBrowser } from './support';
 import type { Page } from 'playwright-core';
 
@@ -35,13 +34,7 @@ describe.skipIf(noBrowserReason !== undefined)('Console: an operator in Chromium
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dsar-console-'));
-    const profile = JSON.parse(readFileSync(join(PROFILES_DIR, 'softpire.json'), 'utf8'));
-    profile.id = 'softpire-reviewed';
-    profile.operators = [OPERATOR];
-    profile.review = { rights: ['access'], source: 'a person checks every copy before it goes out' };
-    const file = join(dir, 'softpire-reviewed.json');
-    writeFileSync(file, JSON.stringify(profile));
-    t = await startOperatorTwin({ profile: file });
+    t = await startOperatorTwin({ profile: reviewedProfileFile(dir, OPERATOR) });
     held = await heldRequest(DEMO_PERSON.email);
     other = await heldRequest('second.subject@example.com');
     browser = await openBrowser();

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkIn } from '../../infra/local/client';
 import { DEMO_PERSON } from '../../infra/local/demo-company';
-import { PROFILES_DIR } from '../../infra/config';
-import { type OperatorTwin, startOperatorTwin } from './support';
+import { type OperatorTwin, reviewedProfileFile, startOperatorTwin } from './support';
 
 /**
  * People in the loop, through the twin's HTTP API, mail and the operator CLI: a profile that has a person review every
@@ -19,13 +18,7 @@ describe('End to end: a request held for an operator', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dsar-profile-'));
-    const profile = JSON.parse(readFileSync(join(PROFILES_DIR, 'softpire.json'), 'utf8'));
-    profile.id = 'softpire-reviewed';
-    profile.operators = [OPERATOR];
-    profile.review = { rights: ['access'], source: 'a person checks every copy before it goes out' };
-    const file = join(dir, 'softpire-reviewed.json');
-    writeFileSync(file, JSON.stringify(profile));
-    t = await startOperatorTwin({ profile: file });
+    t = await startOperatorTwin({ profile: reviewedProfileFile(dir, OPERATOR) });
   });
   afterAll(async () => {
     await t?.stop();

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROFILES_DIR } from '../../infra/config';
 import { REPO_ROOT, startTwin, type Twin, type TwinOptions } from '../../infra/local/twin';
 import { PipelineClient, linkIn } from '../../infra/local/client';
 import { main } from '../../infra/cli/commands';
@@ -103,3 +104,17 @@ export async function startOperatorTwin(options: TwinOptions = {}) {
   };
 }
 export type OperatorTwin = Awaited<ReturnType<typeof startOperatorTwin>>;
+
+/**
+ * Softpire's profile with every access request held for an operator's review (`softpire-reviewed`), written to a file
+ * in `dir`: how the operator tests get a held request. Returns the file's path.
+ */
+export function reviewedProfileFile(dir: string, operator: string): string {
+  const profile = JSON.parse(readFileSync(join(PROFILES_DIR, 'softpire.json'), 'utf8'));
+  profile.id = 'softpire-reviewed';
+  profile.operators = [operator];
+  profile.review = { rights: ['access'], source: 'a person checks every copy before it goes out' };
+  const file = join(dir, 'softpire-reviewed.json');
+  writeFileSync(file, JSON.stringify(profile));
+  return file;
+}
