@@ -22,6 +22,24 @@ const event = (method: 'GET' | 'POST', extra: Partial<APIGatewayProxyEventV2> = 
     ...extra,
   }) as unknown as APIGatewayProxyEventV2;
 
+/** The table as a deletion request waiting for its subject sees it: its verify token, and the request. */
+const pendingDeletion = (input: { Key: { pk: string } }) =>
+  input.Key.pk.startsWith('TOKEN#')
+    ? { Item: { pk: input.Key.pk, purpose: 'verify', requestId: 'r-1', expiresAt: Date.now() + 60_000 } }
+    : {
+        Item: {
+          pk: 'REQUEST#r-1',
+          requestId: 'r-1',
+          type: 'deletion',
+          regulation: 'gdpr',
+          subject: { email: 'ada@example.com' },
+          status: 'pending_verification',
+          receivedAt: 'x',
+          dueDate: 'y',
+          updatedAt: 'z',
+        },
+      };
+
 describe('Handler: verify-identity', () => {
   beforeAll(async () => {
     process.env.DSAR_TABLE = 'Requests';
@@ -36,23 +54,7 @@ describe('Handler: verify-identity', () => {
 
   it('answers an opened link with a page that says what confirming does, two buttons, and writes nothing', async () => {
     // Prepare: the token belongs to a deletion request waiting for its subject
-    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
-      input.Key.pk.startsWith('TOKEN#')
-        ? { Item: { pk: input.Key.pk, purpose: 'verify', requestId: 'r-1', expiresAt: Date.now() + 60_000 } }
-        : {
-            Item: {
-              pk: 'REQUEST#r-1',
-              requestId: 'r-1',
-              type: 'deletion',
-              regulation: 'gdpr',
-              subject: { email: 'ada@example.com' },
-              status: 'pending_verification',
-              receivedAt: 'x',
-              dueDate: 'y',
-              updatedAt: 'z',
-            },
-          },
-    );
+    ddb.on(GetCommand).callsFake(pendingDeletion);
 
     // Act
     const response = await handler(event('GET', { queryStringParameters: { token: TOKEN } }), lambdaContext('verify'));
@@ -78,23 +80,7 @@ describe('Handler: verify-identity', () => {
 
   it('speaks the language the browser asks for, what confirming does included', async () => {
     // Prepare
-    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
-      input.Key.pk.startsWith('TOKEN#')
-        ? { Item: { pk: input.Key.pk, purpose: 'verify', requestId: 'r-1', expiresAt: Date.now() + 60_000 } }
-        : {
-            Item: {
-              pk: 'REQUEST#r-1',
-              requestId: 'r-1',
-              type: 'deletion',
-              regulation: 'gdpr',
-              subject: { email: 'ada@example.com' },
-              status: 'pending_verification',
-              receivedAt: 'x',
-              dueDate: 'y',
-              updatedAt: 'z',
-            },
-          },
-    );
+    ddb.on(GetCommand).callsFake(pendingDeletion);
 
     // Act
     const response = await handler(
