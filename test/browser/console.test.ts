@@ -128,6 +128,29 @@ describe.skipIf(noBrowserReason !== undefined)('Console: an operator in Chromium
     await shoot(page, 'console-metrics');
   });
 
+  it('speaks Spanish: the queue, a request and the metrics, accessibly', async () => {
+    // Prepare
+    const api = t.twin.endpoints.api;
+
+    // Act & Assess
+    await page.goto(`${api}/console?lang=es`);
+    expect(await page.getAttribute('html', 'lang')).toBe('es');
+    expect(await page.textContent('h1')).toBe('Cola de solicitudes');
+    await expectAccessible(page);
+    await shoot(page, 'console-queue-es');
+    await page.click('a[href="/console?status=held"]');
+    expect(await page.textContent('h1')).toBe('Cola de solicitudes'); // remembered, though the link names no language
+    await page.goto(`${api}/console/requests/${other}?lang=es`);
+    expect(await page.textContent('main')).toContain('Decisiones');
+    await expectAccessible(page);
+    await shoot(page, 'console-request-es');
+    await page.goto(`${api}/console/metrics?lang=es`);
+    expect(await page.getAttribute('html', 'lang')).toBe('es');
+    await expectAccessible(page);
+    await shoot(page, 'console-metrics-es');
+    await page.goto(`${api}/console?lang=en`);
+  });
+
   it('refuses a POST without the form token, and changes nothing', async () => {
     // Prepare
     const before = await t.dsar('show', other, '--json');

@@ -59,7 +59,7 @@ dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 ul.console-nav, ul.filters { list-style: none; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.25rem;
   margin: 0 0 1rem; padding: 0; }
-ul.console-nav form, ul.console-nav button { margin: 0; }
+ul.console-nav form, ul.console-nav button { display: inline; margin: 0 0 0 .5rem; }
 ul.filters [aria-current] { font-weight: 600; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

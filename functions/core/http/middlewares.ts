@@ -9,6 +9,7 @@ import { statusFor } from './error-statuses';
 import { loggableError, logger } from '../logger';
 import { errorBody, json } from './responses';
 import { actingAs } from '../audit/actor';
+import { isLang } from '../i18n/catalog';
 import type { Actor } from '../audit/chain';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -97,6 +98,23 @@ function zodBody(schema: z.ZodType): middy.MiddlewareObj<HttpEvent, HttpResult> 
   };
 }
 
+/**
+ * A page asked for in a language (`?lang=`, the layout's language switch) remembers it in a `lang` cookie, so the next
+ * page — a link, a form's answer, a redirect — speaks it too (functions/core/i18n/catalog.ts `pickLang` reads it).
+ * Not a secret and not personal: no HttpOnly needed; a year; this site only.
+ */
+function languageCookie(): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    after: async ({ event, response }) => {
+      const asked = event.queryStringParameters?.lang;
+      if (!isLang(asked) || typeof response !== 'object' || response === null) return;
+      const type = String(response.headers?.['content-type'] ?? '');
+      if (!type.startsWith('text/html')) return;
+      response.cookies = [...(response.cookies ?? []), `lang=${asked}; Path=/; Max-Age=31536000; SameSite=Lax`];
+    },
+  };
+}
+
 /** The HTTP surface of a handler without a body: headers normalised, logger context, JSON errors. */
 /**
  * `actor`: who the audit trail says made the changes of this route (functions/core/audit/actor.ts); a route is called
@@ -107,6 +125,7 @@ export function httpRoute(handler: HttpHandler, actor: Actor = 'subject') {
     .use(injectLambdaContext(logger))
     .use(jsonErrors())
     .use(httpHeaderNormalizer())
+    .use(languageCookie())
     .handler((event, context) => actingAs(actor, () => handler(event, context)));
 }
 

@@ -2,7 +2,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { describe, expect, it } from 'vitest';
 import { handler as assets } from '../../../functions/assets/handler';
 import { contentSecurityPolicy, h, layoutPage, raw } from '../../../functions/core/http/layout';
+import { httpRoute } from '../../../functions/core/http/middlewares';
 import { page } from '../../../functions/core/http/pages';
+import { json } from '../../../functions/core/http/responses';
+import { lambdaContext } from '../../../infra/local/lambda-context';
 import { pickLang, t } from '../../../functions/core/i18n/catalog';
 import { en } from '../../../functions/core/i18n/en';
 import { es } from '../../../functions/core/i18n/es';
@@ -104,5 +107,31 @@ describe('Function: assets handler', () => {
     // Act & Assess
     expect((await get('../handler.ts')).statusCode).toBe(404);
     expect((await get('toString')).statusCode).toBe(404);
+  });
+});
+
+describe('Middleware: the language cookie', () => {
+  const route = httpRoute(async () => page(200, 'T', 'm'));
+  const jsonRoute = httpRoute(async () => json(200, {}));
+
+  it('remembers a language asked for by ?lang= on a page, and nothing otherwise', async () => {
+    // Act
+    const asked = (await route(
+      event({ queryStringParameters: { lang: 'es' } }),
+      lambdaContext('test'),
+    )) as APIGatewayProxyStructuredResultV2;
+    const unknown = (await route(
+      event({ queryStringParameters: { lang: 'xx' } }),
+      lambdaContext('test'),
+    )) as APIGatewayProxyStructuredResultV2;
+    const api = (await jsonRoute(
+      event({ queryStringParameters: { lang: 'es' } }),
+      lambdaContext('test'),
+    )) as APIGatewayProxyStructuredResultV2;
+
+    // Assess
+    expect(asked.cookies).toEqual(['lang=es; Path=/; Max-Age=31536000; SameSite=Lax']);
+    expect(unknown.cookies).toBeUndefined();
+    expect(api.cookies).toBeUndefined();
   });
 });
