@@ -542,13 +542,13 @@ ${
       h`<li class="${step.reached ? 'reached' : 'pending'}"${i === current ? h` aria-current="step"` : h``}><span class="step">${tc(
         lang,
         step.key,
-      )}</span> — <span class="when">${
+      )}</span>${
         step.at
-          ? h`<time datetime="${step.at}">${formatDate(lang, step.at)}</time>`
+          ? h` — <span class="when"><time datetime="${step.at}">${formatDate(lang, step.at)}</time></span>`
           : step.reached
             ? h``
-            : tc(lang, 'center.status.notYet')
-      }</span></li>`,
+            : h` — <span class="when">${tc(lang, 'center.status.notYet')}</span>`
+      }</li>`,
   )}</ol>
 <h2>${tc(lang, 'center.next.title')}</h2>${nextSteps(lang, view, input.cancellable)}
 <form method="post" action="${action(lang, '/privacy/forget')}"><button type="submit" class="secondary">${tc(

@@ -203,4 +203,23 @@ describe('Method: statusPage', () => {
     expect(body).not.toContain('Cancel this request');
     expect(body).not.toContain('We must answer by');
   });
+
+  it('dates the steps that have a date, says "not yet" of those ahead, and leaves a dateless past step bare', () => {
+    // Prepare: answered; processing has no date of its own
+    const view: RequestView = {
+      ...VIEW,
+      status: 'completed',
+      verifiedAt: '2026-11-02T10:00:00.000Z',
+      completedAt: '2026-11-03T10:00:00.000Z',
+    };
+
+    // Act
+    const body = String(statusPage({ lang: 'en', view, cancellable: false }).body);
+
+    // Assess
+    expect(body).toContain('<span class="step">Being processed</span></li>');
+    expect(body).toMatch(
+      /<span class="step">Answered<\/span> — <span class="when"><time datetime="2026-11-03T10:00:00.000Z">/,
+    );
+  });
 });
