@@ -2,7 +2,7 @@ import { withCookies } from '../core/http/responses';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FieldProblem } from '../core/domain/errors';
 import { OptOutScope, type RequestType, RestrictionGround } from '../core/domain/request';
-import type { RequestStatus } from '../core/domain/status';
+import { isTerminal, type RequestStatus } from '../core/domain/status';
 import { type Html, h, layoutPage } from '../core/http/layout';
 import { type Lang, t } from '../core/i18n/catalog';
 import { centerEn } from '../core/i18n/center';
@@ -533,7 +533,7 @@ export function statusPage(input: {
 <p>${tc(lang, 'center.status.right', { right: tc(lang, `center.right.${view.type as RequestType}.title`) })}</p>
 <p>${tc(lang, 'center.sent.reference')}: <code>${view.requestId}</code></p>
 ${
-  ['completed', 'partially_completed', 'rejected', 'cancelled', 'expired'].includes(view.status)
+  isTerminal(view.status)
     ? h``
     : h`<p><strong>${tc(lang, 'center.status.due', { date: formatDate(lang, view.dueDate) })}</strong></p>`
 }
